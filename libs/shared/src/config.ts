@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: string[],
+  ) {
+    super(`${service}: invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Env pieces every service shares; each service extends this schema. */
+export const baseEnvSchema = z.object({
+  NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\/\S+$/, 'expected nats://host:port').default('nats://127.0.0.1:4222'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export const redisEnvSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').default('redis://127.0.0.1:6379'),
+});
+
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const positiveNumber = (fallback: number) => z.coerce.number().positive().finite().default(fallback);
+
+/**
+ * Parses env once at start into a frozen, typed object. Empty strings count
+ * as unset so `FOO=` falls back to the default rather than failing oddly.
+ */
+export function parseConfig<S extends z.ZodObject>(
+  service: string,
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Readonly<z.infer<S>> {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(service, problems);
+  }
+  return Object.freeze(result.data) as Readonly<z.infer<S>>;
+}
+
+/** For `main.ts`: a bad variable stops the process with a message naming it. */
+export function configOrExit<S extends z.ZodObject>(service: string, schema: S): Readonly<z.infer<S>> {
+  try {
+    return parseConfig(service, schema);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+}

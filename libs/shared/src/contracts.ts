@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import {
+  fleetNodeEventSchema,
+  fleetNodeSchema,
+  listNodesSchema,
+  nodeHealthEventSchema,
+  nodeListSchema,
+  pollTargetListSchema,
+  registerNodeSchema,
+} from './contracts/fleet.schema.js';
+import { loadSampleSchema } from './contracts/load-sample.schema.js';
+import { endReplySchema, endRequestSchema, placeRequestSchema, placementSchema } from './contracts/placement.schema.js';
+import { runEventSchema, scaleOutReplySchema, scaleOutRequestSchema } from './contracts/provision.schema.js';
+import { z as zod } from 'zod';
+import { subjects } from './subjects.js';
+
+export interface EventContract<S extends z.ZodType> {
+  readonly kind: 'event';
+  /** Subscription pattern covering every subject of this event. */
+  readonly pattern: string;
+  readonly schema: S;
+  /** The subject is derived from the payload, so the two cannot disagree. */
+  readonly subjectOf: (payload: z.output<S>) => string;
+}
+
+export interface RequestContract<Q extends z.ZodType, R extends z.ZodType> {
+  readonly kind: 'request';
+  readonly subject: string;
+  readonly queue: string;
+  readonly request: Q;
+  readonly reply: R;
+}
+
+const event = <S extends z.ZodType>(
+  pattern: string,
+  schema: S,
+  subjectOf: (p: z.output<S>) => string,
+): EventContract<S> => ({ kind: 'event', pattern, schema, subjectOf });
+
+const request = <Q extends z.ZodType, R extends z.ZodType>(
+  subject: string,
+  req: Q,
+  reply: R,
+  queue: string,
+): RequestContract<Q, R> => ({ kind: 'request', subject, queue, request: req, reply });
+
+/** The NATS contract: one entry per subject family, payloads as zod schemas. */
+export const contracts = {
+  loadSample: event('ensemble.load.>', loadSampleSchema, (s) => subjects.load(s.engine, s.nodeId)),
+  nodeHealth: event(subjects.nodeHealthAll, nodeHealthEventSchema, (e) => subjects.nodeHealth(e.nodeId)),
+  fleetNode: event(subjects.fleetNodeAll, fleetNodeEventSchema, (e) => subjects.fleetNode(e.change)),
+  provisionRun: event(subjects.runAll, runEventSchema, (e) => subjects.run(e.runId)),
+  place: request(subjects.place, placeRequestSchema, placementSchema, 'scheduler'),
+  end: request(subjects.end, endRequestSchema, endReplySchema, 'scheduler'),
+  registerNode: request(subjects.registerNode, registerNodeSchema, fleetNodeSchema, 'scheduler'),
+  listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
+  pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
+  scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),
+} as const;
+
+export type Contracts = typeof contracts;

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+export const engineSchema = z.enum(['bbb', 'jitsi']);
+export type Engine = z.infer<typeof engineSchema>;
+
+/** A node id is one NATS subject token: lower-case slug, no dots or wildcards. */
+export const nodeIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'node id: 1-63 chars of a-z, 0-9, - and _');
+
+/** Room keys come from integrations (BBB meetingID): printable, bounded. */
+export const roomKeySchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'room key: no control characters');
+
+export const nodeStateSchema = z.enum(['enabled', 'cordoned', 'disabled']);
+export type NodeState = z.infer<typeof nodeStateSchema>;
+
+export const nodeHealthSchema = z.enum(['unknown', 'online', 'offline']);
+export type NodeHealth = z.infer<typeof nodeHealthSchema>;
+
+export const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,31}$/, 'tag: 1-32 chars of a-z, 0-9, : . _ -');
+
+export const httpUrlSchema = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'expected an http(s) URL');
+
+export const epochMsSchema = z.number().int().nonnegative();

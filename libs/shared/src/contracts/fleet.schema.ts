@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import {
+  engineSchema,
+  epochMsSchema,
+  httpUrlSchema,
+  nodeHealthSchema,
+  nodeIdSchema,
+  nodeStateSchema,
+  tagSchema,
+} from './common.schema.js';
+import { loadSampleSchema } from './load-sample.schema.js';
+
+export const loadMultiplierSchema = z.number().positive().max(100);
+
+/** A node as the world may see it: never its secret. */
+export const fleetNodeSchema = z.object({
+  id: nodeIdSchema,
+  engine: engineSchema,
+  url: httpUrlSchema,
+  state: nodeStateSchema,
+  health: nodeHealthSchema,
+  loadMultiplier: loadMultiplierSchema,
+  tags: z.array(tagSchema).max(32),
+  createdAt: epochMsSchema,
+});
+export type FleetNode = z.infer<typeof fleetNodeSchema>;
+
+/** A node with what the scheduler knows of its load right now. */
+export const fleetNodeViewSchema = fleetNodeSchema.extend({
+  lastSample: loadSampleSchema.nullable(),
+  /** Weighted load including placements not yet seen by a poll. */
+  load: z.number().nonnegative(),
+  pendingLoad: z.number().nonnegative(),
+  rooms: z.number().int().nonnegative(),
+});
+export type FleetNodeView = z.infer<typeof fleetNodeViewSchema>;
+
+export const fleetChangeSchema = z.enum(['added', 'updated', 'removed']);
+export type FleetChange = z.infer<typeof fleetChangeSchema>;
+
+/** `ensemble.fleet.node.<added|updated|removed>`. */
+export const fleetNodeEventSchema = z.object({
+  change: fleetChangeSchema,
+  node: fleetNodeSchema,
+  by: z.string().max(100),
+  at: epochMsSchema,
+});
+export type FleetNodeEvent = z.infer<typeof fleetNodeEventSchema>;
+
+/** `ensemble.node.<nodeId>.health`: a transition, never a repeat. */
+export const nodeHealthEventSchema = z.object({
+  nodeId: nodeIdSchema,
+  engine: engineSchema,
+  health: nodeHealthSchema,
+  previous: nodeHealthSchema,
+  reason: z.string().max(200),
+  at: epochMsSchema,
+});
+export type NodeHealthEvent = z.infer<typeof nodeHealthEventSchema>;
+
+export const registerNodeSchema = z.object({
+  id: nodeIdSchema.optional(),
+  engine: engineSchema.default('bbb'),
+  url: httpUrlSchema,
+  secret: z.string().min(8).max(256),
+  loadMultiplier: loadMultiplierSchema.default(1),
+  tags: z.array(tagSchema).max(32).default([]),
+  state: nodeStateSchema.default('enabled'),
+});
+export type RegisterNode = z.infer<typeof registerNodeSchema>;
+
+export const listNodesSchema = z.object({ engine: engineSchema.optional() }).strict();
+export const nodeListSchema = z.object({ nodes: z.array(fleetNodeViewSchema) });
+
+/**
+ * What a load-collector needs to poll a node. Node secrets never leave the
+ * scheduler: it hands out a pre-signed `getMeetings` URL instead.
+ */
+export const pollTargetSchema = z.object({
+  nodeId: nodeIdSchema,
+  engine: engineSchema,
+  url: httpUrlSchema,
+  health: nodeHealthSchema,
+  pollUrl: z.string().max(4096),
+});
+export type PollTarget = z.infer<typeof pollTargetSchema>;
+export const pollTargetListSchema = z.object({ targets: z.array(pollTargetSchema) });

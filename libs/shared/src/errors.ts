@@ -1,0 +1,50 @@
+/**
+ * The domain's error vocabulary. Every edge maps these codes once: HTTP status,
+ * NATS reply `{ ok: false, error }`, BBB `FAILED` XML.
+ */
+export const ERROR_CODES = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'no-capacity',
+  'unauthorized',
+  'forbidden',
+  'unavailable',
+  'payload-too-large',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  'invalid-input': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'payload-too-large': 413,
+  'no-capacity': 503,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const httpStatusOf = (code: ErrorCode): number => HTTP_STATUS[code];
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

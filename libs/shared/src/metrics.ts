@@ -1,0 +1,45 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+
+/** One registry per process, with Node's default metrics, prefixed `ensemble_`. */
+export class Metrics {
+  readonly registry = new Registry();
+
+  constructor(readonly service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry, prefix: 'ensemble_process_' });
+  }
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    buckets: number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  ): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+/** Times `fn` into a histogram (seconds) with the outcome as a label. */
+export async function timed<T, L extends string>(
+  histogram: Histogram<L | 'outcome'>,
+  labels: LabelValues<L>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const end = histogram.startTimer(labels as LabelValues<L | 'outcome'>);
+  try {
+    const value = await fn();
+    end({ outcome: 'ok' } as LabelValues<L | 'outcome'>);
+    return value;
+  } catch (e) {
+    end({ outcome: 'error' } as LabelValues<L | 'outcome'>);
+    throw e;
+  }
+}

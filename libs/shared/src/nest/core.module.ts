@@ -1,0 +1,58 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { Logger, type LogLevel } from '../logger.js';
+import { Metrics } from '../metrics.js';
+import { NatsBus } from '../nats/nats-bus.js';
+import { createRedis } from '../redis.js';
+import { CONFIG, LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
+
+export interface CoreOptions {
+  service: string;
+  config: { NATS_URL: string; LOG_LEVEL: LogLevel; REDIS_URL?: string };
+  /** Replaces stdout, e.g. to capture logs in tests. */
+  logSink?: (line: string) => void;
+}
+
+/**
+ * Config, logger, metrics, the NATS bus and (when REDIS_URL is set) Redis,
+ * once per process, closed in order on shutdown.
+ */
+@Global()
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  static forRoot(opts: CoreOptions): DynamicModule {
+    const logger = new Logger(opts.service, opts.config.LOG_LEVEL, opts.logSink);
+    const metrics = new Metrics(opts.service);
+    const providers: Provider[] = [
+      { provide: CONFIG, useValue: opts.config },
+      { provide: LOGGER, useValue: logger },
+      { provide: METRICS, useValue: metrics },
+      {
+        provide: NATS_BUS,
+        useFactory: () => NatsBus.connect({ url: opts.config.NATS_URL, name: opts.service, logger, metrics }),
+      },
+      {
+        provide: REDIS,
+        useFactory: async () => {
+          if (!opts.config.REDIS_URL) return null;
+          const redis = createRedis(opts.config.REDIS_URL, logger, opts.service);
+          await redis.connect();
+          return redis;
+        },
+      },
+    ];
+    return { module: CoreModule, providers, exports: providers };
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.info('shutting down', { signal });
+    await this.bus.close();
+    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
+  }
+}

@@ -1,0 +1,20 @@
+import type { Engine } from './contracts/common.schema.js';
+import type { FleetChange } from './contracts/fleet.schema.js';
+
+/** Every NATS subject Ensemble uses, defined once. Ids are single tokens (validated). */
+export const subjects = {
+  load: (engine: Engine, nodeId: string) => `ensemble.load.${engine}.${nodeId}`,
+  loadAll: 'ensemble.load.>',
+  nodeHealth: (nodeId: string) => `ensemble.node.${nodeId}.health`,
+  nodeHealthAll: 'ensemble.node.*.health',
+  fleetNode: (change: FleetChange) => `ensemble.fleet.node.${change}`,
+  fleetNodeAll: 'ensemble.fleet.node.*',
+  place: 'ensemble.scheduler.place',
+  end: 'ensemble.scheduler.end',
+  registerNode: 'ensemble.fleet.register',
+  listNodes: 'ensemble.fleet.list',
+  pollTargets: 'ensemble.fleet.targets',
+  scaleOut: 'ensemble.provision.scaleout',
+  run: (runId: string) => `ensemble.provision.run.${runId}`,
+  runAll: 'ensemble.provision.run.*',
+} as const;

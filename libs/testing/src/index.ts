@@ -1,0 +1,4 @@
+export * from './free-port.js';
+export * from './server-process.js';
+export * from './servers.js';
+export * from './wait-for.js';

@@ -1,0 +1,28 @@
+import { freePort } from './free-port.js';
+import { ServerProcess } from './server-process.js';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  process: ServerProcess;
+  stop(): Promise<void>;
+}
+
+/** A real `nats-server -js` on a free loopback port. */
+export async function startNats(): Promise<TestServer> {
+  const port = await freePort();
+  const proc = await new ServerProcess('nats-server', port, (dir) => [
+    '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir,
+  ]).start();
+  return { url: `nats://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
+}
+
+/** A real `redis-server` on a free loopback port; append-only on when asked (restart tests). */
+export async function startRedis(opts: { appendOnly?: boolean } = {}): Promise<TestServer> {
+  const port = await freePort();
+  const proc = await new ServerProcess('redis-server', port, (dir) => [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
+    '--appendonly', opts.appendOnly ? 'yes' : 'no', '--appendfsync', 'everysec',
+  ]).start();
+  return { url: `redis://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
+}

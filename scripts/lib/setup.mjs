@@ -1,0 +1,53 @@
+// Set-up shared by `npm start` and `npm test`: what a fresh machine lacks, installed once.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function log(msg) {
+  process.stderr.write(`[ensemble] ${msg}\n`);
+}
+
+export function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+  }
+}
+
+export const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+
+/** npm dependencies: `npm ci` when node_modules is missing or older than the lockfile. */
+export function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  log('installing npm dependencies (npm ci)');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+const PACKAGES = { 'nats-server': 'nats-server', 'redis-server': 'redis-server', prometheus: 'prometheus' };
+
+/** System binaries from Debian's packages when absent (needs root; otherwise says what to run). */
+export function ensureBinaries(bins) {
+  const missing = bins.filter((b) => !has(b));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((b) => PACKAGES[b] ?? b);
+  const isRoot = process.getuid?.() === 0;
+  const prefix = isRoot ? [] : has('sudo') ? ['sudo'] : null;
+  if (!prefix || !has('apt-get')) {
+    throw new Error(`missing ${missing.join(', ')}: install them (Debian/Ubuntu: apt-get install -y ${pkgs.join(' ')})`);
+  }
+  log(`installing ${pkgs.join(', ')} from the system's packages`);
+  const apt = (args) => run(prefix[0] ?? 'apt-get', prefix.length ? ['apt-get', ...args] : args, {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  apt(['update', '-q']);
+  apt(['install', '-y', '-q', '--no-install-recommends', ...pkgs]);
+}
+
+export function readJson(path) {
+  return JSON.parse(readFileSync(join(root, path), 'utf8'));
+}

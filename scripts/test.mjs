@@ -1,0 +1,18 @@
+// `npm test`: set up what is missing, typecheck, then every jest suite against real servers.
+import { spawnSync } from 'node:child_process';
+import { ensureBinaries, ensureNodeModules, log, root } from './lib/setup.mjs';
+
+ensureNodeModules();
+ensureBinaries(['nats-server', 'redis-server']);
+
+log('typecheck (tsc --noEmit)');
+let r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
+if (r.status !== 0) process.exit(r.status ?? 1);
+
+const jestArgs = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--ci', ...process.argv.slice(2)];
+r = spawnSync(process.execPath, jestArgs, {
+  stdio: 'inherit',
+  cwd: root,
+  env: { ...process.env, NODE_NO_WARNINGS: '1' },
+});
+process.exit(r.status ?? 1);

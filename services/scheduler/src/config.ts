@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { baseEnvSchema, port, positiveNumber, redisEnvSchema } from '@ensemble/shared';
+
+export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
+  METRICS_PORT: port(9101),
+  /** Consecutive failed polls before a node goes offline. */
+  HEALTH_OFFLINE_AFTER: z.coerce.number().int().min(1).max(100).default(3),
+  /** Consecutive good polls before an offline node comes back online. */
+  HEALTH_ONLINE_AFTER: z.coerce.number().int().min(1).max(100).default(2),
+  LOAD_VIDEO_WEIGHT: z.coerce.number().min(0).max(100).default(2),
+  LOAD_MEETING_WEIGHT: z.coerce.number().min(0).max(1000).default(1),
+  /** Participants a new room is assumed to bring when the request does not say. */
+  NEW_ROOM_SIZE: positiveNumber(5),
+  /** How long a placement's expected load counts on top of the node's samples. */
+  PENDING_TTL_S: positiveNumber(60),
+});
+export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;

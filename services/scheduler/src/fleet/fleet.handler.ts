@@ -1,0 +1,20 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { NATS_BUS, contracts, type NatsBus } from '@ensemble/shared';
+import { FleetService } from './fleet.service.js';
+
+/** NATS edge of the fleet context: parse, call the service, reply. */
+@Injectable()
+export class FleetHandler implements OnApplicationBootstrap {
+  constructor(
+    private readonly fleet: FleetService,
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.serve(contracts.registerNode, (req) => this.fleet.register(req, 'ops'));
+    this.bus.serve(contracts.listNodes, async (req) => ({ nodes: await this.fleet.list(req.engine) }));
+    this.bus.serve(contracts.pollTargets, async () => ({ targets: await this.fleet.pollTargets() }));
+    // One scheduler instance applies each sample; ordering is enforced in the script anyway.
+    this.bus.subscribe(contracts.loadSample, (s) => this.fleet.applySample(s), { queue: 'scheduler' });
+  }
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  CONFIG,
+  DomainError,
+  LOGGER,
+  METRICS,
+  NATS_BUS,
+  contracts,
+  type Engine,
+  type FleetNode,
+  type FleetNodeView,
+  type LoadSample,
+  type Logger,
+  type Metrics,
+  type NatsBus,
+  type PollTarget,
+  type RegisterNode,
+} from '@ensemble/shared';
+import type { SchedulerConfig } from '../config.js';
+import { LoadModel } from '../placement/load-model.js';
+import { FleetStore } from './fleet.store.js';
+import { nodeIdFromUrl } from './node-id.js';
+
+/** Node registry and health: applies samples, decides online/offline, tells the world. */
+@Injectable()
+export class FleetService {
+  private readonly samples;
+  private readonly transitions;
+
+  constructor(
+    private readonly store: FleetStore,
+    private readonly loadModel: LoadModel,
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    @Inject(CONFIG) private readonly config: SchedulerConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: Metrics,
+  ) {
+    this.samples = metrics.counter('ensemble_scheduler_samples_total', 'Load samples received, by outcome', ['outcome']);
+    this.transitions = metrics.counter('ensemble_scheduler_health_transitions_total', 'Node health transitions', ['health']);
+  }
+
+  async register(req: RegisterNode, by: string): Promise<FleetNode> {
+    const id = req.id ?? nodeIdFromUrl(req.url);
+    const now = Date.now();
+    const result = await this.store.register(id, req, now);
+    if (result === 'conflict') throw new DomainError('conflict', `node id ${id} is taken by another node`);
+    const node = await this.store.get(id);
+    if (!node) throw new DomainError('unavailable', 'node vanished during registration');
+    if (result === 'added') {
+      this.logger.info('node registered', { nodeId: id, engine: node.engine, url: node.url, by });
+      this.bus.publish(contracts.fleetNode, { change: 'added', node, by, at: now });
+    }
+    return node;
+  }
+
+  list(engine?: Engine): Promise<FleetNodeView[]> {
+    return this.store.list(engine);
+  }
+
+  pollTargets(): Promise<PollTarget[]> {
+    return this.store.pollTargets();
+  }
+
+  async applySample(sample: LoadSample): Promise<void> {
+    const outcome = await this.store.applySample(
+      sample,
+      this.loadModel.sampleLoad(sample),
+      this.config.HEALTH_OFFLINE_AFTER,
+      this.config.HEALTH_ONLINE_AFTER,
+    );
+    this.samples.inc({ outcome: outcome.kind });
+    if (outcome.kind !== 'transition') return;
+    const reason = sample.reachable ? 'polls succeed again' : `poll failed: ${sample.error ?? 'unreachable'}`;
+    this.transitions.inc({ health: outcome.health });
+    this.logger.info('node health changed', { nodeId: sample.nodeId, from: outcome.previous, to: outcome.health, reason });
+    this.bus.publish(contracts.nodeHealth, {
+      nodeId: sample.nodeId,
+      engine: sample.engine,
+      health: outcome.health,
+      previous: outcome.previous,
+      reason,
+      at: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,129 @@
+import {
+  loadSampleSchema,
+  signedApiUrl,
+  type Engine,
+  type FleetNode,
+  type FleetNodeView,
+  type LoadSample,
+  type NodeHealth,
+  type PollTarget,
+  type RegisterNode,
+} from '@ensemble/shared';
+import type { Redis } from 'ioredis';
+import { KEY_PREFIX, keys } from '../keys.js';
+import { guarded } from '../redis-errors.js';
+import type { SchedulerScripts } from '../scripts.js';
+
+export type SampleOutcome =
+  | { kind: 'unknown-node' | 'stale' | 'applied' }
+  | { kind: 'transition'; previous: NodeHealth; health: NodeHealth };
+
+type NodeHash = Record<string, string>;
+
+/** Nodes, their health and last samples in Redis. The only holder of node secrets. */
+export class FleetStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: SchedulerScripts,
+  ) {}
+
+  async register(id: string, n: RegisterNode, now: number): Promise<'added' | 'exists' | 'conflict'> {
+    const result = await guarded('register', () =>
+      this.scripts.registerNode(
+        KEY_PREFIX, id, n.engine, n.url, n.secret, n.state, n.loadMultiplier, n.tags.join(','), now,
+      ),
+    );
+    return result as 'added' | 'exists' | 'conflict';
+  }
+
+  async get(id: string): Promise<FleetNode | null> {
+    const h = await guarded('get node', () => this.redis.hgetall(keys.node(id)));
+    return h.id ? toNode(h) : null;
+  }
+
+  async list(engine?: Engine): Promise<FleetNodeView[]> {
+    const hashes = await this.hashes();
+    const now = Date.now();
+    const views: FleetNodeView[] = [];
+    for (const h of hashes) {
+      if (engine && h.engine !== engine) continue;
+      const pending = await this.livePending(h.id!, now);
+      const load = Number(h.load ?? 0);
+      views.push({
+        ...toNode(h),
+        lastSample: parseSample(h.sample),
+        load: (load + pending) / Number(h.loadMultiplier ?? 1),
+        pendingLoad: pending,
+        rooms: Number(h.rooms ?? 0),
+      });
+    }
+    return views.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Poll targets with a pre-signed getMeetings URL: the secret itself stays here. */
+  async pollTargets(): Promise<PollTarget[]> {
+    const hashes = await this.hashes();
+    return hashes
+      .filter((h) => h.engine === 'bbb')
+      .map((h) => ({
+        nodeId: h.id!,
+        engine: 'bbb' as const,
+        url: h.url!,
+        health: (h.health ?? 'unknown') as NodeHealth,
+        pollUrl: signedApiUrl(apiBase(h.url!), 'getMeetings', {}, h.secret!, 'sha256'),
+      }));
+  }
+
+  async applySample(s: LoadSample, load: number, offlineAfter: number, onlineAfter: number): Promise<SampleOutcome> {
+    const r = (await guarded('apply sample', () =>
+      this.scripts.applySample(
+        KEY_PREFIX, s.nodeId, s.at, s.reachable ? 1 : 0, JSON.stringify(s), load, offlineAfter, onlineAfter,
+      ),
+    )) as string[];
+    if (r[0] === 'transition') return { kind: 'transition', previous: r[1] as NodeHealth, health: r[2] as NodeHealth };
+    return { kind: r[0] as 'unknown-node' | 'stale' | 'applied' };
+  }
+
+  private async hashes(): Promise<NodeHash[]> {
+    return guarded('list nodes', async () => {
+      const ids = await this.redis.smembers(keys.nodes);
+      if (ids.length === 0) return [];
+      const pipe = this.redis.pipeline();
+      for (const id of ids) pipe.hgetall(keys.node(id));
+      const results = (await pipe.exec()) ?? [];
+      return results.map(([, h]) => h as NodeHash).filter((h) => h && h.id);
+    });
+  }
+
+  private async livePending(id: string, now: number): Promise<number> {
+    const live = await this.redis.zrangebyscore(keys.nodePending(id), now, '+inf');
+    if (live.length === 0) return 0;
+    const loads = await this.redis.hmget(keys.nodePendingLoad(id), ...live);
+    return loads.reduce((sum, l) => sum + Number(l ?? 0), 0);
+  }
+}
+
+/** BBB's API lives under `<base>/api/`; a base URL may be given with or without it. */
+export function apiBase(url: string): string {
+  const base = url.endsWith('/') ? url : `${url}/`;
+  return base.endsWith('/api/') ? base : `${base}api/`;
+}
+
+function toNode(h: NodeHash): FleetNode {
+  return {
+    id: h.id!,
+    engine: h.engine as Engine,
+    url: h.url!,
+    state: h.state as FleetNode['state'],
+    health: (h.health ?? 'unknown') as NodeHealth,
+    loadMultiplier: Number(h.loadMultiplier ?? 1),
+    tags: h.tags ? h.tags.split(',') : [],
+    createdAt: Number(h.createdAt ?? 0),
+  };
+}
+
+function parseSample(raw: string | undefined): LoadSample | null {
+  if (!raw) return null;
+  const r = loadSampleSchema.safeParse(JSON.parse(raw));
+  return r.success ? r.data : null;
+}

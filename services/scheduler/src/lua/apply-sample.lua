@@ -1,0 +1,27 @@
+-- Applies one load sample to a node and decides its health, atomically.
+-- Invariant: samples apply in time order (an older one is ignored), and health
+-- changes only on streaks: offline after `offlineAfter` consecutive failed
+-- polls, online after `onlineAfter` consecutive good ones (a node never seen
+-- healthy goes online on its first good poll). Returns the transition, if any.
+-- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter
+local p, id = ARGV[1], ARGV[2]
+local at, reachable = tonumber(ARGV[3]), ARGV[4] == '1'
+local offlineAfter, onlineAfter = tonumber(ARGV[7]), tonumber(ARGV[8])
+local nodeK = p .. 'node:' .. id
+if redis.call('EXISTS', nodeK) == 0 then return {'unknown-node'} end
+local n = redis.call('HMGET', nodeK, 'sampleAt', 'health', 'okStreak', 'failStreak')
+if n[1] and tonumber(n[1]) >= at then return {'stale'} end
+local health = n[2] or 'unknown'
+local ok, fail = tonumber(n[3] or '0'), tonumber(n[4] or '0')
+local nextHealth = health
+if reachable then
+  ok, fail = ok + 1, 0
+  if health ~= 'online' and (health == 'unknown' or ok >= onlineAfter) then nextHealth = 'online' end
+  redis.call('HSET', nodeK, 'load', ARGV[6])
+else
+  ok, fail = 0, fail + 1
+  if health ~= 'offline' and fail >= offlineAfter then nextHealth = 'offline' end
+end
+redis.call('HSET', nodeK, 'sampleAt', at, 'sample', ARGV[5], 'okStreak', ok, 'failStreak', fail, 'health', nextHealth)
+if nextHealth ~= health then return {'transition', health, nextHealth} end
+return {'applied'}

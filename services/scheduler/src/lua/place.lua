@@ -1,0 +1,81 @@
+-- Places a room on a node, atomically.
+-- Invariant: a room key maps to at most one node, and that node's room set and
+-- room count agree with it. A room stays on its node (sticky) while the node is
+-- online and enabled or cordoned; otherwise it moves to the enabled, online node
+-- of its engine with the lowest (sample load + unexpired pending load) / multiplier.
+-- The chosen node's pending load grows by the room's expected load until its TTL,
+-- so a burst between two polls spreads instead of piling onto one node.
+-- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty)
+local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
+local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+local roomK = p .. 'room:' .. roomKey
+local current = redis.call('GET', roomK)
+if current then
+  local n = redis.call('HMGET', p .. 'node:' .. current, 'state', 'health', 'url', 'engine')
+  if n[1] and (n[1] == 'enabled' or n[1] == 'cordoned') and n[2] == 'online' and n[4] == engine then
+    return {'existing', current, n[3], ''}
+  end
+end
+
+local required = {}
+for tag in string.gmatch(ARGV[6], '[^,]+') do required[#required + 1] = tag end
+
+local function hasTags(tagList)
+  if #required == 0 then return true end
+  local have = {}
+  for tag in string.gmatch(tagList or '', '[^,]+') do have[tag] = true end
+  for _, tag in ipairs(required) do if not have[tag] then return false end end
+  return true
+end
+
+-- Drops a node's pending entries whose TTL has passed; returns its pending load.
+local function livePending(id)
+  local nodeK = p .. 'node:' .. id
+  local zK, lK = nodeK .. ':pending', nodeK .. ':pending-load'
+  local expired = redis.call('ZRANGEBYSCORE', zK, '-inf', now)
+  for _, rk in ipairs(expired) do
+    local l = tonumber(redis.call('HGET', lK, rk) or '0')
+    redis.call('HINCRBYFLOAT', nodeK, 'pending', -l)
+    redis.call('HDEL', lK, rk)
+    redis.call('ZREM', zK, rk)
+  end
+  if #expired > 0 and redis.call('ZCARD', zK) == 0 then redis.call('HSET', nodeK, 'pending', 0) end
+  return tonumber(redis.call('HGET', nodeK, 'pending') or '0')
+end
+
+local best, bestScore, bestRooms, bestUrl
+for _, id in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
+  local n = redis.call('HMGET', p .. 'node:' .. id, 'engine', 'state', 'health', 'loadMultiplier', 'load', 'rooms', 'tags', 'url')
+  if n[1] == engine and n[2] == 'enabled' and n[3] == 'online' and hasTags(n[7]) then
+    local score = (tonumber(n[5] or '0') + livePending(id)) / tonumber(n[4] or '1')
+    local rooms = tonumber(n[6] or '0')
+    if not best or score < bestScore or (score == bestScore and (rooms < bestRooms or (rooms == bestRooms and id < best))) then
+      best, bestScore, bestRooms, bestUrl = id, score, rooms, n[8]
+    end
+  end
+end
+if not best then return {'no-capacity'} end
+
+local outcome, previous = 'new', ''
+if current then
+  outcome, previous = 'moved', current
+  local oldK = p .. 'node:' .. current
+  if redis.call('SREM', oldK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY', oldK, 'rooms', -1) end
+  local l = tonumber(redis.call('HGET', oldK .. ':pending-load', roomKey) or '0')
+  if l > 0 then
+    redis.call('HINCRBYFLOAT', oldK, 'pending', -l)
+    redis.call('HDEL', oldK .. ':pending-load', roomKey)
+    redis.call('ZREM', oldK .. ':pending', roomKey)
+  end
+end
+
+local nodeK = p .. 'node:' .. best
+redis.call('SET', roomK, best)
+if redis.call('SADD', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY', nodeK, 'rooms', 1) end
+redis.call('ZADD', nodeK .. ':pending', now + ttl, roomKey)
+redis.call('HSET', nodeK .. ':pending-load', roomKey, expected)
+redis.call('HINCRBYFLOAT', nodeK, 'pending', expected)
+return {outcome, best, bestUrl, previous}

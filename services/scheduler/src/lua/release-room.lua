@@ -1,0 +1,15 @@
+-- Releases a room (its meeting ended): the room key and the node's room set,
+-- count and pending load all drop it together. Releasing twice is a no-op.
+-- ARGV: prefix, roomKey
+local p, roomKey = ARGV[1], ARGV[2]
+local roomK = p .. 'room:' .. roomKey
+local id = redis.call('GET', roomK)
+if not id then return '' end
+local nodeK = p .. 'node:' .. id
+redis.call('DEL', roomK)
+if redis.call('SREM', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY', nodeK, 'rooms', -1) end
+local l = tonumber(redis.call('HGET', nodeK .. ':pending-load', roomKey) or '0')
+if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
+redis.call('HDEL', nodeK .. ':pending-load', roomKey)
+redis.call('ZREM', nodeK .. ':pending', roomKey)
+return id

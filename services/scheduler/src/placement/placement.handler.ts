@@ -1,0 +1,16 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { NATS_BUS, contracts, type NatsBus } from '@ensemble/shared';
+import { PlacementService } from './placement.service.js';
+
+@Injectable()
+export class PlacementHandler implements OnApplicationBootstrap {
+  constructor(
+    private readonly placement: PlacementService,
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.serve(contracts.place, (req) => this.placement.place(req));
+    this.bus.serve(contracts.end, (req) => this.placement.end(req.roomKey));
+  }
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LOGGER, METRICS, type Logger, type Metrics, type PlaceRequest, type Placement } from '@ensemble/shared';
+import { LoadModel } from './load-model.js';
+import { PlacementStore } from './placement.store.js';
+
+@Injectable()
+export class PlacementService {
+  private readonly placements;
+  private readonly duration;
+
+  constructor(
+    private readonly store: PlacementStore,
+    private readonly loadModel: LoadModel,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: Metrics,
+  ) {
+    this.placements = metrics.counter('ensemble_scheduler_placements_total', 'Placement requests answered', ['engine', 'outcome']);
+    this.duration = metrics.histogram('ensemble_scheduler_placement_duration_seconds', 'Time to answer a placement', ['engine']);
+  }
+
+  async place(req: PlaceRequest): Promise<Placement> {
+    const end = this.duration.startTimer({ engine: req.engine });
+    try {
+      const placement = await this.store.place(req.roomKey, req.engine, this.loadModel.expectedRoomLoad(req.expectedSize), req.tags);
+      this.placements.inc({ engine: req.engine, outcome: placement.outcome });
+      if (placement.outcome !== 'existing') {
+        this.logger.info('room placed', { roomKey: req.roomKey, nodeId: placement.nodeId, outcome: placement.outcome, previousNodeId: placement.previousNodeId });
+      }
+      return placement;
+    } catch (e) {
+      this.placements.inc({ engine: req.engine, outcome: (e as { code?: string }).code ?? 'error' });
+      throw e;
+    } finally {
+      end();
+    }
+  }
+
+  async end(roomKey: string): Promise<{ released: boolean; nodeId: string | null }> {
+    const nodeId = await this.store.release(roomKey);
+    if (nodeId) this.logger.info('room released', { roomKey, nodeId });
+    return { released: nodeId !== null, nodeId };
+  }
+}
