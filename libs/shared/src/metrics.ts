@@ -6,7 +6,7 @@ export class Metrics {
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry, prefix: 'ensemble_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'ensemble_' });
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {

@@ -1,39 +1,84 @@
-import { NatsBus, Logger, Metrics, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
-import { startNats, startRedis, type TestServer } from '@ensemble/testing';
-import { schedulerEnvSchema } from '../config.js';
-import { startScheduler, type RunningScheduler } from '../bootstrap.js';
+import { contracts, DomainError } from '@ensemble/shared';
+import { SchedulerHarness } from '../harness.test-support.js';
 
-describe('placement through a real scheduler', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let scheduler: RunningScheduler;
-  let bus: NatsBus;
+describe('placement', () => {
+  let h: SchedulerHarness;
 
-  beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
-    const config = parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' });
-    scheduler = await startScheduler(config, { logSink: () => {} });
-    bus = await NatsBus.connect({ url: nats.url, name: 'test', logger: new Logger('test', 'error'), metrics: new Metrics('test') });
+  beforeEach(async () => {
+    h = await new SchedulerHarness().start();
   });
+  afterEach(() => h.stop());
 
-  afterAll(async () => {
-    await bus?.close();
-    await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop()]);
-  });
-
-  it('spreads a burst of new rooms over idle nodes', async () => {
-    for (let i = 1; i <= 4; i++) {
-      await bus.request(contracts.registerNode, { id: `n${i}`, url: `http://127.0.0.1:${1000 + i}/bigbluebutton/`, secret: 'secret-secret' });
-      const sample: LoadSample = { nodeId: `n${i}`, engine: 'bbb', at: Date.now(), reachable: true, latencyMs: 1, meetings: 0, participants: 0, moderators: 0, videoStreams: 0, voiceParticipants: 0, largestMeeting: 0, cpu: null, error: null };
-      bus.publish(contracts.loadSample, sample);
-    }
-    await new Promise((r) => setTimeout(r, 300));
+  const countByNode = (nodeIds: string[]) => {
     const counts = new Map<string, number>();
-    for (let i = 0; i < 200; i++) {
-      const p = await bus.request(contracts.place, { roomKey: `room-${i}`, engine: 'bbb' });
-      counts.set(p.nodeId, (counts.get(p.nodeId) ?? 0) + 1);
-    }
-    expect(counts.size).toBe(4);
+    for (const id of nodeIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
+  };
+
+  it('spreads 200 new rooms over 4 idle nodes before any new poll (max/min <= 1.5)', async () => {
+    await h.addNodes(['n1', 'n2', 'n3', 'n4']);
+    for (const id of ['n1', 'n2', 'n3', 'n4']) await h.sample(id);
+    const placed: string[] = [];
+    for (let i = 0; i < 200; i++) placed.push((await h.place(`room-${i}`)).nodeId);
+    const counts = [...countByNode(placed).values()];
+    expect(counts).toHaveLength(4);
+    expect(Math.max(...counts) / Math.min(...counts)).toBeLessThanOrEqual(1.5);
+  });
+
+  it('spreads a concurrent burst as well as a sequential one', async () => {
+    await h.addNodes(['n1', 'n2', 'n3', 'n4']);
+    for (const id of ['n1', 'n2', 'n3', 'n4']) await h.sample(id);
+    const placed = await Promise.all(Array.from({ length: 200 }, (_, i) => h.place(`burst-${i}`)));
+    const counts = [...countByNode(placed.map((p) => p.nodeId)).values()];
+    expect(Math.max(...counts) / Math.min(...counts)).toBeLessThanOrEqual(1.5);
+  });
+
+  it('answers the same node for a room placed again (sticky)', async () => {
+    await h.addNodes(['n1', 'n2', 'n3']);
+    for (const id of ['n1', 'n2', 'n3']) await h.sample(id);
+    const first = await Promise.all(Array.from({ length: 30 }, (_, i) => h.place(`sticky-${i}`)));
+    const again = await Promise.all(Array.from({ length: 30 }, (_, i) => h.place(`sticky-${i}`)));
+    expect(again.map((p) => p.nodeId)).toEqual(first.map((p) => p.nodeId));
+    expect(new Set(again.map((p) => p.outcome))).toEqual(new Set(['existing']));
+  });
+
+  it('sends new rooms to the node with the lowest load per multiplier', async () => {
+    await h.addNodes(['busy', 'idle']);
+    await h.addNodes(['big'], { loadMultiplier: 4 });
+    await h.sample('busy', { participants: 100, meetings: 5 });
+    await h.sample('idle', { participants: 40, meetings: 2 });
+    await h.sample('big', { participants: 120, meetings: 4 }); // 124/4 = 31 per unit
+    expect((await h.place('r1')).nodeId).toBe('big');
+  });
+
+  it('gives no new room to a cordoned, disabled or offline node, and says no-capacity when none is left', async () => {
+    await h.addNodes(['cordoned'], { state: 'cordoned' });
+    await h.addNodes(['disabled'], { state: 'disabled' });
+    await h.addNodes(['offline', 'never-polled']);
+    for (const id of ['cordoned', 'disabled']) await h.sample(id);
+    for (let i = 0; i < 3; i++) await h.sample('offline', { reachable: false, error: 'timeout', at: Date.now() + i });
+    expect((await h.node('offline'))?.health).toBe('offline');
+    const err = await h.place('nowhere').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect((err as DomainError).code).toBe('no-capacity');
+  });
+
+  it('releases a room so that its next placement is new', async () => {
+    await h.addNodes(['n1']);
+    await h.sample('n1');
+    await h.place('ending');
+    expect(await h.bus.request(contracts.end, { roomKey: 'ending' })).toEqual({ released: true, nodeId: 'n1' });
+    expect(await h.bus.request(contracts.end, { roomKey: 'ending' })).toEqual({ released: false, nodeId: null });
+    expect((await h.place('ending')).outcome).toBe('new');
+    expect((await h.node('n1'))?.rooms).toBe(1);
+  });
+
+  it('places only on nodes carrying every requested tag', async () => {
+    await h.addNodes(['plain']);
+    await h.bus.request(contracts.registerNode, { id: 'tagged', url: 'http://127.0.0.1:9/b/', secret: 'secret-xyz', tags: ['eu', 'large'] });
+    await h.sample('plain');
+    await h.sample('tagged', { participants: 500 });
+    expect((await h.place('t1', { tags: ['large'] })).nodeId).toBe('tagged');
+    expect((await h.place('t2')).nodeId).toBe('plain');
   });
 });

@@ -1,0 +1,202 @@
+// `npm start`: set up what is missing, build, run the whole stack with a simulated fleet.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureBinaries, ensureNodeModules, log, root, run } from './lib/setup.mjs';
+import { Supervisor, freePort, preferredPort, waitForPort } from './lib/processes.mjs';
+
+const HELP = `Usage: npm start -- [options]
+
+Runs NATS, Redis, the four services and a simulated BBB fleet in the foreground.
+Ctrl-C (or SIGTERM) stops everything.
+
+Options:
+  --sim-bbb N          simulated BBB nodes (default 4; 0 for none)
+  --sim-jitsi N        simulated Jitsi nodes (default 3; needs tools/jitsi-sim, not built yet)
+  --no-sim             no simulated nodes: register real ones with POST /api/ops/nodes
+  --port P             gateway HTTP port (default 8080, env GATEWAY_PORT)
+  --poll-interval S    seconds between polls of every node (default 2 here; 30 in production)
+  --state-dir DIR      where Redis and NATS keep data and the generated secrets (default .ensemble/)
+  --skip-install       do not install or build (for a second start)
+  -h, --help           this text
+
+Environment: NATS_URL / REDIS_URL use existing servers (then none is started here);
+BBB_API_SECRET and OPS_TOKEN are used when set, otherwise made once and kept in the state dir.`;
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      'sim-bbb': { type: 'string', default: '4' },
+      'sim-jitsi': { type: 'string', default: '3' },
+      'no-sim': { type: 'boolean', default: false },
+      port: { type: 'string' },
+      'poll-interval': { type: 'string', default: '2' },
+      'state-dir': { type: 'string', default: join(root, '.ensemble') },
+      'skip-install': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+} catch (e) {
+  process.stderr.write(`${e.message}\n\n${HELP}\n`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+const int = (name, v, min, max) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    process.stderr.write(`--${name} must be a whole number from ${min} to ${max}\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const simBbb = args['no-sim'] ? 0 : int('sim-bbb', args['sim-bbb'], 0, 200);
+const simJitsi = args['no-sim'] ? 0 : int('sim-jitsi', args['sim-jitsi'], 0, 200);
+const pollInterval = Number(args['poll-interval']);
+if (!(pollInterval > 0 && pollInterval <= 3600)) {
+  process.stderr.write('--poll-interval must be a number of seconds above 0\n');
+  process.exit(2);
+}
+const stateDir = resolve(args['state-dir']);
+mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+
+if (!args['skip-install']) {
+  ensureNodeModules();
+  const needed = [process.env.NATS_URL ? null : 'nats-server', process.env.REDIS_URL ? null : 'redis-server'].filter(Boolean);
+  ensureBinaries(needed);
+  try {
+    ensureBinaries(['prometheus']); // scraped by the Jitsi side; the BBB stack runs without it
+  } catch (e) {
+    log(`warning: ${e.message}`);
+  }
+  run(process.execPath, ['scripts/build.mjs']);
+}
+
+/** Secrets: env first, else made once and kept (mode 600) so restarts keep working links. */
+function secrets() {
+  const file = join(stateDir, 'secrets.json');
+  const kept = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const made = {
+    BBB_API_SECRET: process.env.BBB_API_SECRET ?? kept.BBB_API_SECRET ?? randomBytes(24).toString('hex'),
+    OPS_TOKEN: process.env.OPS_TOKEN ?? kept.OPS_TOKEN ?? randomBytes(24).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify({ ...kept, ...made }, null, 2), { mode: 0o600 });
+  return made;
+}
+
+const sup = new Supervisor((name, how) => {
+  log(`${name} exited unexpectedly (${how}); stopping the stack`);
+  void shutdown(1);
+});
+let shuttingDown = false;
+async function shutdown(code) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log('stopping…');
+  await sup.stopAll();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+const node = (rel) => [join(root, rel)];
+
+async function main() {
+  const { BBB_API_SECRET, OPS_TOKEN } = secrets();
+  let NATS_URL = process.env.NATS_URL;
+  if (!NATS_URL) {
+    const port = await freePort();
+    const dir = join(stateDir, 'nats');
+    mkdirSync(dir, { recursive: true });
+    sup.start('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { quiet: true });
+    await waitForPort(port);
+    NATS_URL = `nats://127.0.0.1:${port}`;
+  }
+  let REDIS_URL = process.env.REDIS_URL;
+  if (!REDIS_URL) {
+    const port = await freePort();
+    const dir = join(stateDir, 'redis');
+    mkdirSync(dir, { recursive: true });
+    sup.start('redis-server', 'redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+      '--appendonly', 'yes', '--appendfsync', 'everysec',
+    ], { quiet: true });
+    await waitForPort(port);
+    REDIS_URL = `redis://127.0.0.1:${port}`;
+  }
+
+  let simNodes = [];
+  if (simBbb > 0) {
+    const out = join(stateDir, 'bbb-sim-nodes.json');
+    const controlPort = await freePort();
+    sup.start('bbb-sim', process.execPath, [...node('tools/bbb-sim/dist/main.js'), '--nodes', String(simBbb), '--out', out, '--control-port', String(controlPort)]);
+    await waitForPort(controlPort);
+    simNodes = JSON.parse(readFileSync(out, 'utf8')).nodes;
+  }
+  if (simJitsi > 0 && !existsSync(join(root, 'tools/jitsi-sim'))) {
+    log(`note: --sim-jitsi ${simJitsi} ignored: the Jitsi simulator is not part of this build yet`);
+  }
+
+  const common = { NATS_URL, REDIS_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+  const ports = {
+    scheduler: await preferredPort(9101),
+    collector: await preferredPort(9102),
+    provisioner: await preferredPort(9103),
+    gateway: args.port !== undefined ? int('port', args.port, 0, 65535) : Number(process.env.GATEWAY_PORT ?? 8080),
+  };
+  if (ports.gateway === 0) ports.gateway = await freePort();
+  sup.start('scheduler', process.execPath, node('services/scheduler/dist/main.js'), { env: { ...common, METRICS_PORT: String(ports.scheduler) } });
+  sup.start('load-collector', process.execPath, node('services/load-collector/dist/main.js'), {
+    env: { NATS_URL, LOG_LEVEL: common.LOG_LEVEL, METRICS_PORT: String(ports.collector), POLL_INTERVAL_S: String(pollInterval) },
+  });
+  sup.start('provisioner', process.execPath, node('services/provisioner/dist/main.js'), { env: { ...common, METRICS_PORT: String(ports.provisioner) } });
+  sup.start('gateway-api', process.execPath, node('services/gateway-api/dist/main.js'), {
+    env: { NATS_URL, LOG_LEVEL: common.LOG_LEVEL, GATEWAY_PORT: String(ports.gateway), OPS_TOKEN, BBB_API_SECRET },
+  });
+  await Promise.all([waitForPort(ports.gateway), waitForPort(ports.scheduler)]);
+  const gateway = `http://127.0.0.1:${ports.gateway}`;
+
+  for (const n of simNodes) {
+    const res = await registerNode(gateway, OPS_TOKEN, { id: n.id, url: n.url, secret: n.secret });
+    if (!res.ok) throw new Error(`registering ${n.id} failed: ${res.status} ${await res.text()}`);
+  }
+
+  const lines = [
+    '',
+    'Ensemble is running.',
+    `  Web app            ${gateway}/`,
+    `  Ops API            ${gateway}/api/ops/cluster   (Authorization: Bearer <ops token>)`,
+    `  BBB API            ${gateway}/bigbluebutton/api   (arrives with the BBB API issue)`,
+    `  BBB API secret     ${BBB_API_SECRET}`,
+    `  Ops token          ${OPS_TOKEN}`,
+    `  Metrics            ${gateway}/metrics, scheduler :${ports.scheduler}, load-collector :${ports.collector}, provisioner :${ports.provisioner}`,
+    `  NATS / Redis       ${NATS_URL}  ${REDIS_URL}`,
+    `  Simulated fleet    ${simNodes.length} BBB node(s): ${simNodes.map((n) => n.id).join(', ') || 'none'}`,
+    '',
+    'Try a placement:',
+    `  curl -s -H "Authorization: Bearer ${OPS_TOKEN}" -H 'content-type: application/json' \\`,
+    `       -d '{"roomKey":"demo-room","engine":"bbb"}' ${gateway}/api/ops/placements`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  writeFileSync(join(stateDir, 'stack.json'), JSON.stringify({ gateway, nats: NATS_URL, redis: REDIS_URL, ports, simNodes: simNodes.map((n) => n.id) }, null, 2));
+}
+
+async function registerNode(gateway, token, body) {
+  return fetch(`${gateway}/api/ops/nodes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+main().catch((e) => {
+  log(`start failed: ${e.message}`);
+  void shutdown(1);
+});

@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LOGGER, METRICS, NestLogger, type Logger, type Metrics } from '@ensemble/shared';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from './config.js';
+import { GatewayModule } from './gateway.module.js';
+import { DomainErrorFilter } from './http/domain-error.filter.js';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Boots the gateway (main.ts and the integration tests). */
+export async function startGateway(
+  config: GatewayConfig,
+  opts: { logSink?: (line: string) => void } = {},
+): Promise<RunningGateway> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Prototype-pollution keys in JSON bodies are an error, not a silent merge.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, opts.logSink), adapter, {
+    logger: false,
+  });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new NestLogger(logger));
+  app.useGlobalFilters(new DomainErrorFilter(logger));
+  instrument(app, app.get<Metrics>(METRICS));
+  app.enableShutdownHooks();
+  await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const url = `http://${config.GATEWAY_HOST}:${port}`;
+  logger.info('gateway started', { url });
+  return { app, port, url, close: () => app.close() };
+}
+
+function instrument(app: NestFastifyApplication, metrics: Metrics): void {
+  const requests = metrics.histogram('ensemble_gateway_http_request_duration_seconds', 'HTTP requests by route and status', ['method', 'route', 'status']);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (req, reply, done) => {
+    // The route pattern, not the raw URL, keeps label values bounded.
+    const route = req.routeOptions.url ?? 'unmatched';
+    requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+}

@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CoreModule } from '@ensemble/shared';
+import type { GatewayConfig } from './config.js';
+import { HealthController } from './health/health.controller.js';
+import { OpsController } from './ops/ops.controller.js';
+import { OpsTokenGuard } from './ops/ops-token.guard.js';
+import { RequestTimeout } from './ops/request-timeout.js';
+import { WebController } from './web/web.controller.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, logSink?: (line: string) => void): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) })],
+      controllers: [HealthController, OpsController, WebController],
+      providers: [OpsTokenGuard, RequestTimeout],
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
+import { startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { startScheduler, type RunningScheduler } from './bootstrap.js';
+import { schedulerEnvSchema } from './config.js';
+
+/** Real nats-server + redis-server + N scheduler instances + a client bus. */
+export class SchedulerHarness {
+  nats!: TestServer;
+  redis!: TestServer;
+  schedulers: RunningScheduler[] = [];
+  bus!: NatsBus;
+  logs: string[] = [];
+
+  async start(opts: { instances?: number; env?: Record<string, string> } = {}): Promise<this> {
+    [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
+    const config = parseConfig('scheduler', schedulerEnvSchema, {
+      NATS_URL: this.nats.url,
+      REDIS_URL: this.redis.url,
+      METRICS_PORT: '0',
+      ...opts.env,
+    });
+    for (let i = 0; i < (opts.instances ?? 1); i++) {
+      this.schedulers.push(await startScheduler(config, { logSink: (l) => void this.logs.push(l) }));
+    }
+    this.bus = await NatsBus.connect({ url: this.nats.url, name: 'test', logger: new Logger('test', 'error'), metrics: new Metrics('test') });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.bus?.close();
+    for (const s of this.schedulers) await s.close();
+    await Promise.all([this.nats?.stop(), this.redis?.stop()]);
+  }
+
+  async addNodes(ids: string[], extra: { state?: 'enabled' | 'cordoned' | 'disabled'; loadMultiplier?: number } = {}): Promise<void> {
+    for (const [i, id] of ids.entries()) {
+      await this.bus.request(contracts.registerNode, {
+        id,
+        url: `http://127.0.0.1:${20000 + i}/${id}/bigbluebutton/`,
+        secret: `secret-of-${id}`,
+        ...extra,
+      });
+    }
+  }
+
+  /** Publishes a sample and waits until the scheduler has applied it. */
+  async sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
+    const s: LoadSample = {
+      nodeId, engine: 'bbb', at: Date.now(), reachable: true, latencyMs: 1, meetings: 0, participants: 0,
+      moderators: 0, videoStreams: 0, voiceParticipants: 0, largestMeeting: 0, cpu: null, error: null, ...over,
+    };
+    this.bus.publish(contracts.loadSample, s);
+    for (let i = 0; i < 200; i++) {
+      const { nodes } = await this.bus.request(contracts.listNodes, {});
+      if (nodes.find((n) => n.id === nodeId)?.lastSample?.at === s.at) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`sample for ${nodeId} never applied`);
+  }
+
+  async node(id: string) {
+    const { nodes } = await this.bus.request(contracts.listNodes, {});
+    return nodes.find((n) => n.id === id);
+  }
+
+  place(roomKey: string, extra: { expectedSize?: number; tags?: string[] } = {}) {
+    return this.bus.request(contracts.place, { roomKey, engine: 'bbb', ...extra });
+  }
+}

@@ -1,0 +1,232 @@
+import { verifyChecksum } from '@ensemble/shared';
+import * as xml from './bbb-xml.js';
+import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
+
+/** One BBB API call in, one HTTP answer out. No sockets here. */
+
+export interface ApiResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ApiRequest {
+  /** The call name, '' for the API root. */
+  call: string;
+  /** Raw query string as received, without the leading '?'. */
+  rawQuery: string;
+  /** Raw application/x-www-form-urlencoded body of a POST, '' otherwise. */
+  rawBody: string;
+}
+
+export interface ApiContext {
+  store: MeetingStore;
+  secret: string;
+  /** http://127.0.0.1:<port> (no trailing slash). */
+  origin: string;
+  bbbVersion: string;
+}
+
+export const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
+const ok = (body: string, status = 200): ApiResult => ({
+  status,
+  headers: { 'content-type': XML_CONTENT_TYPE, 'cache-control': 'no-cache' },
+  body,
+});
+const fail = (key: string, message: string): ApiResult => ok(xml.errorXml(key, message));
+
+export const SUPPORTED_CALLS = ['create', 'join', 'isMeetingRunning', 'getMeetingInfo', 'getMeetings', 'end'] as const;
+
+const MSG = {
+  noChecksum: 'You must provide the checksum',
+  badChecksum: 'Checksums do not match',
+  missingMeetingID: 'You must provide a meeting ID',
+  notFound: 'A meeting with that ID does not exist',
+} as const;
+
+/** Params of query then body, first value wins (as Grails' params.x). */
+function parseParams(req: ApiRequest): { params: Record<string, string>; checksums: string[] } {
+  const params: Record<string, string> = {};
+  const checksums: string[] = [];
+  for (const raw of [req.rawQuery, req.rawBody]) {
+    for (const [k, v] of new URLSearchParams(raw)) {
+      if (k === 'checksum') checksums.push(v);
+      else if (!(k in params)) params[k] = v;
+    }
+  }
+  return { params, checksums };
+}
+
+const withoutChecksum = (raw: string) =>
+  raw === '' ? '' : raw.split('&').filter((p) => p !== '' && !p.startsWith('checksum=')).join('&');
+
+/** ValidationService.buildQueryStringFromParamsMap: sorted keys, form-encoded, checksum left out. */
+function sortedQuery(raw: string): string {
+  const entries = [...new URLSearchParams(raw)].filter(([k]) => k !== 'checksum');
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const s = new URLSearchParams();
+  for (const [k, v] of entries) s.append(k, v);
+  return s.toString();
+}
+
+/**
+ * BBB hashes the raw query string without its checksum (GetChecksum); for a
+ * POST with no query it rebuilds one from the parameters. We also accept the
+ * body appended to the query, and the body alone.
+ */
+function checksumOk(req: ApiRequest, checksum: string, secret: string): boolean {
+  const query = withoutChecksum(req.rawQuery);
+  const body = withoutChecksum(req.rawBody);
+  const candidates = new Set<string>();
+  candidates.add(query !== '' ? query : sortedQuery(`${req.rawQuery}&${req.rawBody}`));
+  if (body !== '') {
+    candidates.add(query === '' ? body : `${query}&${body}`);
+    candidates.add(body);
+  }
+  for (const c of candidates) {
+    const raw = c === '' ? `checksum=${checksum}` : `${c}&checksum=${checksum}`;
+    if (verifyChecksum(req.call, raw, [secret]).ok) return true;
+  }
+  return false;
+}
+
+export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
+  if (req.call === '') {
+    return ok(
+      xml.versionXml({
+        apiVersion: '2.0',
+        bbbVersion: ctx.bbbVersion,
+        graphqlWebsocketUrl: `${ctx.origin.replace(/^http/, 'ws')}/graphql`,
+        graphqlApiUrl: `${ctx.origin}/api/rest`,
+      }),
+    );
+  }
+  if (!(SUPPORTED_CALLS as readonly string[]).includes(req.call)) {
+    return fail('unsupportedRequest', 'This request is not supported.');
+  }
+  const { params, checksums } = parseParams(req);
+  const checksum = checksums[0] ?? '';
+  let checksumError: string | undefined;
+  if (checksum.trim() === '') checksumError = MSG.noChecksum;
+  else if (checksums.length > 1 || !checksumOk(req, checksum, ctx.secret)) checksumError = MSG.badChecksum;
+  if (req.call === 'join') return join(params, ctx, checksumError);
+  if (checksumError) return fail('checksumError', checksumError);
+  const meetingID = (params['meetingID'] ?? '').trim();
+  switch (req.call) {
+    case 'create':
+      return create({ ...params, meetingID }, ctx);
+    case 'isMeetingRunning':
+      if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
+      return ok(xml.isMeetingRunningXml(ctx.store.get(meetingID)?.running ?? false));
+    case 'getMeetingInfo': {
+      if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
+      const m = ctx.store.get(meetingID);
+      return m ? ok(xml.meetingInfoXml(m)) : fail('notFound', MSG.notFound);
+    }
+    case 'getMeetings':
+      return ok(xml.meetingsXml(ctx.store.list()));
+    default: {
+      // end
+      if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
+      const m = ctx.store.get(meetingID);
+      if (!m) return fail('notFound', MSG.notFound);
+      const pw = params['password'];
+      if (pw !== undefined && pw !== '' && pw !== m.moderatorPW) {
+        return fail('invalidPassword', 'The supplied moderator password is incorrect');
+      }
+      ctx.store.end(meetingID);
+      return ok(xml.endXml());
+    }
+  }
+}
+
+function create(params: Record<string, string>, ctx: ApiContext): ApiResult {
+  const { meetingID } = params as { meetingID: string };
+  if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
+  if (meetingID.length < 2 || meetingID.length > 256) {
+    return fail('validationError', 'Meeting ID must be between 2 and 256 characters');
+  }
+  if (meetingID.includes(',')) return fail('validationError', "Meeting ID cannot contain ','");
+  const name = params['name'] ?? '';
+  if (name.trim() === '') return fail('validationError', 'You must provide a meeting name');
+  const existing = ctx.store.get(meetingID);
+  if (existing) {
+    const a = params['attendeePW'];
+    const mp = params['moderatorPW'];
+    if ((existing.attendeePW === a && existing.moderatorPW === mp) || (!a && !mp)) {
+      return ok(xml.createXml(existing, 'duplicateWarning', 'This conference was already in existence and may currently be in progress.'));
+    }
+    return fail('idNotUnique', 'A meeting already exists with that meeting ID.  Please use a different meeting ID.');
+  }
+  return ok(xml.createXml(ctx.store.create(params)));
+}
+
+/** Validation errors on join redirect to the logout URL with `errors=[{key,message}]`, as BBB does. */
+function joinErrorRedirect(params: Record<string, string>, ctx: ApiContext, key: string, message: string): ApiResult {
+  const base = params['logoutURL'] || `${ctx.origin}/`;
+  const errors = encodeURIComponent(JSON.stringify([{ key, message }]));
+  const location = `${base}${base.includes('?') ? '&' : '?'}errors=${errors}`;
+  return { status: 302, headers: { location, 'cache-control': 'no-cache', 'content-length': '0' }, body: '' };
+}
+
+function join(params: Record<string, string>, ctx: ApiContext, checksumError: string | undefined): ApiResult {
+  const invalid = (key: string, message: string) => joinErrorRedirect(params, ctx, key, message);
+  if (checksumError) return invalid('checksumError', checksumError);
+  const meetingID = (params['meetingID'] ?? '').trim();
+  if (!meetingID) return invalid('missingParamMeetingID', MSG.missingMeetingID);
+  const fullName = (params['fullName'] ?? '').replace(/\p{Cc}/gu, '').trim();
+  if (!fullName) return invalid('missingParamFullName', 'You must provide your name');
+  const m = ctx.store.get(meetingID);
+  if (!m) return invalid('invalidMeetingIdentifier', MSG.notFound);
+  if (params['createTime'] !== undefined && params['createTime'] !== String(m.createTime)) {
+    return invalid('mismatchCreateTimeParam', 'The createTime parameter submitted mismatches with the current meeting.');
+  }
+
+  let role: Role | undefined;
+  const roleParam = (params['role'] ?? '').toLowerCase();
+  const password = params['password'] ?? '';
+  if (roleParam === 'moderator') role = 'MODERATOR';
+  else if (roleParam === 'viewer') role = 'VIEWER';
+  else if (password !== '') {
+    if (password === m.moderatorPW) role = 'MODERATOR';
+    else if (password === m.attendeePW) role = 'VIEWER';
+    else return fail('Params required', 'You must enter a valid password');
+  } else {
+    return fail('Params required', 'You must either send the valid role of the user, or the password, sould the meeting has one.');
+  }
+
+  const internalUserID = `w_${randomToken(12)}`;
+  const externUserID = params['userID'] || internalUserID;
+  if (m.maxUsers > 0 && ctx.store.joinedCount(m) >= m.maxUsers && !m.attendees.some((a) => a.userID === externUserID)) {
+    return invalid('maxParticipantsReached', 'The number of participants allowed for this meeting has been reached.');
+  }
+  const customdata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (k.startsWith('userdata-') && k.length > 9) customdata[k.slice(9)] = v;
+
+  const session = ctx.store.addSession({
+    sessionToken: randomToken(16),
+    authToken: randomToken(12),
+    internalMeetingID: m.internalMeetingID,
+    internalUserID,
+    externUserID,
+    fullName,
+    role,
+    customdata,
+  });
+  const url = `${ctx.origin}/html5client/join?sessionToken=${session.sessionToken}`;
+  // Boolean.parseBoolean: only a present, non-empty value other than "true" turns the redirect off.
+  const redirectParam = params['redirect'] ?? '';
+  if (redirectParam === '' || redirectParam.toLowerCase() === 'true') {
+    return { status: 302, headers: { location: url, 'cache-control': 'no-cache', 'content-length': '0' }, body: '' };
+  }
+  return ok(
+    xml.joinXml({
+      meetingId: m.internalMeetingID,
+      userId: internalUserID,
+      authToken: session.authToken,
+      sessionToken: session.sessionToken,
+      guestStatus: 'ALLOW',
+      url,
+    }),
+  );
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { SimNode } from './sim-node.js';
+
+export interface BbbSimOptions {
+  nodes: number;
+  /** 0 or absent: free ports picked by the OS; otherwise node i listens on basePort + i. */
+  basePort?: number;
+  /** One secret per node, or 'random' (default): 32 hex chars each. */
+  secrets?: readonly string[] | 'random';
+  /** Ids are `<idPrefix>-1` .. `<idPrefix>-N`; default 'bbb'. */
+  idPrefix?: string;
+  /** BBB release the nodes report; default '3.0'. */
+  version?: string;
+}
+
+export const randomSecret = (): string => randomBytes(16).toString('hex');
+
+/** N simulated BBB servers in one process, each on its own loopback port with its own secret. */
+export class BbbSim {
+  private constructor(readonly nodes: readonly SimNode[]) {}
+
+  static async start(opts: BbbSimOptions): Promise<BbbSim> {
+    if (!Number.isInteger(opts.nodes) || opts.nodes < 1) throw new Error(`nodes must be a positive integer, got ${opts.nodes}`);
+    const secrets = opts.secrets === undefined || opts.secrets === 'random' ? undefined : opts.secrets;
+    if (secrets && secrets.length < opts.nodes) throw new Error(`need ${opts.nodes} secrets, got ${secrets.length}`);
+    const prefix = opts.idPrefix ?? 'bbb';
+    const base = opts.basePort ?? 0;
+    const nodes = Array.from(
+      { length: opts.nodes },
+      (_, i) =>
+        new SimNode({
+          id: `${prefix}-${i + 1}`,
+          secret: secrets?.[i] ?? randomSecret(),
+          port: base === 0 ? 0 : base + i,
+          ...(opts.version ? { version: opts.version } : {}),
+        }),
+    );
+    const sim = new BbbSim(nodes);
+    try {
+      for (const n of nodes) await n.start();
+    } catch (e) {
+      await sim.stop();
+      throw e;
+    }
+    return sim;
+  }
+
+  node(id: string): SimNode | undefined {
+    return this.nodes.find((n) => n.id === id);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
+  }
+}

@@ -1,0 +1,168 @@
+import { type Attendee, type Meeting, videoCount } from './meeting-store.js';
+
+/**
+ * Response rendering. Element names and order follow BBB's FreeMarker
+ * templates (bigbluebutton-web/src/main/webapp/WEB-INF/freemarker/*.ftlx).
+ * Like BBB (no XML declaration, <#compress>), one element per line.
+ */
+
+export const escapeXml = (v: string): string =>
+  v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+type Value = string | number | boolean;
+const el = (name: string, value: Value): string => `<${name}>${escapeXml(String(value))}</${name}>`;
+const response = (lines: string[]): string => `<response>\n${lines.join('\n')}\n</response>\n`;
+
+/** Metadata and customdata names are user input; only names that are valid XML can be emitted. */
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
+const dynamic = (record: Record<string, string>): string[] =>
+  Object.entries(record)
+    .filter(([k]) => XML_NAME.test(k) && !/^xml/i.test(k))
+    .map(([k, v]) => el(k, v));
+
+export function errorXml(key: string, message: string): string {
+  return response([el('returncode', 'FAILED'), el('messageKey', key), el('message', message)]);
+}
+
+export function versionXml(o: { apiVersion: string; bbbVersion: string; graphqlWebsocketUrl: string; graphqlApiUrl: string }): string {
+  return response([
+    el('returncode', 'SUCCESS'),
+    el('version', o.apiVersion),
+    el('apiVersion', o.apiVersion),
+    el('bbbVersion', o.bbbVersion),
+    el('graphqlWebsocketUrl', o.graphqlWebsocketUrl),
+    el('graphqlApiUrl', o.graphqlApiUrl),
+  ]);
+}
+
+/** create-meeting.ftlx */
+export function createXml(m: Meeting, msgKey = '', msg = ''): string {
+  const lines = [
+    el('returncode', 'SUCCESS'),
+    el('meetingID', m.meetingID),
+    el('internalMeetingID', m.internalMeetingID),
+    el('parentMeetingID', m.parentMeetingID),
+  ];
+  if (m.attendeePW) lines.push(el('attendeePW', m.attendeePW));
+  if (m.moderatorPW) lines.push(el('moderatorPW', m.moderatorPW));
+  lines.push(
+    el('createTime', m.createTime),
+    el('voiceBridge', m.voiceBridge),
+    el('dialNumber', m.dialNumber),
+    el('createDate', m.createDate),
+    el('hasUserJoined', m.hasUserJoined),
+    el('duration', m.duration),
+    el('hasBeenForciblyEnded', m.hasBeenForciblyEnded),
+    el('messageKey', msgKey),
+    el('message', msg),
+  );
+  return response(lines);
+}
+
+function attendeeXml(a: Attendee): string {
+  const lines = [
+    el('userID', a.userID),
+    el('fullName', a.fullName),
+    el('role', a.role),
+    el('isPresenter', a.isPresenter),
+    el('isListeningOnly', a.isListeningOnly),
+    el('hasJoinedVoice', a.hasJoinedVoice),
+    el('hasVideo', a.hasVideo),
+    el('clientType', a.clientType),
+  ];
+  if (Object.keys(a.customdata).length > 0) lines.push(`<customdata>${dynamic(a.customdata).join('')}</customdata>`);
+  return `<attendee>\n${lines.join('\n')}\n</attendee>`;
+}
+
+/** The meeting body shared by get-meeting-info.ftlx and get-meetings.ftlx (same order in both). */
+function meetingBody(m: Meeting, passwordsIfPresent: boolean): string[] {
+  const lines = [
+    el('meetingName', m.meetingName),
+    el('meetingID', m.meetingID),
+    el('internalMeetingID', m.internalMeetingID),
+    el('createTime', m.createTime),
+    el('createDate', m.createDate),
+    el('voiceBridge', m.voiceBridge),
+    el('dialNumber', m.dialNumber),
+  ];
+  if (!passwordsIfPresent || m.attendeePW) lines.push(el('attendeePW', m.attendeePW));
+  if (!passwordsIfPresent || m.moderatorPW) lines.push(el('moderatorPW', m.moderatorPW));
+  const listeners = m.attendees.filter((a) => a.isListeningOnly).length;
+  const voice = m.attendees.filter((a) => a.hasJoinedVoice).length;
+  const moderators = m.attendees.filter((a) => a.role === 'MODERATOR').length;
+  lines.push(
+    el('running', m.running),
+    el('duration', m.duration),
+    el('hasUserJoined', m.hasUserJoined),
+    el('recording', m.recording),
+    el('hasBeenForciblyEnded', m.hasBeenForciblyEnded),
+    el('startTime', m.startTime),
+    el('endTime', m.endTime),
+    el('participantCount', m.attendees.length),
+    el('listenerCount', listeners),
+    el('voiceParticipantCount', voice),
+    el('videoCount', videoCount(m)),
+    el('maxUsers', m.maxUsers),
+    el('moderatorCount', moderators),
+    m.attendees.length === 0 ? '<attendees>\n</attendees>' : `<attendees>\n${m.attendees.map(attendeeXml).join('\n')}\n</attendees>`,
+    `<metadata>${dynamic(m.metadata).join('')}</metadata>`,
+  );
+  return lines;
+}
+
+/** get-meeting-info.ftlx (messageKey/message only when non-empty, which getMeetingInfo never sets). */
+export function meetingInfoXml(m: Meeting): string {
+  return response([el('returncode', 'SUCCESS'), ...meetingBody(m, true), el('isBreakout', m.isBreakout)]);
+}
+
+/** get-meetings.ftlx: <meetings> list, or <meetings/> plus messageKey/message when empty. */
+export function meetingsXml(list: readonly Meeting[]): string {
+  if (list.length === 0) {
+    return response([
+      el('returncode', 'SUCCESS'),
+      '<meetings/>',
+      el('messageKey', 'noMeetings'),
+      el('message', 'no meetings were found on this server'),
+    ]);
+  }
+  const meetings = list.map((m) => `<meeting>\n${[...meetingBody(m, false), el('isBreakout', m.isBreakout)].join('\n')}\n</meeting>`);
+  return response([el('returncode', 'SUCCESS'), `<meetings>\n${meetings.join('\n')}\n</meetings>`]);
+}
+
+export function isMeetingRunningXml(running: boolean): string {
+  return response([el('returncode', 'SUCCESS'), el('running', running)]);
+}
+
+export function endXml(): string {
+  return response([
+    el('returncode', 'SUCCESS'),
+    el('messageKey', 'sentEndMeetingRequest'),
+    // Two spaces after "sent." as in ApiController#end.
+    el(
+      'message',
+      'A request to end the meeting was sent.  Please wait a few seconds, and then use the getMeetingInfo or isMeetingRunning API calls to verify that it was ended.',
+    ),
+  ]);
+}
+
+/** join-meeting.ftlx (redirect=false). */
+export function joinXml(o: {
+  meetingId: string;
+  userId: string;
+  authToken: string;
+  sessionToken: string;
+  guestStatus: string;
+  url: string;
+}): string {
+  return response([
+    el('returncode', 'SUCCESS'),
+    el('messageKey', 'successfullyJoined'),
+    el('message', 'You have joined successfully.'),
+    el('meeting_id', o.meetingId),
+    el('user_id', o.userId),
+    el('auth_token', o.authToken),
+    el('session_token', o.sessionToken),
+    el('guestStatus', o.guestStatus),
+    el('url', o.url),
+  ]);
+}

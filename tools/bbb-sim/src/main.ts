@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { BbbSim } from './bbb-sim.js';
+import { startControlServer } from './control.js';
+
+const USAGE = 'usage: bbb-sim --nodes N [--base-port P] [--control-port P] [--out nodes.json] [--id-prefix bbb]';
+
+function parse(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      nodes: { type: 'string' },
+      'base-port': { type: 'string' },
+      'control-port': { type: 'string' },
+      out: { type: 'string' },
+      'id-prefix': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const int = (name: string, v: string | undefined, min: number, max: number, dflt?: number): number | undefined => {
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
+    return Number(v);
+  };
+  return {
+    help: values.help === true,
+    nodes: int('nodes', values.nodes, 1, 1000, 1)!,
+    basePort: int('base-port', values['base-port'], 0, 65535, 0)!,
+    controlPort: int('control-port', values['control-port'], 0, 65535),
+    out: values.out,
+    idPrefix: values['id-prefix'] ?? 'bbb',
+  };
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bbb-sim: ${(e as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const sim = await BbbSim.start({ nodes: args.nodes, basePort: args.basePort, idPrefix: args.idPrefix });
+  let control: Server | undefined;
+  if (args.controlPort !== undefined) control = await startControlServer(sim, args.controlPort);
+  const doc = `${JSON.stringify({ nodes: sim.nodes.map((n) => ({ id: n.id, url: n.baseUrl, secret: n.secret })) }, null, 2)}\n`;
+  if (args.out) await writeFile(args.out, doc, { mode: 0o600 });
+  else process.stdout.write(doc);
+  if (control) {
+    const addr = control.address();
+    const port = addr && typeof addr === 'object' ? addr.port : args.controlPort;
+    process.stderr.write(`bbb-sim: control API on http://127.0.0.1:${port}\n`);
+  }
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    control?.closeAllConnections();
+    control?.close();
+    sim.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bbb-sim: ${e.message}\n`);
+  process.exit(1);
+});
