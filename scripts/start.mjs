@@ -130,9 +130,10 @@ async function main() {
   }
 
   let simNodes = [];
+  let controlPort = null;
   if (simBbb > 0) {
     const out = join(stateDir, 'bbb-sim-nodes.json');
-    const controlPort = await freePort();
+    controlPort = await freePort();
     sup.start('bbb-sim', process.execPath, [...node('tools/bbb-sim/dist/main.js'), '--nodes', String(simBbb), '--out', out, '--control-port', String(controlPort)]);
     await waitForPort(controlPort);
     simNodes = JSON.parse(readFileSync(out, 'utf8')).nodes;
@@ -185,7 +186,7 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  writeFileSync(join(stateDir, 'stack.json'), JSON.stringify({ gateway, nats: NATS_URL, redis: REDIS_URL, ports, simNodes: simNodes.map((n) => n.id) }, null, 2));
+  writeFileSync(join(stateDir, 'stack.json'), JSON.stringify({ gateway, nats: NATS_URL, redis: REDIS_URL, ports, bbbSimControl: controlPort && `http://127.0.0.1:${controlPort}`, simNodes: simNodes.map((n) => n.id) }, null, 2));
 }
 
 async function registerNode(gateway, token, body) {

@@ -1,5 +1,5 @@
 import { parseConfig } from '@ensemble/shared';
-import { startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { startProvisioner, type RunningProvisioner } from './bootstrap.js';
 import { provisionerEnvSchema } from './config.js';
 
@@ -20,7 +20,7 @@ describe('the provisioner skeleton', () => {
     await Promise.all([nats?.stop(), redis?.stop()]);
   });
 
-  it('reports healthy while NATS and Redis are reachable, degraded when Redis goes away', async () => {
+  it('reports healthy while NATS and Redis are reachable, degraded while Redis is away, healthy again after', async () => {
     const health = () => fetch(`http://127.0.0.1:${provisioner.metricsPort}/healthz`);
     expect((await health()).status).toBe(200);
     await redis.process.stop();
@@ -29,6 +29,7 @@ describe('the provisioner skeleton', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ checks: { nats: true, redis: false } });
     await redis.process.start();
+    await waitFor('healthy again', async () => (await health()).status === 200, { timeoutMs: 5000 });
   });
 
   it('exposes Prometheus metrics', async () => {

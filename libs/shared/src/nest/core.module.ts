@@ -53,6 +53,8 @@ export class CoreModule implements OnApplicationShutdown {
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.info('shutting down', { signal });
     await this.bus.close();
-    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
+    // A Redis that is away gets no QUIT (it would wait out reconnect timers).
+    if (this.redis?.status === 'ready') await this.redis.quit().catch(() => this.redis?.disconnect());
+    else this.redis?.disconnect();
   }
 }
