@@ -5,8 +5,19 @@ import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/g
 
 const TOKEN = 'test-ops-token-0123456789';
 const idleSample = (nodeId: string): LoadSample => ({
-  nodeId, engine: 'bbb', at: Date.now(), reachable: true, latencyMs: 1, meetings: 0, participants: 0,
-  moderators: 0, videoStreams: 0, voiceParticipants: 0, largestMeeting: 0, cpu: null, error: null,
+  nodeId,
+  engine: 'bbb',
+  at: Date.now(),
+  reachable: true,
+  latencyMs: 1,
+  meetings: 0,
+  participants: 0,
+  moderators: 0,
+  videoStreams: 0,
+  voiceParticipants: 0,
+  largestMeeting: 0,
+  cpu: null,
+  error: null,
 });
 
 describe('the ops API', () => {
@@ -20,7 +31,11 @@ describe('the ops API', () => {
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${gateway.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
 
@@ -35,7 +50,12 @@ describe('the ops API', () => {
       parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
       { logSink: sink },
     );
-    bus = await NatsBus.connect({ url: nats.url, name: 'test', logger: new Logger('test', 'error'), metrics: new Metrics('test') });
+    bus = await NatsBus.connect({
+      url: nats.url,
+      name: 'test',
+      logger: new Logger('test', 'error'),
+      metrics: new Metrics('test'),
+    });
   });
 
   afterAll(async () => {
@@ -52,7 +72,11 @@ describe('the ops API', () => {
   });
 
   it('registers a node and lists it without its secret', async () => {
-    const res = await call('POST', '/api/ops/nodes', { id: 'bbb-a', url: 'http://127.0.0.1:9/bigbluebutton/', secret: 'very-secret-value' });
+    const res = await call('POST', '/api/ops/nodes', {
+      id: 'bbb-a',
+      url: 'http://127.0.0.1:9/bigbluebutton/',
+      secret: 'very-secret-value',
+    });
     expect(res.status).toBe(201);
     const node = await json(res);
     expect(node).toMatchObject({ id: 'bbb-a', engine: 'bbb', state: 'enabled', health: 'unknown' });
@@ -64,7 +88,9 @@ describe('the ops API', () => {
 
   it('places a room on an online node and answers the same node again', async () => {
     bus.publish(contracts.loadSample, idleSample('bbb-a'));
-    const first = await waitForPlacement(() => call('POST', '/api/ops/placements', { roomKey: 'math-101', engine: 'bbb' }));
+    const first = await waitForPlacement(() =>
+      call('POST', '/api/ops/placements', { roomKey: 'math-101', engine: 'bbb' }),
+    );
     expect(first).toMatchObject({ nodeId: 'bbb-a', url: 'http://127.0.0.1:9/bigbluebutton/', outcome: 'new' });
     const again = await json(await call('POST', '/api/ops/placements', { roomKey: 'math-101', engine: 'bbb' }));
     expect(again).toMatchObject({ nodeId: 'bbb-a', outcome: 'existing' });

@@ -30,25 +30,62 @@ describe('the stack started by npm start', () => {
   const ops = (path: string, init: RequestInit = {}) =>
     fetch(`${stack.gateway}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     });
-  const cluster = async () => (await (await ops('/api/ops/cluster')).json()) as { nodes: Array<{ id: string; health: string; lastSample: { participants: number } | null }> };
+  const cluster = async () =>
+    (await (await ops('/api/ops/cluster')).json()) as {
+      nodes: Array<{ id: string; health: string; lastSample: { participants: number } | null }>;
+    };
   const place = async (roomKey: string) =>
-    (await (await ops('/api/ops/placements', { method: 'POST', body: JSON.stringify({ roomKey, engine: 'bbb' }) })).json()) as { nodeId: string; url: string; outcome: string };
+    (await (
+      await ops('/api/ops/placements', { method: 'POST', body: JSON.stringify({ roomKey, engine: 'bbb' }) })
+    ).json()) as { nodeId: string; url: string; outcome: string };
   const fault = (id: string, mode: string) =>
-    fetch(`${stack.bbbSimControl}/nodes/${id}/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }) });
+    fetch(`${stack.bbbSimControl}/nodes/${id}/fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode }),
+    });
 
   beforeAll(async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-'));
     const port = await freePort();
     child = spawn(
       process.execPath,
-      ['scripts/start.mjs', '--skip-install', '--sim-bbb', '3', '--sim-jitsi', '0', '--port', String(port), '--poll-interval', '0.25', '--state-dir', stateDir],
-      { env: { ...process.env, OPS_TOKEN: TOKEN, HEALTH_OFFLINE_AFTER: '2', HEALTH_ONLINE_AFTER: '2', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        'scripts/start.mjs',
+        '--skip-install',
+        '--sim-bbb',
+        '3',
+        '--sim-jitsi',
+        '0',
+        '--port',
+        String(port),
+        '--poll-interval',
+        '0.25',
+        '--state-dir',
+        stateDir,
+      ],
+      {
+        env: {
+          ...process.env,
+          OPS_TOKEN: TOKEN,
+          HEALTH_OFFLINE_AFTER: '2',
+          HEALTH_ONLINE_AFTER: '2',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await waitFor('the stack to be ready', () => existsSync(join(stateDir, 'stack.json')) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false), { timeoutMs: 30_000 });
+    await waitFor(
+      'the stack to be ready',
+      () =>
+        existsSync(join(stateDir, 'stack.json')) ||
+        (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
+      { timeoutMs: 30_000 },
+    );
     stack = JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')) as Stack;
     sim = (JSON.parse(readFileSync(join(stateDir, 'bbb-sim-nodes.json'), 'utf8')) as { nodes: SimNodeInfo[] }).nodes;
   }, 40_000);
@@ -67,7 +104,11 @@ describe('the stack started by npm start', () => {
   });
 
   it('brings every simulated node online through real polls', async () => {
-    await waitFor('3 online nodes', async () => (await cluster()).nodes.filter((n) => n.health === 'online').length === 3, { timeoutMs: 10_000 });
+    await waitFor(
+      '3 online nodes',
+      async () => (await cluster()).nodes.filter((n) => n.health === 'online').length === 3,
+      { timeoutMs: 10_000 },
+    );
   });
 
   it('returns a URL on a simulated node for a placement through the ops API', async () => {
@@ -81,21 +122,36 @@ describe('the stack started by npm start', () => {
     const node = sim.find((n) => n.id === p.nodeId)!;
     const api = `${node.url}api`;
     await fetch(signedApiUrl(api, 'create', { name: 'Live', meetingID: 'e2e-live' }, node.secret));
-    const join = await fetch(signedApiUrl(api, 'join', { fullName: 'Ada', meetingID: 'e2e-live', role: 'VIEWER' }, node.secret), { redirect: 'manual' });
-    expect(join.status).toBe(302);
-    await fetch(join.headers.get('location')!); // the client opens: now the participant counts
-    await waitFor('a participant in the samples', async () => (await cluster()).nodes.find((n) => n.id === p.nodeId)?.lastSample?.participants === 1, { timeoutMs: 10_000 });
+    const joined = await fetch(
+      signedApiUrl(api, 'join', { fullName: 'Ada', meetingID: 'e2e-live', role: 'VIEWER' }, node.secret),
+      { redirect: 'manual' },
+    );
+    expect(joined.status).toBe(302);
+    await fetch(joined.headers.get('location')!); // the client opens: now the participant counts
+    await waitFor(
+      'a participant in the samples',
+      async () => (await cluster()).nodes.find((n) => n.id === p.nodeId)?.lastSample?.participants === 1,
+      { timeoutMs: 10_000 },
+    );
   });
 
   it('takes a dead node offline, moves its rooms on next join, and brings it back', async () => {
     const p = await place('e2e-moving');
     expect((await fault(p.nodeId, 'down')).status).toBe(200);
-    await waitFor('node offline', async () => (await cluster()).nodes.find((n) => n.id === p.nodeId)?.health === 'offline', { timeoutMs: 10_000 });
+    await waitFor(
+      'node offline',
+      async () => (await cluster()).nodes.find((n) => n.id === p.nodeId)?.health === 'offline',
+      { timeoutMs: 10_000 },
+    );
     const moved = await place('e2e-moving');
     expect(moved.nodeId).not.toBe(p.nodeId);
     expect(moved.outcome).toBe('moved');
     await fault(p.nodeId, 'none');
-    await waitFor('node online again', async () => (await cluster()).nodes.find((n) => n.id === p.nodeId)?.health === 'online', { timeoutMs: 10_000 });
+    await waitFor(
+      'node online again',
+      async () => (await cluster()).nodes.find((n) => n.id === p.nodeId)?.health === 'online',
+      { timeoutMs: 10_000 },
+    );
   });
 
   it('stops every process on SIGTERM', async () => {

@@ -5,7 +5,15 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync }
 import { dirname, join, relative } from 'node:path';
 import { log, root } from './lib/setup.mjs';
 
-const PACKAGES = ['libs/shared', 'libs/testing', 'tools/bbb-sim', 'services/scheduler', 'services/load-collector', 'services/gateway-api', 'services/provisioner'];
+const PACKAGES = [
+  'libs/shared',
+  'libs/testing',
+  'tools/bbb-sim',
+  'services/scheduler',
+  'services/load-collector',
+  'services/gateway-api',
+  'services/provisioner',
+];
 const TEST = /\.(spec|int-spec|e2e-spec|test-support)\.ts$/;
 
 const swcOptions = {
@@ -38,7 +46,11 @@ async function buildPackage(pkg) {
     mkdirSync(dirname(target), { recursive: true });
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
       if (TEST.test(file)) continue;
-      const { code, map } = await transformFile(file, { ...swcOptions, filename: file, sourceFileName: relative(dirname(target), file) });
+      const { code, map } = await transformFile(file, {
+        ...swcOptions,
+        filename: file,
+        sourceFileName: relative(dirname(target), file),
+      });
       const js = target.replace(/\.ts$/, '.js');
       writeFileSync(js, `${code}\n//# sourceMappingURL=${js.split('/').pop()}.map\n`);
       if (map) writeFileSync(`${js}.map`, map);

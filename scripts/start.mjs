@@ -66,7 +66,9 @@ mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 
 if (!args['skip-install']) {
   ensureNodeModules();
-  const needed = [process.env.NATS_URL ? null : 'nats-server', process.env.REDIS_URL ? null : 'redis-server'].filter(Boolean);
+  const needed = [process.env.NATS_URL ? null : 'nats-server', process.env.REDIS_URL ? null : 'redis-server'].filter(
+    Boolean,
+  );
   ensureBinaries(needed);
   try {
     ensureBinaries(['prometheus']); // scraped by the Jitsi side; the BBB stack runs without it
@@ -112,7 +114,9 @@ async function main() {
     const port = await freePort();
     const dir = join(stateDir, 'nats');
     mkdirSync(dir, { recursive: true });
-    sup.start('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { quiet: true });
+    sup.start('nats-server', 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+      quiet: true,
+    });
     await waitForPort(port);
     NATS_URL = `nats://127.0.0.1:${port}`;
   }
@@ -121,10 +125,25 @@ async function main() {
     const port = await freePort();
     const dir = join(stateDir, 'redis');
     mkdirSync(dir, { recursive: true });
-    sup.start('redis-server', 'redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-      '--appendonly', 'yes', '--appendfsync', 'everysec',
-    ], { quiet: true });
+    sup.start(
+      'redis-server',
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+      ],
+      { quiet: true },
+    );
     await waitForPort(port);
     REDIS_URL = `redis://127.0.0.1:${port}`;
   }
@@ -134,7 +153,15 @@ async function main() {
   if (simBbb > 0) {
     const out = join(stateDir, 'bbb-sim-nodes.json');
     controlPort = await freePort();
-    sup.start('bbb-sim', process.execPath, [...node('tools/bbb-sim/dist/main.js'), '--nodes', String(simBbb), '--out', out, '--control-port', String(controlPort)]);
+    sup.start('bbb-sim', process.execPath, [
+      ...node('tools/bbb-sim/dist/main.js'),
+      '--nodes',
+      String(simBbb),
+      '--out',
+      out,
+      '--control-port',
+      String(controlPort),
+    ]);
     await waitForPort(controlPort);
     simNodes = JSON.parse(readFileSync(out, 'utf8')).nodes;
   }
@@ -150,11 +177,20 @@ async function main() {
     gateway: args.port !== undefined ? int('port', args.port, 0, 65535) : Number(process.env.GATEWAY_PORT ?? 8080),
   };
   if (ports.gateway === 0) ports.gateway = await freePort();
-  sup.start('scheduler', process.execPath, node('services/scheduler/dist/main.js'), { env: { ...common, METRICS_PORT: String(ports.scheduler) } });
-  sup.start('load-collector', process.execPath, node('services/load-collector/dist/main.js'), {
-    env: { NATS_URL, LOG_LEVEL: common.LOG_LEVEL, METRICS_PORT: String(ports.collector), POLL_INTERVAL_S: String(pollInterval) },
+  sup.start('scheduler', process.execPath, node('services/scheduler/dist/main.js'), {
+    env: { ...common, METRICS_PORT: String(ports.scheduler) },
   });
-  sup.start('provisioner', process.execPath, node('services/provisioner/dist/main.js'), { env: { ...common, METRICS_PORT: String(ports.provisioner) } });
+  sup.start('load-collector', process.execPath, node('services/load-collector/dist/main.js'), {
+    env: {
+      NATS_URL,
+      LOG_LEVEL: common.LOG_LEVEL,
+      METRICS_PORT: String(ports.collector),
+      POLL_INTERVAL_S: String(pollInterval),
+    },
+  });
+  sup.start('provisioner', process.execPath, node('services/provisioner/dist/main.js'), {
+    env: { ...common, METRICS_PORT: String(ports.provisioner) },
+  });
   sup.start('gateway-api', process.execPath, node('services/gateway-api/dist/main.js'), {
     env: { NATS_URL, LOG_LEVEL: common.LOG_LEVEL, GATEWAY_PORT: String(ports.gateway), OPS_TOKEN, BBB_API_SECRET },
   });
@@ -186,7 +222,21 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  writeFileSync(join(stateDir, 'stack.json'), JSON.stringify({ gateway, nats: NATS_URL, redis: REDIS_URL, ports, bbbSimControl: controlPort && `http://127.0.0.1:${controlPort}`, simNodes: simNodes.map((n) => n.id) }, null, 2));
+  writeFileSync(
+    join(stateDir, 'stack.json'),
+    JSON.stringify(
+      {
+        gateway,
+        nats: NATS_URL,
+        redis: REDIS_URL,
+        ports,
+        bbbSimControl: controlPort && `http://127.0.0.1:${controlPort}`,
+        simNodes: simNodes.map((n) => n.id),
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 async function registerNode(gateway, token, body) {

@@ -9,6 +9,10 @@ log('typecheck (tsc --noEmit)');
 let r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
+log('lint (oxlint type-aware, prettier --check)');
+r = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit', cwd: root });
+if (r.status !== 0) process.exit(r.status ?? 1);
+
 // The e2e suites run the built stack (`npm start`'s own processes).
 r = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) process.exit(r.status ?? 1);

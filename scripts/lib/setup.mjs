@@ -38,12 +38,15 @@ export function ensureBinaries(bins) {
   const isRoot = process.getuid?.() === 0;
   const prefix = isRoot ? [] : has('sudo') ? ['sudo'] : null;
   if (!prefix || !has('apt-get')) {
-    throw new Error(`missing ${missing.join(', ')}: install them (Debian/Ubuntu: apt-get install -y ${pkgs.join(' ')})`);
+    throw new Error(
+      `missing ${missing.join(', ')}: install them (Debian/Ubuntu: apt-get install -y ${pkgs.join(' ')})`,
+    );
   }
   log(`installing ${pkgs.join(', ')} from the system's packages`);
-  const apt = (args) => run(prefix[0] ?? 'apt-get', prefix.length ? ['apt-get', ...args] : args, {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const apt = (args) =>
+    run(prefix[0] ?? 'apt-get', prefix.length ? ['apt-get', ...args] : args, {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   apt(['update', '-q']);
   apt(['install', '-y', '-q', '--no-install-recommends', ...pkgs]);
 }

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { ConfigError, baseEnvSchema, parseConfig, port, redisEnvSchema } from './config.js';
 
-const schema = baseEnvSchema.extend(redisEnvSchema.shape).extend({ METRICS_PORT: port(9101), LIMIT: z.coerce.number().int().min(1).default(5) });
+const schema = baseEnvSchema
+  .extend(redisEnvSchema.shape)
+  .extend({ METRICS_PORT: port(9101), LIMIT: z.coerce.number().int().min(1).default(5) });
 
 describe('config parsing', () => {
   it('fills defaults and freezes the result', () => {
     const c = parseConfig('svc', schema, {});
-    expect(c).toMatchObject({ NATS_URL: 'nats://127.0.0.1:4222', REDIS_URL: 'redis://127.0.0.1:6379', METRICS_PORT: 9101, LIMIT: 5, LOG_LEVEL: 'info' });
+    expect(c).toMatchObject({
+      NATS_URL: 'nats://127.0.0.1:4222',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      METRICS_PORT: 9101,
+      LIMIT: 5,
+      LOG_LEVEL: 'info',
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 

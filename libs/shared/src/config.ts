@@ -12,16 +12,21 @@ export class ConfigError extends Error {
 
 /** Env pieces every service shares; each service extends this schema. */
 export const baseEnvSchema = z.object({
-  NATS_URL: z.string().regex(/^(nats|tls|ws|wss):\/\/\S+$/, 'expected nats://host:port').default('nats://127.0.0.1:4222'),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|ws|wss):\/\/\S+$/, 'expected nats://host:port')
+    .default('nats://127.0.0.1:4222'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export const redisEnvSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port')
+    .default('redis://127.0.0.1:6379'),
 });
 
-export const port = (fallback: number) =>
-  z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 export const positiveNumber = (fallback: number) => z.coerce.number().positive().finite().default(fallback);
 

@@ -11,7 +11,13 @@ describe('the JSON logger', () => {
     logger.info('room placed', { roomKey: 'r1', nodeId: 'n1', durationMs: 3 });
     expect(lines).toHaveLength(1);
     expect(lines[0]!.endsWith('\n')).toBe(true);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', service: 'svc', msg: 'room placed', roomKey: 'r1', nodeId: 'n1' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'info',
+      service: 'svc',
+      msg: 'room placed',
+      roomKey: 'r1',
+      nodeId: 'n1',
+    });
   });
 
   it('drops lines below its level', () => {
@@ -29,11 +35,15 @@ describe('the JSON logger', () => {
       join: 'http://n/join?fullName=a&password=pw-789&meetingID=m',
     });
     const text = lines.join('');
-    for (const secret of ['s3cr3t-value', 'abcdef0123', 'tok-123', 'tok-456', 'pw-789']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cr3t-value', 'abcdef0123', 'tok-123', 'tok-456', 'pw-789'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('meetingID=m');
   });
 
   it('keeps error messages but redacts them too', () => {
-    expect(redact(new Error('GET /x?checksum=deadbeef failed'))).toEqual({ name: 'Error', message: 'GET /x?checksum=[redacted] failed' });
+    expect(redact(new Error('GET /x?checksum=deadbeef failed'))).toEqual({
+      name: 'Error',
+      message: 'GET /x?checksum=[redacted] failed',
+    });
   });
 });

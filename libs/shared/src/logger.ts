@@ -58,7 +58,13 @@ export class Logger {
   private write(level: LogLevel, msg: string, fields?: LogFields): void {
     if (ORDER[level] < ORDER[this.level]) return;
     const record = redact({ ...this.bound, ...fields }) as LogFields;
-    const line = JSON.stringify({ time: new Date().toISOString(), level, service: this.service, msg: redact(msg), ...record });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level,
+      service: this.service,
+      msg: redact(msg),
+      ...record,
+    });
     this.sink(`${line}\n`);
   }
 }

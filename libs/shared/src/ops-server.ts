@@ -22,7 +22,9 @@ export async function startOpsServer(opts: {
           .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
           .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', checks }));
       } else {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not-found","message":"no such route"}}');
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"error":{"code":"not-found","message":"no such route"}}');
       }
     })().catch(() => res.writeHead(500).end());
   });

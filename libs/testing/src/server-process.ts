@@ -19,7 +19,9 @@ export function requireBinary(name: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   const path = found.stdout.trim();
   if (found.status !== 0 || !path) {
-    throw new Error(`${name} is not installed, and the tests need a real one. Install it: ${INSTALL_HINT[name] ?? name}`);
+    throw new Error(
+      `${name} is not installed, and the tests need a real one. Install it: ${INSTALL_HINT[name] ?? name}`,
+    );
   }
   return path;
 }

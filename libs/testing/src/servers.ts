@@ -12,7 +12,13 @@ export interface TestServer {
 export async function startNats(): Promise<TestServer> {
   const port = await freePort();
   const proc = await new ServerProcess('nats-server', port, (dir) => [
-    '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir,
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    dir,
   ]).start();
   return { url: `nats://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
 }
@@ -21,8 +27,18 @@ export async function startNats(): Promise<TestServer> {
 export async function startRedis(opts: { appendOnly?: boolean } = {}): Promise<TestServer> {
   const port = await freePort();
   const proc = await new ServerProcess('redis-server', port, (dir) => [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-    '--appendonly', opts.appendOnly ? 'yes' : 'no', '--appendfsync', 'everysec',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--appendonly',
+    opts.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
   ]).start();
   return { url: `redis://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
 }

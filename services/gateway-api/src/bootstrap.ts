@@ -42,7 +42,11 @@ export async function startGateway(
 }
 
 function instrument(app: NestFastifyApplication, metrics: Metrics): void {
-  const requests = metrics.histogram('ensemble_gateway_http_request_duration_seconds', 'HTTP requests by route and status', ['method', 'route', 'status']);
+  const requests = metrics.histogram(
+    'ensemble_gateway_http_request_duration_seconds',
+    'HTTP requests by route and status',
+    ['method', 'route', 'status'],
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onResponse', (req, reply, done) => {
     // The route pattern, not the raw URL, keeps label values bounded.

@@ -11,7 +11,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   PUBLIC_URL: z.string().url().optional(),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** Largest request body accepted on any route. */
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
   WEB_DIR: z.string().optional(),
 });
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { LOGGER, METRICS, NATS_BUS, REDIS, NestLogger, startOpsServer, type Logger, type NatsBus } from '@ensemble/shared';
+import {
+  LOGGER,
+  METRICS,
+  NATS_BUS,
+  REDIS,
+  NestLogger,
+  startOpsServer,
+  type Logger,
+  type NatsBus,
+} from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import type { ProvisionerConfig } from './config.js';
@@ -17,7 +26,9 @@ export async function startProvisioner(
   config: ProvisionerConfig,
   opts: { logSink?: (line: string) => void } = {},
 ): Promise<RunningProvisioner> {
-  const app = await NestFactory.createApplicationContext(ProvisionerModule.forRoot(config, opts.logSink), { logger: false });
+  const app = await NestFactory.createApplicationContext(ProvisionerModule.forRoot(config, opts.logSink), {
+    logger: false,
+  });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new NestLogger(logger));
   await app.init();

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { LOGGER, METRICS, NATS_BUS, REDIS, NestLogger, startOpsServer, type Logger, type NatsBus } from '@ensemble/shared';
+import {
+  LOGGER,
+  METRICS,
+  NATS_BUS,
+  REDIS,
+  NestLogger,
+  startOpsServer,
+  type Logger,
+  type NatsBus,
+} from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import type { SchedulerConfig } from './config.js';

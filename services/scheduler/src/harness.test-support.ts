@@ -22,7 +22,12 @@ export class SchedulerHarness {
     for (let i = 0; i < (opts.instances ?? 1); i++) {
       this.schedulers.push(await startScheduler(config, { logSink: (l) => void this.logs.push(l) }));
     }
-    this.bus = await NatsBus.connect({ url: this.nats.url, name: 'test', logger: new Logger('test', 'error'), metrics: new Metrics('test') });
+    this.bus = await NatsBus.connect({
+      url: this.nats.url,
+      name: 'test',
+      logger: new Logger('test', 'error'),
+      metrics: new Metrics('test'),
+    });
     return this;
   }
 
@@ -32,7 +37,10 @@ export class SchedulerHarness {
     await Promise.all([this.nats?.stop(), this.redis?.stop()]);
   }
 
-  async addNodes(ids: string[], extra: { state?: 'enabled' | 'cordoned' | 'disabled'; loadMultiplier?: number } = {}): Promise<void> {
+  async addNodes(
+    ids: string[],
+    extra: { state?: 'enabled' | 'cordoned' | 'disabled'; loadMultiplier?: number } = {},
+  ): Promise<void> {
     for (const [i, id] of ids.entries()) {
       await this.bus.request(contracts.registerNode, {
         id,
@@ -46,8 +54,20 @@ export class SchedulerHarness {
   /** Publishes a sample and waits until the scheduler has applied it. */
   async sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
     const s: LoadSample = {
-      nodeId, engine: 'bbb', at: Date.now(), reachable: true, latencyMs: 1, meetings: 0, participants: 0,
-      moderators: 0, videoStreams: 0, voiceParticipants: 0, largestMeeting: 0, cpu: null, error: null, ...over,
+      nodeId,
+      engine: 'bbb',
+      at: Date.now(),
+      reachable: true,
+      latencyMs: 1,
+      meetings: 0,
+      participants: 0,
+      moderators: 0,
+      videoStreams: 0,
+      voiceParticipants: 0,
+      largestMeeting: 0,
+      cpu: null,
+      error: null,
+      ...over,
     };
     this.bus.publish(contracts.loadSample, s);
     for (let i = 0; i < 200; i++) {

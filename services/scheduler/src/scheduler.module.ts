@@ -24,10 +24,18 @@ export class SchedulerModule {
         {
           provide: LoadModel,
           useFactory: (c: SchedulerConfig) =>
-            new LoadModel({ videoWeight: c.LOAD_VIDEO_WEIGHT, meetingWeight: c.LOAD_MEETING_WEIGHT, newRoomSize: c.NEW_ROOM_SIZE }),
+            new LoadModel({
+              videoWeight: c.LOAD_VIDEO_WEIGHT,
+              meetingWeight: c.LOAD_MEETING_WEIGHT,
+              newRoomSize: c.NEW_ROOM_SIZE,
+            }),
           inject: [CONFIG],
         },
-        { provide: FleetStore, useFactory: (r: Redis, s: SchedulerScripts) => new FleetStore(r, s), inject: [REDIS, SCRIPTS] },
+        {
+          provide: FleetStore,
+          useFactory: (r: Redis, s: SchedulerScripts) => new FleetStore(r, s),
+          inject: [REDIS, SCRIPTS],
+        },
         {
           provide: PlacementStore,
           useFactory: (s: SchedulerScripts, c: SchedulerConfig) => new PlacementStore(s, c.PENDING_TTL_S * 1000),

@@ -14,7 +14,12 @@ export interface SchedulerScripts {
 }
 
 export function defineScripts(redis: Redis): SchedulerScripts {
-  const names = { place: 'place', releaseRoom: 'release-room', applySample: 'apply-sample', registerNode: 'register-node' };
+  const names = {
+    place: 'place',
+    releaseRoom: 'release-room',
+    applySample: 'apply-sample',
+    registerNode: 'register-node',
+  };
   const r = redis as unknown as Record<string, Script>;
   for (const [command, file] of Object.entries(names)) {
     if (!r[`ens_${command}`]) redis.defineCommand(`ens_${command}`, { numberOfKeys: 0, lua: lua(file) });

@@ -3,17 +3,70 @@ import { SimNode } from './sim-node.js';
 import { call, childOrder, get, xml } from './http.test-support.js';
 
 const CREATE_ORDER = [
-  'returncode', 'meetingID', 'internalMeetingID', 'parentMeetingID', 'attendeePW', 'moderatorPW', 'createTime',
-  'voiceBridge', 'dialNumber', 'createDate', 'hasUserJoined', 'duration', 'hasBeenForciblyEnded', 'messageKey', 'message',
+  'returncode',
+  'meetingID',
+  'internalMeetingID',
+  'parentMeetingID',
+  'attendeePW',
+  'moderatorPW',
+  'createTime',
+  'voiceBridge',
+  'dialNumber',
+  'createDate',
+  'hasUserJoined',
+  'duration',
+  'hasBeenForciblyEnded',
+  'messageKey',
+  'message',
 ];
 const MEETING_ORDER = [
-  'meetingName', 'meetingID', 'internalMeetingID', 'createTime', 'createDate', 'voiceBridge', 'dialNumber', 'attendeePW',
-  'moderatorPW', 'running', 'duration', 'hasUserJoined', 'recording', 'hasBeenForciblyEnded', 'startTime', 'endTime',
-  'participantCount', 'listenerCount', 'voiceParticipantCount', 'videoCount', 'maxUsers', 'moderatorCount', 'attendees',
-  'metadata', 'isBreakout',
+  'meetingName',
+  'meetingID',
+  'internalMeetingID',
+  'createTime',
+  'createDate',
+  'voiceBridge',
+  'dialNumber',
+  'attendeePW',
+  'moderatorPW',
+  'running',
+  'duration',
+  'hasUserJoined',
+  'recording',
+  'hasBeenForciblyEnded',
+  'startTime',
+  'endTime',
+  'participantCount',
+  'listenerCount',
+  'voiceParticipantCount',
+  'videoCount',
+  'maxUsers',
+  'moderatorCount',
+  'attendees',
+  'metadata',
+  'isBreakout',
 ];
-const ATTENDEE_ORDER = ['userID', 'fullName', 'role', 'isPresenter', 'isListeningOnly', 'hasJoinedVoice', 'hasVideo', 'clientType'];
-const JOIN_ORDER = ['returncode', 'messageKey', 'message', 'meeting_id', 'user_id', 'auth_token', 'session_token', 'guestStatus', 'url'];
+const ATTENDEE_ORDER = [
+  'userID',
+  'fullName',
+  'role',
+  'isPresenter',
+  'isListeningOnly',
+  'hasJoinedVoice',
+  'hasVideo',
+  'clientType',
+];
+const JOIN_ORDER = [
+  'returncode',
+  'messageKey',
+  'message',
+  'meeting_id',
+  'user_id',
+  'auth_token',
+  'session_token',
+  'guestStatus',
+  'url',
+];
 
 describe('a simulated BBB node', () => {
   const node = new SimNode({ id: 'bbb-1', secret: 'shared-secret-for-tests' });
@@ -31,7 +84,12 @@ describe('a simulated BBB node', () => {
       expect(r.headers['content-type']).toBe('text/xml;charset=utf-8');
       const x = xml(r.body);
       expect(x).toMatchObject({ returncode: 'SUCCESS', version: '2.0', apiVersion: '2.0', bbbVersion: '3.0.0' });
-      expect(childOrder(r.body, ['response']).slice(0, 4)).toEqual(['returncode', 'version', 'apiVersion', 'bbbVersion']);
+      expect(childOrder(r.body, ['response']).slice(0, 4)).toEqual([
+        'returncode',
+        'version',
+        'apiVersion',
+        'bbbVersion',
+      ]);
     }
   });
 
@@ -44,21 +102,35 @@ describe('a simulated BBB node', () => {
 
   it('rejects a wrong, missing or wrong-length checksum with checksumError', async () => {
     const wrong = await get(`${node.apiUrl}getMeetings?checksum=${bbbChecksum('getMeetings', '', 'not-the-secret')}`);
-    expect(xml(wrong.body)).toEqual({ returncode: 'FAILED', messageKey: 'checksumError', message: 'Checksums do not match' });
+    expect(xml(wrong.body)).toEqual({
+      returncode: 'FAILED',
+      messageKey: 'checksumError',
+      message: 'Checksums do not match',
+    });
     const missing = await get(`${node.apiUrl}getMeetings`);
     expect(xml(missing.body)).toMatchObject({ returncode: 'FAILED', messageKey: 'checksumError' });
     const short = await get(`${node.apiUrl}getMeetings?checksum=${'a'.repeat(50)}`);
-    expect(xml(short.body)).toMatchObject({ returncode: 'FAILED', messageKey: 'checksumError', message: 'Checksums do not match' });
+    expect(xml(short.body)).toMatchObject({
+      returncode: 'FAILED',
+      messageKey: 'checksumError',
+      message: 'Checksums do not match',
+    });
     // A checksum for another call does not pass either.
     const q = encodeQuery({ meetingID: 'x1' });
-    const other = await get(`${node.apiUrl}getMeetingInfo?${q}&checksum=${bbbChecksum('isMeetingRunning', q, node.secret)}`);
+    const other = await get(
+      `${node.apiUrl}getMeetingInfo?${q}&checksum=${bbbChecksum('isMeetingRunning', q, node.secret)}`,
+    );
     expect(xml(other.body).messageKey).toBe('checksumError');
     expect(childOrder(wrong.body, ['response'])).toEqual(['returncode', 'messageKey', 'message']);
   });
 
   it('answers an unsupported call with unsupportedRequest', async () => {
     const r = await call(node, 'frobnicate', { meetingID: 'm' });
-    expect(xml(r.body)).toEqual({ returncode: 'FAILED', messageKey: 'unsupportedRequest', message: 'This request is not supported.' });
+    expect(xml(r.body)).toEqual({
+      returncode: 'FAILED',
+      messageKey: 'unsupportedRequest',
+      message: 'This request is not supported.',
+    });
   });
 
   it('creates a meeting with the create response shape and element order', async () => {
@@ -68,8 +140,16 @@ describe('a simulated BBB node', () => {
     expect(childOrder(r.body, ['response'])).toEqual(CREATE_ORDER);
     const x = xml(r.body);
     expect(x).toMatchObject({
-      returncode: 'SUCCESS', meetingID: 'room-1', parentMeetingID: 'bbb-none', attendeePW: 'ap', moderatorPW: 'mp',
-      hasUserJoined: 'false', duration: '0', hasBeenForciblyEnded: 'false', messageKey: '', message: '',
+      returncode: 'SUCCESS',
+      meetingID: 'room-1',
+      parentMeetingID: 'bbb-none',
+      attendeePW: 'ap',
+      moderatorPW: 'mp',
+      hasUserJoined: 'false',
+      duration: '0',
+      hasBeenForciblyEnded: 'false',
+      messageKey: '',
+      message: '',
       dialNumber: '613-555-1234',
     });
     expect(x.internalMeetingID).toMatch(new RegExp(`^[0-9a-f]{40}-${x.createTime}$`));
@@ -91,7 +171,8 @@ describe('a simulated BBB node', () => {
     const first = xml((await create('dup')).body);
     const again = xml((await create('dup')).body);
     expect(again).toMatchObject({
-      returncode: 'SUCCESS', messageKey: 'duplicateWarning',
+      returncode: 'SUCCESS',
+      messageKey: 'duplicateWarning',
       message: 'This conference was already in existence and may currently be in progress.',
       internalMeetingID: first.internalMeetingID,
     });
@@ -103,18 +184,26 @@ describe('a simulated BBB node', () => {
   it('requires a meetingID on create, isMeetingRunning, getMeetingInfo and end', async () => {
     for (const c of ['create', 'isMeetingRunning', 'getMeetingInfo', 'end']) {
       const x = xml((await call(node, c, { name: 'n' })).body);
-      expect(x).toEqual({ returncode: 'FAILED', messageKey: 'missingParamMeetingID', message: 'You must provide a meeting ID' });
+      expect(x).toEqual({
+        returncode: 'FAILED',
+        messageKey: 'missingParamMeetingID',
+        message: 'You must provide a meeting ID',
+      });
     }
   });
 
   it('accepts a POST form body whose params are signed together with the query', async () => {
     const body = encodeQuery({ name: 'Posted', meetingID: 'posted', attendeePW: 'ap', moderatorPW: 'mp' });
     const r = await get(`${node.apiUrl}create?checksum=${bbbChecksum('create', body, node.secret)}`, {
-      method: 'POST', body, contentType: 'application/x-www-form-urlencoded',
+      method: 'POST',
+      body,
+      contentType: 'application/x-www-form-urlencoded',
     });
     expect(xml(r.body)).toMatchObject({ returncode: 'SUCCESS', meetingID: 'posted' });
     const bad = await get(`${node.apiUrl}create?checksum=${bbbChecksum('create', body, 'nope')}`, {
-      method: 'POST', body, contentType: 'application/x-www-form-urlencoded',
+      method: 'POST',
+      body,
+      contentType: 'application/x-www-form-urlencoded',
     });
     expect(xml(bad.body).messageKey).toBe('checksumError');
   });
@@ -124,11 +213,16 @@ describe('a simulated BBB node', () => {
     const j = await call(node, 'join', { fullName: 'Ada', meetingID: 'live', password: 'mp' });
     expect(j.status).toBe(302);
     const location = String(j.headers['location']);
-    expect(location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${node.port}/html5client/join\\?sessionToken=[a-z0-9]{16}$`));
+    expect(location).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${node.port}/html5client/join\\?sessionToken=[a-z0-9]{16}$`),
+    );
 
     const before = xml((await call(node, 'getMeetingInfo', { meetingID: 'live' })).body);
     expect(before).toMatchObject({ running: 'false', participantCount: '0', hasUserJoined: 'false', startTime: '0' });
-    expect(xml((await call(node, 'isMeetingRunning', { meetingID: 'live' })).body)).toEqual({ returncode: 'SUCCESS', running: 'false' });
+    expect(xml((await call(node, 'isMeetingRunning', { meetingID: 'live' })).body)).toEqual({
+      returncode: 'SUCCESS',
+      running: 'false',
+    });
 
     const client = await get(location);
     expect(client.status).toBe(200);
@@ -149,14 +243,23 @@ describe('a simulated BBB node', () => {
 
   it('answers join with redirect=false as XML, with a role instead of a password', async () => {
     await create('xml-join');
-    const r = await call(node, 'join', { fullName: 'Bob', meetingID: 'xml-join', role: 'VIEWER', userID: 'ext-7', redirect: 'false' });
+    const r = await call(node, 'join', {
+      fullName: 'Bob',
+      meetingID: 'xml-join',
+      role: 'VIEWER',
+      userID: 'ext-7',
+      redirect: 'false',
+    });
     expect(r.status).toBe(200);
     expect(childOrder(r.body, ['response'])).toEqual(JOIN_ORDER);
     const x = xml(r.body);
     const meeting = node.meetings()[0]!;
     expect(x).toMatchObject({
-      returncode: 'SUCCESS', messageKey: 'successfullyJoined', message: 'You have joined successfully.',
-      meeting_id: meeting.internalMeetingID, guestStatus: 'ALLOW',
+      returncode: 'SUCCESS',
+      messageKey: 'successfullyJoined',
+      message: 'You have joined successfully.',
+      meeting_id: meeting.internalMeetingID,
+      guestStatus: 'ALLOW',
     });
     expect(x.url).toBe(`http://127.0.0.1:${node.port}/html5client/join?sessionToken=${x.session_token}`);
     await get(x.url);
@@ -173,8 +276,12 @@ describe('a simulated BBB node', () => {
     ]);
     await create('jj');
     const noName = await call(node, 'join', { meetingID: 'jj', password: 'ap' });
-    expect(JSON.parse(new URL(String(noName.headers['location'])).searchParams.get('errors')!)[0].key).toBe('missingParamFullName');
-    const wrongPw = xml((await call(node, 'join', { fullName: 'Eve', meetingID: 'jj', password: 'bad', redirect: 'false' })).body);
+    expect(JSON.parse(new URL(String(noName.headers['location'])).searchParams.get('errors')!)[0].key).toBe(
+      'missingParamFullName',
+    );
+    const wrongPw = xml(
+      (await call(node, 'join', { fullName: 'Eve', meetingID: 'jj', password: 'bad', redirect: 'false' })).body,
+    );
     expect(wrongPw).toMatchObject({ returncode: 'FAILED', message: 'You must enter a valid password' });
   });
 
@@ -184,16 +291,25 @@ describe('a simulated BBB node', () => {
 
   it('answers getMeetingInfo for an unknown meeting with notFound, and isMeetingRunning with false', async () => {
     expect(xml((await call(node, 'getMeetingInfo', { meetingID: 'ghost' })).body)).toEqual({
-      returncode: 'FAILED', messageKey: 'notFound', message: 'A meeting with that ID does not exist',
+      returncode: 'FAILED',
+      messageKey: 'notFound',
+      message: 'A meeting with that ID does not exist',
     });
-    expect(xml((await call(node, 'isMeetingRunning', { meetingID: 'ghost' })).body)).toEqual({ returncode: 'SUCCESS', running: 'false' });
+    expect(xml((await call(node, 'isMeetingRunning', { meetingID: 'ghost' })).body)).toEqual({
+      returncode: 'SUCCESS',
+      running: 'false',
+    });
   });
 
   it('lists no meetings as <meetings/> with noMeetings, and meetings in the getMeetingInfo order', async () => {
     const empty = await call(node, 'getMeetings');
     expect(empty.body).toContain('<meetings/>');
     expect(childOrder(empty.body, ['response'])).toEqual(['returncode', 'meetings', 'messageKey', 'message']);
-    expect(xml(empty.body)).toMatchObject({ returncode: 'SUCCESS', messageKey: 'noMeetings', message: 'no meetings were found on this server' });
+    expect(xml(empty.body)).toMatchObject({
+      returncode: 'SUCCESS',
+      messageKey: 'noMeetings',
+      message: 'no meetings were found on this server',
+    });
 
     await create('aa');
     await create('b & <c>');
@@ -208,7 +324,8 @@ describe('a simulated BBB node', () => {
   it('ends a meeting with sentEndMeetingRequest and forgets it', async () => {
     await create('bye');
     expect(xml((await call(node, 'end', { meetingID: 'bye', password: 'wrong' })).body)).toMatchObject({
-      returncode: 'FAILED', messageKey: 'invalidPassword',
+      returncode: 'FAILED',
+      messageKey: 'invalidPassword',
     });
     const r = await call(node, 'end', { meetingID: 'bye' });
     expect(childOrder(r.body, ['response'])).toEqual(['returncode', 'messageKey', 'message']);

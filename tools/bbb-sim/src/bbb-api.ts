@@ -58,7 +58,12 @@ function parseParams(req: ApiRequest): { params: Record<string, string>; checksu
 }
 
 const withoutChecksum = (raw: string) =>
-  raw === '' ? '' : raw.split('&').filter((p) => p !== '' && !p.startsWith('checksum=')).join('&');
+  raw === ''
+    ? ''
+    : raw
+        .split('&')
+        .filter((p) => p !== '' && !p.startsWith('checksum='))
+        .join('&');
 
 /** ValidationService.buildQueryStringFromParamsMap: sorted keys, form-encoded, checksum left out. */
 function sortedQuery(raw: string): string {
@@ -154,7 +159,13 @@ function create(params: Record<string, string>, ctx: ApiContext): ApiResult {
     const a = params['attendeePW'];
     const mp = params['moderatorPW'];
     if ((existing.attendeePW === a && existing.moderatorPW === mp) || (!a && !mp)) {
-      return ok(xml.createXml(existing, 'duplicateWarning', 'This conference was already in existence and may currently be in progress.'));
+      return ok(
+        xml.createXml(
+          existing,
+          'duplicateWarning',
+          'This conference was already in existence and may currently be in progress.',
+        ),
+      );
     }
     return fail('idNotUnique', 'A meeting already exists with that meeting ID.  Please use a different meeting ID.');
   }
@@ -179,7 +190,10 @@ function join(params: Record<string, string>, ctx: ApiContext, checksumError: st
   const m = ctx.store.get(meetingID);
   if (!m) return invalid('invalidMeetingIdentifier', MSG.notFound);
   if (params['createTime'] !== undefined && params['createTime'] !== String(m.createTime)) {
-    return invalid('mismatchCreateTimeParam', 'The createTime parameter submitted mismatches with the current meeting.');
+    return invalid(
+      'mismatchCreateTimeParam',
+      'The createTime parameter submitted mismatches with the current meeting.',
+    );
   }
 
   let role: Role | undefined;
@@ -192,7 +206,10 @@ function join(params: Record<string, string>, ctx: ApiContext, checksumError: st
     else if (password === m.attendeePW) role = 'VIEWER';
     else return fail('Params required', 'You must enter a valid password');
   } else {
-    return fail('Params required', 'You must either send the valid role of the user, or the password, sould the meeting has one.');
+    return fail(
+      'Params required',
+      'You must either send the valid role of the user, or the password, sould the meeting has one.',
+    );
   }
 
   const internalUserID = `w_${randomToken(12)}`;
@@ -201,7 +218,8 @@ function join(params: Record<string, string>, ctx: ApiContext, checksumError: st
     return invalid('maxParticipantsReached', 'The number of participants allowed for this meeting has been reached.');
   }
   const customdata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) if (k.startsWith('userdata-') && k.length > 9) customdata[k.slice(9)] = v;
+  for (const [k, v] of Object.entries(params))
+    if (k.startsWith('userdata-') && k.length > 9) customdata[k.slice(9)] = v;
 
   const session = ctx.store.addSession({
     sessionToken: randomToken(16),

@@ -67,7 +67,12 @@ describe('a fleet of simulated BBB nodes', () => {
     expect(x.meetings.meeting).toHaveLength(50);
     const m49 = x.meetings.meeting.find((m: { meetingID: string }) => m.meetingID === 'seed-49');
     expect(m49).toMatchObject({
-      participantCount: '49', videoCount: '24', voiceParticipantCount: '16', listenerCount: '9', moderatorCount: '1', running: 'true',
+      participantCount: '49',
+      videoCount: '24',
+      voiceParticipantCount: '16',
+      listenerCount: '9',
+      moderatorCount: '1',
+      running: 'true',
     });
     expect(m49.attendees.attendee).toHaveLength(49);
     const m0 = x.meetings.meeting.find((m: { meetingID: string }) => m.meetingID === 'seed-0');
@@ -79,17 +84,25 @@ describe('a fleet of simulated BBB nodes', () => {
   it('lists nodes on the control API without their secrets, and sets faults through it', async () => {
     const list = await get(`${controlUrl}/nodes`);
     expect(list.status).toBe(200);
-    const doc = JSON.parse(list.body) as { nodes: { id: string; url: string; fault: { mode: string }; meetings: number }[] };
+    const doc = JSON.parse(list.body) as {
+      nodes: { id: string; url: string; fault: { mode: string }; meetings: number }[];
+    };
     expect(doc.nodes.map((n) => n.id)).toEqual(['bbb-1', 'bbb-2', 'bbb-3']);
     expect(doc.nodes[0]).toEqual({ id: 'bbb-1', url: sim.nodes[0]!.baseUrl, fault: { mode: 'none' }, meetings: 0 });
     for (const n of sim.nodes) expect(list.body).not.toContain(n.secret);
 
     const set = await get(`${controlUrl}/nodes/bbb-2/fault`, {
-      method: 'POST', body: JSON.stringify({ mode: 'http-500' }), contentType: 'application/json',
+      method: 'POST',
+      body: JSON.stringify({ mode: 'http-500' }),
+      contentType: 'application/json',
     });
     expect(set.status).toBe(200);
     expect((await call(sim.nodes[1]!, 'getMeetings')).status).toBe(500);
-    const bad = await get(`${controlUrl}/nodes/bbb-2/fault`, { method: 'POST', body: '{"mode":"nope"}', contentType: 'application/json' });
+    const bad = await get(`${controlUrl}/nodes/bbb-2/fault`, {
+      method: 'POST',
+      body: '{"mode":"nope"}',
+      contentType: 'application/json',
+    });
     expect(bad.status).toBe(400);
     const missing = await get(`${controlUrl}/nodes/bbb-7/fault`, { method: 'POST', body: '{"mode":"none"}' });
     expect(missing.status).toBe(404);

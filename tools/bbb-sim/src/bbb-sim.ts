@@ -20,7 +20,8 @@ export class BbbSim {
   private constructor(readonly nodes: readonly SimNode[]) {}
 
   static async start(opts: BbbSimOptions): Promise<BbbSim> {
-    if (!Number.isInteger(opts.nodes) || opts.nodes < 1) throw new Error(`nodes must be a positive integer, got ${opts.nodes}`);
+    if (!Number.isInteger(opts.nodes) || opts.nodes < 1)
+      throw new Error(`nodes must be a positive integer, got ${opts.nodes}`);
     const secrets = opts.secrets === undefined || opts.secrets === 'random' ? undefined : opts.secrets;
     if (secrets && secrets.length < opts.nodes) throw new Error(`need ${opts.nodes} secrets, got ${secrets.length}`);
     const prefix = opts.idPrefix ?? 'bbb';

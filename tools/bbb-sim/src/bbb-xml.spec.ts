@@ -5,7 +5,9 @@ import { MeetingStore, internalIdFor, javaDate } from './meeting-store.js';
 describe('BBB response rendering', () => {
   it('escapes the five XML special characters in values', () => {
     expect(escapeXml(`a&b<c>"d"'e'`)).toBe('a&amp;b&lt;c&gt;&quot;d&quot;&apos;e&apos;');
-    expect(errorXml('k<', 'm&')).toBe('<response>\n<returncode>FAILED</returncode>\n<messageKey>k&lt;</messageKey>\n<message>m&amp;</message>\n</response>\n');
+    expect(errorXml('k<', 'm&')).toBe(
+      '<response>\n<returncode>FAILED</returncode>\n<messageKey>k&lt;</messageKey>\n<message>m&amp;</message>\n</response>\n',
+    );
   });
 
   it('formats createDate like java.util.Date#toString in UTC', () => {
@@ -18,7 +20,12 @@ describe('BBB response rendering', () => {
   });
 
   it('lowercases meta_ parameter names into metadata and keeps unknown params', () => {
-    const m = new MeetingStore().create({ meetingID: 'mm', name: 'n', meta_BBB_Origin: 'x', guestPolicy: 'ALWAYS_ACCEPT' });
+    const m = new MeetingStore().create({
+      meetingID: 'mm',
+      name: 'n',
+      meta_BBB_Origin: 'x',
+      guestPolicy: 'ALWAYS_ACCEPT',
+    });
     expect(m.metadata).toEqual({ bbb_origin: 'x' });
     expect(m.params['guestPolicy']).toBe('ALWAYS_ACCEPT');
   });

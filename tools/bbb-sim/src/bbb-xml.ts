@@ -24,7 +24,12 @@ export function errorXml(key: string, message: string): string {
   return response([el('returncode', 'FAILED'), el('messageKey', key), el('message', message)]);
 }
 
-export function versionXml(o: { apiVersion: string; bbbVersion: string; graphqlWebsocketUrl: string; graphqlApiUrl: string }): string {
+export function versionXml(o: {
+  apiVersion: string;
+  bbbVersion: string;
+  graphqlWebsocketUrl: string;
+  graphqlApiUrl: string;
+}): string {
   return response([
     el('returncode', 'SUCCESS'),
     el('version', o.apiVersion),
@@ -104,7 +109,9 @@ function meetingBody(m: Meeting, passwordsIfPresent: boolean): string[] {
     el('videoCount', videoCount(m)),
     el('maxUsers', m.maxUsers),
     el('moderatorCount', moderators),
-    m.attendees.length === 0 ? '<attendees>\n</attendees>' : `<attendees>\n${m.attendees.map(attendeeXml).join('\n')}\n</attendees>`,
+    m.attendees.length === 0
+      ? '<attendees>\n</attendees>'
+      : `<attendees>\n${m.attendees.map(attendeeXml).join('\n')}\n</attendees>`,
     `<metadata>${dynamic(m.metadata).join('')}</metadata>`,
   );
   return lines;
@@ -125,7 +132,9 @@ export function meetingsXml(list: readonly Meeting[]): string {
       el('message', 'no meetings were found on this server'),
     ]);
   }
-  const meetings = list.map((m) => `<meeting>\n${[...meetingBody(m, false), el('isBreakout', m.isBreakout)].join('\n')}\n</meeting>`);
+  const meetings = list.map(
+    (m) => `<meeting>\n${[...meetingBody(m, false), el('isBreakout', m.isBreakout)].join('\n')}\n</meeting>`,
+  );
   return response([el('returncode', 'SUCCESS'), `<meetings>\n${meetings.join('\n')}\n</meetings>`]);
 }
 

@@ -39,7 +39,10 @@ export function startControlServer(sim: BbbSim, port: number, host = '127.0.0.1'
         if (body.delayMs !== undefined && (typeof body.delayMs !== 'number' || body.delayMs < 0)) {
           return json(400, { error: 'delayMs must be a non-negative number' });
         }
-        const fault = { mode: body.mode as FaultMode, ...(typeof body.delayMs === 'number' ? { delayMs: body.delayMs } : {}) };
+        const fault = {
+          mode: body.mode as FaultMode,
+          ...(typeof body.delayMs === 'number' ? { delayMs: body.delayMs } : {}),
+        };
         node.setFault(fault).then(
           () => json(200, { id: node.id, fault: node.fault }),
           (e: Error) => json(500, { error: e.message }),

@@ -11,7 +11,10 @@ export interface Reply {
   body: string;
 }
 
-export async function get(url: string, init: { method?: 'GET' | 'POST'; body?: string; contentType?: string } = {}): Promise<Reply> {
+export async function get(
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: string; contentType?: string } = {},
+): Promise<Reply> {
   const res = await request(url, {
     method: init.method ?? 'GET',
     // One connection per request: a node going down and up must not leave stale pooled sockets behind.
@@ -29,7 +32,11 @@ export const call = (
   alg: ChecksumAlgorithm = 'sha256',
 ): Promise<Reply> => get(signedApiUrl(node.apiUrl, name, params, node.secret, alg));
 
-const parser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, isArray: (n) => n === 'attendee' || n === 'meeting' });
+const parser = new XMLParser({
+  parseTagValue: false,
+  ignoreAttributes: true,
+  isArray: (n) => n === 'attendee' || n === 'meeting',
+});
 const ordered = new XMLParser({ parseTagValue: false, ignoreAttributes: true, preserveOrder: true });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

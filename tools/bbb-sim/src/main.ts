@@ -23,7 +23,8 @@ function parse(argv: string[]) {
   });
   const int = (name: string, v: string | undefined, min: number, max: number, dflt?: number): number | undefined => {
     if (v === undefined) return dflt;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new Error(`--${name} must be an integer in ${min}..${max}`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new Error(`--${name} must be an integer in ${min}..${max}`);
     return Number(v);
   };
   return {

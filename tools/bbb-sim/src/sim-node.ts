@@ -146,9 +146,11 @@ export class SimNode {
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     if (path === '/html5client/join') return this.enter(rawQuery, res);
     let call: string | undefined;
-    if (path === API_PREFIX || path === `${API_PREFIX}/` || path === '/bigbluebutton/' || path === '/bigbluebutton') call = '';
+    if (path === API_PREFIX || path === `${API_PREFIX}/` || path === '/bigbluebutton/' || path === '/bigbluebutton')
+      call = '';
     else if (path.startsWith(`${API_PREFIX}/`)) call = path.slice(API_PREFIX.length + 1);
-    if (call === undefined) return send(res, { status: 404, headers: { 'content-type': 'text/html' }, body: notFoundHtml });
+    if (call === undefined)
+      return send(res, { status: 404, headers: { 'content-type': 'text/html' }, body: notFoundHtml });
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
       return send(res, { status: 405, headers: { allow: 'GET, POST' }, body: '' });
     }
@@ -185,7 +187,10 @@ export class SimNode {
           body: '<response>\n<returncode>SUCCESS</returncode>\n<meetings>\n<meeting>\n<meetingName>Trunc',
         });
       default:
-        return send(res, handleApi(req, { store: this.store, secret: this.secret, origin: this.origin, bbbVersion: this.bbbVersion }));
+        return send(
+          res,
+          handleApi(req, { store: this.store, secret: this.secret, origin: this.origin, bbbVersion: this.bbbVersion }),
+        );
     }
   }
 
@@ -193,7 +198,8 @@ export class SimNode {
   private enter(rawQuery: string, res: ServerResponse): void {
     const token = new URLSearchParams(rawQuery).get('sessionToken') ?? '';
     const m = token ? this.store.enter(token) : undefined;
-    if (!m) return send(res, { status: 404, headers: { 'content-type': 'text/html;charset=utf-8' }, body: notFoundHtml });
+    if (!m)
+      return send(res, { status: 404, headers: { 'content-type': 'text/html;charset=utf-8' }, body: notFoundHtml });
     const body = `<!DOCTYPE html><html><head><title>BigBlueButton - ${esc(m.meetingName)}</title></head><body><p>bbb-sim ${esc(this.id)}: joined ${esc(m.meetingName)}</p></body></html>`;
     send(res, { status: 200, headers: { 'content-type': 'text/html;charset=utf-8' }, body });
   }

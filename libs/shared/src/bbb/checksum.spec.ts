@@ -29,7 +29,9 @@ describe('BBB checksums', () => {
 
   it('hashes the raw query as sent, percent-encoding included', () => {
     const raw = 'fullName=J%C3%BCrgen+M%C3%BCller&meetingID=abc-123&role=VIEWER';
-    expect(verifyChecksum('join', `${raw}&checksum=3bdcca33a700147901504b1f39c160d9b3d84bac`, ['secret']).ok).toBe(true);
+    expect(verifyChecksum('join', `${raw}&checksum=3bdcca33a700147901504b1f39c160d9b3d84bac`, ['secret']).ok).toBe(
+      true,
+    );
   });
 
   it('accepts the checksum anywhere in the query', () => {
@@ -46,7 +48,11 @@ describe('BBB checksums', () => {
     ['an empty checksum', `${CREATE_QUERY}&checksum=`, 'malformed'],
     ['a wrong checksum', `${CREATE_QUERY}&checksum=${'0'.repeat(64)}`, 'mismatch'],
     ['a checksum of another call', `${CREATE_QUERY}&checksum=${bbbChecksum('join', CREATE_QUERY, SECRET)}`, 'mismatch'],
-    ['a checksum of another secret', `${CREATE_QUERY}&checksum=${bbbChecksum('create', CREATE_QUERY, 'other')}`, 'mismatch'],
+    [
+      'a checksum of another secret',
+      `${CREATE_QUERY}&checksum=${bbbChecksum('create', CREATE_QUERY, 'other')}`,
+      'mismatch',
+    ],
     ['a truncated checksum', `${CREATE_QUERY}&checksum=${VECTORS.sha256.slice(0, 63)}`, 'malformed'],
     ['a checksum of an unknown length', `${CREATE_QUERY}&checksum=${VECTORS.sha256.slice(0, 50)}`, 'malformed'],
     ['a non-hex checksum', `${CREATE_QUERY}&checksum=${'z'.repeat(40)}`, 'malformed'],
@@ -57,12 +63,19 @@ describe('BBB checksums', () => {
   });
 
   it('rejects an algorithm that is not in the accepted set', () => {
-    const verdict = verifyChecksum('create', `${CREATE_QUERY}&checksum=${VECTORS.sha1}`, [SECRET], ['sha256', 'sha512']);
+    const verdict = verifyChecksum(
+      'create',
+      `${CREATE_QUERY}&checksum=${VECTORS.sha1}`,
+      [SECRET],
+      ['sha256', 'sha512'],
+    );
     expect(verdict).toEqual({ ok: false, reason: 'algorithm-not-allowed' });
   });
 
   it('accepts upper-case hex as BBB does', () => {
-    expect(verifyChecksum('create', `${CREATE_QUERY}&checksum=${VECTORS.sha256.toUpperCase()}`, [SECRET]).ok).toBe(true);
+    expect(verifyChecksum('create', `${CREATE_QUERY}&checksum=${VECTORS.sha256.toUpperCase()}`, [SECRET]).ok).toBe(
+      true,
+    );
   });
 
   it('knows the digest lengths', () => {

@@ -21,7 +21,9 @@ export function bbbChecksum(
   secret: string,
   algorithm: ChecksumAlgorithm = 'sha256',
 ): string {
-  return createHash(algorithm).update(call + query + secret, 'utf8').digest('hex');
+  return createHash(algorithm)
+    .update(call + query + secret, 'utf8')
+    .digest('hex');
 }
 
 /** The query string with its checksum appended, ready to put after `?`. */

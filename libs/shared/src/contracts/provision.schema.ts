@@ -4,8 +4,14 @@ import { epochMsSchema } from './common.schema.js';
 /** `ensemble.provision.scaleout`. */
 export const scaleOutRequestSchema = z.object({
   count: z.number().int().min(1).max(20),
-  offer: z.string().regex(/^[A-Z0-9-]{2,32}$/).default('GP-BM1-M'),
-  zone: z.string().regex(/^[a-z]{2}-[a-z]{3}-\d$/).default('fr-par-2'),
+  offer: z
+    .string()
+    .regex(/^[A-Z0-9-]{2,32}$/)
+    .default('GP-BM1-M'),
+  zone: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z]{3}-\d$/)
+    .default('fr-par-2'),
   reason: z.string().min(1).max(200),
 });
 export const scaleOutReplySchema = z.object({ runId: z.string() });

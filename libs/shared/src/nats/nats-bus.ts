@@ -1,4 +1,10 @@
-import { connect, errors as natsErrors, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import {
+  connect,
+  errors as natsErrors,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
 import type { z } from 'zod';
 import type { EventContract, RequestContract } from '../contracts.js';
 import { replyEnvelope } from '../contracts/reply.schema.js';
@@ -43,7 +49,8 @@ export class NatsBus {
     const logger = opts.logger.child({ component: 'nats' });
     void (async () => {
       for await (const s of connection.status()) {
-        if (s.type === 'disconnect' || s.type === 'reconnect') logger.warn(`nats ${s.type}`, { server: (s as { server?: string }).server });
+        if (s.type === 'disconnect' || s.type === 'reconnect')
+          logger.warn(`nats ${s.type}`, { server: (s as { server?: string }).server });
       }
     })();
     const invalid = opts.metrics.counter(
@@ -114,7 +121,8 @@ export class NatsBus {
         });
       const envelope = replyEnvelope(contract.reply).safeParse(safeJson(msg.data));
       if (!envelope.success) throw new DomainError('unavailable', `malformed reply on ${contract.subject}`);
-      const reply = envelope.data as { ok: true; value: z.output<R> } | { ok: false; error: { code: ErrorCode; message: string } };
+      const reply = envelope.data as
+        { ok: true; value: z.output<R> } | { ok: false; error: { code: ErrorCode; message: string } };
       if (!reply.ok) {
         outcome = reply.error.code;
         throw new DomainError(reply.error.code, reply.error.message);
@@ -178,9 +186,11 @@ export class NatsBus {
   }
 
   private transportError(e: unknown, subject: string): DomainError {
-    if (e instanceof natsErrors.NoRespondersError) return new DomainError('unavailable', `no service answers ${subject}`);
+    if (e instanceof natsErrors.NoRespondersError)
+      return new DomainError('unavailable', `no service answers ${subject}`);
     if (e instanceof natsErrors.TimeoutError) return new DomainError('unavailable', `${subject} timed out`);
-    if (e instanceof natsErrors.RequestError && e.isNoResponders()) return new DomainError('unavailable', `no service answers ${subject}`);
+    if (e instanceof natsErrors.RequestError && e.isNoResponders())
+      return new DomainError('unavailable', `no service answers ${subject}`);
     return new DomainError('unavailable', `${subject}: ${(e as Error).message ?? 'request failed'}`);
   }
 }
@@ -188,7 +198,9 @@ export class NatsBus {
 function safeJson(data: Uint8Array): unknown {
   try {
     // JSON.parse's reviver drops prototype-pollution keys before zod sees them.
-    return JSON.parse(decoder.decode(data), (k, v: unknown) => (k === '__proto__' || k === 'constructor' ? undefined : v));
+    return JSON.parse(decoder.decode(data), (k, v: unknown) =>
+      k === '__proto__' || k === 'constructor' ? undefined : v,
+    );
   } catch {
     return undefined;
   }

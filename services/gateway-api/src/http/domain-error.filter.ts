@@ -28,13 +28,20 @@ export class DomainErrorFilter implements ExceptionFilter {
     const { status, code, message } = this.describe(exception);
     if (status >= 500 && code === 'internal') this.logger.error('unhandled error', { error: exception });
     if (code === 'unavailable' || code === 'no-capacity') void reply.header('retry-after', '5');
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send({ error: { code, message } });
+    void reply
+      .status(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ error: { code, message } });
   }
 
   private describe(e: unknown): { status: number; code: ErrorCode; message: string } {
     if (e instanceof DomainError) return { status: e.httpStatus, code: e.code, message: e.message };
     const status =
-      e instanceof HttpException ? e.getStatus() : typeof (e as { statusCode?: unknown })?.statusCode === 'number' ? (e as { statusCode: number }).statusCode : 500;
+      e instanceof HttpException
+        ? e.getStatus()
+        : typeof (e as { statusCode?: unknown })?.statusCode === 'number'
+          ? (e as { statusCode: number }).statusCode
+          : 500;
     const code = BY_STATUS[status] ?? (status < 500 ? 'invalid-input' : 'internal');
     const message =
       status >= 500 ? 'internal error' : code === 'payload-too-large' ? 'request body too large' : safeMessage(e);

@@ -47,7 +47,13 @@ export class OpsController {
   async place(@Body() body: unknown) {
     const req = parseInput(placementBodySchema, body);
     const p = await this.bus.request(contracts.place, req, this.timeout.opts);
-    return { roomKey: p.roomKey, nodeId: p.nodeId, url: p.url, engine: p.engine, outcome: p.outcome, previousNodeId: p.previousNodeId };
+    return {
+      roomKey: p.roomKey,
+      nodeId: p.nodeId,
+      url: p.url,
+      engine: p.engine,
+      outcome: p.outcome,
+      previousNodeId: p.previousNodeId,
+    };
   }
 }
-

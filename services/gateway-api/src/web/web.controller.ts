@@ -15,7 +15,12 @@ export class WebController {
 
   @Get()
   async index(@Res() reply: FastifyReply): Promise<void> {
-    const html = await readFile(join(this.dir, 'index.html'), 'utf8').catch(() => '<!doctype html><title>Ensemble</title><h1>Ensemble</h1>');
-    void reply.header('content-type', 'text/html; charset=utf-8').header('x-content-type-options', 'nosniff').send(html);
+    const html = await readFile(join(this.dir, 'index.html'), 'utf8').catch(
+      () => '<!doctype html><title>Ensemble</title><h1>Ensemble</h1>',
+    );
+    void reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('x-content-type-options', 'nosniff')
+      .send(html);
   }
 }

@@ -35,8 +35,12 @@ export class FleetService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
   ) {
-    this.samples = metrics.counter('ensemble_scheduler_samples_total', 'Load samples received, by outcome', ['outcome']);
-    this.transitions = metrics.counter('ensemble_scheduler_health_transitions_total', 'Node health transitions', ['health']);
+    this.samples = metrics.counter('ensemble_scheduler_samples_total', 'Load samples received, by outcome', [
+      'outcome',
+    ]);
+    this.transitions = metrics.counter('ensemble_scheduler_health_transitions_total', 'Node health transitions', [
+      'health',
+    ]);
   }
 
   async register(req: RegisterNode, by: string): Promise<FleetNode> {
@@ -72,7 +76,12 @@ export class FleetService {
     if (outcome.kind !== 'transition') return;
     const reason = sample.reachable ? 'polls succeed again' : `poll failed: ${sample.error ?? 'unreachable'}`;
     this.transitions.inc({ health: outcome.health });
-    this.logger.info('node health changed', { nodeId: sample.nodeId, from: outcome.previous, to: outcome.health, reason });
+    this.logger.info('node health changed', {
+      nodeId: sample.nodeId,
+      from: outcome.previous,
+      to: outcome.health,
+      reason,
+    });
     this.bus.publish(contracts.nodeHealth, {
       nodeId: sample.nodeId,
       engine: sample.engine,

@@ -15,8 +15,7 @@ import { guarded } from '../redis-errors.js';
 import type { SchedulerScripts } from '../scripts.js';
 
 export type SampleOutcome =
-  | { kind: 'unknown-node' | 'stale' | 'applied' }
-  | { kind: 'transition'; previous: NodeHealth; health: NodeHealth };
+  { kind: 'unknown-node' | 'stale' | 'applied' } | { kind: 'transition'; previous: NodeHealth; health: NodeHealth };
 
 type NodeHash = Record<string, string>;
 
@@ -30,7 +29,15 @@ export class FleetStore {
   async register(id: string, n: RegisterNode, now: number): Promise<'added' | 'exists' | 'conflict'> {
     const result = await guarded('register', () =>
       this.scripts.registerNode(
-        KEY_PREFIX, id, n.engine, n.url, n.secret, n.state, n.loadMultiplier, n.tags.join(','), now,
+        KEY_PREFIX,
+        id,
+        n.engine,
+        n.url,
+        n.secret,
+        n.state,
+        n.loadMultiplier,
+        n.tags.join(','),
+        now,
       ),
     );
     return result as 'added' | 'exists' | 'conflict';
@@ -77,7 +84,14 @@ export class FleetStore {
   async applySample(s: LoadSample, load: number, offlineAfter: number, onlineAfter: number): Promise<SampleOutcome> {
     const r = (await guarded('apply sample', () =>
       this.scripts.applySample(
-        KEY_PREFIX, s.nodeId, s.at, s.reachable ? 1 : 0, JSON.stringify(s), load, offlineAfter, onlineAfter,
+        KEY_PREFIX,
+        s.nodeId,
+        s.at,
+        s.reachable ? 1 : 0,
+        JSON.stringify(s),
+        load,
+        offlineAfter,
+        onlineAfter,
       ),
     )) as string[];
     if (r[0] === 'transition') return { kind: 'transition', previous: r[1] as NodeHealth, health: r[2] as NodeHealth };

@@ -31,7 +31,9 @@ describe('node health', () => {
     await poll('a', false);
     expect((await h.node('a'))?.health).toBe('offline');
     await poll('a', false);
-    const offline = await waitFor('offline event', () => events.filter((e) => e.nodeId === 'a' && e.health === 'offline'));
+    const offline = await waitFor('offline event', () =>
+      events.filter((e) => e.nodeId === 'a' && e.health === 'offline'),
+    );
     expect(offline).toHaveLength(1);
     expect(offline[0]).toMatchObject({ previous: 'online', reason: expect.stringContaining('connect-refused') });
   });
@@ -65,7 +67,11 @@ describe('node health', () => {
 
   it('ignores a sample older than the last one applied', async () => {
     const before = await h.node('b');
-    h.bus.publish(contracts.loadSample, { ...before!.lastSample!, at: before!.lastSample!.at - 1000, participants: 999 });
+    h.bus.publish(contracts.loadSample, {
+      ...before!.lastSample!,
+      at: before!.lastSample!.at - 1000,
+      participants: 999,
+    });
     await poll('a', true); // a later sample through the same queue: the old one was handled before it
     expect((await h.node('b'))?.lastSample?.participants).toBe(before!.lastSample!.participants);
   });

@@ -75,7 +75,12 @@ describe('placement', () => {
 
   it('places only on nodes carrying every requested tag', async () => {
     await h.addNodes(['plain']);
-    await h.bus.request(contracts.registerNode, { id: 'tagged', url: 'http://127.0.0.1:9/b/', secret: 'secret-xyz', tags: ['eu', 'large'] });
+    await h.bus.request(contracts.registerNode, {
+      id: 'tagged',
+      url: 'http://127.0.0.1:9/b/',
+      secret: 'secret-xyz',
+      tags: ['eu', 'large'],
+    });
     await h.sample('plain');
     await h.sample('tagged', { participants: 500 });
     expect((await h.place('t1', { tags: ['large'] })).nodeId).toBe('tagged');

@@ -14,17 +14,32 @@ export class PlacementService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
   ) {
-    this.placements = metrics.counter('ensemble_scheduler_placements_total', 'Placement requests answered', ['engine', 'outcome']);
-    this.duration = metrics.histogram('ensemble_scheduler_placement_duration_seconds', 'Time to answer a placement', ['engine']);
+    this.placements = metrics.counter('ensemble_scheduler_placements_total', 'Placement requests answered', [
+      'engine',
+      'outcome',
+    ]);
+    this.duration = metrics.histogram('ensemble_scheduler_placement_duration_seconds', 'Time to answer a placement', [
+      'engine',
+    ]);
   }
 
   async place(req: PlaceRequest): Promise<Placement> {
     const end = this.duration.startTimer({ engine: req.engine });
     try {
-      const placement = await this.store.place(req.roomKey, req.engine, this.loadModel.expectedRoomLoad(req.expectedSize), req.tags);
+      const placement = await this.store.place(
+        req.roomKey,
+        req.engine,
+        this.loadModel.expectedRoomLoad(req.expectedSize),
+        req.tags,
+      );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {
-        this.logger.info('room placed', { roomKey: req.roomKey, nodeId: placement.nodeId, outcome: placement.outcome, previousNodeId: placement.previousNodeId });
+        this.logger.info('room placed', {
+          roomKey: req.roomKey,
+          nodeId: placement.nodeId,
+          outcome: placement.outcome,
+          previousNodeId: placement.previousNodeId,
+        });
       }
       return placement;
     } catch (e) {

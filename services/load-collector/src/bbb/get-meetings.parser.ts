@@ -1,0 +1,134 @@
+import { XMLParser } from 'fast-xml-parser';
+import { z } from 'zod';
+import { DomainError } from '@ensemble/shared';
+
+/** What one node's getMeetings says, reduced to the numbers placement needs. */
+export interface MeetingCounts {
+  meetings: number;
+  participants: number;
+  moderators: number;
+  videoStreams: number;
+  voiceParticipants: number;
+  largestMeeting: number;
+}
+
+/** The node answered, but with `<returncode>FAILED</returncode>` (wrong checksum, API disabled, ...). */
+export class BbbFailedError extends DomainError {
+  constructor(
+    readonly messageKey: string,
+    message: string,
+  ) {
+    super('unavailable', `getMeetings FAILED: ${messageKey}${message ? ` (${message})` : ''}`);
+    this.name = 'BbbFailedError';
+  }
+}
+
+/** The body is not a getMeetings response we can trust: broken XML, wrong shape or absurd numbers. */
+export class BbbParseError extends DomainError {
+  constructor(readonly problem: string) {
+    super('invalid-input', `getMeetings response unusable: ${problem}`);
+    this.name = 'BbbParseError';
+  }
+}
+
+/** BBB caps a meeting at a few thousand users; anything far above is a broken or hostile server. */
+const MAX_PER_MEETING = 100_000;
+/** The load-sample contract's bound on every count. */
+const MAX_TOTAL = 1_000_000;
+
+// Values stay strings (parseTagValue: false) and are coerced here, so "1e3", "0x10",
+// "-1", "NaN" or " 3" never turn into numbers by accident.
+const count = z
+  .string()
+  .regex(/^\d{1,9}$/, 'expected a non-negative integer')
+  .transform(Number)
+  .pipe(z.number().max(MAX_PER_MEETING, `more than ${MAX_PER_MEETING}`));
+// Fields BBB has carried since 2.x; an older server that leaves them out counts as 0.
+const optionalCount = count.optional().transform((n) => n ?? 0);
+
+const meetingSchema = z.object({
+  participantCount: count,
+  moderatorCount: count,
+  videoCount: optionalCount,
+  voiceParticipantCount: optionalCount,
+});
+
+// `<meetings/>` and `<meetings>\n</meetings>` both parse to ''.
+const meetingsSchema = z.preprocess(
+  (v) => (v === '' ? { meeting: [] } : v),
+  z.object({ meeting: z.array(meetingSchema).max(MAX_PER_MEETING) }),
+);
+
+const responseSchema = z.discriminatedUnion('returncode', [
+  z.object({ returncode: z.literal('SUCCESS'), meetings: meetingsSchema }),
+  z.object({
+    returncode: z.literal('FAILED'),
+    messageKey: z.string().max(200).default('unknown'),
+    message: z.string().default(''),
+  }),
+]);
+
+const documentSchema = z.object({ response: responseSchema });
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  // No DOCTYPE entity expansion (billion laughs); BBB never sends a DOCTYPE.
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  maxNestedTags: 32,
+  isArray: (name) => name === 'meeting' || name === 'attendee',
+});
+
+/**
+ * Parses a getMeetings body. Throws only `BbbFailedError` (the node said FAILED)
+ * or `BbbParseError` (anything else wrong with the body).
+ */
+export function parseGetMeetings(xml: string): MeetingCounts {
+  let doc: unknown;
+  try {
+    // `true` runs the validator first: truncated or non-XML bodies fail here.
+    doc = parser.parse(xml, true);
+  } catch (e) {
+    throw new BbbParseError(`not well-formed XML: ${firstLine(e)}`);
+  }
+  const parsed = documentSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BbbParseError(`${issue?.path.join('.') || 'document'}: ${issue?.message ?? 'unexpected shape'}`);
+  }
+  const response = parsed.data.response;
+  if (response.returncode === 'FAILED') throw new BbbFailedError(response.messageKey, response.message);
+  return reduce(response.meetings.meeting);
+}
+
+function reduce(meetings: ReadonlyArray<z.output<typeof meetingSchema>>): MeetingCounts {
+  const counts: MeetingCounts = {
+    meetings: meetings.length,
+    participants: 0,
+    moderators: 0,
+    videoStreams: 0,
+    voiceParticipants: 0,
+    largestMeeting: 0,
+  };
+  for (const m of meetings) {
+    counts.participants += m.participantCount;
+    counts.moderators += m.moderatorCount;
+    counts.videoStreams += m.videoCount;
+    counts.voiceParticipants += m.voiceParticipantCount;
+    counts.largestMeeting = Math.max(counts.largestMeeting, m.participantCount);
+  }
+  for (const [name, value] of Object.entries(counts)) {
+    if (value > MAX_TOTAL) throw new BbbParseError(`${name} totals ${value}, more than ${MAX_TOTAL}`);
+  }
+  return counts;
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return (message.split('\n')[0] ?? '').slice(0, 160);
+}

@@ -1,0 +1,39 @@
+import { ConfigError, parseConfig } from '@ensemble/shared';
+import { loadCollectorEnvSchema } from './config.js';
+
+describe('load-collector configuration', () => {
+  it('falls back to the documented defaults when nothing is set', () => {
+    expect(parseConfig('load-collector', loadCollectorEnvSchema, {})).toEqual({
+      NATS_URL: 'nats://127.0.0.1:4222',
+      LOG_LEVEL: 'info',
+      METRICS_PORT: 9102,
+      POLL_INTERVAL_S: 30,
+      POLL_CONCURRENCY: 32,
+      POLL_CONNECT_TIMEOUT_MS: 2000,
+      POLL_TIMEOUT_MS: 5000,
+      POLL_OFFLINE_TIMEOUT_MS: 1000,
+      POLL_MAX_BODY_BYTES: 8 * 1024 * 1024,
+      TARGETS_TIMEOUT_MS: 2000,
+    });
+  });
+
+  it('accepts a fractional poll interval', () => {
+    expect(parseConfig('load-collector', loadCollectorEnvSchema, { POLL_INTERVAL_S: '0.5' }).POLL_INTERVAL_S).toBe(0.5);
+  });
+
+  it('has no Redis URL, even when the environment sets one', () => {
+    const config = parseConfig('load-collector', loadCollectorEnvSchema, { REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect('REDIS_URL' in config).toBe(false);
+  });
+
+  it.each([
+    ['POLL_INTERVAL_S', '0'],
+    ['POLL_CONCURRENCY', '0'],
+    ['POLL_CONCURRENCY', '2.5'],
+    ['POLL_TIMEOUT_MS', 'soon'],
+    ['METRICS_PORT', '70000'],
+  ])('rejects %s=%s and names the variable', (name, value) => {
+    expect(() => parseConfig('load-collector', loadCollectorEnvSchema, { [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig('load-collector', loadCollectorEnvSchema, { [name]: value })).toThrow(name);
+  });
+});

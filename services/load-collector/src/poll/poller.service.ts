@@ -1,0 +1,117 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CONFIG, LOGGER, NATS_BUS, contracts, type Logger, type NatsBus, type PollTarget } from '@ensemble/shared';
+import type { LoadCollectorConfig } from '../config.js';
+import { CollectorMetrics } from '../collector.metrics.js';
+import { BbbPollClient } from '../bbb/bbb-poll.client.js';
+import { PollCycle } from './poll-cycle.js';
+
+/**
+ * The poll loop: every POLL_INTERVAL_S ask the scheduler what to poll, poll it,
+ * publish. Cycles never overlap: one that runs long pushes the next one back.
+ * Shutdown clears the timer, aborts in-flight polls and waits for the cycle.
+ */
+@Injectable()
+export class PollerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger: Logger;
+  private readonly cycle: PollCycle;
+  private readonly stop = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private targetsFailing = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: LoadCollectorConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    private readonly metrics: CollectorMetrics,
+    private readonly client: BbbPollClient,
+  ) {
+    this.logger = logger.child({ component: 'poller' });
+    this.cycle = new PollCycle({
+      client,
+      publish: (sample) => this.bus.publish(contracts.loadSample, sample),
+      concurrency: config.POLL_CONCURRENCY,
+      metrics,
+      onPublishError: (nodeId, error) => this.logger.error('sample not published', { nodeId, error }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.logger.info('poller started', {
+      intervalS: this.config.POLL_INTERVAL_S,
+      concurrency: this.config.POLL_CONCURRENCY,
+    });
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.stop.signal.aborted) return;
+    this.stop.abort();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.client.close();
+    this.logger.info('poller stopped');
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stop.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.tick()
+        .catch((error: unknown) => this.logger.error('poll cycle failed', { error }))
+        .finally(() => {
+          this.running = undefined;
+        });
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    const started = performance.now();
+    try {
+      const targets = await this.fetchTargets();
+      if (targets && !this.stop.signal.aborted) {
+        const stats = await this.cycle.run(targets, this.stop.signal);
+        const level = stats.failed > 0 ? 'info' : 'debug';
+        this.logger[level]('poll cycle done', { ...stats, targets: targets.length });
+      }
+    } finally {
+      const intervalMs = this.config.POLL_INTERVAL_S * 1000;
+      this.schedule(Math.max(0, intervalMs - (performance.now() - started)));
+    }
+  }
+
+  /** The scheduler's list, or undefined (logged once per outage) when it cannot be had: this cycle is skipped. */
+  private async fetchTargets(): Promise<PollTarget[] | undefined> {
+    try {
+      const { targets } = await untilAborted(
+        this.bus.request(contracts.pollTargets, {}, { timeoutMs: this.config.TARGETS_TIMEOUT_MS }),
+        this.stop.signal,
+      );
+      this.metrics.cycles.inc({ outcome: 'ok' });
+      if (this.targetsFailing) this.logger.info('poll targets available again', { targets: targets.length });
+      this.targetsFailing = false;
+      return targets;
+    } catch (error) {
+      if (this.stop.signal.aborted) return undefined;
+      this.metrics.cycles.inc({ outcome: 'skipped' });
+      if (!this.targetsFailing) this.logger.warn('poll targets unavailable, skipping cycle', { error });
+      else this.logger.debug('poll targets still unavailable', { error });
+      this.targetsFailing = true;
+      return undefined;
+    }
+  }
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (so shutdown need not wait out a request). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new Error('aborted'));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
