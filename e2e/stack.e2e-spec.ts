@@ -26,6 +26,8 @@ describe('the stack started by npm start', () => {
   let stack: Stack;
   let sim: SimNodeInfo[];
   let output = '';
+  let port: number;
+  let firstPlacement: { nodeId: string; url: string };
 
   const ops = (path: string, init: RequestInit = {}) =>
     fetch(`${stack.gateway}${path}`, {
@@ -47,9 +49,8 @@ describe('the stack started by npm start', () => {
       body: JSON.stringify({ mode }),
     });
 
-  beforeAll(async () => {
-    stateDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-'));
-    const port = await freePort();
+  const startStack = async () => {
+    output = '';
     child = spawn(
       process.execPath,
       [
@@ -79,15 +80,21 @@ describe('the stack started by npm start', () => {
     );
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const ready = join(stateDir, 'stack.json');
+    rmSync(ready, { force: true });
     await waitFor(
       'the stack to be ready',
-      () =>
-        existsSync(join(stateDir, 'stack.json')) ||
-        (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
+      () => existsSync(ready) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
       { timeoutMs: 30_000 },
     );
-    stack = JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')) as Stack;
+    stack = JSON.parse(readFileSync(ready, 'utf8')) as Stack;
     sim = (JSON.parse(readFileSync(join(stateDir, 'bbb-sim-nodes.json'), 'utf8')) as { nodes: SimNodeInfo[] }).nodes;
+  };
+
+  beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-'));
+    port = await freePort();
+    await startStack();
   }, 40_000);
 
   afterAll(async () => {
@@ -113,6 +120,7 @@ describe('the stack started by npm start', () => {
 
   it('returns a URL on a simulated node for a placement through the ops API', async () => {
     const p = await place('e2e-room');
+    firstPlacement = p;
     expect(sim.map((n) => n.url)).toContain(p.url);
     expect(p.nodeId).toMatch(/^bbb-[123]$/);
   });
@@ -166,4 +174,18 @@ describe('the stack started by npm start', () => {
     });
     expect(listening).toBe(false);
   });
+
+  it('keeps nodes and room assignments across a restart with the same state', async () => {
+    await startStack();
+    await waitFor(
+      'nodes online after restart',
+      async () => (await cluster()).nodes.filter((n) => n.health === 'online').length === 3,
+      { timeoutMs: 10_000 },
+    );
+    const after = await place('e2e-room');
+    expect(after).toMatchObject({ nodeId: firstPlacement.nodeId, url: firstPlacement.url, outcome: 'existing' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 40_000);
 });

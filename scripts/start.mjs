@@ -159,6 +159,7 @@ async function main() {
       String(simBbb),
       '--out',
       out,
+      '--keep',
       '--control-port',
       String(controlPort),
     ]);

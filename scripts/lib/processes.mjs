@@ -48,13 +48,20 @@ export class Supervisor {
 
   constructor(onUnexpectedExit) {
     this.onUnexpectedExit = onUnexpectedExit;
+    // If we die anyway, take the children with us.
+    process.once('exit', () => {
+      for (const { child } of this.children) if (child.exitCode === null) child.kill('SIGKILL');
+    });
   }
 
   start(name, cmd, args, { env = {}, cwd, quiet = false } = {}) {
+    // Own process group: a terminal's Ctrl-C reaches only us, and we stop the
+    // children in order (services before Redis and NATS).
     const child = spawn(cmd, args, {
       cwd,
       env: { ...process.env, ...env },
-      stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'],
+      stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+      detached: true,
     });
     this.children.push({ name, child });
     child.once('exit', (code, signal) => {

@@ -5,6 +5,8 @@ export interface BbbSimOptions {
   nodes: number;
   /** 0 or absent: free ports picked by the OS; otherwise node i listens on basePort + i. */
   basePort?: number;
+  /** Explicit port per node (0 = free); wins over basePort where given. */
+  ports?: readonly number[];
   /** One secret per node, or 'random' (default): 32 hex chars each. */
   secrets?: readonly string[] | 'random';
   /** Ids are `<idPrefix>-1` .. `<idPrefix>-N`; default 'bbb'. */
@@ -24,6 +26,7 @@ export class BbbSim {
       throw new Error(`nodes must be a positive integer, got ${opts.nodes}`);
     const secrets = opts.secrets === undefined || opts.secrets === 'random' ? undefined : opts.secrets;
     if (secrets && secrets.length < opts.nodes) throw new Error(`need ${opts.nodes} secrets, got ${secrets.length}`);
+    const portOf = (i: number) => opts.ports?.[i] ?? (base === 0 ? 0 : base + i);
     const prefix = opts.idPrefix ?? 'bbb';
     const base = opts.basePort ?? 0;
     const nodes = Array.from(
@@ -32,7 +35,7 @@ export class BbbSim {
         new SimNode({
           id: `${prefix}-${i + 1}`,
           secret: secrets?.[i] ?? randomSecret(),
-          port: base === 0 ? 0 : base + i,
+          port: portOf(i),
           ...(opts.version ? { version: opts.version } : {}),
         }),
     );

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { BbbSim } from './bbb-sim.js';
+import { BbbSim, randomSecret } from './bbb-sim.js';
 import { startControlServer } from './control.js';
 
-const USAGE = 'usage: bbb-sim --nodes N [--base-port P] [--control-port P] [--out nodes.json] [--id-prefix bbb]';
+const USAGE =
+  'usage: bbb-sim --nodes N [--base-port P] [--control-port P] [--out nodes.json] [--keep] [--id-prefix bbb]\n' +
+  '  --keep  reuse the ports and secrets of the nodes already listed in --out (a restart keeps the fleet)';
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -18,6 +20,7 @@ function parse(argv: string[]) {
       'control-port': { type: 'string' },
       out: { type: 'string' },
       'id-prefix': { type: 'string' },
+      keep: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -34,6 +37,7 @@ function parse(argv: string[]) {
     controlPort: int('control-port', values['control-port'], 0, 65535),
     out: values.out,
     idPrefix: values['id-prefix'] ?? 'bbb',
+    keep: values.keep === true,
   };
 }
 
@@ -49,12 +53,19 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const sim = await BbbSim.start({ nodes: args.nodes, basePort: args.basePort, idPrefix: args.idPrefix });
-  let control: Server | undefined;
-  if (args.controlPort !== undefined) control = await startControlServer(sim, args.controlPort);
+  const kept = args.keep && args.out ? await previousNodes(args.out, args.nodes) : undefined;
+  const sim = await BbbSim.start({
+    nodes: args.nodes,
+    basePort: args.basePort,
+    idPrefix: args.idPrefix,
+    ...(kept ? { ports: kept.ports, secrets: kept.secrets } : {}),
+  });
   const doc = `${JSON.stringify({ nodes: sim.nodes.map((n) => ({ id: n.id, url: n.baseUrl, secret: n.secret })) }, null, 2)}\n`;
   if (args.out) await writeFile(args.out, doc, { mode: 0o600 });
   else process.stdout.write(doc);
+  // The control port opens last: once it answers, the nodes file is complete.
+  let control: Server | undefined;
+  if (args.controlPort !== undefined) control = await startControlServer(sim, args.controlPort);
   if (control) {
     const addr = control.address();
     const port = addr && typeof addr === 'object' ? addr.port : args.controlPort;
@@ -73,6 +84,27 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+/** Ports and secrets of a previous run's nodes (new nodes beyond them get fresh ones). */
+async function previousNodes(file: string, count: number): Promise<{ ports: number[]; secrets: string[] } | undefined> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const nodes = (doc as { nodes?: Array<{ url?: unknown; secret?: unknown }> }).nodes;
+  if (!Array.isArray(nodes)) return undefined;
+  const ports: number[] = [];
+  const secrets: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    const port = typeof n?.url === 'string' ? Number(new URL(n.url).port) : 0;
+    ports.push(Number.isInteger(port) ? port : 0);
+    secrets.push(typeof n?.secret === 'string' && n.secret.length >= 8 ? n.secret : randomSecret());
+  }
+  return { ports, secrets };
 }
 
 main().catch((e: Error) => {
