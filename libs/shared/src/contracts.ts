@@ -9,7 +9,16 @@ import {
   registerNodeSchema,
 } from './contracts/fleet.schema.js';
 import { loadSampleSchema } from './contracts/load-sample.schema.js';
-import { endReplySchema, endRequestSchema, placeRequestSchema, placementSchema } from './contracts/placement.schema.js';
+import {
+  endReplySchema,
+  endRequestSchema,
+  locateRequestSchema,
+  locationSchema,
+  placeRequestSchema,
+  placementSchema,
+  signReplySchema,
+  signRequestSchema,
+} from './contracts/placement.schema.js';
 import { runEventSchema, scaleOutReplySchema, scaleOutRequestSchema } from './contracts/provision.schema.js';
 import { z as zod } from 'zod';
 import { subjects } from './subjects.js';
@@ -52,6 +61,8 @@ export const contracts = {
   provisionRun: event(subjects.runAll, runEventSchema, (e) => subjects.run(e.runId)),
   place: request(subjects.place, placeRequestSchema, placementSchema, 'scheduler'),
   end: request(subjects.end, endRequestSchema, endReplySchema, 'scheduler'),
+  locate: request(subjects.locate, locateRequestSchema, locationSchema, 'scheduler'),
+  sign: request(subjects.sign, signRequestSchema, signReplySchema, 'scheduler'),
   registerNode: request(subjects.registerNode, registerNodeSchema, fleetNodeSchema, 'scheduler'),
   listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),

@@ -11,6 +11,8 @@ export const subjects = {
   fleetNodeAll: 'ensemble.fleet.node.*',
   place: 'ensemble.scheduler.place',
   end: 'ensemble.scheduler.end',
+  locate: 'ensemble.scheduler.locate',
+  sign: 'ensemble.fleet.sign',
   registerNode: 'ensemble.fleet.register',
   listNodes: 'ensemble.fleet.list',
   pollTargets: 'ensemble.fleet.targets',

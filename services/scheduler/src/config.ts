@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, port, positiveNumber, redisEnvSchema } from '@ensemble/shared';
+import { CHECKSUM_ALGORITHMS, baseEnvSchema, port, positiveNumber, redisEnvSchema } from '@ensemble/shared';
 
 export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
   METRICS_PORT: port(9101),
@@ -13,5 +13,7 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   NEW_ROOM_SIZE: positiveNumber(5),
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
+  /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */
+  NODE_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
 });
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;

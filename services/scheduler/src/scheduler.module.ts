@@ -5,6 +5,7 @@ import type { SchedulerConfig } from './config.js';
 import { FleetHandler } from './fleet/fleet.handler.js';
 import { FleetService } from './fleet/fleet.service.js';
 import { FleetStore } from './fleet/fleet.store.js';
+import { CallSigner } from './placement/call-signer.js';
 import { LoadModel } from './placement/load-model.js';
 import { PlacementHandler } from './placement/placement.handler.js';
 import { PlacementService } from './placement/placement.service.js';
@@ -40,6 +41,11 @@ export class SchedulerModule {
           provide: PlacementStore,
           useFactory: (s: SchedulerScripts, c: SchedulerConfig) => new PlacementStore(s, c.PENDING_TTL_S * 1000),
           inject: [SCRIPTS, CONFIG],
+        },
+        {
+          provide: CallSigner,
+          useFactory: (c: SchedulerConfig) => new CallSigner(c.NODE_CHECKSUM_ALGORITHM),
+          inject: [CONFIG],
         },
         FleetService,
         FleetHandler,

@@ -1,5 +1,24 @@
 import { z } from 'zod';
-import { engineSchema, nodeIdSchema, roomKeySchema, tagSchema } from './common.schema.js';
+import {
+  engineSchema,
+  nodeHealthSchema,
+  nodeIdSchema,
+  nodeStateSchema,
+  roomKeySchema,
+  tagSchema,
+} from './common.schema.js';
+
+/**
+ * A BBB API call to be signed with the node's secret by the scheduler (the only
+ * holder of node secrets): the call name and its query string, without checksum.
+ * The answer is the full URL on the node, checksum appended.
+ */
+export const callToSignSchema = z.object({
+  call: z.string().regex(/^[a-zA-Z]{1,40}$/, 'call: a BBB API call name'),
+  query: z.string().max(64 * 1024),
+});
+export type CallToSign = z.infer<typeof callToSignSchema>;
+const signListSchema = z.array(callToSignSchema).max(4).default([]);
 
 /** `ensemble.scheduler.place` (queue group `scheduler`). */
 export const placeRequestSchema = z.object({
@@ -8,6 +27,8 @@ export const placeRequestSchema = z.object({
   /** Expected participants; the load a room adds until polls see it. */
   expectedSize: z.number().int().min(1).max(100_000).optional(),
   tags: z.array(tagSchema).max(16).default([]),
+  /** Calls to sign on the chosen node (e.g. create + join), answered in `signed`. */
+  sign: signListSchema,
 });
 export type PlaceRequest = z.infer<typeof placeRequestSchema>;
 
@@ -20,8 +41,27 @@ export const placementSchema = z.object({
   /** `existing`: sticky hit; `new`: first placement; `moved`: its node went away. */
   outcome: z.enum(['existing', 'new', 'moved']),
   previousNodeId: nodeIdSchema.nullable(),
+  /** Signed URLs for the requested calls, in request order. */
+  signed: z.array(z.string()),
 });
 export type Placement = z.infer<typeof placementSchema>;
+
+/** `ensemble.scheduler.locate`: where a room is now, without placing it. `not-found` if nowhere. */
+export const locateRequestSchema = z.object({ roomKey: roomKeySchema, sign: signListSchema });
+export const locationSchema = z.object({
+  roomKey: roomKeySchema,
+  nodeId: nodeIdSchema,
+  engine: engineSchema,
+  url: z.string(),
+  state: nodeStateSchema,
+  health: nodeHealthSchema,
+  signed: z.array(z.string()),
+});
+export type Location = z.infer<typeof locationSchema>;
+
+/** `ensemble.fleet.sign`: sign calls for a known node (fan-outs, recordings). */
+export const signRequestSchema = z.object({ nodeId: nodeIdSchema, sign: z.array(callToSignSchema).min(1).max(16) });
+export const signReplySchema = z.object({ signed: z.array(z.string()) });
 
 /** `ensemble.scheduler.end`. */
 export const endRequestSchema = z.object({ roomKey: roomKeySchema });

@@ -5,7 +5,7 @@ import { parseInput } from '../http/parse.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { RequestTimeout } from './request-timeout.js';
 
-const placementBodySchema = placeRequestSchema.strict();
+const placementBodySchema = placeRequestSchema.omit({ sign: true }).strict();
 const registerBodySchema = registerNodeSchema.strict();
 
 /** Operator API: thin, every decision is the scheduler's. */

@@ -13,6 +13,7 @@ export class FleetHandler implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.bus.serve(contracts.registerNode, (req) => this.fleet.register(req, 'ops'));
     this.bus.serve(contracts.listNodes, async (req) => ({ nodes: await this.fleet.list(req.engine) }));
+    this.bus.serve(contracts.sign, async (req) => ({ signed: await this.fleet.sign(req.nodeId, req.sign) }));
     this.bus.serve(contracts.pollTargets, async () => ({ targets: await this.fleet.pollTargets() }));
     // One scheduler instance applies each sample; ordering is enforced in the script anyway.
     this.bus.subscribe(contracts.loadSample, (s) => this.fleet.applySample(s), { queue: 'scheduler' });

@@ -6,6 +6,7 @@ import {
   METRICS,
   NATS_BUS,
   contracts,
+  type CallToSign,
   type Engine,
   type FleetNode,
   type FleetNodeView,
@@ -17,6 +18,7 @@ import {
   type RegisterNode,
 } from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
+import { CallSigner } from '../placement/call-signer.js';
 import { LoadModel } from '../placement/load-model.js';
 import { FleetStore } from './fleet.store.js';
 import { nodeIdFromUrl } from './node-id.js';
@@ -30,6 +32,7 @@ export class FleetService {
   constructor(
     private readonly store: FleetStore,
     private readonly loadModel: LoadModel,
+    private readonly signer: CallSigner,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(CONFIG) private readonly config: SchedulerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -59,6 +62,12 @@ export class FleetService {
 
   list(engine?: Engine): Promise<FleetNodeView[]> {
     return this.store.list(engine);
+  }
+
+  async sign(nodeId: string, calls: CallToSign[]): Promise<string[]> {
+    const creds = await this.store.credentials(nodeId);
+    if (!creds) throw new DomainError('not-found', `no node ${nodeId}`);
+    return this.signer.sign(creds.url, creds.secret, calls);
   }
 
   pollTargets(): Promise<PollTarget[]> {

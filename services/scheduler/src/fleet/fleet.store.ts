@@ -48,6 +48,12 @@ export class FleetStore {
     return h.id ? toNode(h) : null;
   }
 
+  /** URL and secret of a node, for signing calls on it (never leaves the scheduler). */
+  async credentials(id: string): Promise<{ url: string; secret: string } | null> {
+    const [url, secret] = await guarded('node credentials', () => this.redis.hmget(keys.node(id), 'url', 'secret'));
+    return url && secret ? { url, secret } : null;
+  }
+
   async list(engine?: Engine): Promise<FleetNodeView[]> {
     const hashes = await this.hashes();
     const now = Date.now();

@@ -6,6 +6,7 @@
 -- The chosen node's pending load grows by the room's expected load until its TTL,
 -- so a burst between two polls spreads instead of piling onto one node.
 -- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty)
+-- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
 local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
 local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
 local t = redis.call('TIME')
@@ -14,9 +15,9 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local roomK = p .. 'room:' .. roomKey
 local current = redis.call('GET', roomK)
 if current then
-  local n = redis.call('HMGET', p .. 'node:' .. current, 'state', 'health', 'url', 'engine')
+  local n = redis.call('HMGET', p .. 'node:' .. current, 'state', 'health', 'url', 'engine', 'secret')
   if n[1] and (n[1] == 'enabled' or n[1] == 'cordoned') and n[2] == 'online' and n[4] == engine then
-    return {'existing', current, n[3], ''}
+    return {'existing', current, n[3], '', n[5]}
   end
 end
 
@@ -78,4 +79,4 @@ if redis.call('SADD', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY'
 redis.call('ZADD', nodeK .. ':pending', now + ttl, roomKey)
 redis.call('HSET', nodeK .. ':pending-load', roomKey, expected)
 redis.call('HINCRBYFLOAT', nodeK, 'pending', expected)
-return {outcome, best, bestUrl, previous}
+return {outcome, best, bestUrl, previous, redis.call('HGET', nodeK, 'secret')}

@@ -12,5 +12,6 @@ export class PlacementHandler implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     this.bus.serve(contracts.place, (req) => this.placement.place(req));
     this.bus.serve(contracts.end, (req) => this.placement.end(req.roomKey));
+    this.bus.serve(contracts.locate, (req) => this.placement.locate(req.roomKey, req.sign));
   }
 }

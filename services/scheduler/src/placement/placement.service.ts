@@ -1,5 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOGGER, METRICS, type Logger, type Metrics, type PlaceRequest, type Placement } from '@ensemble/shared';
+import {
+  DomainError,
+  LOGGER,
+  METRICS,
+  type CallToSign,
+  type Location,
+  type Logger,
+  type Metrics,
+  type PlaceRequest,
+  type Placement,
+} from '@ensemble/shared';
+import { CallSigner } from './call-signer.js';
 import { LoadModel } from './load-model.js';
 import { PlacementStore } from './placement.store.js';
 
@@ -11,6 +22,7 @@ export class PlacementService {
   constructor(
     private readonly store: PlacementStore,
     private readonly loadModel: LoadModel,
+    private readonly signer: CallSigner,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
   ) {
@@ -26,7 +38,7 @@ export class PlacementService {
   async place(req: PlaceRequest): Promise<Placement> {
     const end = this.duration.startTimer({ engine: req.engine });
     try {
-      const placement = await this.store.place(
+      const { secret, ...placement } = await this.store.place(
         req.roomKey,
         req.engine,
         this.loadModel.expectedRoomLoad(req.expectedSize),
@@ -41,13 +53,20 @@ export class PlacementService {
           previousNodeId: placement.previousNodeId,
         });
       }
-      return placement;
+      return { ...placement, signed: this.signer.sign(placement.url, secret, req.sign) };
     } catch (e) {
       this.placements.inc({ engine: req.engine, outcome: (e as { code?: string }).code ?? 'error' });
       throw e;
     } finally {
       end();
     }
+  }
+
+  async locate(roomKey: string, sign: CallToSign[]): Promise<Location> {
+    const loc = await this.store.locate(roomKey);
+    if (!loc) throw new DomainError('not-found', 'the room is on no node');
+    const { secret, ...rest } = loc;
+    return { roomKey, ...rest, signed: this.signer.sign(loc.url, secret, sign) };
   }
 
   async end(roomKey: string): Promise<{ released: boolean; nodeId: string | null }> {

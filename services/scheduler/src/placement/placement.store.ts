@@ -1,7 +1,27 @@
-import { DomainError, type Engine, type Placement } from '@ensemble/shared';
+import { DomainError, type Engine, type NodeHealth, type NodeState } from '@ensemble/shared';
 import { KEY_PREFIX } from '../keys.js';
 import { guarded } from '../redis-errors.js';
 import type { SchedulerScripts } from '../scripts.js';
+
+export interface StoredPlacement {
+  roomKey: string;
+  engine: Engine;
+  outcome: 'existing' | 'new' | 'moved';
+  nodeId: string;
+  url: string;
+  previousNodeId: string | null;
+  /** For signing in this process only. */
+  secret: string;
+}
+
+export interface RoomLocation {
+  nodeId: string;
+  url: string;
+  engine: Engine;
+  state: NodeState;
+  health: NodeHealth;
+  secret: string;
+}
 
 /** Room -> node assignments; every change is one Lua script. */
 export class PlacementStore {
@@ -10,7 +30,7 @@ export class PlacementStore {
     private readonly pendingTtlMs: number,
   ) {}
 
-  async place(roomKey: string, engine: Engine, expectedLoad: number, tags: string[]): Promise<Placement> {
+  async place(roomKey: string, engine: Engine, expectedLoad: number, tags: string[]): Promise<StoredPlacement> {
     const r = (await guarded('place', () =>
       this.scripts.place(KEY_PREFIX, roomKey, engine, expectedLoad, this.pendingTtlMs, tags.join(',')),
     )) as string[];
@@ -20,10 +40,25 @@ export class PlacementStore {
     return {
       roomKey,
       engine,
-      outcome: r[0] as Placement['outcome'],
+      outcome: r[0] as StoredPlacement['outcome'],
       nodeId: r[1]!,
       url: r[2]!,
       previousNodeId: r[3] ? r[3] : null,
+      secret: r[4] ?? '',
+    };
+  }
+
+  /** Where a room is, with its node's state and secret (for signing), or null. */
+  async locate(roomKey: string): Promise<RoomLocation | null> {
+    const r = (await guarded('locate', () => this.scripts.locate(KEY_PREFIX, roomKey))) as string[];
+    if (r.length === 0) return null;
+    return {
+      nodeId: r[0]!,
+      url: r[1]!,
+      engine: r[2] as Engine,
+      state: r[3] as NodeState,
+      health: (r[4] ?? 'unknown') as NodeHealth,
+      secret: r[5] ?? '',
     };
   }
 
