@@ -7,6 +7,9 @@ import {
   nodeListSchema,
   pollTargetListSchema,
   registerNodeSchema,
+  removeNodeReplySchema,
+  removeNodeSchema,
+  updateNodeSchema,
 } from './contracts/fleet.schema.js';
 import { loadSampleSchema } from './contracts/load-sample.schema.js';
 import {
@@ -64,6 +67,8 @@ export const contracts = {
   locate: request(subjects.locate, locateRequestSchema, locationSchema, 'scheduler'),
   sign: request(subjects.sign, signRequestSchema, signReplySchema, 'scheduler'),
   registerNode: request(subjects.registerNode, registerNodeSchema, fleetNodeSchema, 'scheduler'),
+  updateNode: request(subjects.updateNode, updateNodeSchema, fleetNodeSchema, 'scheduler'),
+  removeNode: request(subjects.removeNode, removeNodeSchema, removeNodeReplySchema, 'scheduler'),
   listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
   scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),

@@ -14,6 +14,8 @@ export const subjects = {
   locate: 'ensemble.scheduler.locate',
   sign: 'ensemble.fleet.sign',
   registerNode: 'ensemble.fleet.register',
+  updateNode: 'ensemble.fleet.update',
+  removeNode: 'ensemble.fleet.remove',
   listNodes: 'ensemble.fleet.list',
   pollTargets: 'ensemble.fleet.targets',
   scaleOut: 'ensemble.provision.scaleout',

@@ -10,6 +10,8 @@ const FILES = {
   applySample: 'apply-sample',
   registerNode: 'register-node',
   locate: 'locate',
+  updateNode: 'update-node',
+  removeNode: 'remove-node',
 } as const;
 
 /** The scheduler's Lua scripts, loaded once per connection (EVALSHA with fallback). */

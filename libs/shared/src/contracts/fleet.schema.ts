@@ -66,8 +66,28 @@ export const registerNodeSchema = z.object({
   loadMultiplier: loadMultiplierSchema.default(1),
   tags: z.array(tagSchema).max(32).default([]),
   state: nodeStateSchema.default('enabled'),
+  /** Registered cordoned, the node becomes enabled by itself on going online (new capacity). */
+  enableWhenHealthy: z.boolean().default(false),
 });
 export type RegisterNode = z.infer<typeof registerNodeSchema>;
+
+/** `ensemble.fleet.update`: admin state and weights; `by` says who (logged, evented). */
+export const updateNodeSchema = z
+  .object({
+    id: nodeIdSchema,
+    state: nodeStateSchema.optional(),
+    loadMultiplier: loadMultiplierSchema.optional(),
+    tags: z.array(tagSchema).max(32).optional(),
+    by: z.string().min(1).max(100).default('ops'),
+  })
+  .refine((u) => u.state !== undefined || u.loadMultiplier !== undefined || u.tags !== undefined, {
+    message: 'nothing to update: give state, loadMultiplier or tags',
+  });
+export type UpdateNode = z.infer<typeof updateNodeSchema>;
+
+/** `ensemble.fleet.remove`: forget a node; its rooms move on their next placement. */
+export const removeNodeSchema = z.object({ id: nodeIdSchema, by: z.string().min(1).max(100).default('ops') });
+export const removeNodeReplySchema = z.object({ removed: z.boolean() });
 
 export const listNodesSchema = z.object({ engine: engineSchema.optional() }).strict();
 export const nodeListSchema = z.object({ nodes: z.array(fleetNodeViewSchema) });

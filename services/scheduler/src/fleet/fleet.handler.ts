@@ -12,6 +12,8 @@ export class FleetHandler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.bus.serve(contracts.registerNode, (req) => this.fleet.register(req, 'ops'));
+    this.bus.serve(contracts.updateNode, (req) => this.fleet.update(req));
+    this.bus.serve(contracts.removeNode, (req) => this.fleet.remove(req.id, req.by));
     this.bus.serve(contracts.listNodes, async (req) => ({ nodes: await this.fleet.list(req.engine) }));
     this.bus.serve(contracts.sign, async (req) => ({ signed: await this.fleet.sign(req.nodeId, req.sign) }));
     this.bus.serve(contracts.pollTargets, async () => ({ targets: await this.fleet.pollTargets() }));

@@ -16,6 +16,7 @@ import {
   type NatsBus,
   type PollTarget,
   type RegisterNode,
+  type UpdateNode,
 } from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
 import { CallSigner } from '../placement/call-signer.js';
@@ -60,6 +61,24 @@ export class FleetService {
     return node;
   }
 
+  async update(u: UpdateNode): Promise<FleetNode> {
+    if (!(await this.store.update(u))) throw new DomainError('not-found', `no node ${u.id}`);
+    const node = await this.store.get(u.id);
+    if (!node) throw new DomainError('not-found', `no node ${u.id}`);
+    const { id, by, ...changes } = u;
+    this.logger.info('node updated', { nodeId: id, by, ...changes });
+    this.bus.publish(contracts.fleetNode, { change: 'updated', node, by, at: Date.now() });
+    return node;
+  }
+
+  async remove(id: string, by: string): Promise<{ removed: boolean }> {
+    const node = await this.store.get(id);
+    if (!node || !(await this.store.remove(id))) return { removed: false };
+    this.logger.info('node removed', { nodeId: id, by });
+    this.bus.publish(contracts.fleetNode, { change: 'removed', node, by, at: Date.now() });
+    return { removed: true };
+  }
+
   list(engine?: Engine): Promise<FleetNodeView[]> {
     return this.store.list(engine);
   }
@@ -99,5 +118,10 @@ export class FleetService {
       reason,
       at: Date.now(),
     });
+    if (outcome.enabled) {
+      const node = await this.store.get(sample.nodeId);
+      this.logger.info('node enabled on first healthy polls', { nodeId: sample.nodeId, by: 'scheduler' });
+      if (node) this.bus.publish(contracts.fleetNode, { change: 'updated', node, by: 'scheduler', at: Date.now() });
+    }
   }
 }

@@ -8,6 +8,7 @@ import {
   type NodeHealth,
   type PollTarget,
   type RegisterNode,
+  type UpdateNode,
 } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { KEY_PREFIX, keys } from '../keys.js';
@@ -15,7 +16,8 @@ import { guarded } from '../redis-errors.js';
 import type { SchedulerScripts } from '../scripts.js';
 
 export type SampleOutcome =
-  { kind: 'unknown-node' | 'stale' | 'applied' } | { kind: 'transition'; previous: NodeHealth; health: NodeHealth };
+  | { kind: 'unknown-node' | 'stale' | 'applied' }
+  | { kind: 'transition'; previous: NodeHealth; health: NodeHealth; enabled: boolean };
 
 type NodeHash = Record<string, string>;
 
@@ -38,6 +40,7 @@ export class FleetStore {
         n.loadMultiplier,
         n.tags.join(','),
         now,
+        n.enableWhenHealthy ? 1 : 0,
       ),
     );
     return result as 'added' | 'exists' | 'conflict';
@@ -46,6 +49,18 @@ export class FleetStore {
   async get(id: string): Promise<FleetNode | null> {
     const h = await guarded('get node', () => this.redis.hgetall(keys.node(id)));
     return h.id ? toNode(h) : null;
+  }
+
+  /** Returns false when there is no such node. */
+  async update(u: UpdateNode): Promise<boolean> {
+    const r = await guarded('update node', () =>
+      this.scripts.updateNode(KEY_PREFIX, u.id, u.state ?? '', u.loadMultiplier ?? '', u.tags ? u.tags.join(',') : '-'),
+    );
+    return r === 1;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return (await guarded('remove node', () => this.scripts.removeNode(KEY_PREFIX, id))) === 1;
   }
 
   /** URL and secret of a node, for signing calls on it (never leaves the scheduler). */
@@ -100,7 +115,9 @@ export class FleetStore {
         onlineAfter,
       ),
     )) as string[];
-    if (r[0] === 'transition') return { kind: 'transition', previous: r[1] as NodeHealth, health: r[2] as NodeHealth };
+    if (r[0] === 'transition') {
+      return { kind: 'transition', previous: r[1] as NodeHealth, health: r[2] as NodeHealth, enabled: r[3] === '1' };
+    }
     return { kind: r[0] as 'unknown-node' | 'stale' | 'applied' };
   }
 

@@ -2,14 +2,16 @@
 -- Invariant: samples apply in time order (an older one is ignored), and health
 -- changes only on streaks: offline after `offlineAfter` consecutive failed
 -- polls, online after `onlineAfter` consecutive good ones (a node never seen
--- healthy goes online on its first good poll). Returns the transition, if any.
+-- healthy goes online on its first good poll). A node registered cordoned with
+-- enableWhenHealthy becomes enabled as it goes online (new capacity joins by itself).
+-- Returns the transition, if any, and whether the node was enabled by it.
 -- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter
 local p, id = ARGV[1], ARGV[2]
 local at, reachable = tonumber(ARGV[3]), ARGV[4] == '1'
 local offlineAfter, onlineAfter = tonumber(ARGV[7]), tonumber(ARGV[8])
 local nodeK = p .. 'node:' .. id
 if redis.call('EXISTS', nodeK) == 0 then return {'unknown-node'} end
-local n = redis.call('HMGET', nodeK, 'sampleAt', 'health', 'okStreak', 'failStreak')
+local n = redis.call('HMGET', nodeK, 'sampleAt', 'health', 'okStreak', 'failStreak', 'state', 'enableWhenHealthy')
 if n[1] and tonumber(n[1]) >= at then return {'stale'} end
 local health = n[2] or 'unknown'
 local ok, fail = tonumber(n[3] or '0'), tonumber(n[4] or '0')
@@ -23,5 +25,12 @@ else
   if health ~= 'offline' and fail >= offlineAfter then nextHealth = 'offline' end
 end
 redis.call('HSET', nodeK, 'sampleAt', at, 'sample', ARGV[5], 'okStreak', ok, 'failStreak', fail, 'health', nextHealth)
-if nextHealth ~= health then return {'transition', health, nextHealth} end
+if nextHealth ~= health then
+  local enabled = '0'
+  if nextHealth == 'online' and n[6] == '1' and n[5] == 'cordoned' then
+    redis.call('HSET', nodeK, 'state', 'enabled', 'enableWhenHealthy', '0')
+    enabled = '1'
+  end
+  return {'transition', health, nextHealth, enabled}
+end
 return {'applied'}
