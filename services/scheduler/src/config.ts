@@ -10,7 +10,7 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   LOAD_VIDEO_WEIGHT: z.coerce.number().min(0).max(100).default(2),
   LOAD_MEETING_WEIGHT: z.coerce.number().min(0).max(1000).default(1),
   /** Participants a new room is assumed to bring when the request does not say. */
-  NEW_ROOM_SIZE: positiveNumber(5),
+  NEW_ROOM_SIZE: z.coerce.number().min(0).max(10_000).default(0),
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
   /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */

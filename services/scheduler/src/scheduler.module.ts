@@ -39,7 +39,8 @@ export class SchedulerModule {
         },
         {
           provide: PlacementStore,
-          useFactory: (s: SchedulerScripts, c: SchedulerConfig) => new PlacementStore(s, c.PENDING_TTL_S * 1000),
+          useFactory: (s: SchedulerScripts, c: SchedulerConfig) =>
+            new PlacementStore(s, c.PENDING_TTL_S * 1000, c.LOAD_MEETING_WEIGHT),
           inject: [SCRIPTS, CONFIG],
         },
         {

@@ -3,3 +3,4 @@ export { SimNode, type SimNodeOptions, type Fault, type FaultMode, FAULT_MODES, 
 export type { Meeting, Attendee, Role, SeedMeeting } from './meeting-store.js';
 export { startControlServer } from './control.js';
 export { SUPPORTED_CALLS } from './bbb-api.js';
+export { prng, realisticMeetings } from './seed-fleet.js';

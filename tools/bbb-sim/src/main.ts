@@ -4,10 +4,20 @@ import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { BbbSim, randomSecret } from './bbb-sim.js';
 import { startControlServer } from './control.js';
+import { prng, realisticMeetings } from './seed-fleet.js';
 
 const USAGE =
   'usage: bbb-sim --nodes N [--base-port P] [--control-port P] [--out nodes.json] [--keep] [--id-prefix bbb]\n' +
-  '  --keep  reuse the ports and secrets of the nodes already listed in --out (a restart keeps the fleet)';
+  '  --keep  reuse the ports and secrets of the nodes already listed in --out (a restart keeps the fleet)\n' +
+  '  --seed-meetings MIN-MAX [--seed S]  start every node with realistic meetings (benchmarks)';
+
+/** `--seed-meetings 0-50`: every node starts with that many realistic meetings. */
+function range(v: string | undefined): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d{1,3})-(\d{1,3})$/.exec(v);
+  if (!m || Number(m[1]) > Number(m[2])) throw new Error('--seed-meetings must look like MIN-MAX, e.g. 0-50');
+  return [Number(m[1]), Number(m[2])];
+}
 
 function parse(argv: string[]) {
   const { values } = parseArgs({
@@ -21,6 +31,8 @@ function parse(argv: string[]) {
       out: { type: 'string' },
       'id-prefix': { type: 'string' },
       keep: { type: 'boolean' },
+      'seed-meetings': { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -38,6 +50,8 @@ function parse(argv: string[]) {
     out: values.out,
     idPrefix: values['id-prefix'] ?? 'bbb',
     keep: values.keep === true,
+    seedMeetings: range(values['seed-meetings']),
+    seed: int('seed', values.seed, 0, 2 ** 31, 1)!,
   };
 }
 
@@ -60,6 +74,11 @@ async function main(): Promise<void> {
     idPrefix: args.idPrefix,
     ...(kept ? { ports: kept.ports, secrets: kept.secrets } : {}),
   });
+  if (args.seedMeetings) {
+    const random = prng(args.seed);
+    for (const n of sim.nodes)
+      n.seedMeetings(realisticMeetings(n.id, args.seedMeetings[0], args.seedMeetings[1], random));
+  }
   const doc = `${JSON.stringify({ nodes: sim.nodes.map((n) => ({ id: n.id, url: n.baseUrl, secret: n.secret })) }, null, 2)}\n`;
   if (args.out) await writeFile(args.out, doc, { mode: 0o600 });
   else process.stdout.write(doc);

@@ -29,6 +29,8 @@ export const placeRequestSchema = z.object({
   tags: z.array(tagSchema).max(16).default([]),
   /** Calls to sign on the chosen node (e.g. create + join), answered in `signed`. */
   sign: signListSchema,
+  /** True when a participant joins: counted as load until polls see the room. */
+  join: z.boolean().default(false),
 });
 export type PlaceRequest = z.infer<typeof placeRequestSchema>;
 

@@ -4,8 +4,11 @@
 -- online and enabled or cordoned; otherwise it moves to the enabled, online node
 -- of its engine with the lowest (sample load + unexpired pending load) / multiplier.
 -- The chosen node's pending load grows by the room's expected load until its TTL,
--- so a burst between two polls spreads instead of piling onto one node.
--- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty)
+-- so a burst between two polls spreads instead of piling onto one node. Joins of a
+-- room still pending count too: its pending load is max(expected, joins + meeting
+-- weight), so a room bigger than announced weighs what it really is.
+-- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty),
+--       joining ('1' when a participant joins), meetingWeight
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
 local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
 local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -17,6 +20,16 @@ local current = redis.call('GET', roomK)
 if current then
   local n = redis.call('HMGET', p .. 'node:' .. current, 'state', 'health', 'url', 'engine', 'secret')
   if n[1] and (n[1] == 'enabled' or n[1] == 'cordoned') and n[2] == 'online' and n[4] == engine then
+    local nodeK = p .. 'node:' .. current
+    local contribution = redis.call('HGET', nodeK .. ':pending-load', roomKey)
+    if ARGV[7] == '1' and contribution then
+      local joins = redis.call('HINCRBY', nodeK .. ':pending-joins', roomKey, 1)
+      local grown = joins + tonumber(ARGV[8])
+      if grown > tonumber(contribution) then
+        redis.call('HSET', nodeK .. ':pending-load', roomKey, grown)
+        redis.call('HINCRBYFLOAT', nodeK, 'pending', grown - tonumber(contribution))
+      end
+    end
     return {'existing', current, n[3], '', n[5]}
   end
 end
@@ -41,6 +54,7 @@ local function livePending(id)
     local l = tonumber(redis.call('HGET', lK, rk) or '0')
     redis.call('HINCRBYFLOAT', nodeK, 'pending', -l)
     redis.call('HDEL', lK, rk)
+    redis.call('HDEL', nodeK .. ':pending-joins', rk)
     redis.call('ZREM', zK, rk)
   end
   if #expired > 0 and redis.call('ZCARD', zK) == 0 then redis.call('HSET', nodeK, 'pending', 0) end
@@ -51,7 +65,8 @@ local best, bestScore, bestRooms, bestUrl
 for _, id in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
   local n = redis.call('HMGET', p .. 'node:' .. id, 'engine', 'state', 'health', 'loadMultiplier', 'load', 'rooms', 'tags', 'url')
   if n[1] == engine and n[2] == 'enabled' and n[3] == 'online' and hasTags(n[7]) then
-    local score = (tonumber(n[5] or '0') + livePending(id)) / tonumber(n[4] or '1')
+    -- Rank by the load the node would have with this room: a big room goes where it weighs least.
+    local score = (tonumber(n[5] or '0') + livePending(id) + expected) / tonumber(n[4] or '1')
     local rooms = tonumber(n[6] or '0')
     if not best or score < bestScore or (score == bestScore and (rooms < bestRooms or (rooms == bestRooms and id < best))) then
       best, bestScore, bestRooms, bestUrl = id, score, rooms, n[8]
@@ -69,6 +84,7 @@ if current then
   if l > 0 then
     redis.call('HINCRBYFLOAT', oldK, 'pending', -l)
     redis.call('HDEL', oldK .. ':pending-load', roomKey)
+    redis.call('HDEL', oldK .. ':pending-joins', roomKey)
     redis.call('ZREM', oldK .. ':pending', roomKey)
   end
 end

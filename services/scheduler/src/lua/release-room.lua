@@ -11,5 +11,6 @@ if redis.call('SREM', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY'
 local l = tonumber(redis.call('HGET', nodeK .. ':pending-load', roomKey) or '0')
 if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
 redis.call('HDEL', nodeK .. ':pending-load', roomKey)
+redis.call('HDEL', nodeK .. ':pending-joins', roomKey)
 redis.call('ZREM', nodeK .. ':pending', roomKey)
 return id

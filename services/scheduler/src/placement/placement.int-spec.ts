@@ -86,4 +86,27 @@ describe('placement', () => {
     expect((await h.place('t1', { tags: ['large'] })).nodeId).toBe('tagged');
     expect((await h.place('t2')).nodeId).toBe('plain');
   });
+
+  it('counts joins beyond the expected size of a room still pending', async () => {
+    await h.addNodes(['j1']);
+    await h.sample('j1');
+    await h.place('growing', { expectedSize: 2 }); // pending 2 + meeting weight 1
+    expect((await h.node('j1'))?.pendingLoad).toBe(3);
+    for (let i = 0; i < 2; i++) await h.bus.request(contracts.place, { roomKey: 'growing', join: true });
+    expect((await h.node('j1'))?.pendingLoad).toBe(3); // 2 joins: still within what was expected
+    for (let i = 0; i < 3; i++) await h.bus.request(contracts.place, { roomKey: 'growing', join: true });
+    expect((await h.node('j1'))?.pendingLoad).toBe(6); // 5 joins + meeting weight
+    await h.bus.request(contracts.place, { roomKey: 'growing' }); // a lookup is no join
+    expect((await h.node('j1'))?.pendingLoad).toBe(6);
+    await h.bus.request(contracts.end, { roomKey: 'growing' });
+    expect((await h.node('j1'))?.pendingLoad).toBe(0);
+  });
+
+  it('sends a big room to the node where it weighs least', async () => {
+    await h.addNodes(['small']);
+    await h.addNodes(['large'], { loadMultiplier: 4 });
+    await h.sample('small', { participants: 10 });
+    await h.sample('large', { participants: 40 }); // same load per unit as small
+    expect((await h.place('lecture', { expectedSize: 200 })).nodeId).toBe('large');
+  });
 });

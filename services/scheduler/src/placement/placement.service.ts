@@ -43,6 +43,7 @@ export class PlacementService {
         req.engine,
         this.loadModel.expectedRoomLoad(req.expectedSize),
         req.tags,
+        req.join,
       );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {

@@ -28,11 +28,27 @@ export class PlacementStore {
   constructor(
     private readonly scripts: SchedulerScripts,
     private readonly pendingTtlMs: number,
+    private readonly meetingWeight: number,
   ) {}
 
-  async place(roomKey: string, engine: Engine, expectedLoad: number, tags: string[]): Promise<StoredPlacement> {
+  async place(
+    roomKey: string,
+    engine: Engine,
+    expectedLoad: number,
+    tags: string[],
+    joining = false,
+  ): Promise<StoredPlacement> {
     const r = (await guarded('place', () =>
-      this.scripts.place(KEY_PREFIX, roomKey, engine, expectedLoad, this.pendingTtlMs, tags.join(',')),
+      this.scripts.place(
+        KEY_PREFIX,
+        roomKey,
+        engine,
+        expectedLoad,
+        this.pendingTtlMs,
+        tags.join(','),
+        joining ? 1 : 0,
+        this.meetingWeight,
+      ),
     )) as string[];
     if (r[0] === 'no-capacity') {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);

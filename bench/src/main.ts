@@ -1,0 +1,101 @@
+// `npm run bench [-- --quick]`: figures next to a floor measured in the same run.
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { benchBalance } from './balance.bench.js';
+import { benchJoin } from './join.bench.js';
+import { benchPoll } from './poll.bench.js';
+import { MemoryReport, root } from './processes.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const only = values.only ? new Set(values.only.split(',')) : null;
+const want = (name: string) => !only || only.has(name);
+const memory = new MemoryReport();
+const log = (s: string) => process.stdout.write(`${s}\n`);
+const machine = {
+  cores: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 1024 ** 3),
+  node: process.version,
+  date: new Date().toISOString(),
+};
+log(
+  `Ensemble benchmarks (${quick ? 'quick' : 'full'}) on ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}`,
+);
+
+const results: Record<string, unknown> = { machine, mode: quick ? 'quick' : 'full' };
+
+if (want('join')) {
+  const join = await benchJoin(quick ? 5 : 15, memory);
+  results.join = join;
+  log('\n1. Join throughput and latency (64 and 1 connections; 200 rooms, sticky)');
+  log('   path                          conns   req/s    p50 ms   p99 ms   errors');
+  const row = (
+    name: string,
+    r: { requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number; non2xx: number },
+    c: number,
+  ) =>
+    log(
+      `   ${name.padEnd(30)}${String(c).padStart(5)}${String(r.requestsPerSecond).padStart(8)}${String(r.p50Ms).padStart(9)}${String(r.p99Ms).padStart(9)}${String(r.errors + r.non2xx).padStart(9)}`,
+    );
+  for (const c of join.connections) {
+    row('ops placements (gateway)', join.ensemble[c]!, c);
+    if (join.bbbJoin) row('BBB API join (gateway)', join.bbbJoin[c]!, c);
+    row('floor (http+nats+evalsha)', join.floor[c]!, c);
+  }
+  log(
+    `   placements vs floor at 64: throughput x${join.throughputRatio} (target >= 0.5), p99 x${join.p99Ratio} (target <= 2.5)`,
+  );
+  if (join.bbbThroughputRatio !== null)
+    log(`   BBB join vs floor at 64:   throughput x${join.bbbThroughputRatio}, p99 x${join.bbbP99Ratio}`);
+}
+
+if (want('poll')) {
+  const nodes = 1000;
+  const poll = await benchPoll(nodes, quick ? 2 : 4, memory);
+  results.poll = poll;
+  log(
+    `\n2. Poll scale: one collector, ${nodes} bbb-sim nodes, 0-50 meetings each (~${poll.payloadMiBPerCycle} MiB of XML per cycle)`,
+  );
+  log(
+    `   cycle ${poll.cycleSeconds} s (target < 3 s); CPU ${poll.cpuSecondsPerCycle} s per cycle = ${Math.round(poll.coreShareAt30s * 1000) / 10}% of a core at a 30 s interval (target < 10%); ${poll.samplesPerCycle} samples per cycle`,
+  );
+}
+
+if (want('balance')) {
+  const seeds = quick ? [1, 2] : [1, 2, 3, 4, 5];
+  const balance = await benchBalance(seeds);
+  results.balance = balance;
+  log('\n3. Balance under burst: 20 nodes (8x1, 8x2, 4x4 units), 1,000 rooms in one poll interval, heavy-tailed sizes');
+  log('   trace     strategy            max/mean   node-min >90%   peak util');
+  for (const [trace, byStrategy] of Object.entries(balance)) {
+    for (const [name, o] of Object.entries(byStrategy)) {
+      log(
+        `   ${trace.padEnd(10)}${name.padEnd(20)}${String(o.maxOverMean).padStart(8)}${String(o.nodeMinutesOver90).padStart(16)}${String(o.peakUtilisation).padStart(12)}`,
+      );
+    }
+  }
+  const worst = (s: string) => Math.max(...Object.values(balance).map((b) => b[s]!.maxOverMean));
+  results.balanceSummary = Object.fromEntries(
+    ['seed', 'scalelite', 'ensemble', 'ensemble-no-hint'].map((s) => [s, { maxOverMean: worst(s) }]),
+  );
+  log(
+    `   worst max/mean: seed ${worst('seed')}, scalelite ${worst('scalelite')}, ensemble ${worst('ensemble')} (target <= 1.15), ensemble without size hints ${worst('ensemble-no-hint')}`,
+  );
+}
+
+results.memoryPeakRssMiB = memory.peaks;
+log(
+  `\n4. Peak RSS (MiB): ${Object.entries(memory.peaks)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
+writeFileSync(`${root}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+log(`\nwrote bench/results.json`);
+process.exit(0);
