@@ -84,6 +84,7 @@ export class SchedulerHarness {
   }
 
   place(roomKey: string, extra: { expectedSize?: number; tags?: string[] } = {}) {
-    return this.bus.request(contracts.place, { roomKey, engine: 'bbb', ...extra });
+    // Generous timeout: tests assert outcomes, not speed (benchmarks measure that).
+    return this.bus.request(contracts.place, { roomKey, engine: 'bbb', ...extra }, { timeoutMs: 30_000 });
   }
 }

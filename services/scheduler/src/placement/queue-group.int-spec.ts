@@ -35,7 +35,7 @@ describe('two scheduler instances in the queue group', () => {
     } finally {
       redis.disconnect();
     }
-  });
+  }, 90_000);
 
   it('both instances answer (the queue group spreads the work)', async () => {
     const served = await Promise.all(
