@@ -8,10 +8,12 @@ let seq = 0;
 
 export const OPS_TOKEN = 'rooms-ops-token-0123456789';
 
+let lastAt = 0;
 export const sample = (nodeId: string, reachable = true): LoadSample => ({
   nodeId,
   engine: 'bbb',
-  at: Date.now(),
+  // Strictly increasing: the scheduler ignores samples not newer than the last one.
+  at: (lastAt = Math.max(Date.now(), lastAt + 1)),
   reachable,
   latencyMs: reachable ? 1 : null,
   meetings: 0,

@@ -6,18 +6,28 @@ import { displayNameSchema, noControlChars } from './account.schema.js';
  * A room's BBB settings, the ones Greenlight offers its owners. Defaults are
  * Greenlight's: nobody muted, no approval, participants wait for a moderator.
  */
+const settingFields = {
+  muteOnJoin: z.boolean(),
+  /** Guest policy ASK_MODERATOR: a moderator admits each participant. */
+  requireApproval: z.boolean(),
+  allJoinAsModerator: z.boolean(),
+  /** Off: participants wait until a moderator has started the meeting. */
+  anyoneCanStart: z.boolean(),
+  welcome: z.string().max(2000),
+  /** 0 = no limit. */
+  maxParticipants: z.number().int().min(0).max(10_000),
+  record: z.boolean(),
+};
+
 export const roomSettingsSchema = z
   .object({
-    muteOnJoin: z.boolean().default(false),
-    /** Guest policy ASK_MODERATOR: a moderator admits each participant. */
-    requireApproval: z.boolean().default(false),
-    allJoinAsModerator: z.boolean().default(false),
-    /** Off: participants wait until a moderator has started the meeting. */
-    anyoneCanStart: z.boolean().default(false),
-    welcome: z.string().max(2000).default(''),
-    /** 0 = no limit. */
-    maxParticipants: z.number().int().min(0).max(10_000).default(0),
-    record: z.boolean().default(false),
+    muteOnJoin: settingFields.muteOnJoin.default(false),
+    requireApproval: settingFields.requireApproval.default(false),
+    allJoinAsModerator: settingFields.allJoinAsModerator.default(false),
+    anyoneCanStart: settingFields.anyoneCanStart.default(false),
+    welcome: settingFields.welcome.default(''),
+    maxParticipants: settingFields.maxParticipants.default(0),
+    record: settingFields.record.default(false),
   })
   .strict();
 export type RoomSettings = z.infer<typeof roomSettingsSchema>;
@@ -43,7 +53,7 @@ export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
 export const updateRoomBodySchema = z
   .object({
     name: roomNameSchema.optional(),
-    settings: roomSettingsSchema.partial().strict().optional(),
+    settings: z.object(settingFields).partial().strict().optional(),
   })
   .strict();
 export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
