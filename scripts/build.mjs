@@ -75,4 +75,11 @@ for (const pkg of list) {
   const n = await buildPackage(pkg);
   log(`built ${pkg} (${n} files)`);
 }
+// The web app: Vite (its own transform; no tsc emit) into web/dist, served by the gateway.
+if (!wanted.length || wanted.some((w) => join(root, w) === join(root, 'web'))) {
+  const t = Date.now();
+  const { build } = await import('vite');
+  await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
+  log(`built web (vite) in ${Date.now() - t} ms`);
+}
 log(`build done in ${Date.now() - started} ms`);

@@ -12,7 +12,8 @@ const ALLOWED = {
   'services/load-collector': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim'],
   'services/gateway-api': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim'],
   'services/provisioner': ['@ensemble/shared', '@ensemble/testing'],
-  web: ['@ensemble/shared'],
+  // web: only the browser-safe entry (schemas, types, errors); never Node-only modules.
+  web: ['@ensemble/shared/api'],
 };
 // Production code may use only libs; sims and the test harness are for tests.
 const TEST_ONLY = new Set(['@ensemble/testing', '@ensemble/bbb-sim']);

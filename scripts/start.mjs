@@ -193,7 +193,15 @@ async function main() {
     env: { ...common, METRICS_PORT: String(ports.provisioner) },
   });
   sup.start('gateway-api', process.execPath, node('services/gateway-api/dist/main.js'), {
-    env: { NATS_URL, LOG_LEVEL: common.LOG_LEVEL, GATEWAY_PORT: String(ports.gateway), OPS_TOKEN, BBB_API_SECRET },
+    env: {
+      NATS_URL,
+      REDIS_URL,
+      LOG_LEVEL: common.LOG_LEVEL,
+      GATEWAY_PORT: String(ports.gateway),
+      OPS_TOKEN,
+      BBB_API_SECRET,
+      ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
+    },
   });
   await Promise.all([waitForPort(ports.gateway), waitForPort(ports.scheduler)]);
   const gateway = `http://127.0.0.1:${ports.gateway}`;

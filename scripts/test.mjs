@@ -3,10 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { ensureBinaries, ensureNodeModules, log, root } from './lib/setup.mjs';
 
 ensureNodeModules();
-ensureBinaries(['nats-server', 'redis-server']);
+ensureBinaries(['nats-server', 'redis-server', 'chromium']); // chromium: the browser e2e (playwright-core)
 
 log('typecheck (tsc --noEmit)');
 let r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
+if (r.status !== 0) process.exit(r.status ?? 1);
+
+r = spawnSync('npx', ['tsc', '-p', 'web/tsconfig.json'], { stdio: 'inherit', cwd: root });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 log('lint (oxlint type-aware, prettier --check)');

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'unavailable',
   'payload-too-large',
   'internal',
+  'rate-limited',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -25,6 +26,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   'no-capacity': 503,
   unavailable: 503,
   internal: 500,
+  'rate-limited': 429,
 };
 
 export class DomainError extends Error {

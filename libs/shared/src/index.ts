@@ -17,3 +17,5 @@ export * from './ops-server.js';
 export * from './nest/tokens.js';
 export * from './nest/core.module.js';
 export * from './nest/nest-logger.js';
+export * from './api/account.schema.js';
+export * from './api/room.schema.js';

@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
 import type { GatewayConfig } from './config.js';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthController } from './health/health.controller.js';
+import { JoinModule } from './join/join.module.js';
 import { OpsController } from './ops/ops.controller.js';
 import { OpsTokenGuard } from './ops/ops-token.guard.js';
 import { RequestTimeout } from './ops/request-timeout.js';
+import { RoomsModule } from './rooms/rooms.module.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -12,7 +15,12 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, logSink?: (line: string) => void): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) })],
+      imports: [
+        CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) }),
+        AccountsModule,
+        RoomsModule,
+        JoinModule,
+      ],
       controllers: [HealthController, OpsController, WebController],
       providers: [OpsTokenGuard, RequestTimeout],
     };

@@ -9,6 +9,7 @@ const BY_STATUS: Record<number, ErrorCode> = {
   404: 'not-found',
   405: 'not-found',
   409: 'conflict',
+  429: 'rate-limited',
   413: 'payload-too-large',
   415: 'invalid-input',
   503: 'unavailable',
@@ -28,6 +29,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     const { status, code, message } = this.describe(exception);
     if (status >= 500 && code === 'internal') this.logger.error('unhandled error', { error: exception });
     if (code === 'unavailable' || code === 'no-capacity') void reply.header('retry-after', '5');
+    if (code === 'rate-limited') void reply.header('retry-after', '60');
     void reply
       .status(status)
       .header('content-type', 'application/json; charset=utf-8')

@@ -1,0 +1,155 @@
+import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
+import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { BbbSim } from '@ensemble/bbb-sim';
+import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
+import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+
+let seq = 0;
+
+export const OPS_TOKEN = 'rooms-ops-token-0123456789';
+
+let lastAt = 0;
+export const sample = (nodeId: string, reachable = true): LoadSample => ({
+  nodeId,
+  engine: 'bbb',
+  // Strictly increasing: the scheduler ignores samples not newer than the last one.
+  at: (lastAt = Math.max(Date.now(), lastAt + 1)),
+  reachable,
+  latencyMs: reachable ? 1 : null,
+  meetings: 0,
+  participants: 0,
+  moderators: 0,
+  videoStreams: 0,
+  voiceParticipants: 0,
+  largestMeeting: 0,
+  cpu: null,
+  error: reachable ? null : 'timeout',
+});
+
+export interface RoomsStack {
+  gateway: RunningGateway;
+  scheduler: RunningScheduler;
+  sim: BbbSim;
+  bus: NatsBus;
+  logs: string[];
+  /** Publishes one poll result per node, as the load-collector would. */
+  poll(nodeId: string, reachable?: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Scheduler + gateway in this process, real NATS and Redis, a simulated BBB fleet registered and online. */
+export async function startRoomsStack(
+  opts: { nodes?: number; env?: Record<string, string> } = {},
+): Promise<RoomsStack> {
+  const logs: string[] = [];
+  const sink = (l: string) => void logs.push(l);
+  let nats: TestServer | undefined;
+  let redis: TestServer | undefined;
+  [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  const sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
+  const scheduler = await startScheduler(
+    parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+    { logSink: sink },
+  );
+  const gateway = await startGateway(
+    parseConfig('gateway-api', gatewayEnvSchema, {
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      GATEWAY_PORT: '0',
+      OPS_TOKEN,
+      ...opts.env,
+    }),
+    { logSink: sink },
+  );
+  const bus = await NatsBus.connect({
+    url: nats.url,
+    name: 'test',
+    logger: new Logger('test', 'error'),
+    metrics: new Metrics('test'),
+  });
+  for (const n of sim.nodes) {
+    await bus.request(contracts.registerNode, { id: n.id, url: n.baseUrl, secret: n.secret }, { timeoutMs: 3000 });
+  }
+  const poll = (nodeId: string, reachable = true) => bus.publish(contracts.loadSample, sample(nodeId, reachable));
+  for (const n of sim.nodes) poll(n.id);
+  await waitFor(
+    'simulated nodes online',
+    async () => {
+      const { nodes } = await bus.request(contracts.listNodes, {}, { timeoutMs: 3000 });
+      return nodes.filter((n) => n.health === 'online').length === sim.nodes.length;
+    },
+    { timeoutMs: 10_000 },
+  );
+  return {
+    gateway,
+    scheduler,
+    sim,
+    bus,
+    logs,
+    poll,
+    close: async () => {
+      await bus.close();
+      await gateway.close();
+      await scheduler.close();
+      await sim.stop();
+      await Promise.all([nats?.stop(), redis?.stop()]);
+    },
+  };
+}
+
+/** A browser-like HTTP client: keeps its session cookie and sends the gateway's Origin on writes. */
+export class Client {
+  cookie: string | undefined;
+  /** Each client comes from its own address (the gateway trusts X-Forwarded-For), so rate limits stay apart. */
+  address = `10.${++seq % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
+  constructor(
+    readonly base: string,
+    readonly origin: string | null = base,
+  ) {}
+
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        'x-forwarded-for': this.address,
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.origin && method !== 'GET' ? { origin: this.origin } : {}),
+        ...headers,
+      },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const pair = set.split(';')[0]!;
+      this.cookie = pair.endsWith('=') ? undefined : pair;
+    }
+    return res;
+  }
+
+  // oxlint-disable-next-line typescript/no-explicit-any
+  async json(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }> {
+    const res = await this.call(method, path, body, headers);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+}
+
+/** A fresh, signed-in person. */
+export async function signUp(
+  base: string,
+  name = 'Ada',
+  email = `person${++seq}-${Date.now()}@example.org`,
+): Promise<Client> {
+  const c = new Client(base);
+  const r = await c.json('POST', '/api/auth/register', { email, password: 'correct horse battery', name });
+  if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.body)}`);
+  return c;
+}

@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startRoomsStack, type RoomsStack } from './rooms.test-support.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's Chromium, installed when missing (root, or sudo); the built app, built when missing. */
+function prepare(): void {
+  if (!existsSync(CHROMIUM)) {
+    const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+    const apt = (...args: string[]) =>
+      spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    apt('update', '-q');
+    apt('install', '-y', '-q', '--no-install-recommends', 'chromium');
+  }
+  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
+    spawnSync(process.execPath, ['scripts/build.mjs', 'web'], { cwd: ROOT, stdio: 'inherit' });
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+describe('the web app', () => {
+  let stack: RoomsStack;
+  let base: string;
+  let browser: Browser;
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    prepare();
+    stack = await startRoomsStack({ nodes: 2 });
+    base = stack.gateway.url;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('is served at / and at every page path, never in place of the API', async () => {
+    for (const path of ['/', '/login', '/rooms', `/j/${'A'.repeat(43)}`]) {
+      const res = await fetch(`${base}${path}`);
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(await res.text()).toContain('<div id="root">');
+    }
+    for (const path of ['/api/nope', '/metrics/x', '/bigbluebutton/api/nothing', '/missing.js']) {
+      const res = await fetch(`${base}${path}`);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(res.headers.get('content-type')).toContain('application/json');
+    }
+  });
+
+  it('serves its hashed assets with their types and a long cache life', async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const res = await fetch(`${base}${script}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('signs up, creates a room, and a second person joins by the participant link on a node', async () => {
+    const owner = await browser.newContext({ viewport: { width: 390, height: 844 } }); // phone width
+    await owner.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await owner.newPage();
+
+    await page.goto(`${base}/register`);
+    await page.getByLabel('Your name').fill('Grace Hopper');
+    await page.getByLabel('Email').fill(`grace-${Date.now()}@example.org`);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await shot(page, '1-sign-up');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'My rooms' }).waitFor();
+
+    await page.getByLabel('Room name').fill('Compilers 101');
+    await page.getByLabel(/Anyone can start the meeting/).check();
+    await page.getByLabel('Welcome message').fill('Welcome to Compilers 101');
+    await page.getByRole('button', { name: 'Create room' }).click();
+    await page.getByRole('heading', { name: 'Compilers 101' }).waitFor();
+    await page.getByRole('button', { name: 'Copy participant link of Compilers 101' }).click();
+    await page.getByText('Participant link copied.').waitFor();
+    await shot(page, '2-my-rooms');
+    const link = String(await page.evaluate('navigator.clipboard.readText()'));
+    expect(link).toMatch(new RegExp(`^${base}/j/[A-Za-z0-9_-]{43}$`));
+
+    const guest = await browser.newContext();
+    const joinPage = await guest.newPage();
+    await joinPage.goto(link);
+    await joinPage.getByRole('heading', { name: 'Compilers 101' }).waitFor();
+    await joinPage.getByText('a participant').waitFor();
+    await joinPage.getByLabel(/Your name/).fill('Alan');
+    await shot(joinPage, '3-join');
+    await joinPage.keyboard.press('Enter');
+    await joinPage.waitForURL(/\/html5client\/join\?sessionToken=/);
+    await shot(joinPage, '4-node-client');
+
+    const node = stack.sim.nodes.find((n) => joinPage.url().startsWith(`http://127.0.0.1:${n.port}/`))!;
+    const meeting = node.meetings().find((m) => m.meetingName === 'Compilers 101')!;
+    expect(meeting.attendees.map((a) => [a.fullName, a.role])).toEqual([['Alan', 'VIEWER']]);
+    expect(meeting.params.welcome).toBe('Welcome to Compilers 101');
+    await Promise.all([owner.close(), guest.close()]);
+  });
+
+  it('says clearly when the password is wrong or a link no longer works', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${base}/login`);
+    await page.getByLabel('Email').fill('nobody@example.org');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong email or password.' }).waitFor();
+    await shot(page, '5-wrong-password');
+    await page.goto(`${base}/j/${'B'.repeat(43)}`);
+    await page.getByRole('alert').filter({ hasText: 'This link does not work any more' }).waitFor();
+    await shot(page, '6-dead-link');
+    await ctx.close();
+  });
+});

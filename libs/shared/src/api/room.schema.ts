@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { engineSchema } from '../contracts/common.schema.js';
+import { displayNameSchema, noControlChars } from './account.schema.js';
+
+/**
+ * A room's BBB settings, the ones Greenlight offers its owners. Defaults are
+ * Greenlight's: nobody muted, no approval, participants wait for a moderator.
+ */
+const settingFields = {
+  muteOnJoin: z.boolean(),
+  /** Guest policy ASK_MODERATOR: a moderator admits each participant. */
+  requireApproval: z.boolean(),
+  allJoinAsModerator: z.boolean(),
+  /** Off: participants wait until a moderator has started the meeting. */
+  anyoneCanStart: z.boolean(),
+  welcome: z.string().max(2000),
+  /** 0 = no limit. */
+  maxParticipants: z.number().int().min(0).max(10_000),
+  record: z.boolean(),
+};
+
+export const roomSettingsSchema = z
+  .object({
+    muteOnJoin: settingFields.muteOnJoin.default(false),
+    requireApproval: settingFields.requireApproval.default(false),
+    allJoinAsModerator: settingFields.allJoinAsModerator.default(false),
+    anyoneCanStart: settingFields.anyoneCanStart.default(false),
+    welcome: settingFields.welcome.default(''),
+    maxParticipants: settingFields.maxParticipants.default(0),
+    record: settingFields.record.default(false),
+  })
+  .strict();
+export type RoomSettings = z.infer<typeof roomSettingsSchema>;
+
+export const roomNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'name: required')
+  .max(120, 'name: at most 120 characters')
+  .refine(noControlChars, 'name: no control characters');
+
+/** `POST /api/rooms`. */
+export const createRoomBodySchema = z
+  .object({
+    name: roomNameSchema,
+    engine: engineSchema.default('bbb'),
+    settings: roomSettingsSchema.default(roomSettingsSchema.parse({})),
+  })
+  .strict();
+export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
+
+/** `PATCH /api/rooms/:id`: a new name and/or some settings (merged). */
+export const updateRoomBodySchema = z
+  .object({
+    name: roomNameSchema.optional(),
+    settings: z.object(settingFields).partial().strict().optional(),
+  })
+  .strict();
+export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
+
+export const roomViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  engine: engineSchema,
+  settings: roomSettingsSchema,
+  moderatorLink: z.string(),
+  participantLink: z.string(),
+  createdAt: z.number().int(),
+});
+export type RoomView = z.infer<typeof roomViewSchema>;
+
+/** `GET /api/rooms/:id/live`: the meeting right now, if running. */
+export const roomLiveSchema = z.object({ running: z.boolean(), participants: z.number().int().nonnegative() });
+export type RoomLive = z.infer<typeof roomLiveSchema>;
+
+export const joinRoleSchema = z.enum(['moderator', 'viewer']);
+export type JoinRole = z.infer<typeof joinRoleSchema>;
+
+/** `GET /api/join/:token`: what a link holder may know. */
+export const joinInfoSchema = z.object({ roomName: z.string(), engine: engineSchema, role: joinRoleSchema });
+export type JoinInfo = z.infer<typeof joinInfoSchema>;
+
+/** `POST /api/join/:token`. */
+export const joinBodySchema = z.object({ displayName: displayNameSchema }).strict();
+export type JoinBody = z.infer<typeof joinBodySchema>;
+
+/** 200 `{ status: 'ready', url }`, or 202 `{ status: 'waiting' }` until a moderator starts the meeting. */
+export const joinReplySchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ready'), url: z.string() }),
+  z.object({ status: z.literal('waiting'), retryAfterMs: z.number().int() }),
+]);
+export type JoinReply = z.infer<typeof joinReplySchema>;
+
+/** An error as every HTTP route answers it. */
+export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ApiError = z.infer<typeof apiErrorSchema>;

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CONFIG, loginBodySchema, registerBodySchema, type UserView } from '@ensemble/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayConfig } from '../config.js';
+import { parseInput } from '../http/parse.js';
+import { AccountsService } from './accounts.service.js';
+import { OriginGuard } from './origin.guard.js';
+import { CurrentUser, SessionGuard } from './session.guard.js';
+import { sessionTokenOf, setSessionCookie } from './session-cookie.js';
+
+/** `/api/auth/*` and `/api/me`. */
+@Controller('api')
+@UseGuards(OriginGuard)
+export class AccountsController {
+  private readonly secure: boolean;
+  private readonly ttlS: number;
+
+  constructor(
+    private readonly accounts: AccountsService,
+    @Inject(CONFIG) config: GatewayConfig,
+  ) {
+    this.secure = config.PUBLIC_URL?.startsWith('https://') ?? false;
+    this.ttlS = config.SESSION_TTL_S;
+  }
+
+  @Post('auth/register')
+  @HttpCode(201)
+  async register(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { user, token } = await this.accounts.register(parseInput(registerBodySchema, body), req.ip);
+    await this.accounts.logout(sessionTokenOf(req));
+    setSessionCookie(reply, token, this.ttlS, this.secure);
+    return { user };
+  }
+
+  @Post('auth/login')
+  @HttpCode(200)
+  async login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { user, token } = await this.accounts.login(parseInput(loginBodySchema, body), req.ip);
+    // Rotation: whatever session the browser had before is gone.
+    await this.accounts.logout(sessionTokenOf(req));
+    setSessionCookie(reply, token, this.ttlS, this.secure);
+    return { user };
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.accounts.logout(sessionTokenOf(req));
+    setSessionCookie(reply, '', 0, this.secure);
+  }
+
+  @Get('me')
+  @UseGuards(SessionGuard)
+  me(@CurrentUser() user: UserView) {
+    return { user };
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { CONFIG, REDIS } from '@ensemble/shared';
+import type { Redis } from 'ioredis';
+import type { GatewayConfig } from '../config.js';
+import { AccountsController } from './accounts.controller.js';
+import { AccountsService } from './accounts.service.js';
+import { AccountsStore } from './accounts.store.js';
+import { OriginGuard } from './origin.guard.js';
+import { RateLimitStore } from './rate-limit.store.js';
+import { SessionGuard } from './session.guard.js';
+import { SessionsStore } from './sessions.store.js';
+
+/** People: registration, login, sessions. Owns the `ens:gw:acct:` keys. */
+@Module({
+  controllers: [AccountsController],
+  providers: [
+    {
+      provide: AccountsService,
+      inject: [REDIS, CONFIG],
+      useFactory: (redis: Redis | null, config: GatewayConfig) => {
+        if (!redis) throw new Error('the gateway needs REDIS_URL');
+        return new AccountsService(
+          new AccountsStore(redis),
+          new SessionsStore(redis, config.SESSION_TTL_S),
+          new RateLimitStore(redis, config.LOGIN_WINDOW_S),
+          {
+            maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+            maxAttemptsPerAddress: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
+          },
+        );
+      },
+    },
+    OriginGuard,
+    SessionGuard,
+  ],
+  exports: [AccountsService, OriginGuard, SessionGuard],
+})
+export class AccountsModule {}

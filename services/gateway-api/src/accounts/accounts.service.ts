@@ -1,0 +1,75 @@
+import { DomainError, type LoginBody, type RegisterBody, type UserView } from '@ensemble/shared';
+import { randomBytes } from 'node:crypto';
+import type { AccountsStore, StoredUser } from './accounts.store.js';
+import { keys } from './keys.js';
+import { dummyHash, hashPassword, verifyPassword } from './password.js';
+import type { RateLimitStore } from './rate-limit.store.js';
+import type { SessionsStore } from './sessions.store.js';
+
+export interface Limits {
+  maxFailuresPerAccount: number;
+  maxAttemptsPerAddress: number;
+}
+
+const view = (u: StoredUser): UserView => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt });
+
+/** Registration, login and sessions. Passwords only ever meet scrypt here. */
+export class AccountsService {
+  constructor(
+    private readonly accounts: AccountsStore,
+    private readonly sessions: SessionsStore,
+    private readonly limits: RateLimitStore,
+    private readonly max: Limits,
+  ) {}
+
+  async register(body: RegisterBody, address: string): Promise<{ user: UserView; token: string }> {
+    await this.countAddress(address);
+    const user: StoredUser = {
+      id: `u_${randomBytes(12).toString('base64url')}`,
+      email: body.email,
+      name: body.name,
+      passwordHash: await hashPassword(body.password),
+      createdAt: Date.now(),
+    };
+    if (!(await this.accounts.create(user))) {
+      throw new DomainError('conflict', 'an account with this email already exists');
+    }
+    return { user: view(user), token: await this.sessions.create(user.id) };
+  }
+
+  /** A new session on every login (the old one, if any, is dropped by the caller). */
+  async login(body: LoginBody, address: string): Promise<{ user: UserView; token: string }> {
+    await this.countAddress(address);
+    const failures = keys.failuresOf(body.email);
+    if ((await this.limits.count(failures)) >= this.max.maxFailuresPerAccount) {
+      throw new DomainError('rate-limited', 'too many failed sign-ins for this account; try again later');
+    }
+    const user = await this.accounts.byEmail(body.email);
+    // Unknown emails cost one scrypt too, so timing does not tell which emails exist.
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !ok) {
+      await this.limits.hit(failures);
+      throw new DomainError('unauthorized', 'wrong email or password');
+    }
+    await this.limits.reset(failures);
+    return { user: view(user), token: await this.sessions.create(user.id) };
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.sessions.destroy(token);
+  }
+
+  /** The signed-in user, or null (no cookie, expired or unknown session, deleted user). */
+  async userOf(token: string | undefined): Promise<UserView | null> {
+    if (!token) return null;
+    const id = await this.sessions.userOf(token);
+    const user = id ? await this.accounts.byId(id) : null;
+    return user ? view(user) : null;
+  }
+
+  private async countAddress(address: string): Promise<void> {
+    if ((await this.limits.hit(keys.attemptsFrom(address))) > this.max.maxAttemptsPerAddress) {
+      throw new DomainError('rate-limited', 'too many sign-in attempts from this address; try again later');
+    }
+  }
+}

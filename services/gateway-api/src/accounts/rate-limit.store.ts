@@ -1,0 +1,28 @@
+import type { Redis } from 'ioredis';
+import { guarded } from '../state/guarded.js';
+
+/** Fixed-window counters: INCR, and the window's expiry set by the first hit only. */
+export class RateLimitStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly windowS: number,
+  ) {}
+
+  /** Counts one hit; answers the count in the current window. */
+  async hit(key: string): Promise<number> {
+    const r = await guarded('rate limit', () => this.redis.multi().incr(key).expire(key, this.windowS, 'NX').exec());
+    return Number(r?.[0]?.[1] ?? 0);
+  }
+
+  async count(key: string): Promise<number> {
+    return Number((await guarded('rate limit', () => this.redis.get(key))) ?? 0);
+  }
+
+  async reset(key: string): Promise<void> {
+    await guarded('rate limit', () => this.redis.del(key));
+  }
+
+  retryAfterS(): number {
+    return this.windowS;
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CONFIG, DomainError, joinBodySchema, type JoinInfo } from '@ensemble/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OriginGuard } from '../accounts/origin.guard.js';
+import type { GatewayConfig } from '../config.js';
+import { parseInput } from '../http/parse.js';
+import { publicBase } from '../http/public-base.js';
+import { effectiveRole } from '../meetings/bbb-params.js';
+import { MeetingsService } from '../meetings/meetings.service.js';
+import { RoomsStore } from '../rooms/rooms.store.js';
+
+/** `/api/join/:token`: anyone holding a link; the link alone says which room and role. */
+@Controller('api/join')
+@UseGuards(OriginGuard)
+export class JoinController {
+  constructor(
+    private readonly rooms: RoomsStore,
+    private readonly meetings: MeetingsService,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Get(':token')
+  async info(@Param('token') token: string): Promise<JoinInfo> {
+    const { room, role } = await this.open(token);
+    return { roomName: room.name, engine: room.engine, role };
+  }
+
+  /** 200 `{ status: 'ready', url }`, or 202 `{ status: 'waiting' }` until a moderator has started. */
+  @Post(':token')
+  async join(
+    @Param('token') token: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { room, role } = await this.open(token);
+    const { displayName } = parseInput(joinBodySchema, body);
+    if (room.engine !== 'bbb') throw new DomainError('invalid-input', 'Jitsi rooms are not available yet');
+    const result = await this.meetings.join(room, role, displayName, `${publicBase(this.config.PUBLIC_URL, req)}/`);
+    void reply.status(result.status === 'ready' ? 200 : 202).header('cache-control', 'no-store');
+    return result;
+  }
+
+  private async open(token: string) {
+    const found = await this.rooms.byLink(token);
+    if (!found) throw new DomainError('not-found', 'this link does not open any room (it may have been replaced)');
+    return { room: found.room, role: effectiveRole(found.linkRole, found.room.settings) };
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { MeetingsModule } from '../meetings/meetings.module.js';
+import { RoomsModule } from '../rooms/rooms.module.js';
+import { JoinController } from './join.controller.js';
+
+/** Joining a room by link. */
+@Module({ imports: [RoomsModule, MeetingsModule], controllers: [JoinController] })
+export class JoinModule {}

@@ -1,0 +1,62 @@
+import { DomainError, type CreateRoomBody, type RoomView, type UpdateRoomBody } from '@ensemble/shared';
+import type { MeetingsService } from '../meetings/meetings.service.js';
+import type { RoomsStore, StoredRoom } from './rooms.store.js';
+
+export const viewOf = (room: StoredRoom, base: string): RoomView => ({
+  id: room.id,
+  name: room.name,
+  engine: room.engine,
+  settings: room.settings,
+  moderatorLink: `${base}/j/${room.moderatorToken}`,
+  participantLink: `${base}/j/${room.participantToken}`,
+  createdAt: room.createdAt,
+});
+
+const notFound = () => new DomainError('not-found', 'no such room');
+
+/** Rooms of their owners. Someone else's room is answered exactly like a missing one. */
+export class RoomsService {
+  constructor(
+    private readonly rooms: RoomsStore,
+    private readonly meetings: MeetingsService,
+  ) {}
+
+  async create(ownerId: string, body: CreateRoomBody): Promise<StoredRoom> {
+    if (body.engine === 'jitsi') throw new DomainError('invalid-input', 'Jitsi rooms are not available yet');
+    return this.rooms.create(ownerId, body.name, body.engine, body.settings);
+  }
+
+  list(ownerId: string): Promise<StoredRoom[]> {
+    return this.rooms.list(ownerId);
+  }
+
+  async get(ownerId: string, id: string): Promise<StoredRoom> {
+    const room = await this.rooms.get(id);
+    if (!room || room.ownerId !== ownerId) throw notFound();
+    return room;
+  }
+
+  async update(ownerId: string, id: string, body: UpdateRoomBody): Promise<StoredRoom> {
+    const room = await this.get(ownerId, id);
+    const next = { ...room, name: body.name ?? room.name, settings: { ...room.settings, ...body.settings } };
+    if (!(await this.rooms.update(next))) throw notFound();
+    return next;
+  }
+
+  async rotate(ownerId: string, id: string): Promise<StoredRoom> {
+    if (!(await this.rooms.rotate(id, ownerId))) throw notFound();
+    return this.get(ownerId, id);
+  }
+
+  /** The live meeting ends first, so nobody stays in a room that no longer exists. */
+  async remove(ownerId: string, id: string): Promise<void> {
+    const room = await this.get(ownerId, id);
+    if (room.engine === 'bbb') await this.meetings.end(room.id);
+    if (!(await this.rooms.remove(id, ownerId))) throw notFound();
+  }
+
+  async live(ownerId: string, id: string) {
+    const room = await this.get(ownerId, id);
+    return this.meetings.live(room.id);
+  }
+}

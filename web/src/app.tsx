@@ -1,0 +1,69 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import type { UserView } from '@ensemble/shared/api';
+import { api } from './api.js';
+import { Link } from './link.js';
+import { navigate, usePath } from './router.js';
+import { AuthPage } from './auth-page.js';
+import { JoinPage } from './join-page.js';
+import { RoomsPage } from './rooms-page.js';
+
+export function App() {
+  const path = usePath();
+  const [user, setUser] = useState<UserView | null | undefined>(undefined);
+
+  useEffect(() => {
+    api.me().then(setUser, () => setUser(null));
+  }, []);
+
+  const signOut = async () => {
+    await api.logout().catch(() => undefined);
+    setUser(null);
+    navigate('/login');
+  };
+
+  const join = /^\/j\/([^/]+)$/.exec(path);
+  let page: ReactNode;
+  if (join) page = <JoinPage token={join[1]!} />;
+  else if (user === undefined) page = <p aria-busy="true">Loading…</p>;
+  else if (path === '/login' || path === '/register' || !user) {
+    if (user && (path === '/login' || path === '/register')) {
+      navigate('/rooms');
+      return null;
+    }
+    page = (
+      <AuthPage
+        mode={path === '/register' ? 'register' : 'login'}
+        onSignedIn={(u) => {
+          setUser(u);
+          navigate('/rooms');
+        }}
+      />
+    );
+  } else page = <RoomsPage user={user} />;
+
+  return (
+    <>
+      <header className="bar">
+        <Link to={user ? '/rooms' : '/'}>
+          <strong>Ensemble</strong>
+        </Link>
+        <nav aria-label="Account">
+          {user ? (
+            <>
+              <Link to="/rooms">My rooms</Link>
+              <button type="button" className="link" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </>
+          ) : join ? null : (
+            <>
+              <Link to="/login">Sign in</Link>
+              <Link to="/register">Sign up</Link>
+            </>
+          )}
+        </nav>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}

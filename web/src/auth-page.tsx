@@ -1,0 +1,78 @@
+import { useState, type FormEvent } from 'react';
+import type { UserView } from '@ensemble/shared/api';
+import { api, explain } from './api.js';
+import { Link } from './link.js';
+
+/** Sign in, or sign up (email, password, name). */
+export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: UserView) => void }) {
+  const register = props.mode === 'register';
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const email = String(f.get('email'));
+    const password = String(f.get('password'));
+    setBusy(true);
+    setError('');
+    try {
+      props.onSignedIn(
+        register ? await api.register(email, password, String(f.get('name'))) : await api.login(email, password),
+      );
+    } catch (err) {
+      setError(explain(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card narrow">
+      <h1>{register ? 'Create your account' : 'Sign in'}</h1>
+      <form onSubmit={(e) => void submit(e)}>
+        {register && (
+          <label>
+            Your name
+            <input name="name" autoComplete="name" required maxLength={100} />
+          </label>
+        )}
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="email" required maxLength={254} />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={register ? 'new-password' : 'current-password'}
+            required
+            minLength={register ? 8 : 1}
+            maxLength={200}
+          />
+          {register && <small>At least 8 characters.</small>}
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {register ? 'Sign up' : 'Sign in'}
+        </button>
+      </form>
+      <p>
+        {register ? (
+          <>
+            Already have an account? <Link to="/login">Sign in</Link>
+          </>
+        ) : (
+          <>
+            New here? <Link to="/register">Create an account</Link>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}

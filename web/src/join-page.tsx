@@ -1,0 +1,89 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { JoinInfo } from '@ensemble/shared/api';
+import { ApiError, api, explain } from './api.js';
+
+/** `/j/:token`: the room's name and your role, a display name, Join -> the meeting server. */
+export function JoinPage(props: { token: string }) {
+  const [info, setInfo] = useState<JoinInfo | null>(null);
+  const [error, setError] = useState('');
+  const [waiting, setWaiting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const timer = useRef<number | undefined>(undefined);
+
+  useEffect(() => {
+    api
+      .joinInfo(props.token)
+      .then(setInfo, (e: unknown) =>
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? 'This link does not work any more: it may have been replaced, or the room deleted. Ask the room’s owner for a new one.'
+            : explain(e),
+        ),
+      );
+    return () => window.clearTimeout(timer.current);
+  }, [props.token]);
+
+  const attempt = async (name: string) => {
+    setBusy(true);
+    setError('');
+    try {
+      const r = await api.join(props.token, name);
+      if (r.status === 'ready') {
+        window.location.assign(r.url);
+        return;
+      }
+      setWaiting(true);
+      timer.current = window.setTimeout(() => void attempt(name), r.retryAfterMs);
+    } catch (e) {
+      setWaiting(false);
+      setError(explain(e));
+      setBusy(false);
+    }
+  };
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    void attempt(String(new FormData(e.currentTarget).get('displayName')).trim());
+  };
+
+  if (!info) {
+    return (
+      <section className="card narrow">
+        {error ? (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        ) : (
+          <p aria-busy="true">Opening the link…</p>
+        )}
+      </section>
+    );
+  }
+  return (
+    <section className="card narrow">
+      <h1>{info.roomName}</h1>
+      <p>
+        You are joining as <strong>{info.role === 'moderator' ? 'a moderator' : 'a participant'}</strong>.
+      </p>
+      <form onSubmit={submit}>
+        <label>
+          Your name (shown to others)
+          <input name="displayName" autoComplete="name" required maxLength={100} autoFocus />
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        {waiting && (
+          <p role="status" className="note">
+            Waiting for a moderator to start the meeting… you will join automatically.
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Join
+        </button>
+      </form>
+    </section>
+  );
+}
