@@ -47,7 +47,12 @@ describe('the ops API', () => {
       { logSink: sink },
     );
     gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
+      parseConfig('gateway-api', gatewayEnvSchema, {
+        NATS_URL: nats.url,
+        REDIS_URL: redis.url,
+        GATEWAY_PORT: '0',
+        OPS_TOKEN: TOKEN,
+      }),
       { logSink: sink },
     );
     bus = await NatsBus.connect({

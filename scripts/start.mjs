@@ -193,7 +193,7 @@ async function main() {
     env: { ...common, METRICS_PORT: String(ports.provisioner) },
   });
   sup.start('gateway-api', process.execPath, node('services/gateway-api/dist/main.js'), {
-    env: { NATS_URL, LOG_LEVEL: common.LOG_LEVEL, GATEWAY_PORT: String(ports.gateway), OPS_TOKEN, BBB_API_SECRET },
+    env: { ...common, GATEWAY_PORT: String(ports.gateway), OPS_TOKEN, BBB_API_SECRET },
   });
   await Promise.all([waitForPort(ports.gateway), waitForPort(ports.scheduler)]);
   const gateway = `http://127.0.0.1:${ports.gateway}`;
@@ -208,7 +208,7 @@ async function main() {
     'Ensemble is running.',
     `  Web app            ${gateway}/`,
     `  Ops API            ${gateway}/api/ops/cluster   (Authorization: Bearer <ops token>)`,
-    `  BBB API            ${gateway}/bigbluebutton/api   (arrives with the BBB API issue)`,
+    `  BBB API            ${gateway}/bigbluebutton/api   (one BBB server for integrations: URL + secret below)`,
     `  BBB API secret     ${BBB_API_SECRET}`,
     `  Ops token          ${OPS_TOKEN}`,
     `  Metrics            ${gateway}/metrics, scheduler :${ports.scheduler}, load-collector :${ports.collector}, provisioner :${ports.provisioner}`,

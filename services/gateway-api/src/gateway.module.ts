@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
+import { BbbApiModule } from './bbb-api/bbb-api.module.js';
 import type { GatewayConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
 import { OpsController } from './ops/ops.controller.js';
@@ -12,7 +13,7 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, logSink?: (line: string) => void): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) })],
+      imports: [CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) }), BbbApiModule],
       controllers: [HealthController, OpsController, WebController],
       providers: [OpsTokenGuard, RequestTimeout],
     };
