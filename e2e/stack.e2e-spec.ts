@@ -125,6 +125,16 @@ describe('the stack started by npm start', () => {
     expect(p.nodeId).toMatch(/^bbb-[123]$/);
   });
 
+  it('answers the BBB API with the printed secret: create lands on a simulated node', async () => {
+    const secret = /BBB API secret {5}([0-9a-f]{48})/.exec(output)![1]!;
+    const res = await fetch(
+      signedApiUrl(`${stack.gateway}/bigbluebutton/api`, 'create', { name: 'Stack', meetingID: 'e2e-bbb-api' }, secret),
+    );
+    const body = await res.text();
+    expect(body).toContain('<returncode>SUCCESS</returncode>');
+    expect(body).toContain('<meetingID>e2e-bbb-api</meetingID>');
+  });
+
   it('sees participants who joined on the node in the next samples', async () => {
     const p = await place('e2e-live');
     const node = sim.find((n) => n.id === p.nodeId)!;

@@ -216,7 +216,7 @@ async function main() {
     'Ensemble is running.',
     `  Web app            ${gateway}/`,
     `  Ops API            ${gateway}/api/ops/cluster   (Authorization: Bearer <ops token>)`,
-    `  BBB API            ${gateway}/bigbluebutton/api   (arrives with the BBB API issue)`,
+    `  BBB API            ${gateway}/bigbluebutton/api   (one BBB server for integrations: URL + secret below)`,
     `  BBB API secret     ${BBB_API_SECRET}`,
     `  Ops token          ${OPS_TOKEN}`,
     `  Metrics            ${gateway}/metrics, scheduler :${ports.scheduler}, load-collector :${ports.collector}, provisioner :${ports.provisioner}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, port, redisEnvSchema } from '@ensemble/shared';
+import { CHECKSUM_ALGORITHMS, baseEnvSchema, port, redisEnvSchema } from '@ensemble/shared';
 
 export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
   GATEWAY_PORT: port(8080),
@@ -15,6 +15,43 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
     .regex(/^https?:\/\//, 'PUBLIC_URL: expected an http(s) URL')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  /** More accepted secrets (comma-separated), e.g. the old and the new one during a rotation. */
+  BBB_API_SECRETS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .pipe(z.array(z.string().min(8, 'each of BBB_API_SECRETS must be at least 8 characters'))),
+  /** Checksum digests accepted from integrations (BBB's `supportedChecksumAlgorithms`). */
+  BBB_API_CHECKSUM_ALGORITHMS: z
+    .string()
+    .default(CHECKSUM_ALGORITHMS.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim().toLowerCase())
+        .filter((x) => x !== ''),
+    )
+    .pipe(z.array(z.enum(CHECKSUM_ALGORITHMS)).min(1)),
+  /** Deadline of one call to a node; fan-outs (getMeetings, recordings) use BBB_API_FANOUT_TIMEOUT_MS per node. */
+  BBB_API_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  BBB_API_FANOUT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** How long the create parameters of a meeting are kept (refreshed by create and join). */
+  BBB_API_MEETING_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
+  /** Create/join parameters as a query string (`a=1&b=2`): defaults fill gaps, overrides win. */
+  BBB_CREATE_DEFAULTS: queryParams(),
+  BBB_CREATE_OVERRIDES: queryParams(),
+  BBB_JOIN_DEFAULTS: queryParams(),
+  BBB_JOIN_OVERRIDES: queryParams(),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
   /** Largest request body accepted on any route. */
   BODY_LIMIT_BYTES: z.coerce
@@ -36,4 +73,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   /** Deadline of each call to a BBB node (create, isMeetingRunning, end). */
   BBB_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
 });
+function queryParams() {
+  return z
+    .string()
+    .max(8192)
+    .default('')
+    .transform((s) => [...new URLSearchParams(s)].filter(([k]) => k !== '' && k !== 'checksum'));
+}
+
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
+import { BbbApiModule } from './bbb-api/bbb-api.module.js';
 import type { GatewayConfig } from './config.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -20,6 +21,7 @@ export class GatewayModule {
         AccountsModule,
         RoomsModule,
         JoinModule,
+        BbbApiModule,
       ],
       controllers: [HealthController, OpsController, WebController],
       providers: [OpsTokenGuard, RequestTimeout],

@@ -1,0 +1,44 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { BbbApiController, serveBbb } from './bbb-api.controller.js';
+import { BbbApiService } from './bbb-api.service.js';
+import { BbbFleetService } from './bbb-fleet.service.js';
+import { BbbMeetingsService } from './bbb-meetings.service.js';
+import { BbbNodeClient } from './bbb-node.client.js';
+import { CreateParamsStore } from './create-params.store.js';
+import { SchedulerClient } from './scheduler.client.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/** The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet. */
+@Module({
+  controllers: [BbbApiController],
+  providers: [BbbApiService, BbbMeetingsService, BbbFleetService, BbbNodeClient, CreateParamsStore, SchedulerClient],
+})
+export class BbbApiModule implements OnModuleInit {
+  constructor(
+    private readonly host: HttpAdapterHost,
+    private readonly api: BbbApiService,
+  ) {}
+
+  /**
+   * BBB checksums cover the form body byte for byte, so form and XML bodies
+   * reach handlers as raw strings (only the BBB API reads them).
+   */
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    const raw = (_req: unknown, body: string, done: (err: null, body: string) => void) => done(null, body);
+    if (fastify.hasContentTypeParser(FORM)) fastify.removeContentTypeParser(FORM);
+    fastify.addContentTypeParser(FORM, { parseAs: 'string' }, raw);
+    for (const type of ['application/xml', 'text/xml']) {
+      if (!fastify.hasContentTypeParser(type)) fastify.addContentTypeParser(type, { parseAs: 'string' }, raw);
+    }
+    // Nest drops trailing slashes from routes; integrations call the root as `/bigbluebutton/api/` too.
+    fastify.route({
+      method: ['GET', 'POST'],
+      url: '/bigbluebutton/api/',
+      handler: (req, reply) => serveBbb(this.api, '', req, reply),
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, LOGGER, type FleetNodeView, type Logger } from '@ensemble/shared';
+import type { GatewayConfig } from '../config.js';
+import { failed, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
+import { BbbNodeClient, type NodeReply } from './bbb-node.client.js';
+import type { BbbParams } from './bbb-params.js';
+import { meetingsXml, recordingsXml } from './bbb-xml.js';
+import { listItems, readNodeXml } from './node-answer.js';
+import { SchedulerClient } from './scheduler.client.js';
+
+const FANOUT_CONCURRENCY = 16;
+/** getMeetings takes no parameters: its signed URL per node is stable, kept this long. */
+const SIGNED_TTL_MS = 60_000;
+
+/** Calls answered by the whole fleet: each reachable node asked in parallel, each with a deadline. */
+@Injectable()
+export class BbbFleetService {
+  private readonly signedGetMeetings = new Map<string, { url: string; nodeUrl: string; at: number }>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly scheduler: SchedulerClient,
+    private readonly nodes: BbbNodeClient,
+  ) {}
+
+  async getMeetings(): Promise<BbbAnswer> {
+    const replies = await this.fanOut('getMeetings', async (nodes) => {
+      const now = Date.now();
+      return Promise.all(
+        nodes.map(async (n) => {
+          const hit = this.signedGetMeetings.get(n.id);
+          if (hit && hit.nodeUrl === n.url && now - hit.at < SIGNED_TTL_MS) return hit.url;
+          const [url] = await this.scheduler.sign(n.id, [{ call: 'getMeetings', query: '' }]);
+          this.signedGetMeetings.set(n.id, { url: url!, nodeUrl: n.url, at: now });
+          return url!;
+        }),
+      );
+    });
+    const meetings = replies.flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'meetings', 'meeting'));
+    return xmlAnswer(meetingsXml(meetings));
+  }
+
+  async getRecordings(params: BbbParams): Promise<BbbAnswer> {
+    const replies = await this.fanOut('getRecordings', (nodes) => this.signEach(nodes, 'getRecordings', params));
+    const recordings = replies.flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'recordings', 'recording'));
+    return xmlAnswer(recordingsXml(recordings));
+  }
+
+  /**
+   * publishRecordings / updateRecordings / deleteRecordings: sent to every
+   * node; the first node that knows the recordings answers, else `notFound`.
+   */
+  async changeRecordings(call: string, params: BbbParams): Promise<BbbAnswer> {
+    if (!params.text('recordID')) return failed('missingParamRecordID');
+    if (call === 'publishRecordings' && !params.text('publish')) return failed('missingParamPublish');
+    const replies = await this.fanOut(call, (nodes) => this.signEach(nodes, call, params));
+    const done = replies.find(({ reply }) => readNodeXml(reply.body)?.returncode === 'SUCCESS');
+    return done ? relay(done.reply) : failed('recordingsNotFound');
+  }
+
+  private async signEach(nodes: FleetNodeView[], call: string, params: BbbParams): Promise<string[]> {
+    const query = params.toQuery();
+    return Promise.all(nodes.map(async (n) => (await this.scheduler.sign(n.id, [{ call, query }]))[0]!));
+  }
+
+  /** Asks every node that is not known offline; nodes that fail or time out are left out. */
+  private async fanOut(
+    call: string,
+    signAll: (nodes: FleetNodeView[]) => Promise<string[]>,
+  ): Promise<Array<{ nodeId: string; reply: NodeReply }>> {
+    const nodes = (await this.scheduler.bbbNodes()).filter((n) => n.health !== 'offline');
+    const urls = await signAll(nodes);
+    const out: Array<{ nodeId: string; reply: NodeReply } | undefined> = Array.from({ length: nodes.length });
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < nodes.length; i = next++) {
+        try {
+          const reply = await this.nodes.call(urls[i]!, { call, timeoutMs: this.config.BBB_API_FANOUT_TIMEOUT_MS });
+          out[i] = { nodeId: nodes[i]!.id, reply };
+        } catch (e) {
+          this.logger.warn('bbb node left out of fan-out', { call, nodeId: nodes[i]!.id, error: (e as Error).message });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, nodes.length) }, worker));
+    return out.filter((r) => r !== undefined);
+  }
+
+  private items(nodeId: string, reply: NodeReply, list: string, item: string): string[] {
+    const items = reply.status === 200 ? listItems(reply.body, list, item) : undefined;
+    if (!items) this.logger.warn('bbb node answer left out of fan-out', { nodeId, list, status: reply.status });
+    return items ?? [];
+  }
+}

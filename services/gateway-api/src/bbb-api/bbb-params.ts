@@ -1,0 +1,60 @@
+/** One BBB parameter as received: name and decoded value. */
+export type Param = readonly [string, string];
+
+/**
+ * The parameters of a BBB call in the order they came (query first, then a
+ * form body), without `checksum`. Lookups take the first value, as Grails'
+ * `params.x` does in BBB; forwarding keeps every value and the order.
+ */
+export class BbbParams {
+  private constructor(readonly entries: readonly Param[]) {}
+
+  static parse(rawQuery: string, rawForm = ''): BbbParams {
+    const entries: Param[] = [];
+    for (const raw of [rawQuery, rawForm]) {
+      for (const [k, v] of new URLSearchParams(raw)) if (k !== 'checksum' && k !== '') entries.push([k, v]);
+    }
+    return new BbbParams(entries);
+  }
+
+  static of(entries: readonly Param[]): BbbParams {
+    return new BbbParams(entries.filter(([k]) => k !== 'checksum' && k !== ''));
+  }
+
+  get(name: string): string | undefined {
+    return this.entries.find(([k]) => k === name)?.[1];
+  }
+
+  /** The value trimmed, '' when absent. */
+  text(name: string): string {
+    return (this.get(name) ?? '').trim();
+  }
+
+  has(name: string): boolean {
+    return this.entries.some(([k]) => k === name);
+  }
+
+  /** Adds each default whose name is absent. */
+  withDefaults(defaults: readonly Param[]): BbbParams {
+    const add = defaults.filter(([k]) => !this.has(k));
+    return add.length === 0 ? this : new BbbParams([...this.entries, ...add]);
+  }
+
+  /** Replaces every value of each override's name by the override. */
+  withOverrides(overrides: readonly Param[]): BbbParams {
+    if (overrides.length === 0) return this;
+    const names = new Set(overrides.map(([k]) => k));
+    return new BbbParams([...this.entries.filter(([k]) => !names.has(k)), ...overrides]);
+  }
+
+  without(...names: string[]): BbbParams {
+    return new BbbParams(this.entries.filter(([k]) => !names.includes(k)));
+  }
+
+  /** Form-encoded, in order, ready for the scheduler to sign. */
+  toQuery(): string {
+    const s = new URLSearchParams();
+    for (const [k, v] of this.entries) s.append(k, v);
+    return s.toString();
+  }
+}

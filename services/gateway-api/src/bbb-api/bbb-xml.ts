@@ -1,0 +1,93 @@
+/**
+ * The gateway's own BBB answers. Element names, order and texts follow BBB's
+ * FreeMarker templates and ApiController (the facts bbb-sim verified):
+ * no XML declaration, one element per line, values XML-escaped.
+ */
+
+export const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
+
+export const escapeXml = (v: string): string =>
+  v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const el = (name: string, value: string | boolean): string => `<${name}>${escapeXml(String(value))}</${name}>`;
+const response = (lines: string[]): string => `<response>\n${lines.join('\n')}\n</response>\n`;
+
+/** BBB's message keys and texts for the errors the gateway answers itself. */
+export const BBB_ERRORS = {
+  checksumMissing: ['checksumError', 'You must provide the checksum'],
+  checksumError: ['checksumError', 'Checksums do not match'],
+  missingParamMeetingID: ['missingParamMeetingID', 'You must provide a meeting ID'],
+  missingParamFullName: ['missingParamFullName', 'You must provide your name'],
+  missingParamRecordID: ['missingParamRecordID', 'You must specify a recordID.'],
+  missingParamPublish: ['missingParamPublish', 'You must specify a publish value true or false.'],
+  notFound: ['notFound', 'A meeting with that ID does not exist'],
+  invalidMeetingIdentifier: ['invalidMeetingIdentifier', 'A meeting with that ID does not exist'],
+  recordingsNotFound: ['notFound', 'We could not find recordings'],
+  unsupportedRequest: ['unsupportedRequest', 'This request is not supported.'],
+  meetingIdLength: ['validationError', 'Meeting ID must be between 2 and 256 characters'],
+  meetingIdComma: ['validationError', "Meeting ID cannot contain ','"],
+  missingName: ['validationError', 'You must provide a meeting name'],
+  // Not BBB's: a cluster can run out of nodes, a single server cannot (README "BBB API").
+  noAvailableServers: ['noAvailableServers', 'No BigBlueButton server is available to take this meeting.'],
+  internalError: ['internalError', 'The server for this meeting could not be reached. Please try again.'],
+} as const satisfies Record<string, readonly [string, string]>;
+export type BbbErrorName = keyof typeof BBB_ERRORS;
+
+export function errorXml(name: BbbErrorName): string {
+  const [key, message] = BBB_ERRORS[name];
+  return response([el('returncode', 'FAILED'), el('messageKey', key), el('message', message)]);
+}
+
+/** The API root. `bbbVersion` and the GraphQL URLs are per node, so the gateway leaves them out. */
+export function versionXml(): string {
+  return response([el('returncode', 'SUCCESS'), el('version', '2.0'), el('apiVersion', '2.0')]);
+}
+
+export function isMeetingRunningXml(running: boolean): string {
+  return response([el('returncode', 'SUCCESS'), el('running', running)]);
+}
+
+export function endXml(): string {
+  return response([
+    el('returncode', 'SUCCESS'),
+    el('messageKey', 'sentEndMeetingRequest'),
+    // Two spaces after "sent." as in ApiController#end.
+    el(
+      'message',
+      'A request to end the meeting was sent.  Please wait a few seconds, and then use the getMeetingInfo or isMeetingRunning API calls to verify that it was ended.',
+    ),
+  ]);
+}
+
+/** get-meetings.ftlx over the fleet: the nodes' `<meeting>` elements verbatim, or the empty form. */
+export function meetingsXml(meetings: readonly string[]): string {
+  if (meetings.length === 0) {
+    return response([
+      el('returncode', 'SUCCESS'),
+      '<meetings/>',
+      el('messageKey', 'noMeetings'),
+      el('message', 'no meetings were found on this server'),
+    ]);
+  }
+  return response([el('returncode', 'SUCCESS'), `<meetings>\n${meetings.join('\n')}\n</meetings>`]);
+}
+
+/** get-recordings.ftlx over the fleet, or BBB's empty answer. */
+export function recordingsXml(recordings: readonly string[]): string {
+  if (recordings.length === 0) {
+    return response([
+      el('returncode', 'SUCCESS'),
+      '<recordings></recordings>',
+      el('messageKey', 'noRecordings'),
+      el('message', 'There are no recordings for the meeting(s).'),
+    ]);
+  }
+  return response([el('returncode', 'SUCCESS'), `<recordings>\n${recordings.join('\n')}\n</recordings>`]);
+}
+
+/** BBB answers join validation errors with a redirect to the logout URL carrying `errors=[{key,message}]`. */
+export function joinErrorLocation(logoutUrl: string, name: BbbErrorName): string {
+  const [key, message] = BBB_ERRORS[name];
+  const errors = encodeURIComponent(JSON.stringify([{ key, message }]));
+  return `${logoutUrl}${logoutUrl.includes('?') ? '&' : '?'}errors=${errors}`;
+}
