@@ -3,7 +3,7 @@
 // Terraform's machine-readable UI (`-json`: one JSON object per line with @level,
 // @message, @module, @timestamp, type) for init/plan/apply and `output -json`.
 // Driven by `.terraform-stub.json` in the working directory:
-//   { scenario: success | apply-errored | state-lock | hang | garbage | bad-output | init-fails,
+//   { scenario: success | apply-errored | state-lock | hang | garbage | bad-output | init-fails | leaky,
 //     endpoints: [{ api_url, secret, ipv4, hostname }] }   (handed to new nodes in name order)
 // Keeps its "state" in `stub.tfstate.json`; appends each call (args, env names) to
 // `.terraform-stub-calls.jsonl`.
@@ -76,6 +76,15 @@ if (command === 'init') {
 if (command === 'plan') {
   version();
   needsCredentials();
+  if (cfg.scenario === 'leaky') {
+    // A provider that echoes the credentials it was given (the runner must scrub them).
+    diagnostic(
+      'Invalid credentials',
+      `access key ${process.env.SCW_ACCESS_KEY} / secret ${process.env.SCW_SECRET_KEY} rejected`,
+    );
+    process.stderr.write(`debug: SCW_SECRET_KEY=${process.env.SCW_SECRET_KEY}\n`);
+    process.exit(1);
+  }
   if (cfg.scenario === 'state-lock') {
     diagnostic(
       'Error acquiring the state lock',

@@ -164,7 +164,13 @@ export class ProvisionService implements OnApplicationShutdown {
     let writes = Promise.resolve();
     const emit = (e: RunEvent) => {
       this.bus.publish(contracts.provisionRun, e);
-      writes = writes.then(() => this.runs.appendEvent(e)).catch(() => log.warn('run event not stored'));
+      const phaseChange = e.phase !== 'progress';
+      writes = writes
+        .then(async () => {
+          await this.runs.appendEvent(e);
+          if (phaseChange) await this.runs.save(run);
+        })
+        .catch(() => log.warn('run event not stored'));
     };
     const timeout = setTimeout(
       () =>
@@ -214,31 +220,31 @@ export class ProvisionService implements OnApplicationShutdown {
       await this.fileSd
         .write(await this.provisioned.all())
         .catch((e: unknown) => log.warn('file-sd not written', { error: e }));
-      run.finishedAt = Date.now();
       emit(journal.setPhase('succeeded', `${run.kind} done: ${run.nodes.join(', ')}`));
-      log.info('run succeeded', { durationMs: run.finishedAt - started });
+      log.info('run succeeded', { durationMs: Date.now() - started });
     } catch (e) {
       const failure: RunFailure =
         e instanceof StepFailure
           ? e.failure
           : { code: 'terraform-failed', message: e instanceof Error ? e.message.slice(0, 500) : 'run failed' };
       run.failure = failure;
-      run.finishedAt = Date.now();
       // The desired map goes back to what it was: a half-applied run is not desired state.
       await this.nodeMap.write(existing).catch(() => log.error('could not restore the node map'));
       emit(journal.setPhase('failed', `${failure.code}: ${failure.message}`));
       log.warn('run failed', {
         failure,
         diagnostics: run.diagnostics.map((d) => d.summary),
-        durationMs: run.finishedAt - started,
+        durationMs: Date.now() - started,
       });
     } finally {
       clearTimeout(timeout);
       clearInterval(heartbeat);
       await rm(join(this.config.TERRAFORM_DIR, planFile), { force: true }).catch(() => undefined);
       await writes;
-      await this.runs.save(run).catch(() => log.error('run record not stored'));
+      // Lock first, then the finished record: whoever sees the run finished can start the next.
       await this.lock.release(lock).catch(() => log.warn('lock not released; it expires by itself'));
+      run.finishedAt = Date.now();
+      await this.runs.save(run).catch(() => log.error('run record not stored'));
       const outcome = run.failure ? run.failure.code : 'succeeded';
       this.runsTotal.inc({ kind: run.kind, outcome });
       this.runSeconds.observe({ kind: run.kind, outcome }, (Date.now() - started) / 1000);
