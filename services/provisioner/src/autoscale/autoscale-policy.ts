@@ -74,14 +74,16 @@ export class AutoscalePolicy {
 
     if (this.hotSince !== null && snap.at - this.hotSince >= this.s.windowMs) {
       const hot = `used share ${pct(usedShare)} >= ${pct(this.s.highShare)} for ${Math.round((snap.at - this.hotSince) / 1000)} s`;
-      let held: string | null = null;
+      let held: [string, string] | null = null;
       if (snap.at - this.lastScaleOutAt < this.s.cooldownMs)
-        held = `${hot}, but within the cool-down of the last scale-out`;
-      else if (fleetSize >= this.s.maxFleet) held = `${hot}, but the fleet is at its maximum of ${this.s.maxFleet}`;
-      else if (snap.runInProgress) held = `${hot}, but a provisioning run is in progress`;
+        held = ['cool-down', `${hot}, but within the cool-down of the last scale-out`];
+      else if (fleetSize >= this.s.maxFleet)
+        held = ['max-fleet', `${hot}, but the fleet is at its maximum of ${this.s.maxFleet}`];
+      else if (snap.runInProgress) held = ['run', `${hot}, but a provisioning run is in progress`];
       if (held) {
-        if (held !== this.lastHeld) out.push({ action: 'scale-out-held', reason: held, ...base });
-        this.lastHeld = held;
+        // Said once per cause, not at every evaluation.
+        if (held[0] !== this.lastHeld) out.push({ action: 'scale-out-held', reason: held[1], ...base });
+        this.lastHeld = held[0];
       } else {
         const count = Math.min(this.s.step, this.s.maxFleet - fleetSize);
         out.push({ action: 'scale-out', count, reason: hot, ...base });
