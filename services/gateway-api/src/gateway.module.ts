@@ -5,6 +5,7 @@ import { HealthController } from './health/health.controller.js';
 import { OpsController } from './ops/ops.controller.js';
 import { OpsTokenGuard } from './ops/ops-token.guard.js';
 import { RequestTimeout } from './ops/request-timeout.js';
+import { RunsController } from './ops/runs.controller.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -13,7 +14,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) })],
-      controllers: [HealthController, OpsController, WebController],
+      controllers: [HealthController, OpsController, WebController, RunsController],
       providers: [OpsTokenGuard, RequestTimeout],
     };
   }
