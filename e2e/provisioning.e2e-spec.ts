@@ -104,7 +104,7 @@ describe('scale-out through Terraform, end to end', () => {
       targets: string[];
       labels: Record<string, string>;
     }[];
-    expect(sd.map((g) => g.targets[0]).sort()).toEqual([
+    expect(sd.map((g) => g.targets[0]!).sort((a, b) => a.localeCompare(b))).toEqual([
       'bbb-0.example.org:9100',
       'bbb-0.example.org:9688',
       'bbb-1.example.org:9100',

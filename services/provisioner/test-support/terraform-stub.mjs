@@ -55,7 +55,7 @@ function diagnostic(summary, detail) {
 function needsCredentials() {
   if (process.env.SCW_ACCESS_KEY && process.env.SCW_SECRET_KEY) return true;
   diagnostic('No credentials', 'scaleway provider: SCW_ACCESS_KEY and SCW_SECRET_KEY must be set');
-  process.exit(1);
+  return process.exit(1);
 }
 
 function version() {

@@ -102,7 +102,7 @@ export class AutoscalePolicy {
   private scaleIn(snap: FleetSnapshot, base: { usedShare: number; fleetSize: number }): PolicyDecision[] {
     const out: PolicyDecision[] = [];
     const byId = new Map(snap.nodes.map((n) => [n.id, n]));
-    for (const id of [...this.draining]) {
+    for (const id of this.draining) {
       const n = byId.get(id);
       if (!n || n.state !== 'cordoned') {
         this.draining.delete(id); // gone, or an operator changed it: not ours any more

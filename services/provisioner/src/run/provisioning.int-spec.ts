@@ -78,8 +78,8 @@ describe('provisioning runs against a stand-in terraform', () => {
     const results = await Promise.allSettled([scaleOut(h), scaleOut(h)]);
     const ok = results.filter((r) => r.status === 'fulfilled');
     const busy = results
-      .filter((r) => r.status === 'rejected')
-      .map((r) => (r as PromiseRejectedResult).reason as DomainError);
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => r.reason as DomainError);
     expect(ok).toHaveLength(1);
     expect(busy).toHaveLength(1);
     expect(busy[0]).toMatchObject({ code: 'conflict', message: expect.stringMatching(/^busy: run run-/) });
@@ -125,7 +125,7 @@ describe('provisioning runs against a stand-in terraform', () => {
 
   it('answers not-found for an unknown run and invalid-input for a bad count', async () => {
     await expect(h.bus.request(contracts.getRun, { runId: 'run-nope' })).rejects.toMatchObject({ code: 'not-found' });
-    await expect(h.bus.request(contracts.scaleOut, { count: 0, reason: 'x' } as never)).rejects.toMatchObject({
+    await expect(h.bus.request(contracts.scaleOut, { count: 0, reason: 'x' })).rejects.toMatchObject({
       code: 'invalid-input',
     });
   });

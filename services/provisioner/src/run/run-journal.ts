@@ -78,6 +78,7 @@ export class RunJournal {
       case 'outputs':
         return this.event(this.run.phase, `outputs: ${Object.keys(m.outputs).sort().join(', ')}`);
     }
+    return null;
   }
 
   private upsert(r: RunResource): void {
