@@ -19,7 +19,7 @@ beforeAll(async () => {
     const parsed = (await parse(name, files[name])) as Hcl;
     for (const [block, body] of Object.entries(parsed)) {
       hcl[block] ??= {};
-      for (const [k, v] of Object.entries(body as Hcl)) hcl[block][k] = { ...(hcl[block][k] ?? {}), ...(v as Hcl) };
+      for (const [k, v] of Object.entries(body as Hcl)) hcl[block][k] = { ...hcl[block][k], ...(v as Hcl) };
     }
   }
 });
