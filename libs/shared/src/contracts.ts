@@ -22,7 +22,17 @@ import {
   signReplySchema,
   signRequestSchema,
 } from './contracts/placement.schema.js';
-import { runEventSchema, scaleOutReplySchema, scaleOutRequestSchema } from './contracts/provision.schema.js';
+import {
+  autoscaleDecisionSchema,
+  getRunSchema,
+  listRunsSchema,
+  runEventSchema,
+  runListSchema,
+  runRecordSchema,
+  scaleInRequestSchema,
+  scaleOutReplySchema,
+  scaleOutRequestSchema,
+} from './contracts/provision.schema.js';
 import { z as zod } from 'zod';
 import { subjects } from './subjects.js';
 
@@ -72,6 +82,10 @@ export const contracts = {
   listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
   scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),
+  scaleIn: request(subjects.scaleIn, scaleInRequestSchema, scaleOutReplySchema, 'provisioner'),
+  listRuns: request(subjects.listRuns, listRunsSchema, runListSchema, 'provisioner'),
+  getRun: request(subjects.getRun, getRunSchema, runRecordSchema, 'provisioner'),
+  autoscaleDecision: event(subjects.autoscaleDecision, autoscaleDecisionSchema, () => subjects.autoscaleDecision),
 } as const;
 
 export type Contracts = typeof contracts;

@@ -21,4 +21,8 @@ export const subjects = {
   scaleOut: 'ensemble.provision.scaleout',
   run: (runId: string) => `ensemble.provision.run.${runId}`,
   runAll: 'ensemble.provision.run.*',
+  scaleIn: 'ensemble.provision.scalein',
+  listRuns: 'ensemble.provision.runs.list',
+  getRun: 'ensemble.provision.runs.get',
+  autoscaleDecision: 'ensemble.provision.decision',
 } as const;

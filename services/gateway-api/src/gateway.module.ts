@@ -9,6 +9,7 @@ import { OpsController } from './ops/ops.controller.js';
 import { OpsTokenGuard } from './ops/ops-token.guard.js';
 import { RequestTimeout } from './ops/request-timeout.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { RunsController } from './ops/runs.controller.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -23,7 +24,7 @@ export class GatewayModule {
         JoinModule,
         BbbApiModule,
       ],
-      controllers: [HealthController, OpsController, WebController],
+      controllers: [HealthController, OpsController, RunsController, WebController],
       providers: [OpsTokenGuard, RequestTimeout],
     };
   }

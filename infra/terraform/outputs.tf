@@ -1,0 +1,22 @@
+output "bbb_nodes" {
+  description = "BBB nodes for the provisioner: name -> { api_url, secret, ipv4, hostname }."
+  sensitive   = true
+  value = {
+    for name, server in scaleway_baremetal_server.bbb : name => {
+      api_url  = "https://${local.bbb_hostnames[name]}/bigbluebutton/api/"
+      secret   = random_password.bbb_secret[name].result
+      ipv4     = one([for ip in server.ips : ip.address if ip.version == "IPv4"])
+      hostname = local.bbb_hostnames[name]
+    }
+  }
+}
+
+output "api_lb_ip" {
+  description = "Public IP of the API load balancer."
+  value       = scaleway_lb_ip.api.ip_address
+}
+
+output "prometheus_ip" {
+  description = "Public IP of the Prometheus instance."
+  value       = scaleway_instance_ip.prometheus.address
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { NATS_BUS, contracts, runIdSchema, scaleOutRequestSchema, type NatsBus } from '@ensemble/shared';
+import { z } from 'zod';
+import { parseInput } from '../http/parse.js';
+import { OpsTokenGuard } from './ops-token.guard.js';
+import { RequestTimeout } from './request-timeout.js';
+
+const scaleOutBodySchema = scaleOutRequestSchema.strict();
+const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+
+/** Scale-out and provisioning runs: the provisioner decides, this only translates. */
+@Controller('api/ops')
+@UseGuards(OpsTokenGuard)
+export class RunsController {
+  constructor(
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    private readonly timeout: RequestTimeout,
+  ) {}
+
+  /** 202 `{ runId }`; 409 `conflict` (message `busy: ...`) while another run holds the lock. */
+  @Post('scale-out')
+  @HttpCode(202)
+  async scaleOut(@Body() body: unknown) {
+    const req = parseInput(scaleOutBodySchema, body);
+    return this.bus.request(contracts.scaleOut, req, this.timeout.opts);
+  }
+
+  @Get('runs')
+  async list(@Query() query: unknown) {
+    const { limit } = parseInput(listQuerySchema, query, 'query');
+    return this.bus.request(contracts.listRuns, { limit }, this.timeout.opts);
+  }
+
+  @Get('runs/:id')
+  async show(@Param('id') id: string) {
+    const runId = parseInput(runIdSchema, id, 'id');
+    return this.bus.request(contracts.getRun, { runId }, this.timeout.opts);
+  }
+}

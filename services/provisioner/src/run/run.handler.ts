@@ -1,0 +1,21 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { NATS_BUS, contracts, type NatsBus } from '@ensemble/shared';
+import { ProvisionService } from './provision.service.js';
+import { RunStore } from './run.store.js';
+
+/** NATS edge of provisioning: scale-out/in requests and run queries. */
+@Injectable()
+export class RunHandler implements OnApplicationBootstrap {
+  constructor(
+    private readonly provision: ProvisionService,
+    private readonly runs: RunStore,
+    @Inject(NATS_BUS) private readonly bus: NatsBus,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.bus.serve(contracts.scaleOut, (req) => this.provision.scaleOut(req));
+    this.bus.serve(contracts.scaleIn, (req) => this.provision.scaleIn(req));
+    this.bus.serve(contracts.listRuns, async (req) => ({ runs: await this.runs.list(req.limit) }));
+    this.bus.serve(contracts.getRun, (req) => this.runs.get(req.runId));
+  }
+}
