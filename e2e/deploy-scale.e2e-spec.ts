@@ -81,7 +81,7 @@ describe('two gateways and two schedulers against one NATS and Redis', () => {
         url: `http://10.0.0.${i + 1}/bigbluebutton/`,
         secret: `secret-of-${id}`,
       });
-      expect(res.status).toBe(201);
+      if (res.status !== 201) throw new Error(`registering ${id}: ${res.status} ${JSON.stringify(res.body)}`);
       bus.publish(contracts.loadSample, idle(id));
     }
     await waitFor('every node online', async () => {
