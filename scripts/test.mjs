@@ -4,6 +4,8 @@ import { ensureBinaries, ensureNodeModules, log, root } from './lib/setup.mjs';
 
 ensureNodeModules();
 ensureBinaries(['nats-server', 'redis-server', 'chromium']); // chromium: the browser e2e (playwright-core)
+// The deploy tests (e2e/deploy-*.e2e-spec.ts): compose validation, NGINX and Prometheus for real.
+ensureBinaries(['docker-compose', 'nginx', 'prometheus', 'promtool', 'openssl']);
 
 log('typecheck (tsc --noEmit)');
 let r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });

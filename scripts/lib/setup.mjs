@@ -28,7 +28,15 @@ export function ensureNodeModules() {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
-const PACKAGES = { 'nats-server': 'nats-server', 'redis-server': 'redis-server', prometheus: 'prometheus' };
+const PACKAGES = {
+  'nats-server': 'nats-server',
+  'redis-server': 'redis-server',
+  prometheus: 'prometheus',
+  promtool: 'prometheus',
+  'docker-compose': 'docker-compose',
+  nginx: 'nginx',
+  openssl: 'openssl',
+};
 
 /** System binaries from Debian's packages when absent (needs root; otherwise says what to run). */
 export function ensureBinaries(bins) {

@@ -26,6 +26,7 @@ export async function startLoadCollector(
   const bus = app.get<NatsBus>(NATS_BUS);
   const ops = await startOpsServer({
     port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
     metrics: app.get(METRICS),
     health: async () => ({ nats: !bus.connection.isClosed() }),
   }).catch(async (e: unknown) => {

@@ -7,6 +7,7 @@ describe('load-collector configuration', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       LOG_LEVEL: 'info',
       METRICS_PORT: 9102,
+      METRICS_HOST: '127.0.0.1',
       POLL_INTERVAL_S: 30,
       POLL_CONCURRENCY: 32,
       POLL_CONNECT_TIMEOUT_MS: 2000,
@@ -14,6 +15,8 @@ describe('load-collector configuration', () => {
       POLL_OFFLINE_TIMEOUT_MS: 1000,
       POLL_MAX_BODY_BYTES: 8 * 1024 * 1024,
       TARGETS_TIMEOUT_MS: 2000,
+      COLLECTOR_SHARD_INDEX: 0,
+      COLLECTOR_SHARD_COUNT: 1,
     });
   });
 
@@ -32,8 +35,25 @@ describe('load-collector configuration', () => {
     ['POLL_CONCURRENCY', '2.5'],
     ['POLL_TIMEOUT_MS', 'soon'],
     ['METRICS_PORT', '70000'],
+    ['COLLECTOR_SHARD_COUNT', '0'],
+    ['COLLECTOR_SHARD_INDEX', '-1'],
   ])('rejects %s=%s and names the variable', (name, value) => {
     expect(() => parseConfig('load-collector', loadCollectorEnvSchema, { [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig('load-collector', loadCollectorEnvSchema, { [name]: value })).toThrow(name);
+  });
+
+  it('takes a shard index below the shard count', () => {
+    const config = parseConfig('load-collector', loadCollectorEnvSchema, {
+      COLLECTOR_SHARD_INDEX: '2',
+      COLLECTOR_SHARD_COUNT: '3',
+    });
+    expect(config).toMatchObject({ COLLECTOR_SHARD_INDEX: 2, COLLECTOR_SHARD_COUNT: 3 });
+  });
+
+  it('rejects a shard index at or above the shard count and names the variable', () => {
+    const parse = () =>
+      parseConfig('load-collector', loadCollectorEnvSchema, { COLLECTOR_SHARD_INDEX: '3', COLLECTOR_SHARD_COUNT: '3' });
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow('COLLECTOR_SHARD_INDEX');
   });
 });

@@ -11,6 +11,8 @@ export const provisionerEnvSchema = baseEnvSchema
   .extend(redisEnvSchema.shape)
   .extend({
     METRICS_PORT: port(9103),
+    /** Address of `/metrics` and `/healthz`; 0.0.0.0 in containers so Prometheus and the healthcheck reach it. */
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** The terraform executable (a stand-in in tests). */
     TERRAFORM_BIN: z.string().min(1).default('terraform'),
     /** The module's working directory (infra/terraform or a copy); `nodes.auto.tfvars.json` is written here. */

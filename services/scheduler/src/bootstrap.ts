@@ -37,6 +37,7 @@ export async function startScheduler(
   const redis = app.get<Redis>(REDIS);
   const ops = await startOpsServer({
     port: config.METRICS_PORT,
+    host: config.METRICS_HOST,
     metrics: app.get(METRICS),
     health: async () => ({ nats: !bus.connection.isClosed(), redis: redis.status === 'ready' }),
   });

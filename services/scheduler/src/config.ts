@@ -3,6 +3,8 @@ import { CHECKSUM_ALGORITHMS, baseEnvSchema, port, positiveNumber, redisEnvSchem
 
 export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
   METRICS_PORT: port(9101),
+  /** Address of `/metrics` and `/healthz`; 0.0.0.0 in containers so Prometheus and the healthcheck reach it. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Consecutive failed polls before a node goes offline. */
   HEALTH_OFFLINE_AFTER: z.coerce.number().int().min(1).max(100).default(3),
   /** Consecutive good polls before an offline node comes back online. */

@@ -4,6 +4,7 @@ import type { LoadCollectorConfig } from '../config.js';
 import { CollectorMetrics } from '../collector.metrics.js';
 import { BbbPollClient } from '../bbb/bbb-poll.client.js';
 import { PollCycle } from './poll-cycle.js';
+import { targetsOfShard } from '../shard/node-shard.js';
 
 /**
  * The poll loop: every POLL_INTERVAL_S ask the scheduler what to poll, poll it,
@@ -40,6 +41,8 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.info('poller started', {
       intervalS: this.config.POLL_INTERVAL_S,
       concurrency: this.config.POLL_CONCURRENCY,
+      shardIndex: this.config.COLLECTOR_SHARD_INDEX,
+      shardCount: this.config.COLLECTOR_SHARD_COUNT,
     });
     this.schedule(0);
   }
@@ -69,7 +72,11 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(): Promise<void> {
     const started = performance.now();
     try {
-      const targets = await this.fetchTargets();
+      const all = await this.fetchTargets();
+      // Several collectors split the fleet: each polls only the nodes that hash to its shard.
+      const targets =
+        all &&
+        targetsOfShard(all, { index: this.config.COLLECTOR_SHARD_INDEX, count: this.config.COLLECTOR_SHARD_COUNT });
       if (targets && !this.stop.signal.aborted) {
         const stats = await this.cycle.run(targets, this.stop.signal);
         const level = stats.failed > 0 ? 'info' : 'debug';

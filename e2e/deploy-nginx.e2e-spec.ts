@@ -1,0 +1,202 @@
+import { parseConfig } from '@ensemble/shared';
+import { freePort, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { Daemon, needBinary, removeDir, renderTemplate, repoFile, run, tempDir } from './deploy.test-support.js';
+
+const TOKEN = 'nginx-e2e-ops-token-0123456789';
+const MARKER = 'ensemble-web-app-under-test';
+
+/** deploy/nginx: the rendered config passes `nginx -t`, and NGINX in front of a real gateway serves and proxies. */
+describe('the NGINX front in front of a running gateway', () => {
+  let nats: TestServer;
+  let redis: TestServer;
+  let scheduler: RunningScheduler;
+  let gateway: RunningGateway;
+  let nginx: Daemon | undefined;
+  let dir: string;
+  let nginxBin: string;
+  let confFile: string;
+  let https: string;
+  let http: string;
+  let tls: Agent;
+
+  const get = async (path: string, opts: { headers?: Record<string, string>; localAddress?: string } = {}) => {
+    const dispatcher = opts.localAddress
+      ? new Agent({ localAddress: opts.localAddress, connect: { ca: readFileSync(join(dir, 'cert.pem')) } })
+      : tls;
+    const res = await request(`${https}${path}`, { dispatcher, headers: opts.headers ?? {} });
+    const body = await res.body.text();
+    if (dispatcher !== tls) await dispatcher.close();
+    return { status: res.statusCode, headers: res.headers, body };
+  };
+
+  beforeAll(async () => {
+    nginxBin = needBinary('nginx', 'nginx');
+    const openssl = needBinary('openssl', 'openssl');
+    dir = tempDir('nginx');
+    run(openssl, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
+    const web = join(dir, 'web');
+    mkdirSync(join(web, 'assets'), { recursive: true, mode: 0o755 });
+    writeFileSync(join(web, 'index.html'), `<!doctype html><title>Ensemble</title><div id="root">${MARKER}</div>`, {
+      mode: 0o644,
+    });
+    writeFileSync(join(web, 'assets', 'app-3f2a.js'), `console.log(${JSON.stringify('x'.repeat(4000))});\n`, {
+      mode: 0o644,
+    });
+
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    scheduler = await startScheduler(
+      parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+      { logSink: () => {} },
+    );
+    gateway = await startGateway(
+      parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
+      { logSink: () => {} },
+    );
+
+    const [httpPort, httpsPort] = [await freePort(), await freePort()];
+    const site = renderTemplate(repoFile('deploy/nginx/templates/ensemble.conf.template'), {
+      NGINX_HTTP_PORT: String(httpPort),
+      NGINX_HTTPS_PORT: String(httpsPort),
+      NGINX_SERVER_NAME: '_',
+      WEB_ROOT: web,
+      GATEWAY_UPSTREAM: `127.0.0.1:${gateway.port}`,
+      TLS_CERT_FILE: join(dir, 'cert.pem'),
+      TLS_KEY_FILE: join(dir, 'key.pem'),
+    })
+      // Loopback only here; the image listens on every address. (IPv6 may be absent on test machines.)
+      .replace(/listen \[::\]:\d+[^;]*;\n/g, '')
+      .replace(/listen (\d+)/g, 'listen 127.0.0.1:$1');
+    writeFileSync(join(dir, 'ensemble.conf'), site);
+    confFile = join(dir, 'nginx.conf');
+    writeFileSync(confFile, mainConfig(dir));
+    https = `https://127.0.0.1:${httpsPort}`;
+    http = `http://127.0.0.1:${httpPort}`;
+    tls = new Agent({ connect: { ca: readFileSync(join(dir, 'cert.pem')) } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await tls?.close();
+    await gateway?.close();
+    await scheduler?.close();
+    await Promise.all([nats?.stop(), redis?.stop()]);
+    removeDir(dir);
+  });
+
+  it('passes nginx -t once the paths are substituted', () => {
+    const { stderr } = run(nginxBin, ['-t', '-c', confFile, '-p', `${dir}/`, '-e', join(dir, 'error.log')]);
+    expect(stderr).toContain('syntax is ok');
+    expect(stderr).toContain('test is successful');
+  });
+
+  it('starts and serves the built web app over TLS with the security headers', async () => {
+    nginx = Daemon.start('nginx', nginxBin, [
+      '-c',
+      confFile,
+      '-p',
+      `${dir}/`,
+      '-e',
+      join(dir, 'error.log'),
+      '-g',
+      'daemon off;',
+    ]);
+    await nginx.ready('serving', async () => (await get('/nginx-health').catch(() => undefined))?.status === 200);
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(MARKER);
+    expect(page.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(page.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('answers unknown app paths with the app, so client-side routes load', async () => {
+    const page = await get('/rooms/some-room');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(MARKER);
+  });
+
+  it('compresses text assets and lets browsers cache them', async () => {
+    const asset = await get('/assets/app-3f2a.js', { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-encoding']).toBe('gzip');
+    expect(asset.headers['cache-control']).toMatch(/max-age=31536000/);
+  });
+
+  it('redirects plain HTTP to HTTPS', async () => {
+    const res = await request(`${http}/api/ops/cluster?x=1`);
+    await res.body.dump();
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('https://127.0.0.1/api/ops/cluster?x=1');
+  });
+
+  it('proxies /api to the gateway', async () => {
+    const ok = await get('/api/ops/cluster', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ nodes: expect.any(Array) });
+    const refused = await get('/api/ops/cluster');
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+  });
+
+  it.each(['/bigbluebutton/api', '/j/some-link'])('proxies %s to the gateway', async (path) => {
+    const res = await get(path);
+    expect(res.status).not.toBe(502);
+    // Whatever the gateway answers (BBB XML, JSON, or its JSON 404 today), it is the gateway's, not NGINX's page.
+    expect(res.body).toMatch(/^\{"error":\{"code":"[a-z-]+"|<response>|<!doctype html>/i);
+    expect(res.body).not.toContain('<center>nginx</center>');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('serves gateway metrics to the private network only', async () => {
+    const inside = await get('/metrics');
+    expect(inside.status).toBe(200);
+    expect(inside.body).toContain('ensemble_gateway_http_request_duration_seconds');
+    const outside = await get('/metrics', { localAddress: '127.0.0.2' });
+    expect(outside.status).toBe(403);
+  });
+});
+
+/** The main config NGINX needs around the site file: everything under the temp dir. */
+function mainConfig(dir: string): string {
+  const asRoot = process.getuid?.() === 0;
+  return `${asRoot ? 'user nobody nogroup;\n' : ''}worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 256; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  client_body_temp_path ${dir}/tmp-body;
+  proxy_temp_path ${dir}/tmp-proxy;
+  fastcgi_temp_path ${dir}/tmp-fastcgi;
+  uwsgi_temp_path ${dir}/tmp-uwsgi;
+  scgi_temp_path ${dir}/tmp-scgi;
+  include ${dir}/ensemble.conf;
+}
+`;
+}
