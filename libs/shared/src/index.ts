@@ -17,3 +17,4 @@ export * from './ops-server.js';
 export * from './nest/tokens.js';
 export * from './nest/core.module.js';
 export * from './nest/nest-logger.js';
+export * from './jitsi/jitsi-jwt.js';

@@ -33,13 +33,17 @@ export class FleetStore {
         id,
         n.engine,
         n.url,
-        n.secret,
+        n.secret ?? '',
         n.state,
         n.loadMultiplier,
         n.tags.join(','),
         now,
       ),
     );
+    // Idempotent, so a retried registration still records it.
+    if (result !== 'conflict' && n.prometheusInstance) {
+      await guarded('register', () => this.redis.hset(keys.node(id), 'prometheusInstance', n.prometheusInstance!));
+    }
     return result as 'added' | 'exists' | 'conflict';
   }
 
@@ -139,6 +143,7 @@ function toNode(h: NodeHash): FleetNode {
     loadMultiplier: Number(h.loadMultiplier ?? 1),
     tags: h.tags ? h.tags.split(',') : [],
     createdAt: Number(h.createdAt ?? 0),
+    ...(h.prometheusInstance ? { prometheusInstance: h.prometheusInstance } : {}),
   };
 }
 
