@@ -3,7 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { ensureBinaries, ensureNodeModules, log, root } from './lib/setup.mjs';
 
 ensureNodeModules();
-ensureBinaries(['nats-server', 'redis-server']);
+ensureBinaries(['nats-server', 'redis-server', 'prometheus']);
+try {
+  ensureBinaries(['prometheus-node-exporter']); // optional: its test checks a real exporter where installed
+} catch (e) {
+  log(`note: ${e.message}`);
+}
 
 log('typecheck (tsc --noEmit)');
 let r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
