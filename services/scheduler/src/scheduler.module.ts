@@ -39,7 +39,12 @@ export class SchedulerModule {
         },
         {
           provide: PlacementStore,
-          useFactory: (s: SchedulerScripts, c: SchedulerConfig) => new PlacementStore(s, c.PENDING_TTL_S * 1000),
+          useFactory: (s: SchedulerScripts, c: SchedulerConfig) =>
+            new PlacementStore(s, c.PENDING_TTL_S * 1000, {
+              defaultCpuPerParticipant: c.JITSI_CPU_PER_PARTICIPANT,
+              alpha: c.JITSI_CPU_LEARN_ALPHA,
+              minParticipants: c.JITSI_CPU_LEARN_MIN_PARTICIPANTS,
+            }),
           inject: [SCRIPTS, CONFIG],
         },
         {

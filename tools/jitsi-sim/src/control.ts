@@ -83,7 +83,7 @@ async function handle(sim: JitsiSim, req: IncomingMessage, res: ServerResponse):
     case 'busy':
       if (body.share !== null && (typeof body.share !== 'number' || body.share < 0 || body.share > 1))
         return json(res, 400, { error: 'share must be a number in 0..1, or null' });
-      node.setBusy(body.share as number | null);
+      node.setBusy(body.share);
       break;
     default:
       node.reset();

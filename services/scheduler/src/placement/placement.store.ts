@@ -23,16 +23,37 @@ export interface RoomLocation {
   secret: string;
 }
 
+/** How the placement script learns a Jitsi node's CPU per participant from its samples. */
+export interface JitsiCpuLearning {
+  defaultCpuPerParticipant: number;
+  alpha: number;
+  minParticipants: number;
+}
+const DEFAULT_JITSI_LEARNING: JitsiCpuLearning = { defaultCpuPerParticipant: 0.01, alpha: 0.3, minParticipants: 5 };
+
 /** Room -> node assignments; every change is one Lua script. */
 export class PlacementStore {
   constructor(
     private readonly scripts: SchedulerScripts,
     private readonly pendingTtlMs: number,
+    private readonly jitsi: JitsiCpuLearning = DEFAULT_JITSI_LEARNING,
   ) {}
 
+  /** `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi. */
   async place(roomKey: string, engine: Engine, expectedLoad: number, tags: string[]): Promise<StoredPlacement> {
+    const j = this.jitsi;
     const r = (await guarded('place', () =>
-      this.scripts.place(KEY_PREFIX, roomKey, engine, expectedLoad, this.pendingTtlMs, tags.join(',')),
+      this.scripts.place(
+        KEY_PREFIX,
+        roomKey,
+        engine,
+        expectedLoad,
+        this.pendingTtlMs,
+        tags.join(','),
+        j.defaultCpuPerParticipant,
+        j.alpha,
+        j.minParticipants,
+      ),
     )) as string[];
     if (r[0] === 'no-capacity') {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);
