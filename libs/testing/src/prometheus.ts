@@ -21,7 +21,7 @@ export interface PrometheusServer extends TestServer {
 
 /** Prometheus YAML for the given jobs (JSON is valid YAML, so no YAML writer is needed). */
 export function prometheusConfig(configs: ScrapeConfig[], scrapeIntervalS: number): string {
-  const interval = `${scrapeIntervalS}s`;
+  const interval = `${Math.max(100, Math.round(scrapeIntervalS * 1000))}ms`;
   return JSON.stringify(
     {
       global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: interval },

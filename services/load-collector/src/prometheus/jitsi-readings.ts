@@ -36,21 +36,26 @@ export function urlFromTemplate(template: string, instance: string): string {
 
 /**
  * Values by instance. A series whose instance differs from the node's (node_exporter
- * on :9100, the videobridge exporter on :9888) still matches by host.
+ * on :9100, the videobridge exporter on :9888) still matches by host, but only when
+ * that host has exactly one series: several (nodes sharing a host) are ambiguous.
  */
 class ByInstance {
   private readonly exact = new Map<string, number>();
-  private readonly byHost = new Map<string, number>();
+  private readonly byHost = new Map<string, number | 'ambiguous'>();
   constructor(samples: VectorSample[]) {
     for (const s of samples) {
       const instance = s.labels.instance;
       if (!instance) continue;
       this.exact.set(instance, s.value);
-      this.byHost.set(hostOf(instance), s.value);
+      const host = hostOf(instance);
+      this.byHost.set(host, this.byHost.has(host) ? 'ambiguous' : s.value);
     }
   }
   get(instance: string): number | undefined {
-    return this.exact.get(instance) ?? this.byHost.get(hostOf(instance));
+    const exact = this.exact.get(instance);
+    if (exact !== undefined) return exact;
+    const byHost = this.byHost.get(hostOf(instance));
+    return byHost === 'ambiguous' ? undefined : byHost;
   }
 }
 
