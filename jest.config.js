@@ -18,6 +18,7 @@ export default {
   moduleNameMapper: {
     '^@ensemble/(shared|testing)$': '<rootDir>/libs/$1/src/index.ts',
     '^@ensemble/bbb-sim$': '<rootDir>/tools/bbb-sim/src/index.ts',
+    '^@ensemble/jitsi-sim$': '<rootDir>/tools/jitsi-sim/src/index.ts',
     '^@ensemble/(scheduler|gateway-api|load-collector|provisioner)$': '<rootDir>/services/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

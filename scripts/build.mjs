@@ -9,6 +9,7 @@ const PACKAGES = [
   'libs/shared',
   'libs/testing',
   'tools/bbb-sim',
+  'tools/jitsi-sim',
   'services/scheduler',
   'services/load-collector',
   'services/gateway-api',

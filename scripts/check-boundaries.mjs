@@ -8,15 +8,16 @@ const ALLOWED = {
   'libs/shared': [],
   'libs/testing': ['@ensemble/shared'],
   'tools/bbb-sim': ['@ensemble/shared', '@ensemble/testing'],
-  'services/scheduler': ['@ensemble/shared', '@ensemble/testing'],
-  'services/load-collector': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim'],
+  'tools/jitsi-sim': ['@ensemble/shared', '@ensemble/testing'],
+  'services/scheduler': ['@ensemble/shared', '@ensemble/testing', '@ensemble/jitsi-sim'],
+  'services/load-collector': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim', '@ensemble/jitsi-sim'],
   'services/gateway-api': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim'],
   'services/provisioner': ['@ensemble/shared', '@ensemble/testing'],
   // web: only the browser-safe entry (schemas, types, errors); never Node-only modules.
   web: ['@ensemble/shared/api'],
 };
 // Production code may use only libs; sims and the test harness are for tests.
-const TEST_ONLY = new Set(['@ensemble/testing', '@ensemble/bbb-sim']);
+const TEST_ONLY = new Set(['@ensemble/testing', '@ensemble/bbb-sim', '@ensemble/jitsi-sim']);
 const isTest = (f) => /\.(spec|int-spec|e2e-spec|test-support)\.tsx?$/.test(f);
 
 function* files(dir) {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBinaries, ensureNodeModules, log, root, run } from './lib/setup.mjs';
+import { ensureBinaries, ensureNodeModules, has, log, root, run } from './lib/setup.mjs';
 import { Supervisor, freePort, preferredPort, waitForPort } from './lib/processes.mjs';
 
 const HELP = `Usage: npm start -- [options]
@@ -13,7 +13,7 @@ Ctrl-C (or SIGTERM) stops everything.
 
 Options:
   --sim-bbb N          simulated BBB nodes (default 4; 0 for none)
-  --sim-jitsi N        simulated Jitsi nodes (default 3; needs tools/jitsi-sim, not built yet)
+  --sim-jitsi N        simulated Jitsi nodes (default 3; 0 for none), scraped by a local Prometheus
   --no-sim             no simulated nodes: register real ones with POST /api/ops/nodes
   --port P             gateway HTTP port (default 8080, env GATEWAY_PORT)
   --poll-interval S    seconds between polls of every node (default 2 here; 30 in production)
@@ -21,8 +21,9 @@ Options:
   --skip-install       do not install or build (for a second start)
   -h, --help           this text
 
-Environment: NATS_URL / REDIS_URL use existing servers (then none is started here);
-BBB_API_SECRET and OPS_TOKEN are used when set, otherwise made once and kept in the state dir.`;
+Environment: NATS_URL / REDIS_URL / PROMETHEUS_URL use existing servers (then none is started here);
+BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID and JITSI_APP_SECRET are used when set, otherwise made
+once and kept in the state dir.`;
 
 let args;
 try {
@@ -85,6 +86,8 @@ function secrets() {
   const made = {
     BBB_API_SECRET: process.env.BBB_API_SECRET ?? kept.BBB_API_SECRET ?? randomBytes(24).toString('hex'),
     OPS_TOKEN: process.env.OPS_TOKEN ?? kept.OPS_TOKEN ?? randomBytes(24).toString('base64url'),
+    JITSI_APP_ID: process.env.JITSI_APP_ID ?? kept.JITSI_APP_ID ?? 'ensemble',
+    JITSI_APP_SECRET: process.env.JITSI_APP_SECRET ?? kept.JITSI_APP_SECRET ?? randomBytes(24).toString('hex'),
   };
   writeFileSync(file, JSON.stringify({ ...kept, ...made }, null, 2), { mode: 0o600 });
   return made;
@@ -108,7 +111,7 @@ process.on('SIGTERM', () => void shutdown(0));
 const node = (rel) => [join(root, rel)];
 
 async function main() {
-  const { BBB_API_SECRET, OPS_TOKEN } = secrets();
+  const { BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID, JITSI_APP_SECRET } = secrets();
   let NATS_URL = process.env.NATS_URL;
   if (!NATS_URL) {
     const port = await freePort();
@@ -166,8 +169,59 @@ async function main() {
     await waitForPort(controlPort);
     simNodes = JSON.parse(readFileSync(out, 'utf8')).nodes;
   }
-  if (simJitsi > 0 && !existsSync(join(root, 'tools/jitsi-sim'))) {
-    log(`note: --sim-jitsi ${simJitsi} ignored: the Jitsi simulator is not part of this build yet`);
+  let jitsiNodes = [];
+  let jitsiControlPort = null;
+  if (simJitsi > 0) {
+    const out = join(stateDir, 'jitsi-sim-nodes.json');
+    jitsiControlPort = await freePort();
+    sup.start(
+      'jitsi-sim',
+      process.execPath,
+      [
+        ...node('tools/jitsi-sim/dist/main.js'),
+        '--nodes',
+        String(simJitsi),
+        '--out',
+        out,
+        '--keep',
+        '--control-port',
+        String(jitsiControlPort),
+      ],
+      { env: { JITSI_APP_ID, JITSI_APP_SECRET } },
+    );
+    await waitForPort(jitsiControlPort);
+    jitsiNodes = JSON.parse(readFileSync(out, 'utf8')).nodes;
+  }
+  // Prometheus scrapes the simulated Jitsi nodes; the collector asks it for their CPU.
+  let PROMETHEUS_URL = process.env.PROMETHEUS_URL;
+  if (!PROMETHEUS_URL && jitsiNodes.length > 0) {
+    if (!has('prometheus')) {
+      log('note: prometheus is not installed, so the Jitsi nodes are not measured (apt-get install prometheus)');
+    } else {
+      const port = await preferredPort(9090);
+      const dir = join(stateDir, 'prometheus');
+      mkdirSync(join(dir, 'data'), { recursive: true });
+      const config = {
+        global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
+        scrape_configs: [{ job_name: 'jitsi', static_configs: [{ targets: jitsiNodes.map((n) => n.instance) }] }],
+      };
+      writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
+      sup.start(
+        'prometheus',
+        'prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--web.enable-lifecycle',
+          '--storage.tsdb.retention.time=1d',
+          '--log.level=warn',
+        ],
+        { quiet: true },
+      );
+      await waitForPort(port);
+      PROMETHEUS_URL = `http://127.0.0.1:${port}`;
+    }
   }
 
   const common = { NATS_URL, REDIS_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
@@ -187,6 +241,18 @@ async function main() {
       LOG_LEVEL: common.LOG_LEVEL,
       METRICS_PORT: String(ports.collector),
       POLL_INTERVAL_S: String(pollInterval),
+      ...(PROMETHEUS_URL
+        ? {
+            PROMETHEUS_URL,
+            PROM_POLL_INTERVAL_S: String(pollInterval),
+            // Scraped every second here: a short window shows CPU changes within seconds.
+            PROM_CPU_QUERY:
+              process.env.PROM_CPU_QUERY ?? '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[10s]))',
+            PROM_STALE_AFTER_S: String(Math.max(10, pollInterval * 5)),
+            // The simulated nodes serve their join page on the scraped port.
+            ...(process.env.PROMETHEUS_URL ? {} : { PROM_JITSI_URL_TEMPLATE: 'http://{instance}/' }),
+          }
+        : {}),
     },
   });
   sup.start('provisioner', process.execPath, node('services/provisioner/dist/main.js'), {
@@ -221,7 +287,9 @@ async function main() {
     `  Ops token          ${OPS_TOKEN}`,
     `  Metrics            ${gateway}/metrics, scheduler :${ports.scheduler}, load-collector :${ports.collector}, provisioner :${ports.provisioner}`,
     `  NATS / Redis       ${NATS_URL}  ${REDIS_URL}`,
+    `  Prometheus         ${PROMETHEUS_URL ?? 'none (no Jitsi measurement)'}`,
     `  Simulated fleet    ${simNodes.length} BBB node(s): ${simNodes.map((n) => n.id).join(', ') || 'none'}`,
+    `                     ${jitsiNodes.length} Jitsi node(s): ${jitsiNodes.map((n) => n.instance).join(', ') || 'none'}${jitsiControlPort ? ` (control http://127.0.0.1:${jitsiControlPort})` : ''}`,
     '',
     'Try a placement:',
     `  curl -s -H "Authorization: Bearer ${OPS_TOKEN}" -H 'content-type: application/json' \\`,
@@ -241,6 +309,9 @@ async function main() {
         ports,
         bbbSimControl: controlPort && `http://127.0.0.1:${controlPort}`,
         simNodes: simNodes.map((n) => n.id),
+        prometheus: PROMETHEUS_URL ?? null,
+        jitsiSimControl: jitsiControlPort && `http://127.0.0.1:${jitsiControlPort}`,
+        jitsiNodes: jitsiNodes.map((n) => n.instance),
       },
       null,
       2,

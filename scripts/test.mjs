@@ -6,6 +6,11 @@ ensureNodeModules();
 ensureBinaries(['nats-server', 'redis-server', 'chromium']); // chromium: the browser e2e (playwright-core)
 // The deploy tests (e2e/deploy-*.e2e-spec.ts): compose validation, NGINX and Prometheus for real.
 ensureBinaries(['docker-compose', 'nginx', 'prometheus', 'promtool', 'openssl']);
+try {
+  ensureBinaries(['prometheus-node-exporter']); // optional: its test checks a real exporter where installed
+} catch (e) {
+  log(`note: ${e.message}`);
+}
 
 log('typecheck (tsc --noEmit)');
 let r = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });

@@ -19,3 +19,4 @@ export * from './nest/core.module.js';
 export * from './nest/nest-logger.js';
 export * from './api/account.schema.js';
 export * from './api/room.schema.js';
+export * from './jitsi/jitsi-jwt.js';

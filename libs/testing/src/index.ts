@@ -2,3 +2,4 @@ export * from './free-port.js';
 export * from './server-process.js';
 export * from './servers.js';
 export * from './wait-for.js';
+export * from './prometheus.js';

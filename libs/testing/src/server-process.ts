@@ -8,6 +8,7 @@ const INSTALL_HINT: Record<string, string> = {
   'nats-server': 'apt-get update && apt-get install -y nats-server (or run `npm start` once, which installs it)',
   'redis-server': 'apt-get update && apt-get install -y redis-server (or run `npm start` once, which installs it)',
   prometheus: 'apt-get update && apt-get install -y prometheus (or run `npm start` once, which installs it)',
+  'prometheus-node-exporter': 'apt-get update && apt-get install -y prometheus-node-exporter (optional)',
 };
 
 const live = new Set<ChildProcess>();

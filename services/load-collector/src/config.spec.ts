@@ -17,7 +17,25 @@ describe('load-collector configuration', () => {
       TARGETS_TIMEOUT_MS: 2000,
       COLLECTOR_SHARD_INDEX: 0,
       COLLECTOR_SHARD_COUNT: 1,
+      PROM_POLL_INTERVAL_S: 30,
+      PROM_TIMEOUT_MS: 5000,
+      PROM_STALE_AFTER_S: 90,
+      PROM_JITSI_SELECTOR: 'up{job="jitsi"} == 1',
+      PROM_CPU_QUERY: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[1m]))',
+      PROM_CONFERENCES_QUERY: 'sum by (instance) (jitsi_conferences)',
+      PROM_PARTICIPANTS_QUERY: 'sum by (instance) (jitsi_participants)',
+      PROM_LARGEST_QUERY: 'max by (instance) (jitsi_largest_conference)',
+      PROM_JITSI_URL_TEMPLATE: 'https://{host}/',
     });
+  });
+
+  it('refuses a Jitsi URL template without {host} or {instance}, and a Prometheus URL that is not http(s)', () => {
+    expect(() =>
+      parseConfig('load-collector', loadCollectorEnvSchema, { PROM_JITSI_URL_TEMPLATE: 'https://meet/' }),
+    ).toThrow(/PROM_JITSI_URL_TEMPLATE/);
+    expect(() => parseConfig('load-collector', loadCollectorEnvSchema, { PROMETHEUS_URL: 'ftp://x' })).toThrow(
+      /PROMETHEUS_URL/,
+    );
   });
 
   it('accepts a fractional poll interval', () => {

@@ -4,6 +4,7 @@ import type { LoadCollectorConfig } from './config.js';
 import { BbbPollClient } from './bbb/bbb-poll.client.js';
 import { CollectorMetrics } from './collector.metrics.js';
 import { PollerService } from './poll/poller.service.js';
+import { PrometheusPollerService } from './prometheus/prometheus-poller.service.js';
 
 @Module({})
 export class LoadCollectorModule {
@@ -26,6 +27,7 @@ export class LoadCollectorModule {
           inject: [CONFIG],
         },
         PollerService,
+        PrometheusPollerService,
       ],
     };
   }

@@ -15,6 +15,12 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   NEW_ROOM_SIZE: z.coerce.number().min(0).max(10_000).default(0),
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
+  /** Jitsi: CPU share (0..1) one participant is assumed to take until samples teach better. */
+  JITSI_CPU_PER_PARTICIPANT: z.coerce.number().positive().max(1).default(0.01),
+  /** Jitsi: weight of the newest sample in the learned CPU per participant (EWMA). */
+  JITSI_CPU_LEARN_ALPHA: z.coerce.number().positive().max(1).default(0.3),
+  /** Jitsi: a sample teaches the CPU per participant only with at least this many participants. */
+  JITSI_CPU_LEARN_MIN_PARTICIPANTS: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */
   NODE_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
 });

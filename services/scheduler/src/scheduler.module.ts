@@ -40,7 +40,11 @@ export class SchedulerModule {
         {
           provide: PlacementStore,
           useFactory: (s: SchedulerScripts, c: SchedulerConfig) =>
-            new PlacementStore(s, c.PENDING_TTL_S * 1000, c.LOAD_MEETING_WEIGHT),
+            new PlacementStore(s, c.PENDING_TTL_S * 1000, c.LOAD_MEETING_WEIGHT, {
+              defaultCpuPerParticipant: c.JITSI_CPU_PER_PARTICIPANT,
+              alpha: c.JITSI_CPU_LEARN_ALPHA,
+              minParticipants: c.JITSI_CPU_LEARN_MIN_PARTICIPANTS,
+            }),
           inject: [SCRIPTS, CONFIG],
         },
         {

@@ -22,6 +22,8 @@ export const fleetNodeSchema = z.object({
   loadMultiplier: loadMultiplierSchema,
   tags: z.array(tagSchema).max(32),
   createdAt: epochMsSchema,
+  /** Jitsi: the Prometheus `instance` whose series measure this node. */
+  prometheusInstance: z.string().max(256).optional(),
 });
 export type FleetNode = z.infer<typeof fleetNodeSchema>;
 
@@ -58,17 +60,28 @@ export const nodeHealthEventSchema = z.object({
 });
 export type NodeHealthEvent = z.infer<typeof nodeHealthEventSchema>;
 
-export const registerNodeSchema = z.object({
-  id: nodeIdSchema.optional(),
-  engine: engineSchema.default('bbb'),
-  url: httpUrlSchema,
-  secret: z.string().min(8).max(256),
-  loadMultiplier: loadMultiplierSchema.default(1),
-  tags: z.array(tagSchema).max(32).default([]),
-  state: nodeStateSchema.default('enabled'),
-  /** Registered cordoned, the node becomes enabled by itself on going online (new capacity). */
-  enableWhenHealthy: z.boolean().default(false),
-});
+export const registerNodeSchema = z
+  .object({
+    id: nodeIdSchema.optional(),
+    engine: engineSchema.default('bbb'),
+    url: httpUrlSchema,
+    /** BBB's shared secret; Jitsi nodes have none (their JWTs use the app secret from config). */
+    secret: z.string().min(8).max(256).optional(),
+    loadMultiplier: loadMultiplierSchema.default(1),
+    tags: z.array(tagSchema).max(32).default([]),
+    state: nodeStateSchema.default('enabled'),
+    /** Registered cordoned, the node becomes enabled by itself on going online (new capacity). */
+    enableWhenHealthy: z.boolean().default(false),
+    /** Jitsi: the Prometheus `instance` label of the node's series (`host:port`). */
+    prometheusInstance: z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]_-]{1,256}$/, 'prometheusInstance: host:port')
+      .optional(),
+  })
+  .refine((n) => n.engine !== 'bbb' || n.secret !== undefined, {
+    message: 'a BBB node needs its secret',
+    path: ['secret'],
+  });
 export type RegisterNode = z.infer<typeof registerNodeSchema>;
 
 /** `ensemble.fleet.update`: admin state and weights; `by` says who (logged, evented). */

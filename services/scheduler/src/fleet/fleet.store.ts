@@ -35,7 +35,7 @@ export class FleetStore {
         id,
         n.engine,
         n.url,
-        n.secret,
+        n.secret ?? '',
         n.state,
         n.loadMultiplier,
         n.tags.join(','),
@@ -43,6 +43,10 @@ export class FleetStore {
         n.enableWhenHealthy ? 1 : 0,
       ),
     );
+    // Idempotent, so a retried registration still records it.
+    if (result !== 'conflict' && n.prometheusInstance) {
+      await guarded('register', () => this.redis.hset(keys.node(id), 'prometheusInstance', n.prometheusInstance!));
+    }
     return result as 'added' | 'exists' | 'conflict';
   }
 
@@ -156,6 +160,7 @@ function toNode(h: NodeHash): FleetNode {
     loadMultiplier: Number(h.loadMultiplier ?? 1),
     tags: h.tags ? h.tags.split(',') : [],
     createdAt: Number(h.createdAt ?? 0),
+    ...(h.prometheusInstance ? { prometheusInstance: h.prometheusInstance } : {}),
   };
 }
 

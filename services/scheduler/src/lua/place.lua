@@ -6,9 +6,15 @@
 -- The chosen node's pending load grows by the room's expected load until its TTL,
 -- so a burst between two polls spreads instead of piling onto one node. Joins of a
 -- room still pending count too: its pending load is max(expected, joins + meeting
--- weight), so a room bigger than announced weighs what it really is.
+-- weight), so a room bigger than announced weighs what it really is. BBB nodes rank
+-- by the load they would have with the room (a big room goes where it weighs least).
+-- Jitsi nodes rank by CPU instead (docs/decisions/050): last CPU reading plus the
+-- CPU their pending rooms will take (expected participants x the node's learned
+-- CPU per participant), per multiplier; nodes whose CPU is unknown rank after all
+-- nodes with a known CPU.
 -- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty),
---       joining ('1' when a participant joins), meetingWeight
+--       joining ('1' when a participant joins), meetingWeight,
+--       jitsiDefaultCpuPerParticipant, jitsiLearnAlpha, jitsiLearnMinParticipants (Jitsi only)
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
 local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
 local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -61,15 +67,40 @@ local function livePending(id)
   return tonumber(redis.call('HGET', nodeK, 'pending') or '0')
 end
 
-local best, bestScore, bestRooms, bestUrl
+local defaultK, alpha, minLearn = tonumber(ARGV[9] or '0.01'), tonumber(ARGV[10] or '0.3'), tonumber(ARGV[11] or '5')
+-- A Jitsi node's CPU (0..1, nil when unknown) and CPU per participant, learned once
+-- per new sample: an exponentially weighted average of cpu / participants.
+local function jitsiCpu(nodeK)
+  local f = redis.call('HMGET', nodeK, 'sampleAt', 'cpuLearnedAt', 'cpuNow', 'cpuPerParticipant')
+  local cpuNow, k = f[3] or '', tonumber(f[4] or '') or defaultK
+  if f[1] and f[1] ~= f[2] then
+    local ok, s = pcall(cjson.decode, redis.call('HGET', nodeK, 'sample') or '')
+    cpuNow = ''
+    if ok and type(s) == 'table' and s.reachable == true and type(s.cpu) == 'number' then
+      cpuNow = tostring(s.cpu)
+      local people = tonumber(s.participants) or 0
+      if people >= minLearn then k = alpha * (s.cpu / people) + (1 - alpha) * k end
+    end
+    redis.call('HSET', nodeK, 'cpuLearnedAt', f[1], 'cpuNow', cpuNow, 'cpuPerParticipant', tostring(k))
+  end
+  return tonumber(cpuNow), k
+end
+local best, bestTier, bestScore, bestRooms, bestUrl
 for _, id in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
   local n = redis.call('HMGET', p .. 'node:' .. id, 'engine', 'state', 'health', 'loadMultiplier', 'load', 'rooms', 'tags', 'url')
   if n[1] == engine and n[2] == 'enabled' and n[3] == 'online' and hasTags(n[7]) then
-    -- Rank by the load the node would have with this room: a big room goes where it weighs least.
-    local score = (tonumber(n[5] or '0') + livePending(id) + expected) / tonumber(n[4] or '1')
+    local tier, score = 0, 0
+    if engine == 'jitsi' then
+      local cpu, k = jitsiCpu(p .. 'node:' .. id)
+      local pendingCpu = livePending(id) * k
+      if cpu then score = (cpu + pendingCpu) / tonumber(n[4] or '1') else tier, score = 1, pendingCpu / tonumber(n[4] or '1') end
+    else
+      -- The load the node would have with this room: a big room goes where it weighs least.
+      score = (tonumber(n[5] or '0') + livePending(id) + expected) / tonumber(n[4] or '1')
+    end
     local rooms = tonumber(n[6] or '0')
-    if not best or score < bestScore or (score == bestScore and (rooms < bestRooms or (rooms == bestRooms and id < best))) then
-      best, bestScore, bestRooms, bestUrl = id, score, rooms, n[8]
+    if not best or tier < bestTier or (tier == bestTier and (score < bestScore or (score == bestScore and (rooms < bestRooms or (rooms == bestRooms and id < best))))) then
+      best, bestTier, bestScore, bestRooms, bestUrl = id, tier, score, rooms, n[8]
     end
   end
 end

@@ -22,4 +22,9 @@ export class LoadModel {
   expectedRoomLoad(expectedSize: number | undefined): number {
     return (expectedSize ?? this.w.newRoomSize) + this.w.meetingWeight;
   }
+
+  /** A Jitsi room's pending load: its expected participants (the script turns them into CPU). */
+  expectedJitsiParticipants(expectedSize: number | undefined): number {
+    return expectedSize ?? this.w.newRoomSize;
+  }
 }

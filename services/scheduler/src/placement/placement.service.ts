@@ -41,7 +41,9 @@ export class PlacementService {
       const { secret, ...placement } = await this.store.place(
         req.roomKey,
         req.engine,
-        this.loadModel.expectedRoomLoad(req.expectedSize),
+        req.engine === 'jitsi'
+          ? this.loadModel.expectedJitsiParticipants(req.expectedSize)
+          : this.loadModel.expectedRoomLoad(req.expectedSize),
         req.tags,
         req.join,
       );

@@ -23,14 +23,24 @@ export interface RoomLocation {
   secret: string;
 }
 
+/** How the placement script learns a Jitsi node's CPU per participant from its samples. */
+export interface JitsiCpuLearning {
+  defaultCpuPerParticipant: number;
+  alpha: number;
+  minParticipants: number;
+}
+const DEFAULT_JITSI_LEARNING: JitsiCpuLearning = { defaultCpuPerParticipant: 0.01, alpha: 0.3, minParticipants: 5 };
+
 /** Room -> node assignments; every change is one Lua script. */
 export class PlacementStore {
   constructor(
     private readonly scripts: SchedulerScripts,
     private readonly pendingTtlMs: number,
     private readonly meetingWeight: number,
+    private readonly jitsi: JitsiCpuLearning = DEFAULT_JITSI_LEARNING,
   ) {}
 
+  /** `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi. */
   async place(
     roomKey: string,
     engine: Engine,
@@ -38,6 +48,7 @@ export class PlacementStore {
     tags: string[],
     joining = false,
   ): Promise<StoredPlacement> {
+    const j = this.jitsi;
     const r = (await guarded('place', () =>
       this.scripts.place(
         KEY_PREFIX,
@@ -48,6 +59,9 @@ export class PlacementStore {
         tags.join(','),
         joining ? 1 : 0,
         this.meetingWeight,
+        j.defaultCpuPerParticipant,
+        j.alpha,
+        j.minParticipants,
       ),
     )) as string[];
     if (r[0] === 'no-capacity') {
