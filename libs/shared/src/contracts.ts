@@ -5,6 +5,8 @@ import {
   listNodesSchema,
   nodeHealthEventSchema,
   nodeListSchema,
+  panicNodeReplySchema,
+  panicNodeSchema,
   pollTargetListSchema,
   registerNodeSchema,
   removeNodeReplySchema,
@@ -71,6 +73,7 @@ export const contracts = {
   removeNode: request(subjects.removeNode, removeNodeSchema, removeNodeReplySchema, 'scheduler'),
   listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
+  panicNode: request(subjects.panic, panicNodeSchema, panicNodeReplySchema, 'scheduler'),
   scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),
 } as const;
 

@@ -14,6 +14,10 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
   /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */
+  /** Deadline of one call the scheduler makes to a node itself (panic's getMeetings/end, version). */
+  NODE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** `end` calls in flight at once when a node panics. */
+  PANIC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   NODE_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
 });
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;
