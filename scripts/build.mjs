@@ -13,6 +13,7 @@ const PACKAGES = [
   'services/load-collector',
   'services/gateway-api',
   'services/provisioner',
+  'tools/cli',
 ];
 const TEST = /\.(spec|int-spec|e2e-spec|test-support)\.ts$/;
 

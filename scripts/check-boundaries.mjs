@@ -12,6 +12,7 @@ const ALLOWED = {
   'services/load-collector': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim'],
   'services/gateway-api': ['@ensemble/shared', '@ensemble/testing', '@ensemble/bbb-sim'],
   'services/provisioner': ['@ensemble/shared', '@ensemble/testing'],
+  'tools/cli': ['@ensemble/shared', '@ensemble/testing'],
   web: ['@ensemble/shared'],
 };
 // Production code may use only libs; sims and the test harness are for tests.

@@ -2,8 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
 import type { GatewayConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
+import { EventHub } from './ops/event-hub.service.js';
+import { NodesController } from './ops/nodes.controller.js';
+import { OpsEventsController } from './ops/ops-events.controller.js';
 import { OpsController } from './ops/ops.controller.js';
-import { OpsTokenGuard } from './ops/ops-token.guard.js';
+import { OpsStreamGuard, OpsTokenGuard } from './ops/ops-token.guard.js';
+import { SseTickets } from './ops/sse-ticket.js';
 import { RequestTimeout } from './ops/request-timeout.js';
 import { WebController } from './web/web.controller.js';
 
@@ -13,8 +17,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) })],
-      controllers: [HealthController, OpsController, WebController],
-      providers: [OpsTokenGuard, RequestTimeout],
+      controllers: [HealthController, OpsController, NodesController, OpsEventsController, WebController],
+      providers: [OpsTokenGuard, OpsStreamGuard, SseTickets, EventHub, RequestTimeout],
     };
   }
 }

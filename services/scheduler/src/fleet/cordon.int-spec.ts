@@ -49,8 +49,10 @@ describe('cordoned, disabled and panicked nodes in the scheduler', () => {
   it('disables a cordoned node when its last room is released', async () => {
     expect(await h.bus.request(contracts.end, { roomKey: 'recent' })).toMatchObject({ released: true });
     expect((await h.node('c1'))?.state).toBe('disabled');
-    await waitFor('release event', () =>
-      events.filter((e) => e.node.id === 'c1' && e.by === 'scheduler' && e.node.state === 'disabled').length === 2,
+    await waitFor(
+      'release event',
+      () =>
+        events.filter((e) => e.node.id === 'c1' && e.by === 'scheduler' && e.node.state === 'disabled').length === 2,
     );
   });
 

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOGGER, NATS_BUS, contracts, type FleetChange, type LogFields, type Logger, type NatsBus } from '@ensemble/shared';
+import {
+  LOGGER,
+  NATS_BUS,
+  contracts,
+  type FleetChange,
+  type LogFields,
+  type Logger,
+  type NatsBus,
+} from '@ensemble/shared';
 import { FleetStore } from './fleet.store.js';
 
 /** Tells the world (log line + `ensemble.fleet.node.<change>`) that a node changed, and who changed it. */
