@@ -131,12 +131,12 @@ describe('node lifecycle on a live fleet', () => {
       const sse = new SseClient();
       const res = await sse.open(`${stack.gateway.url}/api/ops/events`, { authorization: `Bearer ${OPS_TOKEN}` });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
-      await waitFor('a load sample', () => sse.events.find((e) => e.event === 'load'), { timeoutMs: 5000 });
+      await waitFor('a load sample', () => sse.events.find((e) => e.event === 'load'), { timeoutMs: 15_000 });
       await sim('bbb-2').setFault({ mode: 'down' });
       const offline = await waitFor(
         'a health transition',
         () => sse.events.find((e) => e.event === 'health' && e.data.nodeId === 'bbb-2'),
-        { timeoutMs: 5000 },
+        { timeoutMs: 15_000 },
       );
       expect(offline.data).toMatchObject({ health: 'offline', previous: 'online' });
       await sim('bbb-2').setFault({ mode: 'none' });
