@@ -15,6 +15,7 @@ const PACKAGES = [
   'services/gateway-api',
   'services/provisioner',
   'bench',
+  'tools/cli',
 ];
 const TEST = /\.(spec|int-spec|e2e-spec|test-support)\.ts$/;
 

@@ -15,6 +15,7 @@ const ALLOWED = {
   'services/provisioner': ['@ensemble/shared', '@ensemble/testing'],
   // web: only the browser-safe entry (schemas, types, errors); never Node-only modules.
   web: ['@ensemble/shared/api'],
+  'tools/cli': ['@ensemble/shared', '@ensemble/testing'],
 };
 // Production code may use only libs; sims and the test harness are for tests.
 const TEST_ONLY = new Set(['@ensemble/testing', '@ensemble/bbb-sim', '@ensemble/jitsi-sim']);

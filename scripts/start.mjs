@@ -294,6 +294,8 @@ async function main() {
     'Try a placement:',
     `  curl -s -H "Authorization: Bearer ${OPS_TOKEN}" -H 'content-type: application/json' \\`,
     `       -d '{"roomKey":"demo-room","engine":"bbb"}' ${gateway}/api/ops/placements`,
+    'Fleet status from the CLI:',
+    `  ENSEMBLE_URL=${gateway} OPS_TOKEN=${OPS_TOKEN} npx ensemble status`,
     '',
     'Ctrl-C stops everything.',
     '',

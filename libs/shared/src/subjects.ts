@@ -18,6 +18,7 @@ export const subjects = {
   removeNode: 'ensemble.fleet.remove',
   listNodes: 'ensemble.fleet.list',
   pollTargets: 'ensemble.fleet.targets',
+  panic: 'ensemble.fleet.panic',
   scaleOut: 'ensemble.provision.scaleout',
   run: (runId: string) => `ensemble.provision.run.${runId}`,
   runAll: 'ensemble.provision.run.*',

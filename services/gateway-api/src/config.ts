@@ -72,6 +72,13 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
   /** Deadline of each call to a BBB node (create, isMeetingRunning, end). */
   BBB_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
+  /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** A client whose socket stays full this long is closed. */
+  SSE_STALL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Lifetime of an events ticket (`POST /api/ops/events/ticket`, for EventSource). */
+  SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
 });
 function queryParams() {
   return z

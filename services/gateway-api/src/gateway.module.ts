@@ -5,8 +5,12 @@ import type { GatewayConfig } from './config.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JoinModule } from './join/join.module.js';
+import { EventHub } from './ops/event-hub.service.js';
+import { NodesController } from './ops/nodes.controller.js';
+import { OpsEventsController } from './ops/ops-events.controller.js';
 import { OpsController } from './ops/ops.controller.js';
-import { OpsTokenGuard } from './ops/ops-token.guard.js';
+import { OpsStreamGuard, OpsTokenGuard } from './ops/ops-token.guard.js';
+import { SseTickets } from './ops/sse-ticket.js';
 import { RequestTimeout } from './ops/request-timeout.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { RunsController } from './ops/runs.controller.js';
@@ -24,8 +28,15 @@ export class GatewayModule {
         JoinModule,
         BbbApiModule,
       ],
-      controllers: [HealthController, OpsController, RunsController, WebController],
-      providers: [OpsTokenGuard, RequestTimeout],
+      controllers: [
+        HealthController,
+        OpsController,
+        NodesController,
+        OpsEventsController,
+        RunsController,
+        WebController,
+      ],
+      providers: [OpsTokenGuard, OpsStreamGuard, SseTickets, EventHub, RequestTimeout],
     };
   }
 }

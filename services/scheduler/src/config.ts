@@ -22,6 +22,10 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   /** Jitsi: a sample teaches the CPU per participant only with at least this many participants. */
   JITSI_CPU_LEARN_MIN_PARTICIPANTS: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */
+  /** Deadline of one call the scheduler makes to a node itself (panic's getMeetings/end, version). */
+  NODE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** `end` calls in flight at once when a node panics. */
+  PANIC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   NODE_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
 });
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;

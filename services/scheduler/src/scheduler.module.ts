@@ -2,9 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CONFIG, CoreModule, REDIS } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { SchedulerConfig } from './config.js';
+import { BbbAdminClient } from './fleet/bbb-admin.client.js';
+import { FleetEvents } from './fleet/fleet-events.js';
 import { FleetHandler } from './fleet/fleet.handler.js';
 import { FleetService } from './fleet/fleet.service.js';
 import { FleetStore } from './fleet/fleet.store.js';
+import { NodeAdminService } from './fleet/node-admin.service.js';
 import { CallSigner } from './placement/call-signer.js';
 import { LoadModel } from './placement/load-model.js';
 import { PlacementHandler } from './placement/placement.handler.js';
@@ -52,6 +55,18 @@ export class SchedulerModule {
           useFactory: (c: SchedulerConfig) => new CallSigner(c.NODE_CHECKSUM_ALGORITHM),
           inject: [CONFIG],
         },
+        {
+          provide: BbbAdminClient,
+          useFactory: (c: SchedulerConfig) =>
+            new BbbAdminClient({
+              timeoutMs: c.NODE_CALL_TIMEOUT_MS,
+              maxBodyBytes: 16 * 1024 * 1024,
+              concurrency: c.PANIC_CONCURRENCY,
+            }),
+          inject: [CONFIG],
+        },
+        FleetEvents,
+        NodeAdminService,
         FleetService,
         FleetHandler,
         PlacementService,

@@ -12,6 +12,8 @@ const FILES = {
   locate: 'locate',
   updateNode: 'update-node',
   removeNode: 'remove-node',
+  panicNode: 'panic-node',
+  setVersion: 'set-version',
 } as const;
 
 /** The scheduler's Lua scripts, loaded once per connection (EVALSHA with fallback). */

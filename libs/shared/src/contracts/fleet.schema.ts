@@ -34,6 +34,8 @@ export const fleetNodeViewSchema = fleetNodeSchema.extend({
   load: z.number().nonnegative(),
   pendingLoad: z.number().nonnegative(),
   rooms: z.number().int().nonnegative(),
+  /** The server's software version where known (BBB: `<bbbVersion>` of its API root), else null. */
+  version: z.string().max(64).nullable(),
 });
 export type FleetNodeView = z.infer<typeof fleetNodeViewSchema>;
 
@@ -101,6 +103,22 @@ export type UpdateNode = z.infer<typeof updateNodeSchema>;
 /** `ensemble.fleet.remove`: forget a node; its rooms move on their next placement. */
 export const removeNodeSchema = z.object({ id: nodeIdSchema, by: z.string().min(1).max(100).default('ops') });
 export const removeNodeReplySchema = z.object({ removed: z.boolean() });
+
+/**
+ * `ensemble.fleet.panic`: disable a node now, end its meetings on it and release
+ * their rooms, so that each re-creates elsewhere on its next join.
+ */
+export const panicNodeSchema = z.object({ id: nodeIdSchema, by: z.string().min(1).max(100).default('ops') });
+export const panicNodeReplySchema = z.object({
+  node: fleetNodeSchema,
+  /** Meetings the node reported and we ended / failed to end (unreachable node: both 0, `error` set). */
+  ended: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  /** Room assignments released (they re-create elsewhere on their next join). */
+  released: z.number().int().nonnegative(),
+  error: z.string().max(200).nullable(),
+});
+export type PanicNodeReply = z.infer<typeof panicNodeReplySchema>;
 
 export const listNodesSchema = z.object({ engine: engineSchema.optional() }).strict();
 export const nodeListSchema = z.object({ nodes: z.array(fleetNodeViewSchema) });

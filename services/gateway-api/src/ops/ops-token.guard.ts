@@ -3,6 +3,7 @@ import { CONFIG, DomainError } from '@ensemble/shared';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
+import { SseTickets } from './sse-ticket.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -16,11 +17,30 @@ export class OpsTokenGuard implements CanActivate {
   }
 
   canActivate(ctx: ExecutionContext): boolean {
-    const header = ctx.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match || !timingSafeEqual(digest(match[1]!), this.expected)) {
+    if (!this.bearerOk(ctx.switchToHttp().getRequest<FastifyRequest>())) {
       throw new DomainError('unauthorized', 'missing or wrong operator token');
     }
     return true;
+  }
+
+  bearerOk(req: FastifyRequest): boolean {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    return !!match && timingSafeEqual(digest(match[1]!), this.expected);
+  }
+}
+
+/** The event stream: the bearer token, or a ticket from `POST /api/ops/events/ticket` (EventSource). */
+@Injectable()
+export class OpsStreamGuard implements CanActivate {
+  constructor(
+    private readonly token: OpsTokenGuard,
+    private readonly tickets: SseTickets,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    const ticket = (req.query as Record<string, unknown> | undefined)?.['ticket'];
+    if (ticket !== undefined ? this.tickets.valid(ticket) : this.token.bearerOk(req)) return true;
+    throw new DomainError('unauthorized', 'missing or wrong operator token or events ticket');
   }
 }

@@ -1,7 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { NATS_BUS, contracts, placeRequestSchema, registerNodeSchema, type NatsBus } from '@ensemble/shared';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  NATS_BUS,
+  contracts,
+  placeRequestSchema,
+  registerNodeSchema,
+  roomKeySchema,
+  type NatsBus,
+} from '@ensemble/shared';
 
 import { parseInput } from '../http/parse.js';
+import { clusterView } from './cluster-view.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { RequestTimeout } from './request-timeout.js';
 
@@ -20,19 +28,7 @@ export class OpsController {
   @Get('cluster')
   async cluster() {
     const { nodes } = await this.bus.request(contracts.listNodes, {}, this.timeout.opts);
-    const online = nodes.filter((n) => n.health === 'online');
-    const sum = (f: (n: (typeof nodes)[number]) => number) => nodes.reduce((s, n) => s + f(n), 0);
-    return {
-      nodes,
-      totals: {
-        nodes: nodes.length,
-        online: online.length,
-        meetings: sum((n) => n.lastSample?.meetings ?? 0),
-        participants: sum((n) => n.lastSample?.participants ?? 0),
-        videoStreams: sum((n) => n.lastSample?.videoStreams ?? 0),
-        rooms: sum((n) => n.rooms),
-      },
-    };
+    return clusterView(nodes);
   }
 
   @Post('nodes')
@@ -40,6 +36,18 @@ export class OpsController {
   async register(@Body() body: unknown) {
     const req = parseInput(registerBodySchema, body);
     return this.bus.request(contracts.registerNode, req, this.timeout.opts);
+  }
+
+  /** Where a room is now (its node, that node's state and health), without placing it. */
+  @Get('rooms/:roomKey')
+  async locate(@Param('roomKey') raw: string) {
+    const roomKey = parseInput(roomKeySchema, raw, 'roomKey');
+    const { signed: _signed, ...where } = await this.bus.request(
+      contracts.locate,
+      { roomKey, sign: [] },
+      this.timeout.opts,
+    );
+    return where;
   }
 
   @Post('placements')

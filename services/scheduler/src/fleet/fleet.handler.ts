@@ -1,12 +1,14 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { NATS_BUS, contracts, type NatsBus } from '@ensemble/shared';
 import { FleetService } from './fleet.service.js';
+import { NodeAdminService } from './node-admin.service.js';
 
 /** NATS edge of the fleet context: parse, call the service, reply. */
 @Injectable()
 export class FleetHandler implements OnApplicationBootstrap {
   constructor(
     private readonly fleet: FleetService,
+    private readonly admin: NodeAdminService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
@@ -14,6 +16,7 @@ export class FleetHandler implements OnApplicationBootstrap {
     this.bus.serve(contracts.registerNode, (req) => this.fleet.register(req, 'ops'));
     this.bus.serve(contracts.updateNode, (req) => this.fleet.update(req));
     this.bus.serve(contracts.removeNode, (req) => this.fleet.remove(req.id, req.by));
+    this.bus.serve(contracts.panicNode, (req) => this.admin.panic(req.id, req.by));
     this.bus.serve(contracts.listNodes, async (req) => ({ nodes: await this.fleet.list(req.engine) }));
     this.bus.serve(contracts.sign, async (req) => ({ signed: await this.fleet.sign(req.nodeId, req.sign) }));
     this.bus.serve(contracts.pollTargets, async () => ({ targets: await this.fleet.pollTargets() }));

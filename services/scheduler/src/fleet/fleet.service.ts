@@ -21,7 +21,9 @@ import {
 import type { SchedulerConfig } from '../config.js';
 import { CallSigner } from '../placement/call-signer.js';
 import { LoadModel } from '../placement/load-model.js';
+import { FleetEvents } from './fleet-events.js';
 import { FleetStore } from './fleet.store.js';
+import { NodeAdminService } from './node-admin.service.js';
 import { nodeIdFromUrl } from './node-id.js';
 
 /** Node registry and health: applies samples, decides online/offline, tells the world. */
@@ -34,6 +36,8 @@ export class FleetService {
     private readonly store: FleetStore,
     private readonly loadModel: LoadModel,
     private readonly signer: CallSigner,
+    private readonly events: FleetEvents,
+    private readonly admin: NodeAdminService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(CONFIG) private readonly config: SchedulerConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -101,6 +105,10 @@ export class FleetService {
       this.config.HEALTH_ONLINE_AFTER,
     );
     this.samples.inc({ outcome: outcome.kind });
+    if (outcome.kind !== 'transition' && outcome.kind !== 'applied') return;
+    if (outcome.disabled) {
+      await this.events.changed(sample.nodeId, 'updated', 'scheduler', 'cordoned node empty: disabled');
+    }
     if (outcome.kind !== 'transition') return;
     const reason = sample.reachable ? 'polls succeed again' : `poll failed: ${sample.error ?? 'unreachable'}`;
     this.transitions.inc({ health: outcome.health });
@@ -119,9 +127,10 @@ export class FleetService {
       at: Date.now(),
     });
     if (outcome.enabled) {
-      const node = await this.store.get(sample.nodeId);
-      this.logger.info('node enabled on first healthy polls', { nodeId: sample.nodeId, by: 'scheduler' });
-      if (node) this.bus.publish(contracts.fleetNode, { change: 'updated', node, by: 'scheduler', at: Date.now() });
+      await this.events.changed(sample.nodeId, 'updated', 'scheduler', 'node enabled on first healthy polls');
     }
+    // A node coming (back) online may have been upgraded: read its version again.
+    // Not awaited: a slow node must not hold up the samples of the others.
+    if (outcome.health === 'online') void this.admin.refreshVersion(sample.nodeId).catch(() => undefined);
   }
 }

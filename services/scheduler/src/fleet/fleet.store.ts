@@ -16,8 +16,16 @@ import { guarded } from '../redis-errors.js';
 import type { SchedulerScripts } from '../scripts.js';
 
 export type SampleOutcome =
-  | { kind: 'unknown-node' | 'stale' | 'applied' }
-  | { kind: 'transition'; previous: NodeHealth; health: NodeHealth; enabled: boolean };
+  | { kind: 'unknown-node' | 'stale' }
+  | {
+      kind: 'applied' | 'transition';
+      previous: NodeHealth;
+      health: NodeHealth;
+      /** A cordoned node with enableWhenHealthy went online and was enabled. */
+      enabled: boolean;
+      /** A cordoned node reported itself empty and was disabled. */
+      disabled: boolean;
+    };
 
 type NodeHash = Record<string, string>;
 
@@ -87,6 +95,7 @@ export class FleetStore {
         load: (load + pending) / Number(h.loadMultiplier ?? 1),
         pendingLoad: pending,
         rooms: Number(h.rooms ?? 0),
+        version: h.version || null,
       });
     }
     return views.sort((a, b) => a.id.localeCompare(b.id));
@@ -117,12 +126,29 @@ export class FleetStore {
         load,
         offlineAfter,
         onlineAfter,
+        s.meetings,
       ),
     )) as string[];
-    if (r[0] === 'transition') {
-      return { kind: 'transition', previous: r[1] as NodeHealth, health: r[2] as NodeHealth, enabled: r[3] === '1' };
+    if (r[0] === 'transition' || r[0] === 'applied') {
+      return {
+        kind: r[0],
+        previous: r[1] as NodeHealth,
+        health: r[2] as NodeHealth,
+        enabled: r[3] === '1',
+        disabled: r[4] === '1',
+      };
     }
-    return { kind: r[0] as 'unknown-node' | 'stale' | 'applied' };
+    return { kind: r[0] as 'unknown-node' | 'stale' };
+  }
+
+  /** Disables a node and releases its rooms in one step; null when there is no such node. */
+  async panic(id: string): Promise<number | null> {
+    const n = Number(await guarded('panic node', () => this.scripts.panicNode(KEY_PREFIX, id)));
+    return n < 0 ? null : n;
+  }
+
+  async setVersion(id: string, version: string): Promise<void> {
+    await guarded('set version', () => this.scripts.setVersion(KEY_PREFIX, id, version));
   }
 
   private async hashes(): Promise<NodeHash[]> {

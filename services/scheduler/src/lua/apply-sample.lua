@@ -4,8 +4,12 @@
 -- polls, online after `onlineAfter` consecutive good ones (a node never seen
 -- healthy goes online on its first good poll). A node registered cordoned with
 -- enableWhenHealthy becomes enabled as it goes online (new capacity joins by itself).
--- Returns the transition, if any, and whether the node was enabled by it.
--- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter
+-- A cordoned node becomes disabled once a good poll reports it empty (0 meetings)
+-- and no room placed on it is still too recent for a poll to see (no live pending
+-- entry): a room placed but not yet created cannot be cut off by the cordon.
+-- Returns {kind, previous, health, enabled (1/0), disabled (1/0)}, kind being
+-- 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
+-- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter, meetings
 local p, id = ARGV[1], ARGV[2]
 local at, reachable = tonumber(ARGV[3]), ARGV[4] == '1'
 local offlineAfter, onlineAfter = tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -25,12 +29,18 @@ else
   if health ~= 'offline' and fail >= offlineAfter then nextHealth = 'offline' end
 end
 redis.call('HSET', nodeK, 'sampleAt', at, 'sample', ARGV[5], 'okStreak', ok, 'failStreak', fail, 'health', nextHealth)
-if nextHealth ~= health then
-  local enabled = '0'
-  if nextHealth == 'online' and n[6] == '1' and n[5] == 'cordoned' then
-    redis.call('HSET', nodeK, 'state', 'enabled', 'enableWhenHealthy', '0')
-    enabled = '1'
+local enabled, disabled = '0', '0'
+if nextHealth ~= health and nextHealth == 'online' and n[6] == '1' and n[5] == 'cordoned' then
+  redis.call('HSET', nodeK, 'state', 'enabled', 'enableWhenHealthy', '0')
+  enabled = '1'
+elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and tonumber(ARGV[9]) == 0 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if redis.call('ZCOUNT', nodeK .. ':pending', '(' .. now, '+inf') == 0 then
+    redis.call('HSET', nodeK, 'state', 'disabled')
+    disabled = '1'
   end
-  return {'transition', health, nextHealth, enabled}
 end
-return {'applied'}
+local kind = 'applied'
+if nextHealth ~= health then kind = 'transition' end
+return {kind, health, nextHealth, enabled, disabled}

@@ -1,10 +1,12 @@
 -- Releases a room (its meeting ended): the room key and the node's room set,
 -- count and pending load all drop it together. Releasing twice is a no-op.
+-- A cordoned node whose last room is released becomes disabled (it is empty).
 -- ARGV: prefix, roomKey
+-- Returns {nodeId, disabled (1/0)}, or {} when the room was on no node.
 local p, roomKey = ARGV[1], ARGV[2]
 local roomK = p .. 'room:' .. roomKey
 local id = redis.call('GET', roomK)
-if not id then return '' end
+if not id then return {} end
 local nodeK = p .. 'node:' .. id
 redis.call('DEL', roomK)
 if redis.call('SREM', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY', nodeK, 'rooms', -1) end
@@ -13,4 +15,9 @@ if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
 redis.call('HDEL', nodeK .. ':pending-load', roomKey)
 redis.call('HDEL', nodeK .. ':pending-joins', roomKey)
 redis.call('ZREM', nodeK .. ':pending', roomKey)
-return id
+local n = redis.call('HMGET', nodeK, 'state', 'rooms')
+if n[1] == 'cordoned' and tonumber(n[2] or '0') <= 0 then
+  redis.call('HSET', nodeK, 'state', 'disabled')
+  return {id, '1'}
+end
+return {id, '0'}

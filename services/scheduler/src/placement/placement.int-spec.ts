@@ -55,7 +55,8 @@ describe('placement', () => {
     await h.addNodes(['cordoned'], { state: 'cordoned' });
     await h.addNodes(['disabled'], { state: 'disabled' });
     await h.addNodes(['offline', 'never-polled']);
-    for (const id of ['cordoned', 'disabled']) await h.sample(id);
+    await h.sample('cordoned', { meetings: 1 }); // not empty: it stays cordoned
+    await h.sample('disabled');
     for (let i = 0; i < 3; i++) await h.sample('offline', { reachable: false, error: 'timeout', at: Date.now() + i });
     expect((await h.node('offline'))?.health).toBe('offline');
     const err = await h.place('nowhere').catch((e: unknown) => e);

@@ -10,6 +10,7 @@ import {
   type PlaceRequest,
   type Placement,
 } from '@ensemble/shared';
+import { FleetEvents } from '../fleet/fleet-events.js';
 import { CallSigner } from './call-signer.js';
 import { LoadModel } from './load-model.js';
 import { PlacementStore } from './placement.store.js';
@@ -23,6 +24,7 @@ export class PlacementService {
     private readonly store: PlacementStore,
     private readonly loadModel: LoadModel,
     private readonly signer: CallSigner,
+    private readonly events: FleetEvents,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
   ) {
@@ -73,8 +75,9 @@ export class PlacementService {
   }
 
   async end(roomKey: string): Promise<{ released: boolean; nodeId: string | null }> {
-    const nodeId = await this.store.release(roomKey);
+    const { nodeId, disabled } = await this.store.release(roomKey);
     if (nodeId) this.logger.info('room released', { roomKey, nodeId });
+    if (nodeId && disabled) await this.events.changed(nodeId, 'updated', 'scheduler', 'cordoned node empty: disabled');
     return { released: nodeId !== null, nodeId };
   }
 }

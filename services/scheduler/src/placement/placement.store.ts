@@ -92,9 +92,9 @@ export class PlacementStore {
     };
   }
 
-  /** Returns the node the room was on, or null when it had none. */
-  async release(roomKey: string): Promise<string | null> {
-    const id = (await guarded('release', () => this.scripts.releaseRoom(KEY_PREFIX, roomKey))) as string;
-    return id === '' ? null : id;
+  /** The node the room was on (null when none), and whether that cordoned node is now disabled (empty). */
+  async release(roomKey: string): Promise<{ nodeId: string | null; disabled: boolean }> {
+    const r = (await guarded('release', () => this.scripts.releaseRoom(KEY_PREFIX, roomKey))) as string[];
+    return { nodeId: r[0] ?? null, disabled: r[1] === '1' };
   }
 }

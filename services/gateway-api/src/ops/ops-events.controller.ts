@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EventHub } from './event-hub.service.js';
+import { OpsStreamGuard, OpsTokenGuard } from './ops-token.guard.js';
+import { SseTickets } from './sse-ticket.js';
+
+/**
+ * `GET /api/ops/events`: Server-Sent Events (`load`, `health`, `fleet`, `run`,
+ * plus `hello`, `dropped` and `: ping` comments). Bearer token, or `?ticket=`
+ * from `POST /api/ops/events/ticket` for browsers' EventSource.
+ */
+@Controller('api/ops/events')
+export class OpsEventsController {
+  constructor(
+    private readonly hub: EventHub,
+    private readonly tickets: SseTickets,
+  ) {}
+
+  @Get()
+  @UseGuards(OpsStreamGuard)
+  stream(@Res() reply: FastifyReply): void {
+    this.hub.attach(reply.raw);
+    // From here the raw response is the hub's (Fastify must not answer it too).
+    void reply.hijack();
+  }
+
+  @Post('ticket')
+  @HttpCode(200)
+  @UseGuards(OpsTokenGuard)
+  ticket() {
+    return this.tickets.issue();
+  }
+}

@@ -1,0 +1,106 @@
+import { XMLParser } from 'fast-xml-parser';
+import { Agent, request } from 'undici';
+import { z } from 'zod';
+
+export interface BbbAdminOptions {
+  /** Deadline of one call, from request to last body byte. */
+  timeoutMs: number;
+  maxBodyBytes: number;
+  /** End calls in flight at once during a panic. */
+  concurrency: number;
+}
+
+const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'meeting' });
+const text = z.union([z.string(), z.number()]).transform(String);
+const responseSchema = z.object({
+  response: z.object({
+    returncode: z.string(),
+    messageKey: text.optional(),
+    bbbVersion: text.optional(),
+    meetings: z
+      .union([z.literal(''), z.object({ meeting: z.array(z.object({ meetingID: text })).optional() })])
+      .optional(),
+  }),
+});
+type BbbResponse = z.infer<typeof responseSchema>['response'];
+
+/**
+ * The few BBB calls the scheduler makes itself (panic, version). URLs come
+ * signed and carry checksums, so they are never logged or put into errors.
+ */
+export class BbbAdminClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly opts: BbbAdminOptions) {
+    this.agent = new Agent({
+      connect: { timeout: opts.timeoutMs },
+      headersTimeout: opts.timeoutMs + 1000,
+      bodyTimeout: opts.timeoutMs + 1000,
+    });
+  }
+
+  /** meetingIDs running on the node, from a signed getMeetings URL. */
+  async meetingIds(getMeetingsUrl: string): Promise<string[]> {
+    const r = await this.call(getMeetingsUrl);
+    if (r.returncode !== 'SUCCESS') throw new Error(`getMeetings failed: ${r.messageKey ?? 'unknown'}`);
+    return r.meetings ? (r.meetings.meeting ?? []).map((m) => m.meetingID) : [];
+  }
+
+  /**
+   * Calls each signed `end` URL with bounded concurrency; counts answers. A
+   * meeting that is already gone (`notFound`) counts as ended.
+   */
+  async endAll(endUrls: readonly string[]): Promise<{ ended: number; failed: number }> {
+    let next = 0;
+    const counts = { ended: 0, failed: 0 };
+    const worker = async () => {
+      while (next < endUrls.length) {
+        const url = endUrls[next++]!;
+        const r = await this.call(url).catch(() => null);
+        if (r && (r.returncode === 'SUCCESS' || r.messageKey === 'notFound')) counts.ended++;
+        else counts.failed++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, endUrls.length) }, worker));
+    return counts;
+  }
+
+  /** `<bbbVersion>` of the API root (no checksum needed), or null when it does not say. */
+  async version(apiRootUrl: string): Promise<string | null> {
+    const v = (await this.call(apiRootUrl)).bbbVersion?.trim();
+    return v && /^[\w.+-]{1,64}$/.test(v) ? v : null;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy().catch(() => undefined);
+  }
+
+  private async call(url: string): Promise<BbbResponse> {
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: this.agent,
+      signal: AbortSignal.timeout(this.opts.timeoutMs),
+      headers: { accept: 'text/xml, application/xml' },
+    }).catch((e: unknown) => {
+      throw new Error(`unreachable (${(e as { code?: string }).code ?? (e as Error).name})`);
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      throw new Error(`http-${res.statusCode}`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > this.opts.maxBodyBytes) {
+        res.body.on('error', () => undefined);
+        res.body.destroy();
+        throw new Error('too-large');
+      }
+      chunks.push(chunk);
+    }
+    const parsed = responseSchema.safeParse(parser.parse(Buffer.concat(chunks, size).toString('utf8')));
+    if (!parsed.success) throw new Error('bad-xml');
+    return parsed.data.response;
+  }
+}

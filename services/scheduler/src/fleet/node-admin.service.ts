@@ -1,0 +1,64 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { DomainError, LOGGER, encodeQuery, type Logger, type PanicNodeReply } from '@ensemble/shared';
+import { CallSigner } from '../placement/call-signer.js';
+import { BbbAdminClient } from './bbb-admin.client.js';
+import { FleetEvents } from './fleet-events.js';
+import { FleetStore, apiBase } from './fleet.store.js';
+
+/** Operator actions that reach a node itself: panic (end its meetings) and reading its version. */
+@Injectable()
+export class NodeAdminService implements OnApplicationShutdown {
+  constructor(
+    private readonly store: FleetStore,
+    private readonly signer: CallSigner,
+    private readonly client: BbbAdminClient,
+    private readonly events: FleetEvents,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Disables the node and releases its rooms first (one script: from then on every
+   * join of those rooms is placed anew elsewhere), then ends what still runs on it.
+   */
+  async panic(id: string, by: string): Promise<PanicNodeReply> {
+    const released = await this.store.panic(id);
+    if (released === null) throw new DomainError('not-found', `no node ${id}`);
+    await this.events.changed(id, 'updated', by, 'node panicked: disabled, rooms released', { released });
+    const creds = await this.store.credentials(id);
+    const node = await this.store.get(id);
+    if (!creds || !node) throw new DomainError('not-found', `no node ${id}`);
+    if (node.engine !== 'bbb') return { node, ended: 0, failed: 0, released, error: null };
+    try {
+      const [list] = this.signer.sign(creds.url, creds.secret, [{ call: 'getMeetings', query: '' }]);
+      const ids = await this.client.meetingIds(list!);
+      const ends = this.signer.sign(
+        creds.url,
+        creds.secret,
+        ids.map((m) => ({ call: 'end', query: encodeQuery({ meetingID: m }) })),
+      );
+      const { ended, failed } = await this.client.endAll(ends);
+      this.logger.info('node panic ended meetings', { nodeId: id, by, ended, failed });
+      return { node, ended, failed, released, error: null };
+    } catch (e) {
+      const error = (e as Error).message.slice(0, 200);
+      this.logger.warn('node panic could not end meetings', { nodeId: id, by, error });
+      return { node, ended: 0, failed: 0, released, error };
+    }
+  }
+
+  /** Reads `<bbbVersion>` from the node's API root and keeps it; failures only log. */
+  async refreshVersion(id: string): Promise<void> {
+    const node = await this.store.get(id);
+    if (node?.engine !== 'bbb') return;
+    try {
+      const version = await this.client.version(apiBase(node.url));
+      if (version) await this.store.setVersion(id, version);
+    } catch (e) {
+      this.logger.debug('node version unknown', { nodeId: id, error: (e as Error).message });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}

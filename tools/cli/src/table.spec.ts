@@ -1,0 +1,19 @@
+import { percent, table } from './table.js';
+
+describe('the CLI table', () => {
+  it('pads columns to the widest cell and right-aligns numbers', () => {
+    expect(
+      table(
+        ['NODE', 'MEETINGS'],
+        [
+          ['bbb-1', 3],
+          ['bbb-long', 12],
+        ],
+      ),
+    ).toBe('NODE      MEETINGS\nbbb-1            3\nbbb-long        12');
+  });
+
+  it('prints percentages and a dash for unknown values', () => {
+    expect([percent(0.4235), percent(null)]).toEqual(['42%', '-']);
+  });
+});
