@@ -54,11 +54,15 @@ describe('the web app', () => {
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(await res.text()).toContain('<div id="root">');
     }
-    for (const path of ['/api/nope', '/metrics/x', '/bigbluebutton/api/nothing', '/missing.js']) {
+    for (const path of ['/api/nope', '/metrics/x', '/missing.js']) {
       const res = await fetch(`${base}${path}`);
       expect([path, res.status]).toEqual([path, 404]);
       expect(res.headers.get('content-type')).toContain('application/json');
     }
+    // The BBB API answers its own way (XML, as BBB does), never with the app.
+    const bbb = await fetch(`${base}/bigbluebutton/api/nothing`);
+    expect(bbb.headers.get('content-type')).toContain('xml');
+    expect(await bbb.text()).toContain('<messageKey>unsupportedRequest</messageKey>');
   });
 
   it('serves its hashed assets with their types and a long cache life', async () => {

@@ -12,7 +12,7 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   LOAD_VIDEO_WEIGHT: z.coerce.number().min(0).max(100).default(2),
   LOAD_MEETING_WEIGHT: z.coerce.number().min(0).max(1000).default(1),
   /** Participants a new room is assumed to bring when the request does not say. */
-  NEW_ROOM_SIZE: z.coerce.number().min(0).max(10_000).default(0),
+  NEW_ROOM_SIZE: z.coerce.number().min(0).max(10_000).default(5),
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
   /** Jitsi: CPU share (0..1) one participant is assumed to take until samples teach better. */
