@@ -56,11 +56,11 @@ describe('rooms and joining by link', () => {
     expect((await owner.json('GET', `/api/rooms/${room.id}`)).body).toEqual(list.body.rooms[0]);
   });
 
-  it('refuses Jitsi rooms for now with a clear 400', async () => {
+  it('refuses Jitsi rooms with a clear 400 where no Jitsi app secret is configured', async () => {
     const r = await owner.json('POST', '/api/rooms', { name: 'Video', engine: 'jitsi' });
     expect(r).toEqual({
       status: 400,
-      body: { error: { code: 'invalid-input', message: 'Jitsi rooms are not available yet' } },
+      body: { error: { code: 'invalid-input', message: 'Jitsi rooms are not available here (JITSI_APP_ID/JITSI_APP_SECRET unset)' } },
     });
   });
 

@@ -266,6 +266,8 @@ async function main() {
       GATEWAY_PORT: String(ports.gateway),
       OPS_TOKEN,
       BBB_API_SECRET,
+      JITSI_APP_ID,
+      JITSI_APP_SECRET,
       ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
     },
   });

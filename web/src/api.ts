@@ -42,8 +42,8 @@ export const api = {
     value(call<{ user: UserView }>('POST', '/api/auth/login', { email, password })).then((r) => r.user),
   logout: () => call('POST', '/api/auth/logout'),
   rooms: () => value(call<{ rooms: RoomView[] }>('GET', '/api/rooms')).then((r) => r.rooms),
-  createRoom: (name: string, settings: RoomSettings) =>
-    value(call<RoomView>('POST', '/api/rooms', { name, engine: 'bbb', settings })),
+  createRoom: (name: string, settings: RoomSettings, engine: 'bbb' | 'jitsi' = 'bbb') =>
+    value(call<RoomView>('POST', '/api/rooms', { name, engine, settings })),
   rotate: (id: string) => value(call<RoomView>('POST', `/api/rooms/${encodeURIComponent(id)}/links/rotate`)),
   deleteRoom: (id: string) => call('DELETE', `/api/rooms/${encodeURIComponent(id)}`),
   live: (id: string) => value(call<RoomLive>('GET', `/api/rooms/${encodeURIComponent(id)}/live`)),

@@ -33,7 +33,8 @@ export function RoomsPage(props: { user: UserView }) {
     };
     setError('');
     try {
-      const room = await api.createRoom(String(f.get('name')), settings);
+      const engine = f.get('engine') === 'jitsi' ? 'jitsi' : 'bbb';
+      const room = await api.createRoom(String(f.get('name')), settings, engine);
       setRooms((r) => [room, ...(r ?? [])]);
       form.reset();
     } catch (err) {
@@ -54,6 +55,13 @@ export function RoomsPage(props: { user: UserView }) {
           <label>
             Room name
             <input name="name" required maxLength={120} />
+          </label>
+          <label>
+            Conferencing
+            <select name="engine" defaultValue="bbb">
+              <option value="bbb">BigBlueButton (classes, whiteboard, breakout rooms)</option>
+              <option value="jitsi">Jitsi (quick video calls)</option>
+            </select>
           </label>
           <fieldset>
             <legend>Settings</legend>

@@ -70,6 +70,11 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  /** Jitsi token authentication (prosody `app_id` / `app_secret`); unset: no Jitsi rooms. */
+  JITSI_APP_ID: z.string().min(1).max(200).optional(),
+  JITSI_APP_SECRET: z.string().min(16, 'JITSI_APP_SECRET must be at least 16 characters').optional(),
+  /** Lifetime of a Jitsi join token: enough to open the link, not to keep it. */
+  JITSI_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(300),
   /** Deadline of each call to a BBB node (create, isMeetingRunning, end). */
   BBB_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */

@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config.js';
 import { parseInput } from '../http/parse.js';
 import { publicBase } from '../http/public-base.js';
 import { effectiveRole } from '../meetings/bbb-params.js';
+import { JitsiMeetingsService } from '../meetings/jitsi-meetings.service.js';
 import { MeetingsService } from '../meetings/meetings.service.js';
 import { RoomsStore } from '../rooms/rooms.store.js';
 
@@ -16,6 +17,7 @@ export class JoinController {
   constructor(
     private readonly rooms: RoomsStore,
     private readonly meetings: MeetingsService,
+    private readonly jitsi: JitsiMeetingsService,
     @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -35,8 +37,10 @@ export class JoinController {
   ) {
     const { room, role } = await this.open(token);
     const { displayName } = parseInput(joinBodySchema, body);
-    if (room.engine !== 'bbb') throw new DomainError('invalid-input', 'Jitsi rooms are not available yet');
-    const result = await this.meetings.join(room, role, displayName, `${publicBase(this.config.PUBLIC_URL, req)}/`);
+    const result =
+      room.engine === 'jitsi'
+        ? await this.jitsi.join(room, role, displayName)
+        : await this.meetings.join(room, role, displayName, `${publicBase(this.config.PUBLIC_URL, req)}/`);
     void reply.status(result.status === 'ready' ? 200 : 202).header('cache-control', 'no-store');
     return result;
   }

@@ -3,6 +3,7 @@ import { REDIS } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
+import { JitsiMeetingsService } from '../meetings/jitsi-meetings.service.js';
 import { MeetingsService } from '../meetings/meetings.service.js';
 import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
@@ -23,8 +24,9 @@ import { RoomsStore } from './rooms.store.js';
     },
     {
       provide: RoomsService,
-      inject: [RoomsStore, MeetingsService],
-      useFactory: (store: RoomsStore, meetings: MeetingsService) => new RoomsService(store, meetings),
+      inject: [RoomsStore, MeetingsService, JitsiMeetingsService],
+      useFactory: (store: RoomsStore, meetings: MeetingsService, jitsi: JitsiMeetingsService) =>
+        new RoomsService(store, meetings, jitsi),
     },
   ],
   exports: [RoomsStore],

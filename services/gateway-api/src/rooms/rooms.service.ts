@@ -1,4 +1,5 @@
 import { DomainError, type CreateRoomBody, type RoomView, type UpdateRoomBody } from '@ensemble/shared';
+import type { JitsiMeetingsService } from '../meetings/jitsi-meetings.service.js';
 import type { MeetingsService } from '../meetings/meetings.service.js';
 import type { RoomsStore, StoredRoom } from './rooms.store.js';
 
@@ -19,10 +20,16 @@ export class RoomsService {
   constructor(
     private readonly rooms: RoomsStore,
     private readonly meetings: MeetingsService,
+    private readonly jitsi: JitsiMeetingsService,
   ) {}
 
   async create(ownerId: string, body: CreateRoomBody): Promise<StoredRoom> {
-    if (body.engine === 'jitsi') throw new DomainError('invalid-input', 'Jitsi rooms are not available yet');
+    if (body.engine === 'jitsi' && !this.jitsi.enabled) {
+      throw new DomainError(
+        'invalid-input',
+        'Jitsi rooms are not available here (JITSI_APP_ID/JITSI_APP_SECRET unset)',
+      );
+    }
     return this.rooms.create(ownerId, body.name, body.engine, body.settings);
   }
 
@@ -52,11 +59,14 @@ export class RoomsService {
   async remove(ownerId: string, id: string): Promise<void> {
     const room = await this.get(ownerId, id);
     if (room.engine === 'bbb') await this.meetings.end(room.id);
+    else await this.jitsi.end(room.id);
     if (!(await this.rooms.remove(id, ownerId))) throw notFound();
   }
 
   async live(ownerId: string, id: string) {
     const room = await this.get(ownerId, id);
+    // Jitsi's metrics count participants per node, not per call: no live figure per room.
+    if (room.engine === 'jitsi') return { running: false, participants: 0 };
     return this.meetings.live(room.id);
   }
 }
