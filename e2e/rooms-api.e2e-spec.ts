@@ -60,7 +60,12 @@ describe('rooms and joining by link', () => {
     const r = await owner.json('POST', '/api/rooms', { name: 'Video', engine: 'jitsi' });
     expect(r).toEqual({
       status: 400,
-      body: { error: { code: 'invalid-input', message: 'Jitsi rooms are not available here (JITSI_APP_ID/JITSI_APP_SECRET unset)' } },
+      body: {
+        error: {
+          code: 'invalid-input',
+          message: 'Jitsi rooms are not available here (JITSI_APP_ID/JITSI_APP_SECRET unset)',
+        },
+      },
     });
   });
 
