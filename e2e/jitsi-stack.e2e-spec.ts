@@ -47,6 +47,7 @@ describe('the stack started by npm start with simulated Jitsi nodes', () => {
       [
         'scripts/start.mjs',
         '--skip-install',
+        '--any-ports',
         '--sim-bbb',
         '0',
         '--sim-jitsi',

@@ -56,6 +56,7 @@ describe('the stack started by npm start', () => {
       [
         'scripts/start.mjs',
         '--skip-install',
+        '--any-ports',
         '--sim-bbb',
         '3',
         '--sim-jitsi',

@@ -1,6 +1,6 @@
 // `npm start`: set up what is missing, build, run the whole stack with a simulated fleet.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBinaries, ensureNodeModules, has, log, root, run } from './lib/setup.mjs';
@@ -19,6 +19,7 @@ Options:
   --poll-interval S    seconds between polls of every node (default 2 here; 30 in production)
   --state-dir DIR      where Redis and NATS keep data and the generated secrets (default .ensemble/)
   --skip-install       do not install or build (for a second start)
+  --any-ports          free ports for metrics and Prometheus instead of 9101-9103/9090 (several stacks at once)
   -h, --help           this text
 
 Environment: NATS_URL / REDIS_URL / PROMETHEUS_URL use existing servers (then none is started here);
@@ -36,6 +37,7 @@ try {
       'poll-interval': { type: 'string', default: '2' },
       'state-dir': { type: 'string', default: join(root, '.ensemble') },
       'skip-install': { type: 'boolean', default: false },
+      'any-ports': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }).values;
@@ -198,7 +200,7 @@ async function main() {
     if (!has('prometheus')) {
       log('note: prometheus is not installed, so the Jitsi nodes are not measured (apt-get install prometheus)');
     } else {
-      const port = await preferredPort(9090);
+      const port = args['any-ports'] ? await freePort() : await preferredPort(9090);
       const dir = join(stateDir, 'prometheus');
       mkdirSync(join(dir, 'data'), { recursive: true });
       const config = {
@@ -226,9 +228,9 @@ async function main() {
 
   const common = { NATS_URL, REDIS_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
   const ports = {
-    scheduler: await preferredPort(9101),
-    collector: await preferredPort(9102),
-    provisioner: await preferredPort(9103),
+    scheduler: args['any-ports'] ? await freePort() : await preferredPort(9101),
+    collector: args['any-ports'] ? await freePort() : await preferredPort(9102),
+    provisioner: args['any-ports'] ? await freePort() : await preferredPort(9103),
     gateway: args.port !== undefined ? int('port', args.port, 0, 65535) : Number(process.env.GATEWAY_PORT ?? 8080),
   };
   if (ports.gateway === 0) ports.gateway = await freePort();
@@ -303,8 +305,10 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+  // Written whole then renamed: whoever waits for stack.json never reads half of it.
+  const ready = join(stateDir, 'stack.json');
   writeFileSync(
-    join(stateDir, 'stack.json'),
+    `${ready}.tmp`,
     JSON.stringify(
       {
         gateway,
@@ -321,6 +325,7 @@ async function main() {
       2,
     ),
   );
+  renameSync(`${ready}.tmp`, ready);
 }
 
 async function registerNode(gateway, token, body) {
