@@ -6,6 +6,8 @@
 #   docker build --target provisioner    -t ensemble/provisioner .
 #   docker build --target web            -t ensemble/web .
 #   docker build --target bbb-sim        -t ensemble/bbb-sim .       (demo profile `sim`)
+#   docker build --target jitsi-sim      -t ensemble/jitsi-sim .     (demo profile `sim`)
+# tools/cli (the operator CLI) is built with the rest but gets no image: it runs where the operator is.
 # No secret is baked in: every setting comes from the environment at run time.
 
 ARG NODE_IMAGE=node:20.19-bookworm-slim
@@ -26,9 +28,8 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
-RUN node scripts/build.mjs \
- && (npm run build --workspace web --if-present) \
- && if [ ! -f web/dist/index.html ]; then mkdir -p web/dist && cp -r web/public/. web/dist/; fi
+# Every workspace package with swc, and the web app with Vite into web/dist.
+RUN node scripts/build.mjs && test -f web/dist/index.html
 
 # --- production dependencies only
 FROM ${NODE_IMAGE} AS prod-deps
@@ -88,6 +89,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certifi
 
 FROM runtime AS provisioner
 COPY --from=terraform /usr/local/bin/terraform /usr/local/bin/terraform
+# Terraform's working directory and the Prometheus targets: volumes in compose, owned by node.
+USER root
+RUN mkdir -p /var/lib/ensemble/terraform /var/lib/ensemble/prometheus-targets \
+ && chown -R node:node /var/lib/ensemble
+USER node
 COPY --from=build /app/services/provisioner/dist/ services/provisioner/dist/
 ENV METRICS_PORT=9103
 EXPOSE 9103
@@ -99,11 +105,18 @@ CMD ["node", "services/provisioner/dist/main.js"]
 FROM runtime AS bbb-sim
 COPY --from=build /app/tools/bbb-sim/dist/ tools/bbb-sim/dist/
 COPY deploy/sim/ deploy/sim/
+# The nodes file goes to /sim (a volume in compose, owned by node).
+USER root
+RUN mkdir /sim && chown node:node /sim
+USER node
 CMD ["node", "tools/bbb-sim/dist/main.js", "--nodes", "4", "--base-port", "7001", "--control-port", "7000", "--out", "/sim/nodes.json", "--keep"]
 
 FROM runtime AS jitsi-sim
 COPY --from=build /app/tools/jitsi-sim/dist/ tools/jitsi-sim/dist/
-CMD ["node", "tools/jitsi-sim/dist/main.js"]
+USER root
+RUN mkdir /sim && chown node:node /sim
+USER node
+CMD ["node", "tools/jitsi-sim/dist/main.js", "--nodes", "3", "--control-port", "7100", "--out", "/sim/jitsi-nodes.json", "--keep"]
 
 # --- the web app behind NGINX (unprivileged image: runs as uid 101, listens on 8080/8443)
 FROM ${NGINX_IMAGE} AS web

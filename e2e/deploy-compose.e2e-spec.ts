@@ -30,7 +30,9 @@ const SCHEMAS = {
   provisioner: provisionerEnvSchema.shape,
   'gateway-api': gatewayEnvSchema.shape,
 };
-const SET_BY_IMAGE = ['WEB_DIR'];
+// WEB_DIR: the gateway image's ENV; PATH: the base image's ENV; HOME: the container's user (node).
+// Compose must not pass PATH or HOME: it would replace the image's with the host's.
+const SET_BY_IMAGE = ['WEB_DIR', 'PATH', 'HOME'];
 
 /** docker-compose.yml and its overrides, checked by Debian's docker-compose (v1; no engine needed). */
 describe('the compose files', () => {
