@@ -18,7 +18,9 @@ export class BenchProcess {
     env: Record<string, string>,
     readyPort?: number,
   ): Promise<BenchProcess> {
-    const child = spawn(process.execPath, [join(root, script)], {
+    // BENCH_CPU_PROF=<dir>: every service writes a V8 CPU profile there on exit (open in Chrome DevTools).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...prof, join(root, script)], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

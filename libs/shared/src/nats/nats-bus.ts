@@ -45,6 +45,8 @@ export class NatsBus {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       waitOnFirstConnect: true,
+      // No Error object (and stack capture) made up front for every request: a hot-path cost.
+      noAsyncTraces: true,
     });
     const logger = opts.logger.child({ component: 'nats' });
     void (async () => {
@@ -119,7 +121,7 @@ export class NatsBus {
         .catch((e: unknown) => {
           throw this.transportError(e, contract.subject);
         });
-      const envelope = replyEnvelope(contract.reply).safeParse(safeJson(msg.data));
+      const envelope = envelopeOf(contract.reply).safeParse(safeJson(msg.data));
       if (!envelope.success) throw new DomainError('unavailable', `malformed reply on ${contract.subject}`);
       const reply = envelope.data as
         { ok: true; value: z.output<R> } | { ok: false; error: { code: ErrorCode; message: string } };
@@ -193,6 +195,14 @@ export class NatsBus {
       return new DomainError('unavailable', `no service answers ${subject}`);
     return new DomainError('unavailable', `${subject}: ${(e as Error).message ?? 'request failed'}`);
   }
+}
+
+/** One envelope schema per reply schema: zod compiles a schema on its first parse, so build each once. */
+const envelopes = new WeakMap<z.ZodType, z.ZodType>();
+function envelopeOf(reply: z.ZodType): z.ZodType {
+  let envelope = envelopes.get(reply);
+  if (!envelope) envelopes.set(reply, (envelope = replyEnvelope(reply)));
+  return envelope;
 }
 
 function safeJson(data: Uint8Array): unknown {
