@@ -15,8 +15,7 @@ const ACTIONS: Array<[Action, string]> = [
 
 /** The two changes that move people: asked before they are made. */
 const CONFIRM: Partial<Record<Action, (id: string) => string>> = {
-  disabled: (id) =>
-    `Disable ${id}? It takes no rooms any more: its rooms move to other nodes at their next join.`,
+  disabled: (id) => `Disable ${id}? It takes no rooms any more: its rooms move to other nodes at their next join.`,
   panic: (id) =>
     `Panic ${id}? Every meeting on it ends now and re-creates on another node at its next join. The node is disabled.`,
 };
@@ -86,8 +85,8 @@ export function NodeCard(props: {
       />
       {s?.cpu != null ? <Bar label="CPU" value={s.cpu} text={percent(s.cpu)} /> : null}
       <p className="facts">
-        {s?.meetings ?? 0} meetings · largest {s?.largestMeeting ?? 0} · {s?.videoStreams ?? 0} video ·{' '}
-        {n.rooms} rooms · load {n.load.toFixed(1)} · ×{n.loadMultiplier}
+        {s?.meetings ?? 0} meetings · largest {s?.largestMeeting ?? 0} · {s?.videoStreams ?? 0} video · {n.rooms} rooms
+        · load {n.load.toFixed(1)} · ×{n.loadMultiplier}
         {n.version ? ` · v${n.version}` : ''}
         {n.tags.length ? ` · ${n.tags.join(', ')}` : ''}
       </p>

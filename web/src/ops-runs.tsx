@@ -40,12 +40,13 @@ export function RunsPanel(props: { client: OpsClient; lastEvent: RunEvent | null
     if (!lastEvent) return;
     setMessages((m) => ({ ...m, [lastEvent.runId]: lastEvent.message }));
     let known = false;
-    setRuns((rs) =>
-      rs?.map((r) => {
-        if (r.id !== lastEvent.runId) return r;
-        known = true;
-        return { ...r, phase: lastEvent.phase };
-      }) ?? rs,
+    setRuns(
+      (rs) =>
+        rs?.map((r) => {
+          if (r.id !== lastEvent.runId) return r;
+          known = true;
+          return { ...r, phase: lastEvent.phase };
+        }) ?? rs,
     );
     if (!known || FINISHED.has(lastEvent.phase)) void load();
   }, [lastEvent, load]);
