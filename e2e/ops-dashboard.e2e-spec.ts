@@ -3,6 +3,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Dialog, Page } from 'playwright-core';
+import { BbbSim } from '@ensemble/bbb-sim';
+import { ProvisionerHarness } from '../services/provisioner/src/provisioner-harness.test-support.js';
 import { launchBrowser, prepareBrowser, screenshot } from './browser.test-support.js';
 import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
 
@@ -16,6 +18,8 @@ const LIVE = { timeout: 15_000 };
 /** The ops dashboard at /ops in Chromium, against a live fleet (bbb-sim polled by a real collector). */
 describe('the ops dashboard', () => {
   const stack = new FleetStack();
+  const provisioner = new ProvisionerHarness();
+  let spare: BbbSim | undefined;
   let browser: Browser;
   let page: Page;
   const dialogs: string[] = [];
@@ -47,6 +51,8 @@ describe('the ops dashboard', () => {
   }, SLOW);
   afterAll(async () => {
     await browser?.close();
+    await provisioner.stop({ keepServers: true });
+    await spare?.stop();
     await stack.stop();
   });
 
@@ -167,7 +173,7 @@ describe('the ops dashboard', () => {
       expect(dialogs.at(-1)).toMatch(/^Panic bbb-1\? Every meeting on it ends now/);
       await card('bbb-1')
         .getByRole('status')
-        .filter({ hasText: /^bbb-1 disabled: 1 meetings ended, 0 failed/ })
+        .filter({ hasText: /^bbb-1 disabled: 1 meeting ended, 0 failed/ })
         .waitFor();
       await card('bbb-1').getByText('state: disabled').waitFor(LIVE);
       expect(stack.sim.nodes[0]!.meetings()).toHaveLength(0);
@@ -193,12 +199,55 @@ describe('the ops dashboard', () => {
   );
 
   it(
+    'starts a scale-out from the form, follows the run live to the new node, and says busy while one runs',
+    async () => {
+      // The provisioner (Terraform stubbed) joins the live fleet; its new server is one more bbb-sim node.
+      spare = await BbbSim.start({ nodes: 1 });
+      await provisioner.start({}, { nats: stack.nats, redis: stack.redis });
+      const server = spare.nodes[0]!;
+      provisioner.dir.scenario('success', [
+        { api_url: server.apiUrl, secret: server.secret, ipv4: '127.0.0.1', hostname: 'bbb-new.example.org' },
+      ]);
+      const runs = page.getByRole('region', { name: 'Provisioning runs' });
+      await runs.getByLabel('Nodes to add').fill('1');
+      await runs.getByLabel('Reason').fill('evening peak');
+      await runs.getByRole('button', { name: 'Scale out' }).click();
+      const started = runs.getByRole('status').filter({ hasText: /^Run \S+ started\.$/ });
+      const runId = /^Run (\S+) started/.exec((await started.textContent()) ?? '')![1]!;
+      const item = runs.getByRole('listitem').filter({ hasText: runId });
+      await item.getByText('succeeded', { exact: true }).waitFor(LIVE);
+      expect(await item.textContent()).toContain('evening peak');
+      const [added] = (await provisioner.finished(runId)).registered;
+      await card(added!).waitFor(LIVE);
+      await card(added!).getByText('health: online').waitFor(LIVE);
+      await screenshot(page, 'ops-6-scaled-out');
+
+      provisioner.dir.scenario('hang');
+      await runs.getByLabel('Reason').fill('still more');
+      await runs.getByRole('button', { name: 'Scale out' }).click();
+      await runs
+        .getByRole('status')
+        .filter({ hasText: /^Run \S+ started\.$/ })
+        .filter({ hasNotText: runId })
+        .waitFor();
+      await runs.getByLabel('Reason').fill('and more');
+      await runs.getByRole('button', { name: 'Scale out' }).click();
+      await runs
+        .getByRole('alert')
+        .filter({ hasText: /^Busy: run \S+ is in progress\. Wait for it to finish/ })
+        .waitFor();
+      await screenshot(page, 'ops-7-busy');
+    },
+    SLOW,
+  );
+
+  it(
     'fits a phone screen, and signing out forgets the token',
     async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await screenshot(page, 'ops-6-phone');
+      await screenshot(page, 'ops-8-phone');
       await page.getByRole('button', { name: 'Sign out of ops' }).click();
       await page.getByLabel('Ops token').waitFor();
       expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0);

@@ -84,8 +84,9 @@ export function explainOps(e: unknown, what: 'runs' | 'nodes' = 'nodes'): string
         ? 'Provisioning is unavailable: no provisioner is answering. Try again once it runs.'
         : 'The scheduler is unavailable or did not answer in time. Try again shortly.';
     case 'conflict':
+      // `busy: run <id> is in progress` while another run holds the provisioning lock.
       return e.message.startsWith('busy')
-        ? `Busy: another provisioning run is in progress (${e.message}). Wait for it to finish.`
+        ? `Busy: ${e.message.replace(/^busy:?\s*/, '') || 'another run is in progress'}. Wait for it to finish, then try again.`
         : `Conflict: ${e.message}.`;
     case 'not-found':
       return `Not found: ${e.message}.`;

@@ -44,7 +44,7 @@ export function NodeCard(props: {
       if (action === 'panic') {
         const r = await props.client.panic(n.id);
         setMessage({
-          text: `${n.id} disabled: ${r.ended} meetings ended, ${r.failed} failed, ${r.released} rooms released${r.error ? ` (${r.error})` : ''}.`,
+          text: `${n.id} disabled: ${count(r.ended, 'meeting')} ended, ${r.failed} failed, ${count(r.released, 'room')} released${r.error ? ` (${r.error})` : ''}.`,
           error: false,
         });
       } else {
@@ -79,7 +79,7 @@ export function NodeCard(props: {
         value={userShare}
         marker={n.capacityShare}
         text={
-          `${users} user${users === 1 ? '' : 's'} (${percent(userShare)} of the fleet's)` +
+          `${count(users, 'user')} (${percent(userShare)} of the fleet's)` +
           (n.placeable ? `; capacity share ${percent(n.capacityShare)}` : '; takes no new rooms')
         }
       />
@@ -119,6 +119,8 @@ export function NodeCard(props: {
     </section>
   );
 }
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** A labelled bar (0..1), with an optional marker (the node's fair share). */
 function Bar(props: { label: string; value: number; marker?: number; text: string }) {

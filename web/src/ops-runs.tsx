@@ -91,9 +91,12 @@ export function RunsPanel(props: { client: OpsClient; lastEvent: RunEvent | null
         </p>
       )}
       {listError ? (
-        <p role="status" className="error">
-          {listError}
-        </p>
+        // The same words just said by the form need not be said twice.
+        listError === formMessage?.text ? null : (
+          <p role="status" className="error">
+            {listError}
+          </p>
+        )
       ) : runs === null ? (
         <p aria-busy="true">Loading runs…</p>
       ) : runs.length === 0 ? (
