@@ -1,46 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, prepareBrowser, screenshot } from './browser.test-support.js';
 import { startRoomsStack, type RoomsStack } from './rooms.test-support.js';
-
-const ROOT = join(import.meta.dirname, '..');
-const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
-const CHROMIUM = '/usr/bin/chromium';
-
-/** Debian's Chromium, installed when missing (root, or sudo); the built app, built when missing. */
-function prepare(): void {
-  if (!existsSync(CHROMIUM)) {
-    const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-    const apt = (...args: string[]) =>
-      spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), ...args], {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      });
-    apt('update', '-q');
-    apt('install', '-y', '-q', '--no-install-recommends', 'chromium');
-  }
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    spawnSync(process.execPath, ['scripts/build.mjs', 'web'], { cwd: ROOT, stdio: 'inherit' });
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-}
 
 describe('the web app', () => {
   let stack: RoomsStack;
   let base: string;
   let browser: Browser;
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   beforeAll(async () => {
-    prepare();
+    prepareBrowser();
     stack = await startRoomsStack({ nodes: 2 });
     base = stack.gateway.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

@@ -285,6 +285,7 @@ async function main() {
     '',
     'Ensemble is running.',
     `  Web app            ${gateway}/`,
+    `  Ops dashboard      ${gateway}/ops   (sign in with the ops token)`,
     `  Ops API            ${gateway}/api/ops/cluster   (Authorization: Bearer <ops token>)`,
     `  BBB API            ${gateway}/bigbluebutton/api   (one BBB server for integrations: URL + secret below)`,
     `  BBB API secret     ${BBB_API_SECRET}`,

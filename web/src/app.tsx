@@ -5,6 +5,7 @@ import { Link } from './link.js';
 import { navigate, usePath } from './router.js';
 import { AuthPage } from './auth-page.js';
 import { JoinPage } from './join-page.js';
+import { OpsPage } from './ops-page.js';
 import { RoomsPage } from './rooms-page.js';
 
 export function App() {
@@ -22,8 +23,11 @@ export function App() {
   };
 
   const join = /^\/j\/([^/]+)$/.exec(path);
+  // Operators sign in with the ops token, not an account.
+  const ops = path === '/ops' || path === '/ops/';
   let page: ReactNode;
   if (join) page = <JoinPage token={join[1]!} />;
+  else if (ops) page = <OpsPage />;
   else if (user === undefined) page = <p aria-busy="true">Loading…</p>;
   else if (path === '/login' || path === '/register' || !user) {
     if (user && (path === '/login' || path === '/register')) {
@@ -55,7 +59,7 @@ export function App() {
                 Sign out
               </button>
             </>
-          ) : join ? null : (
+          ) : join || ops ? null : (
             <>
               <Link to="/login">Sign in</Link>
               <Link to="/register">Sign up</Link>
@@ -63,7 +67,7 @@ export function App() {
           )}
         </nav>
       </header>
-      <main>{page}</main>
+      <main className={ops ? 'wide' : undefined}>{page}</main>
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { BbbFailedError, BbbParseError, parseGetMeetings } from './get-meetings.parser.js';
+import { BbbFailedError, BbbParseError, dropAttendees, parseGetMeetings } from './get-meetings.parser.js';
 import { failedXml, getMeetingsXml } from './get-meetings.test-support.js';
 
 function parseError(xml: string): BbbParseError {
@@ -154,5 +154,21 @@ describe('parsing a BBB getMeetings response', () => {
   it('rejects prototype-polluting element names as broken XML rather than throwing something untyped', () => {
     const xml = '<response><returncode>SUCCESS</returncode><__proto__><x>1</x></__proto__><meetings/></response>';
     expect(parseError(xml)).toBeInstanceOf(BbbParseError);
+  });
+});
+
+describe('cutting attendee lists before parsing', () => {
+  it('replaces each attendees block and keeps everything else', () => {
+    const xml =
+      '<m><participantCount>2</participantCount><attendees><attendee><fullName>A</fullName></attendee></attendees><x/></m>' +
+      '<m><attendees/><attendees><attendee/></attendees></m>';
+    expect(dropAttendees(xml)).toBe(
+      '<m><participantCount>2</participantCount><attendees/><x/></m><m><attendees/><attendees/></m>',
+    );
+  });
+
+  it('leaves an unclosed block alone so that a truncated body still fails', () => {
+    const truncated = '<response><meetings><meeting><attendees><attendee><fullName>A';
+    expect(dropAttendees(truncated)).toBe(truncated);
   });
 });

@@ -81,8 +81,33 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: 32,
-  isArray: (name) => name === 'meeting' || name === 'attendee',
+  isArray: (name) => name === 'meeting',
 });
+
+const OPEN = '<attendees>';
+const CLOSE = '</attendees>';
+
+/**
+ * Cuts every `<attendees>...</attendees>` block out of the body before parsing: the
+ * per-user lists are most of a busy node's answer (tens of kB per meeting) and
+ * placement needs only the counts BBB already gives per meeting. An unclosed block
+ * is left in place, so a truncated body still fails validation.
+ */
+export function dropAttendees(xml: string): string {
+  let from = xml.indexOf(OPEN);
+  if (from < 0) return xml;
+  const parts: string[] = [];
+  let kept = 0;
+  while (from >= 0) {
+    const end = xml.indexOf(CLOSE, from + OPEN.length);
+    if (end < 0) break;
+    parts.push(xml.slice(kept, from), '<attendees/>');
+    kept = end + CLOSE.length;
+    from = xml.indexOf(OPEN, kept);
+  }
+  parts.push(xml.slice(kept));
+  return parts.join('');
+}
 
 /**
  * Parses a getMeetings body. Throws only `BbbFailedError` (the node said FAILED)
@@ -92,7 +117,7 @@ export function parseGetMeetings(xml: string): MeetingCounts {
   let doc: unknown;
   try {
     // `true` runs the validator first: truncated or non-XML bodies fail here.
-    doc = parser.parse(xml, true);
+    doc = parser.parse(dropAttendees(xml), true);
   } catch (e) {
     throw new BbbParseError(`not well-formed XML: ${firstLine(e)}`);
   }

@@ -1,0 +1,100 @@
+import type { FleetNode, FleetNodeView, NodeState, PanicNodeReply, RunRecord } from '@ensemble/shared/api';
+import { ApiError } from './api.js';
+
+/** A node as `GET /api/ops/cluster` shows it (the gateway adds placeable and capacity share). */
+export type ClusterNode = FleetNodeView & { placeable: boolean; capacityShare: number };
+export interface ClusterTotals {
+  nodes: number;
+  online: number;
+  placeable: number;
+  states: Record<NodeState, number>;
+  meetings: number;
+  participants: number;
+  videoStreams: number;
+  largestMeeting: number;
+  rooms: number;
+  versions: Record<string, number>;
+}
+export interface Cluster {
+  nodes: ClusterNode[];
+  totals: ClusterTotals;
+}
+export type RunSummary = Omit<RunRecord, 'events' | 'resources'>;
+
+/** Who acts, as the gateway accepts it in `X-Ensemble-Operator`. */
+export const OPERATOR_PATTERN = '[A-Za-z0-9][A-Za-z0-9._@:\\-]{0,63}';
+
+/**
+ * The ops API with the operator's token. The token travels only in the
+ * Authorization header (never in a URL); the event stream gets a short-lived ticket.
+ */
+export class OpsClient {
+  constructor(
+    private readonly token: string,
+    private readonly operator: string,
+  ) {}
+
+  cluster = () => this.call<Cluster>('GET', '/api/ops/cluster');
+  setState = (id: string, state: NodeState) =>
+    this.call<FleetNode>('PATCH', `/api/ops/nodes/${encodeURIComponent(id)}`, { state });
+  panic = (id: string) => this.call<PanicNodeReply>('POST', `/api/ops/nodes/${encodeURIComponent(id)}/panic`);
+  runs = () => this.call<{ runs: RunSummary[] }>('GET', '/api/ops/runs?limit=20').then((r) => r.runs);
+  scaleOut = (count: number, reason: string) =>
+    this.call<{ runId: string }>('POST', '/api/ops/scale-out', { count, reason });
+  ticket = () => this.call<{ ticket: string; expiresAt: number }>('POST', '/api/ops/events/ticket');
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (this.operator) headers['x-ensemble-operator'] = this.operator;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        credentials: 'omit',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'Cannot reach Ensemble. Check your connection and try again.');
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      // A proxy's HTML error page: keep the status.
+    }
+    if (!res.ok) {
+      const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new ApiError(res.status, e?.code ?? (res.status >= 500 ? 'unavailable' : 'internal'), e?.message ?? '');
+    }
+    return data as T;
+  }
+}
+
+/** What an operator should read for an ops error. */
+export function explainOps(e: unknown, what: 'runs' | 'nodes' = 'nodes'): string {
+  if (!(e instanceof ApiError)) return 'Something went wrong. Please try again.';
+  switch (e.code) {
+    case 'unauthorized':
+      return 'The ops token was not accepted. Sign in again with the current OPS_TOKEN.';
+    case 'unavailable':
+      return what === 'runs'
+        ? 'Provisioning is unavailable: no provisioner is answering. Try again once it runs.'
+        : 'The scheduler is unavailable or did not answer in time. Try again shortly.';
+    case 'conflict':
+      // `busy: run <id> is in progress` while another run holds the provisioning lock.
+      return e.message.startsWith('busy')
+        ? `Busy: ${e.message.replace(/^busy:?\s*/, '') || 'another run is in progress'}. Wait for it to finish, then try again.`
+        : `Conflict: ${e.message}.`;
+    case 'not-found':
+      return `Not found: ${e.message}.`;
+    case 'invalid-input':
+      return `Not accepted: ${e.message}.`;
+    case 'network':
+      return e.message;
+    default:
+      return e.message ? `Failed: ${e.message}.` : `The request failed (${e.status}).`;
+  }
+}

@@ -1,0 +1,132 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RunEvent } from '@ensemble/shared/api';
+import { ApiError } from './api.js';
+import { explainOps, type Cluster, type OpsClient } from './ops-api.js';
+import { applyFleet, applyHealth, applyLoad } from './ops-cluster.js';
+import { useOpsEvents } from './ops-events.js';
+import { NodeCard } from './ops-node-card.js';
+import { RunsPanel } from './ops-runs.js';
+
+/** A full read now and then, whatever the stream says: it also refreshes load and rooms. */
+const REFRESH_MS = 30_000;
+/** Bursts of fleet or health events cause one read, not one each. */
+const RESYNC_DELAY_MS = 300;
+
+/** The fleet: totals, one card per node (live load and health), provisioning runs. */
+export function OpsDashboard(props: {
+  client: OpsClient;
+  operator: string;
+  initial: Cluster;
+  onSignOut: () => void;
+  onUnauthorized: () => void;
+}) {
+  const { client, onUnauthorized } = props;
+  const [cluster, setCluster] = useState<Cluster>(props.initial);
+  const [error, setError] = useState('');
+  const [lastRun, setLastRun] = useState<RunEvent | null>(null);
+  const resyncTimer = useRef<number | undefined>(undefined);
+
+  const reload = useCallback(async () => {
+    try {
+      setCluster(await client.cluster());
+      setError('');
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'unauthorized') onUnauthorized();
+      else setError(explainOps(e));
+    }
+  }, [client, onUnauthorized]);
+
+  const resync = useCallback(() => {
+    window.clearTimeout(resyncTimer.current);
+    resyncTimer.current = window.setTimeout(() => void reload(), RESYNC_DELAY_MS);
+  }, [reload]);
+
+  useEffect(() => {
+    const t = window.setInterval(() => void reload(), REFRESH_MS);
+    return () => {
+      window.clearInterval(t);
+      window.clearTimeout(resyncTimer.current);
+    };
+  }, [reload]);
+
+  const live = useOpsEvents(client, {
+    load: (s) => setCluster((c) => applyLoad(c, s)),
+    health: (e) => {
+      setCluster((c) => applyHealth(c, e));
+      resync();
+    },
+    fleet: (e) => {
+      // A node added carries no load view: the resync brings it.
+      setCluster((c) => applyFleet(c, e) ?? c);
+      resync();
+    },
+    run: setLastRun,
+    resync,
+    unauthorized: onUnauthorized,
+  });
+
+  const { totals } = cluster;
+  return (
+    <>
+      <div className="heading-row">
+        <h1>Fleet</h1>
+        <p role="status" className={`live-state ${live}`}>
+          {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </p>
+        <button type="button" className="link" onClick={props.onSignOut}>
+          Sign out of ops
+        </button>
+      </div>
+      {props.operator && <p className="note">Changes are recorded as {props.operator}.</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <section className="card" aria-labelledby="totals-h">
+        <h2 id="totals-h">Cluster</h2>
+        <dl className="totals">
+          <Stat label="Nodes" value={totals.nodes} />
+          <Stat label="Online" value={totals.online} />
+          <Stat label="Taking new rooms" value={totals.placeable} />
+          <Stat label="Cordoned" value={totals.states.cordoned} />
+          <Stat label="Disabled" value={totals.states.disabled} />
+          <Stat label="Meetings" value={totals.meetings} />
+          <Stat label="Users" value={totals.participants} />
+          <Stat label="Video streams" value={totals.videoStreams} />
+          <Stat label="Largest meeting" value={totals.largestMeeting} />
+          <Stat label="Rooms" value={totals.rooms} />
+        </dl>
+      </section>
+      <section aria-labelledby="nodes-h">
+        <h2 id="nodes-h">Nodes</h2>
+        {cluster.nodes.length === 0 ? (
+          <p>
+            No nodes yet: add one with <code>ensemble nodes add</code>, or scale out below.
+          </p>
+        ) : (
+          cluster.nodes.map((n) => (
+            <NodeCard
+              key={n.id}
+              node={n}
+              totalParticipants={totals.participants}
+              client={client}
+              onChanged={resync}
+              onUnauthorized={onUnauthorized}
+            />
+          ))
+        )}
+      </section>
+      <RunsPanel client={client} lastEvent={lastRun} onUnauthorized={onUnauthorized} />
+    </>
+  );
+}
+
+function Stat(props: { label: string; value: number }) {
+  return (
+    <div>
+      <dt>{props.label}</dt>
+      <dd>{props.value}</dd>
+    </div>
+  );
+}
