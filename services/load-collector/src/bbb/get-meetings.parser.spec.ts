@@ -1,4 +1,4 @@
-import { BbbFailedError, BbbParseError, dropAttendees, parseGetMeetings } from './get-meetings.parser.js';
+import { BbbFailedError, BbbParseError, dropAttendees, parseGetMeetings, slimMeetings } from './get-meetings.parser.js';
 import { failedXml, getMeetingsXml } from './get-meetings.test-support.js';
 
 function parseError(xml: string): BbbParseError {
@@ -170,5 +170,31 @@ describe('cutting attendee lists before parsing', () => {
   it('leaves an unclosed block alone so that a truncated body still fails', () => {
     const truncated = '<response><meetings><meeting><attendees><attendee><fullName>A';
     expect(dropAttendees(truncated)).toBe(truncated);
+  });
+});
+
+describe('slimming meetings before parsing', () => {
+  it('keeps only the counts of each complete meeting', () => {
+    const xml =
+      '<meetings><meeting><meetingName>A &amp; B</meetingName><participantCount>3</participantCount>' +
+      '<moderatorCount>1</moderatorCount><videoCount>2</videoCount><metadata><x>y</x></metadata></meeting></meetings>';
+    expect(slimMeetings(xml)).toBe(
+      '<meetings><meeting><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount></meeting></meetings>',
+    );
+  });
+
+  it('gives the same counts as parsing the whole document', () => {
+    const xml = getMeetingsXml([
+      { participants: 4, moderators: 1, video: 2, voice: 3 },
+      { participants: 9, moderators: 2, video: 0, voice: 9 },
+    ]);
+    expect(parseGetMeetings(xml)).toEqual({
+      meetings: 2,
+      participants: 13,
+      moderators: 3,
+      videoStreams: 2,
+      voiceParticipants: 12,
+      largestMeeting: 9,
+    });
   });
 });

@@ -109,6 +109,27 @@ export function dropAttendees(xml: string): string {
   return parts.join('');
 }
 
+const COUNT_TAGS = ['participantCount', 'moderatorCount', 'videoCount', 'voiceParticipantCount'] as const;
+const MEETING = /<meeting>([\s\S]*?)<\/meeting>/g;
+const COUNT = Object.fromEntries(COUNT_TAGS.map((t) => [t, new RegExp(`<${t}>[^<]{0,32}</${t}>`)])) as Record<
+  (typeof COUNT_TAGS)[number],
+  RegExp
+>;
+
+/**
+ * Keeps, of each complete `<meeting>`, only the counts placement reads, so the XML
+ * parser builds a few nodes per meeting instead of dozens (a busy node's answer is
+ * mostly names, passwords and metadata). A meeting cut short is left whole, so a
+ * truncated body still fails validation; a missing count fails the schema.
+ */
+export function slimMeetings(xml: string): string {
+  return xml.replace(MEETING, (_whole, body: string) => {
+    let kept = '<meeting>';
+    for (const tag of COUNT_TAGS) kept += COUNT[tag].exec(body)?.[0] ?? '';
+    return `${kept}</meeting>`;
+  });
+}
+
 /**
  * Parses a getMeetings body. Throws only `BbbFailedError` (the node said FAILED)
  * or `BbbParseError` (anything else wrong with the body).
@@ -117,7 +138,7 @@ export function parseGetMeetings(xml: string): MeetingCounts {
   let doc: unknown;
   try {
     // `true` runs the validator first: truncated or non-XML bodies fail here.
-    doc = parser.parse(dropAttendees(xml), true);
+    doc = parser.parse(slimMeetings(dropAttendees(xml)), true);
   } catch (e) {
     throw new BbbParseError(`not well-formed XML: ${firstLine(e)}`);
   }
