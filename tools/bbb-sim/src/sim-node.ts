@@ -108,6 +108,8 @@ export class SimNode {
 
   private listen(): Promise<void> {
     const server = createServer((req, res) => this.onRequest(req, res));
+    // As BBB's NGINX (keepalive_timeout 75s): a poller's connection lives from one cycle to the next.
+    server.keepAliveTimeout = 75_000;
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
