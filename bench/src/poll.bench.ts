@@ -112,7 +112,9 @@ export async function benchPoll(nodes: number, cycles: number, memory: MemoryRep
     const delta = (name: string) => metric(after, name) - metric(before, name);
     const cpuPerCycle = delta('ensemble_process_cpu_seconds_total') / cycles;
     const probe = fleet.slice(0, 20);
-    const bytes = probe.length ? (await Promise.all(probe.map(sampleBytes))).reduce((a, b) => a + b, 0) / probe.length : 0;
+    const bytes = probe.length
+      ? (await Promise.all(probe.map(sampleBytes))).reduce((a, b) => a + b, 0) / probe.length
+      : 0;
     for (const p of procs) memory.record(p);
     return {
       nodes,
