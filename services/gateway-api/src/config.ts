@@ -53,6 +53,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   BBB_JOIN_DEFAULTS: queryParams(),
   BBB_JOIN_OVERRIDES: queryParams(),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  /** Idempotent requests (place, locate, sign, end, list) are sent again this many times within the timeout. */
+  NATS_REQUEST_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Largest request body accepted on any route. */
   BODY_LIMIT_BYTES: z.coerce
     .number()
