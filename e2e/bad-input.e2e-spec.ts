@@ -165,6 +165,7 @@ describe('bad input on every door', () => {
         q,
         xml: expect.stringContaining('checksumError'),
       });
+    expect(s.sim.nodes.map((n) => n.meetings().length)).toEqual(meetingsBefore);
   });
 
   it('answers a typed FAILED or 4xx to arbitrary query strings on every call, and stays up', async () => {

@@ -72,6 +72,9 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   LOGIN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
+  /** `POST /api/join/:token` attempts per address within JOIN_WINDOW_S (a classroom behind one NAT is ~40). */
+  JOIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+  JOIN_WINDOW_S: z.coerce.number().int().min(1).default(60),
   /** Deadline of each call to a BBB node (create, isMeetingRunning, end). */
   BBB_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */
