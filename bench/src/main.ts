@@ -1,4 +1,5 @@
 // `npm run bench [-- --quick]`: figures next to a floor measured in the same run.
+// `npm run bench -- --soak [--soak-minutes N]`: the soak alone (10 minutes by default; not in CI).
 import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -6,13 +7,27 @@ import { benchBalance } from './balance.bench.js';
 import { benchJoin } from './join.bench.js';
 import { benchPoll } from './poll.bench.js';
 import { MemoryReport, root } from './processes.js';
+import { benchSoak } from './soak.bench.js';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    soak: { type: 'boolean', default: false },
+    'soak-minutes': { type: 'string' },
   },
 });
+if (values.soak) {
+  const minutes = Number(values['soak-minutes'] ?? 10);
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('--soak-minutes: expected a positive number');
+  process.stdout.write(`Ensemble soak: ${minutes} min at half the maximum join rate, a fault every minute\n`);
+  const soak = await benchSoak(minutes, (s) => process.stdout.write(`${s}\n`));
+  process.stdout.write(`${JSON.stringify(soak, null, 2)}\n`);
+  writeFileSync(`${root}bench/soak-results.json`, `${JSON.stringify(soak, null, 2)}\n`);
+  const ok = soak.lostRooms === 0 && soak.noAnswer === 0;
+  process.stdout.write(`\nlost rooms ${soak.lostRooms}, unanswered ${soak.noAnswer}: ${ok ? 'held' : 'FAILED'}\n`);
+  process.exit(ok ? 0 : 1);
+}
 const quick = values.quick === true;
 const only = values.only ? new Set(values.only.split(',')) : null;
 const want = (name: string) => !only || only.has(name);

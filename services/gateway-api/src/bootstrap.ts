@@ -33,6 +33,7 @@ export async function startGateway(
   app.useLogger(new NestLogger(logger));
   app.useGlobalFilters(new DomainErrorFilter(logger));
   instrument(app, app.get<Metrics>(METRICS));
+  secureEveryAnswer(app, config);
   app.enableShutdownHooks();
   await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
   const port = (app.getHttpServer().address() as AddressInfo).port;
@@ -54,4 +55,17 @@ function instrument(app: NestFastifyApplication, metrics: Metrics): void {
     requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     done();
   });
+}
+
+/** Headers on every answer (the web app adds its CSP): no sniffing, and HSTS once we are served over HTTPS. */
+function secureEveryAnswer(app: NestFastifyApplication, config: GatewayConfig): void {
+  const hsts = config.PUBLIC_URL?.startsWith('https://') === true;
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (_req, reply, payload, done) => {
+      void reply.header('x-content-type-options', 'nosniff');
+      if (hsts) void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+      done(null, payload);
+    });
 }

@@ -53,6 +53,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   BBB_JOIN_DEFAULTS: queryParams(),
   BBB_JOIN_OVERRIDES: queryParams(),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  /** Idempotent requests (place, locate, sign, end, list) are sent again this many times within the timeout. */
+  NATS_REQUEST_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Largest request body accepted on any route. */
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -75,6 +77,9 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   JITSI_APP_SECRET: z.string().min(16, 'JITSI_APP_SECRET must be at least 16 characters').optional(),
   /** Lifetime of a Jitsi join token: enough to open the link, not to keep it. */
   JITSI_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(300),
+  /** `POST /api/join/:token` attempts per address within JOIN_WINDOW_S (a classroom behind one NAT is ~40). */
+  JOIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+  JOIN_WINDOW_S: z.coerce.number().int().min(1).default(60),
   /** Deadline of each call to a BBB node (create, isMeetingRunning, end). */
   BBB_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */

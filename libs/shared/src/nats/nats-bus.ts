@@ -36,6 +36,7 @@ export class NatsBus {
     private readonly logger: Logger,
     private readonly invalid: ReturnType<Metrics['counter']>,
     private readonly requestSeconds: ReturnType<Metrics['histogram']>,
+    private readonly retried: ReturnType<Metrics['counter']>,
   ) {}
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
@@ -65,7 +66,12 @@ export class NatsBus {
       'NATS request latency as seen by the requester',
       ['subject', 'outcome'],
     );
-    return new NatsBus(connection, logger, invalid, requestSeconds);
+    const retried = opts.metrics.counter(
+      'ensemble_nats_request_retries_total',
+      'Idempotent NATS requests sent again after a timeout or no responders',
+      ['subject'],
+    );
+    return new NatsBus(connection, logger, invalid, requestSeconds, retried);
   }
 
   publish<S extends z.ZodType>(contract: EventContract<S>, payload: z.input<S>): void {
@@ -107,20 +113,40 @@ export class NatsBus {
     });
   }
 
-  /** Sends a request and returns the validated value, or throws a DomainError. */
+  /**
+   * Sends a request and returns the validated value, or throws a DomainError.
+   * With `retries` (idempotent requests only: place, locate, sign, list), a
+   * transport failure (timeout, no responders: a server that died with our
+   * request) is retried on whichever member of the queue group is left. The
+   * whole call stays within `timeoutMs`: each attempt gets an equal share.
+   */
   async request<Q extends z.ZodType, R extends z.ZodType>(
     contract: RequestContract<Q, R>,
     payload: z.input<Q>,
-    opts: { timeoutMs?: number } = {},
+    opts: { timeoutMs?: number; retries?: number } = {},
   ): Promise<z.output<R>> {
+    const timeoutMs = opts.timeoutMs ?? 5000;
+    const attempts = 1 + Math.max(0, Math.min(opts.retries ?? 0, 5));
+    const deadline = Date.now() + timeoutMs;
+    const share = Math.max(50, Math.floor(timeoutMs / attempts));
+    const data = encoder.encode(JSON.stringify(payload));
     const end = this.requestSeconds.startTimer({ subject: contract.subject });
     let outcome = 'ok';
     try {
-      const msg = await this.connection
-        .request(contract.subject, encoder.encode(JSON.stringify(payload)), { timeout: opts.timeoutMs ?? 5000 })
-        .catch((e: unknown) => {
-          throw this.transportError(e, contract.subject);
-        });
+      let msg: Msg | undefined;
+      for (let attempt = 1; msg === undefined; attempt++) {
+        const left = deadline - Date.now();
+        const timeout = attempt === attempts ? Math.max(50, left) : Math.min(share, Math.max(50, left));
+        try {
+          msg = await this.connection.request(contract.subject, data, { timeout });
+        } catch (e) {
+          const error = this.transportError(e, contract.subject);
+          if (attempt >= attempts || deadline - Date.now() < 50) throw error;
+          this.retried.inc({ subject: contract.subject });
+          this.logger.warn('request retried', { subject: contract.subject, attempt, why: error.message });
+          await new Promise((r) => setTimeout(r, 20 + Math.floor(Math.random() * 30)));
+        }
+      }
       const envelope = envelopeOf(contract.reply).safeParse(safeJson(msg.data));
       if (!envelope.success) throw new DomainError('unavailable', `malformed reply on ${contract.subject}`);
       const reply = envelope.data as

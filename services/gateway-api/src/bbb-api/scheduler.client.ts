@@ -15,13 +15,14 @@ import type { PlacementHints } from './placement-hints.js';
 /** The scheduler's answers the BBB API needs: every node decision is the scheduler's. */
 @Injectable()
 export class SchedulerClient {
-  private readonly opts: { timeoutMs: number };
+  private readonly opts: { timeoutMs: number; retries: number };
 
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(CONFIG) config: GatewayConfig,
   ) {
-    this.opts = { timeoutMs: config.NATS_REQUEST_TIMEOUT_MS };
+    // Every call here is idempotent (place is, per roomKey), so a lost request is sent again.
+    this.opts = { timeoutMs: config.NATS_REQUEST_TIMEOUT_MS, retries: config.NATS_REQUEST_RETRIES };
   }
 
   /** Places (or finds) a room, trying the tag sets in order; `no-capacity` when none fits. */

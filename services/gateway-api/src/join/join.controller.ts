@@ -1,5 +1,8 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { CONFIG, DomainError, joinBodySchema, type JoinInfo } from '@ensemble/shared';
+import { CONFIG, DomainError, REDIS, joinBodySchema, type JoinInfo } from '@ensemble/shared';
+import type { Redis } from 'ioredis';
+import { RateLimitStore } from '../accounts/rate-limit.store.js';
+import { keys } from './keys.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
 import type { GatewayConfig } from '../config.js';
@@ -14,12 +17,17 @@ import { RoomsStore } from '../rooms/rooms.store.js';
 @Controller('api/join')
 @UseGuards(OriginGuard)
 export class JoinController {
+  private readonly limits: RateLimitStore | undefined;
+
   constructor(
     private readonly rooms: RoomsStore,
     private readonly meetings: MeetingsService,
     private readonly jitsi: JitsiMeetingsService,
     @Inject(CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    @Inject(REDIS) redis: Redis | null,
+  ) {
+    this.limits = redis ? new RateLimitStore(redis, config.JOIN_WINDOW_S) : undefined;
+  }
 
   @Get(':token')
   async info(@Param('token') token: string): Promise<JoinInfo> {
@@ -35,6 +43,9 @@ export class JoinController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    // Counted before the link is looked at: guessing tokens costs the same as joining.
+    if (this.limits && (await this.limits.hit(keys.attemptsFrom(req.ip))) > this.config.JOIN_MAX_PER_ADDRESS)
+      throw new DomainError('rate-limited', 'too many joins from this address; try again later');
     const { room, role } = await this.open(token);
     const { displayName } = parseInput(joinBodySchema, body);
     const result =

@@ -26,7 +26,7 @@ const WAIT: JoinReply = { status: 'waiting', retryAfterMs: 3000 };
 @Injectable()
 export class MeetingsService {
   private readonly bbb: BbbClient;
-  private readonly opts: { timeoutMs: number };
+  private readonly opts: { timeoutMs: number; retries: number };
 
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
@@ -34,7 +34,8 @@ export class MeetingsService {
     @Inject(CONFIG) config: GatewayConfig,
   ) {
     this.bbb = new BbbClient(config.BBB_CALL_TIMEOUT_MS);
-    this.opts = { timeoutMs: config.NATS_REQUEST_TIMEOUT_MS };
+    // Every call here is idempotent (place is, per roomKey), so a lost request is sent again.
+    this.opts = { timeoutMs: config.NATS_REQUEST_TIMEOUT_MS, retries: config.NATS_REQUEST_RETRIES };
   }
 
   /**

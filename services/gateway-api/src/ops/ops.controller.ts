@@ -27,7 +27,7 @@ export class OpsController {
 
   @Get('cluster')
   async cluster() {
-    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.timeout.opts);
+    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.timeout.idempotent);
     return clusterView(nodes);
   }
 
@@ -45,7 +45,7 @@ export class OpsController {
     const { signed: _signed, ...where } = await this.bus.request(
       contracts.locate,
       { roomKey, sign: [] },
-      this.timeout.opts,
+      this.timeout.idempotent,
     );
     return where;
   }
@@ -54,7 +54,7 @@ export class OpsController {
   @HttpCode(200)
   async place(@Body() body: unknown) {
     const req = parseInput(placementBodySchema, body);
-    const p = await this.bus.request(contracts.place, req, this.timeout.opts);
+    const p = await this.bus.request(contracts.place, req, this.timeout.idempotent);
     return {
       roomKey: p.roomKey,
       nodeId: p.nodeId,

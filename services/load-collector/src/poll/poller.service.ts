@@ -44,6 +44,13 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
       shardIndex: this.config.COLLECTOR_SHARD_INDEX,
       shardCount: this.config.COLLECTOR_SHARD_COUNT,
     });
+    if (this.config.POLL_TIMEOUT_MS >= this.config.POLL_INTERVAL_S * 1000) {
+      // Cycles do not overlap: a node answering at the deadline would delay every other node's next poll.
+      this.logger.warn('POLL_TIMEOUT_MS is not below the poll interval: one slow node delays the whole fleet', {
+        timeoutMs: this.config.POLL_TIMEOUT_MS,
+        intervalS: this.config.POLL_INTERVAL_S,
+      });
+    }
     this.schedule(0);
   }
 
