@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick]`: figures next to a floor measured in the same run.
 // `npm run bench -- --soak [--soak-minutes N]`: the soak alone (10 minutes by default; not in CI).
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchBalance } from './balance.bench.js';
 import { benchJoin } from './join.bench.js';
@@ -105,12 +105,16 @@ if (want('balance')) {
   );
 }
 
-results.memoryPeakRssMiB = memory.peaks;
+if (Object.keys(memory.peaks).length > 0) results.memoryPeakRssMiB = memory.peaks;
 log(
   `\n4. Peak RSS (MiB): ${Object.entries(memory.peaks)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')}`,
 );
-writeFileSync(`${root}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+// With --only, the other sections of the last run stay in the file.
+const file = `${root}bench/results.json`;
+const previous: Record<string, unknown> =
+  only && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 log(`\nwrote bench/results.json`);
 process.exit(0);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, LOGGER, NATS_BUS, contracts, type Logger, type NatsBus, type PollTarget } from '@ensemble/shared';
 import type { LoadCollectorConfig } from '../config.js';
@@ -28,6 +29,8 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly client: BbbPollClient,
   ) {
     this.logger = logger.child({ component: 'poller' });
+    // Every poll in flight listens for shutdown: as many listeners as the concurrency allows.
+    setMaxListeners(config.POLL_CONCURRENCY + 16, this.stop.signal);
     this.cycle = new PollCycle({
       client,
       publish: (sample) => this.bus.publish(contracts.loadSample, sample),
