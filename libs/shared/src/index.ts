@@ -20,3 +20,4 @@ export * from './nest/nest-logger.js';
 export * from './api/account.schema.js';
 export * from './api/room.schema.js';
 export * from './jitsi/jitsi-jwt.js';
+export * from './nest/start-context-service.js';

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../logger.js';
+import type { NatsBus } from '../nats/nats-bus.js';
+import { startOpsServer } from '../ops-server.js';
+import { NestLogger } from './nest-logger.js';
+import { LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
+
+export interface RunningService {
+  app: INestApplicationContext;
+  metricsPort: number;
+  /** Stops the ops server, then the app (its shutdown hooks close NATS and Redis). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a service with no HTTP API of its own (scheduler, load-collector,
+ * provisioner): the Nest application context, then `/metrics` and `/healthz`
+ * (NATS, and Redis where the service has one). Used by each `main.ts` and by tests.
+ */
+export async function startContextService(opts: {
+  name: string;
+  module: DynamicModule;
+  metricsPort: number;
+  metricsHost?: string;
+}): Promise<RunningService> {
+  const app = await NestFactory.createApplicationContext(opts.module, { logger: false });
+  const logger = app.get<Logger>(LOGGER);
+  app.useLogger(new NestLogger(logger));
+  await app.init();
+  const bus = app.get<NatsBus>(NATS_BUS);
+  const redis = app.get<Redis | null>(REDIS);
+  const ops = await startOpsServer({
+    port: opts.metricsPort,
+    ...(opts.metricsHost ? { host: opts.metricsHost } : {}),
+    metrics: app.get(METRICS),
+    health: async () => ({
+      nats: !bus.connection.isClosed(),
+      ...(redis ? { redis: redis.status === 'ready' } : {}),
+    }),
+  }).catch(async (e: unknown) => {
+    await app.close();
+    throw e;
+  });
+  const metricsPort = (ops.address() as AddressInfo).port;
+  logger.info(`${opts.name} started`, { metricsPort });
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    metricsPort,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => ops.close(() => resolve()));
+        await app.close();
+      })()),
+  };
+}
