@@ -96,6 +96,13 @@ export const internalIdFor = (meetingID: string, createTime: number): string =>
 export const videoCount = (m: Meeting): number => m.attendees.filter((a) => a.hasVideo).length + m.extraVideos;
 
 export class MeetingStore {
+  /** Bumped by every change that getMeetings could show (lets the API cache its answer). */
+  private changes = 0;
+
+  get version(): number {
+    return this.changes;
+  }
+
   private readonly byId = new Map<string, Meeting>();
   private readonly sessions = new Map<string, PendingSession>();
 
@@ -116,6 +123,7 @@ export class MeetingStore {
   }
 
   create(params: Record<string, string>, now = Date.now()): Meeting {
+    this.changes++;
     const meetingID = params['meetingID'] ?? '';
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(params)) {
@@ -152,6 +160,7 @@ export class MeetingStore {
 
   /** Ends and forgets the meeting and its pending sessions. */
   end(meetingID: string): boolean {
+    this.changes++;
     const m = this.byId.get(meetingID);
     if (!m) return false;
     this.byId.delete(meetingID);
@@ -175,6 +184,7 @@ export class MeetingStore {
    * Returns the meeting, or undefined for an unknown/expired token.
    */
   enter(sessionToken: string, now = Date.now()): Meeting | undefined {
+    this.changes++;
     const s = this.sessions.get(sessionToken);
     if (!s) return undefined;
     const m = this.list().find((x) => x.internalMeetingID === s.internalMeetingID);
@@ -203,6 +213,7 @@ export class MeetingStore {
   }
 
   seed(list: readonly SeedMeeting[], now = Date.now()): Meeting[] {
+    this.changes++;
     return list.map((s, i) => {
       const params: Record<string, string> = { meetingID: s.meetingID, name: s.name ?? `Seeded ${s.meetingID}` };
       if (s.record) params['record'] = 'true';
@@ -240,6 +251,7 @@ export class MeetingStore {
   }
 
   addVideo(meetingID: string, n: number): boolean {
+    this.changes++;
     const m = this.byId.get(meetingID);
     if (!m) return false;
     m.extraVideos = Math.max(0, m.extraVideos + n);
@@ -247,6 +259,7 @@ export class MeetingStore {
   }
 
   reset(): void {
+    this.changes++;
     this.byId.clear();
     this.sessions.clear();
   }
