@@ -59,8 +59,8 @@ export function RoomsPage(props: { user: UserView }) {
           <label>
             Conferencing
             <select name="engine" defaultValue="bbb">
-              <option value="bbb">BigBlueButton (classes, whiteboard, breakout rooms)</option>
-              <option value="jitsi">Jitsi (quick video calls)</option>
+              <option value="bbb">BigBlueButton (classes, whiteboard)</option>
+              <option value="jitsi">Jitsi (quick calls)</option>
             </select>
           </label>
           <fieldset>
