@@ -8,7 +8,7 @@ import {
   type ChecksumAlgorithm,
   type LoadSample,
 } from '@ensemble/shared';
-import { startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { loadSample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { BbbSim } from '@ensemble/bbb-sim';
@@ -95,22 +95,7 @@ export class BbbApiHarness {
 
   /** Publishes a load sample (reachable or not) and waits until the scheduler applied it. */
   async sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
-    const s: LoadSample = {
-      nodeId,
-      engine: 'bbb',
-      at: Date.now(),
-      reachable: true,
-      latencyMs: 1,
-      meetings: 0,
-      participants: 0,
-      moderators: 0,
-      videoStreams: 0,
-      voiceParticipants: 0,
-      largestMeeting: 0,
-      cpu: null,
-      error: null,
-      ...over,
-    };
+    const s: LoadSample = loadSample(nodeId, { ...over });
     this.bus.publish(contracts.loadSample, s);
     for (let i = 0; i < 200; i++) {
       const { nodes } = await this.bus.request(contracts.listNodes, {});

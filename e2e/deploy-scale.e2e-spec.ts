@@ -1,5 +1,5 @@
 import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
-import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { loadSample, startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 
@@ -9,21 +9,7 @@ const ROOMS = 200;
 const PLACEMENTS = 2000;
 const IN_FLIGHT = 100; // bounded so a 2-core machine shared with other suites copes
 
-const idle = (nodeId: string): LoadSample => ({
-  nodeId,
-  engine: 'bbb',
-  at: Date.now(),
-  reachable: true,
-  latencyMs: 1,
-  meetings: 0,
-  participants: 0,
-  moderators: 0,
-  videoStreams: 0,
-  voiceParticipants: 0,
-  largestMeeting: 0,
-  cpu: null,
-  error: null,
-});
+const idle = (nodeId: string): LoadSample => loadSample(nodeId);
 
 interface Answer {
   status: number;

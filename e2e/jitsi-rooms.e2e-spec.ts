@@ -1,6 +1,6 @@
 import { JitsiSim } from '@ensemble/jitsi-sim';
 import { contracts } from '@ensemble/shared';
-import { waitFor } from '@ensemble/testing';
+import { loadSample, waitFor } from '@ensemble/testing';
 import { jwtVerify } from 'jose';
 import { signUp, startRoomsStack, type RoomsStack } from './rooms.test-support.js';
 
@@ -20,21 +20,7 @@ describe('Jitsi rooms', () => {
     let at = Date.now();
     for (const [i, n] of jitsi.nodes.entries()) {
       await stack.bus.request(contracts.registerNode, { id: n.id, engine: 'jitsi', url: n.baseUrl });
-      stack.bus.publish(contracts.loadSample, {
-        nodeId: n.id,
-        engine: 'jitsi',
-        at: ++at,
-        reachable: true,
-        latencyMs: 1,
-        meetings: 0,
-        participants: 0,
-        moderators: 0,
-        videoStreams: 0,
-        voiceParticipants: 0,
-        largestMeeting: 0,
-        cpu: 0.1 + i * 0.1,
-        error: null,
-      });
+      stack.bus.publish(contracts.loadSample, loadSample(n.id, { engine: 'jitsi', at: ++at, cpu: 0.1 + i * 0.1 }));
     }
     await waitFor('jitsi nodes online', async () => {
       const { nodes } = await stack.bus.request(contracts.listNodes, { engine: 'jitsi' });

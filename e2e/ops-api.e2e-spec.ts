@@ -1,24 +1,10 @@
 import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
-import { startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { loadSample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 
 const TOKEN = 'test-ops-token-0123456789';
-const idleSample = (nodeId: string): LoadSample => ({
-  nodeId,
-  engine: 'bbb',
-  at: Date.now(),
-  reachable: true,
-  latencyMs: 1,
-  meetings: 0,
-  participants: 0,
-  moderators: 0,
-  videoStreams: 0,
-  voiceParticipants: 0,
-  largestMeeting: 0,
-  cpu: null,
-  error: null,
-});
+const idleSample = (nodeId: string): LoadSample => loadSample(nodeId);
 
 describe('the ops API', () => {
   let nats: TestServer;

@@ -1,6 +1,6 @@
 import { Logger, Metrics, NatsBus, contracts, parseConfig } from '@ensemble/shared';
 import { schedulerEnvSchema, startScheduler } from '@ensemble/scheduler';
-import { startNats, startRedis } from '@ensemble/testing';
+import { loadSample, startNats, startRedis } from '@ensemble/testing';
 import { HORIZON_MIN, PARTICIPANTS_PER_UNIT, RAMP_S, makeTrace, type Trace } from './balance/trace.js';
 import { joinedAt, scaleliteRule, seedRule, type Strategy } from './balance/strategies.js';
 
@@ -35,21 +35,7 @@ async function ensembleRule(withHints: boolean): Promise<Strategy> {
           secret: 'bench-secret',
           loadMultiplier: n.units,
         });
-        bus.publish(contracts.loadSample, {
-          nodeId: n.id,
-          engine: 'bbb',
-          at: Date.now(),
-          reachable: true,
-          latencyMs: 1,
-          meetings: 0,
-          participants: 0,
-          moderators: 0,
-          videoStreams: 0,
-          voiceParticipants: 0,
-          largestMeeting: 0,
-          cpu: null,
-          error: null,
-        });
+        bus.publish(contracts.loadSample, loadSample(n.id));
       }
       await new Promise((r) => setTimeout(r, 300));
       // Creations and, within the window, the joins that follow them, in time order:

@@ -1,6 +1,6 @@
 import { BbbSim } from '@ensemble/bbb-sim';
 import { Logger, Metrics, NatsBus, contracts, signQuery, encodeQuery } from '@ensemble/shared';
-import { freePort, startNats, startRedis } from '@ensemble/testing';
+import { loadSample, freePort, startNats, startRedis } from '@ensemble/testing';
 import { drive, type LoadResult } from './load.js';
 import { BenchProcess, type MemoryReport } from './processes.js';
 
@@ -55,21 +55,7 @@ export async function benchJoin(durationS: number, memory: MemoryReport): Promis
     procs.push(gateway);
     for (const n of sim.nodes) {
       await bus.request(contracts.registerNode, { id: n.id, url: n.baseUrl, secret: n.secret });
-      bus.publish(contracts.loadSample, {
-        nodeId: n.id,
-        engine: 'bbb',
-        at: Date.now(),
-        reachable: true,
-        latencyMs: 1,
-        meetings: 0,
-        participants: 0,
-        moderators: 0,
-        videoStreams: 0,
-        voiceParticipants: 0,
-        largestMeeting: 0,
-        cpu: null,
-        error: null,
-      });
+      bus.publish(contracts.loadSample, loadSample(n.id));
     }
     const gw = `http://127.0.0.1:${gwPort}`;
     const placements = (c: number) =>

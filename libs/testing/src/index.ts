@@ -3,3 +3,4 @@ export * from './server-process.js';
 export * from './servers.js';
 export * from './wait-for.js';
 export * from './prometheus.js';
+export * from './load-sample.js';

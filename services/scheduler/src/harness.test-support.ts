@@ -1,5 +1,5 @@
 import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
-import { startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { loadSample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { startScheduler, type RunningScheduler } from './bootstrap.js';
 import { schedulerEnvSchema } from './config.js';
 
@@ -53,22 +53,7 @@ export class SchedulerHarness {
 
   /** Publishes a sample and waits until the scheduler has applied it. */
   async sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
-    const s: LoadSample = {
-      nodeId,
-      engine: 'bbb',
-      at: Date.now(),
-      reachable: true,
-      latencyMs: 1,
-      meetings: 0,
-      participants: 0,
-      moderators: 0,
-      videoStreams: 0,
-      voiceParticipants: 0,
-      largestMeeting: 0,
-      cpu: null,
-      error: null,
-      ...over,
-    };
+    const s: LoadSample = loadSample(nodeId, { ...over });
     this.bus.publish(contracts.loadSample, s);
     for (let i = 0; i < 200; i++) {
       const { nodes } = await this.bus.request(contracts.listNodes, {});
