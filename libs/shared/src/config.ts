@@ -22,7 +22,10 @@ export const baseEnvSchema = z.object({
 export const redisEnvSchema = z.object({
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\/\S+$/, 'expected redis://host:port')
+    .regex(
+      /^(rediss?:\/\/\S+|redis\+sentinel:\/\/\S+\/[A-Za-z0-9._-]+)$/,
+      'expected redis://host:port or redis+sentinel://host:port[,host:port...]/primaryName',
+    )
     .default('redis://127.0.0.1:6379'),
 });
 

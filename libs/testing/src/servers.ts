@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { ServerProcess } from './server-process.js';
 
@@ -41,4 +43,27 @@ export async function startRedis(opts: { appendOnly?: boolean } = {}): Promise<T
     'everysec',
   ]).start();
   return { url: `redis://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
+}
+
+/** A real Redis Sentinel (`redis-server --sentinel`) watching `primaryPort` under `name`. */
+export async function startSentinel(primaryPort: number, name = 'ensemble'): Promise<TestServer> {
+  const port = await freePort();
+  const proc = await new ServerProcess('redis-server', port, (dir) => {
+    const conf = join(dir, 'sentinel.conf');
+    // Sentinel rewrites its config file, so it lives in the private data dir.
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 1`,
+        `sentinel down-after-milliseconds ${name} 1000`,
+        `sentinel failover-timeout ${name} 5000`,
+        '',
+      ].join('\n'),
+    );
+    return [conf, '--sentinel'];
+  }).start();
+  return { url: `redis+sentinel://127.0.0.1:${port}/${name}`, port, process: proc, stop: () => proc.dispose() };
 }
