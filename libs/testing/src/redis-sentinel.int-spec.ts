@@ -1,6 +1,7 @@
-import { startRedis, startSentinel, waitFor, type TestServer } from '@ensemble/testing';
-import { Logger } from './logger.js';
-import { createRedis, sentinelOptions } from './redis.js';
+import { startRedis, startSentinel, type TestServer } from './servers.js';
+import { waitFor } from './wait-for.js';
+
+import { Logger, createRedis, sentinelOptions } from '@ensemble/shared';
 
 describe('Redis through Sentinel', () => {
   let primary: TestServer;
