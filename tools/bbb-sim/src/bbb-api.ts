@@ -1,6 +1,7 @@
 import { verifyChecksum } from '@ensemble/shared';
 import * as xml from './bbb-xml.js';
 import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
+import type { RecordingStore } from './recording-store.js';
 
 /** One BBB API call in, one HTTP answer out. No sockets here. */
 
@@ -21,6 +22,7 @@ export interface ApiRequest {
 
 export interface ApiContext {
   store: MeetingStore;
+  recordings: RecordingStore;
   secret: string;
   /** http://127.0.0.1:<port> (no trailing slash). */
   origin: string;
@@ -35,7 +37,18 @@ const ok = (body: string, status = 200): ApiResult => ({
 });
 const fail = (key: string, message: string): ApiResult => ok(xml.errorXml(key, message));
 
-export const SUPPORTED_CALLS = ['create', 'join', 'isMeetingRunning', 'getMeetingInfo', 'getMeetings', 'end'] as const;
+export const SUPPORTED_CALLS = [
+  'create',
+  'join',
+  'isMeetingRunning',
+  'getMeetingInfo',
+  'getMeetings',
+  'end',
+  'getRecordings',
+  'publishRecordings',
+  'updateRecordings',
+  'deleteRecordings',
+] as const;
 
 const MSG = {
   noChecksum: 'You must provide the checksum',
@@ -130,6 +143,14 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
     }
     case 'getMeetings':
       return ok(cachedMeetingsXml(ctx.store));
+    case 'getRecordings':
+      return ok(
+        xml.recordingsXml(ctx.recordings.find(list(params['meetingID']), list(params['recordID'])), ctx.origin),
+      );
+    case 'publishRecordings':
+    case 'updateRecordings':
+    case 'deleteRecordings':
+      return changeRecordings(req.call, params, ctx);
     default: {
       // end
       if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
@@ -139,10 +160,43 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
       if (pw !== undefined && pw !== '' && pw !== m.moderatorPW) {
         return fail('invalidPassword', 'The supplied moderator password is incorrect');
       }
+      ctx.recordings.recordEnded(m);
       ctx.store.end(meetingID);
       return ok(xml.endXml());
     }
   }
+}
+
+const list = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** publish/update/deleteRecordings, with BBB's keys: missingParamRecordID, missingParamPublish, notFound. */
+function changeRecordings(call: string, params: Record<string, string>, ctx: ApiContext): ApiResult {
+  const ids = list(params['recordID']);
+  if (ids.length === 0) return fail('missingParamRecordID', 'You must specify one or more a record IDs.');
+  if (call === 'publishRecordings' && !params['publish']) {
+    return fail('missingParamPublish', 'You must specify one a publish value true or false.');
+  }
+  const found = ctx.recordings.existing(ids);
+  if (found.length === 0) return fail('notFound', 'We could not find recordings');
+  if (call === 'publishRecordings') {
+    const publish = params['publish'] === 'true';
+    for (const r of found) r.published = publish;
+    return ok(xml.recordingChangeXml('published', publish));
+  }
+  if (call === 'updateRecordings') {
+    for (const r of found) {
+      for (const [k, v] of Object.entries(params)) {
+        if (k.startsWith('meta_') && k.length > 5) r.metadata[k.slice(5).toLowerCase()] = v;
+      }
+    }
+    return ok(xml.recordingChangeXml('updated', true));
+  }
+  ctx.recordings.delete(ids);
+  return ok(xml.recordingChangeXml('deleted', true));
 }
 
 function create(params: Record<string, string>, ctx: ApiContext): ApiResult {

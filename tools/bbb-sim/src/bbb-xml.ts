@@ -1,4 +1,5 @@
 import { type Attendee, type Meeting, videoCount } from './meeting-store.js';
+import type { Recording } from './recording-store.js';
 
 /**
  * Response rendering. Element names and order follow BBB's FreeMarker
@@ -174,4 +175,61 @@ export function joinXml(o: {
     el('guestStatus', o.guestStatus),
     el('url', o.url),
   ]);
+}
+
+/** getRecordings, as BBB's get-recordings template renders it (presentation playback only). */
+export function recordingsXml(list: readonly Recording[], origin: string): string {
+  if (list.length === 0) {
+    return response([
+      el('returncode', 'SUCCESS'),
+      '<recordings>',
+      '</recordings>',
+      el('messageKey', 'noRecordings'),
+      el('message', 'There are no recordings for the meeting(s).'),
+    ]);
+  }
+  const recording = (r: Recording) =>
+    [
+      '<recording>',
+      el('recordID', r.recordID),
+      el('meetingID', r.meetingID),
+      el('internalMeetingID', r.internalMeetingID),
+      el('name', r.name),
+      el('isBreakout', r.isBreakout),
+      el('published', r.published),
+      el('state', r.published ? 'published' : 'unpublished'),
+      el('startTime', r.startTime),
+      el('endTime', r.endTime),
+      el('participants', r.participants),
+      el('rawSize', 0),
+      '<metadata>',
+      ...dynamic(r.metadata),
+      '</metadata>',
+      el('size', 0),
+      '<playback>',
+      '<format>',
+      el('type', 'presentation'),
+      el('url', `${origin}/playback/presentation/2.3/${r.recordID}`),
+      el('processingTime', 0),
+      el('length', Math.max(1, Math.round((r.endTime - r.startTime) / 60_000))),
+      el('size', 0),
+      '</format>',
+      '</playback>',
+      '<data>',
+      '</data>',
+      '</recording>',
+    ].join('\n');
+  return response([
+    el('returncode', 'SUCCESS'),
+    '<recordings>',
+    ...list.map(recording),
+    '</recordings>',
+    el('messageKey', ''),
+    el('message', ''),
+  ]);
+}
+
+/** publishRecordings / updateRecordings / deleteRecordings: `<published|updated|deleted>true`. */
+export function recordingChangeXml(what: 'published' | 'updated' | 'deleted', value: boolean): string {
+  return response([el('returncode', 'SUCCESS'), el(what, value)]);
 }

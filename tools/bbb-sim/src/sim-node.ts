@@ -2,6 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { Socket } from 'node:net';
 import { type ApiResult, handleApi } from './bbb-api.js';
 import { type Meeting, MeetingStore, type SeedMeeting } from './meeting-store.js';
+import { RecordingStore } from './recording-store.js';
 
 export type FaultMode = 'none' | 'down' | 'slow' | 'http-500' | 'bad-xml';
 export interface Fault {
@@ -31,6 +32,7 @@ export class SimNode {
   readonly secret: string;
   readonly host: '127.0.0.1';
   private readonly store = new MeetingStore();
+  private readonly recordings = new RecordingStore();
   private readonly bbbVersion: string;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -104,6 +106,7 @@ export class SimNode {
   /** Forgets every meeting and session; the fault stays as it is. */
   reset(): void {
     this.store.reset();
+    this.recordings.reset();
   }
 
   private listen(): Promise<void> {
@@ -191,7 +194,13 @@ export class SimNode {
       default:
         return send(
           res,
-          handleApi(req, { store: this.store, secret: this.secret, origin: this.origin, bbbVersion: this.bbbVersion }),
+          handleApi(req, {
+            store: this.store,
+            recordings: this.recordings,
+            secret: this.secret,
+            origin: this.origin,
+            bbbVersion: this.bbbVersion,
+          }),
         );
     }
   }
