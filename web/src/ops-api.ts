@@ -1,24 +1,17 @@
-import type { FleetNode, FleetNodeView, NodeState, PanicNodeReply, RunRecord } from '@ensemble/shared/api';
+import type {
+  ClusterNode as SharedClusterNode,
+  ClusterView,
+  FleetNode,
+  NodeState,
+  PanicNodeReply,
+  RunRecord,
+} from '@ensemble/shared/api';
 import { ApiError } from './api.js';
 
-/** A node as `GET /api/ops/cluster` shows it (the gateway adds placeable and capacity share). */
-export type ClusterNode = FleetNodeView & { placeable: boolean; capacityShare: number };
-export interface ClusterTotals {
-  nodes: number;
-  online: number;
-  placeable: number;
-  states: Record<NodeState, number>;
-  meetings: number;
-  participants: number;
-  videoStreams: number;
-  largestMeeting: number;
-  rooms: number;
-  versions: Record<string, number>;
-}
-export interface Cluster {
-  nodes: ClusterNode[];
-  totals: ClusterTotals;
-}
+/** A node as `GET /api/ops/cluster` shows it (placeable and capacity share added). */
+export type ClusterNode = SharedClusterNode;
+export type Cluster = ClusterView;
+export type ClusterTotals = ClusterView['totals'];
 export type RunSummary = Omit<RunRecord, 'events' | 'resources'>;
 
 /** Who acts, as the gateway accepts it in `X-Ensemble-Operator`. */

@@ -10,3 +10,4 @@ export * from './api/room.schema.js';
 export * from './contracts/load-sample.schema.js';
 export * from './contracts/fleet.schema.js';
 export * from './contracts/provision.schema.js';
+export * from './api/cluster-view.js';

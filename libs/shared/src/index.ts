@@ -21,3 +21,4 @@ export * from './api/account.schema.js';
 export * from './api/room.schema.js';
 export * from './jitsi/jitsi-jwt.js';
 export * from './nest/start-context-service.js';
+export * from './api/cluster-view.js';

@@ -12,7 +12,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
-import { clusterView } from './cluster-view.js';
+import { clusterView } from '@ensemble/shared';
 import { operatorOf } from './operator.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { RequestTimeout } from './request-timeout.js';

@@ -9,7 +9,7 @@ import {
 } from '@ensemble/shared';
 
 import { parseInput } from '../http/parse.js';
-import { clusterView } from './cluster-view.js';
+import { clusterView } from '@ensemble/shared';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { RequestTimeout } from './request-timeout.js';
 

@@ -1,4 +1,4 @@
-import type { FleetNodeView } from '@ensemble/shared';
+import type { FleetNodeView } from '../contracts/fleet.schema.js';
 import { clusterView } from './cluster-view.js';
 
 const node = (id: string, over: Partial<FleetNodeView> = {}): FleetNodeView => ({

@@ -1,4 +1,5 @@
-import type { Engine, FleetNodeView, NodeState } from '@ensemble/shared';
+import type { Engine, NodeState } from '../contracts/common.schema.js';
+import type { FleetNodeView } from '../contracts/fleet.schema.js';
 
 export type ClusterNode = FleetNodeView & {
   /** Can take new rooms now: enabled and online. */
