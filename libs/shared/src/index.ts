@@ -22,3 +22,4 @@ export * from './api/room.schema.js';
 export * from './jitsi/jitsi-jwt.js';
 export * from './nest/start-context-service.js';
 export * from './api/cluster-view.js';
+export * from './bbb/bbb-xml.js';

@@ -176,9 +176,9 @@ const list = (v: string | undefined): string[] =>
 /** publish/update/deleteRecordings, with BBB's keys: missingParamRecordID, missingParamPublish, notFound. */
 function changeRecordings(call: string, params: Record<string, string>, ctx: ApiContext): ApiResult {
   const ids = list(params['recordID']);
-  if (ids.length === 0) return fail('missingParamRecordID', 'You must specify one or more a record IDs.');
+  if (ids.length === 0) return fail('missingParamRecordID', 'You must specify a recordID.');
   if (call === 'publishRecordings' && !params['publish']) {
-    return fail('missingParamPublish', 'You must specify one a publish value true or false.');
+    return fail('missingParamPublish', 'You must specify a publish value true or false.');
   }
   const found = ctx.recordings.existing(ids);
   if (found.length === 0) return fail('notFound', 'We could not find recordings');

@@ -1,5 +1,13 @@
 import { type Attendee, type Meeting, videoCount } from './meeting-store.js';
 import type { Recording } from './recording-store.js';
+import {
+  bbbErrorXml,
+  endMeetingXml,
+  escapeXml,
+  isMeetingRunningXml,
+  xmlElement as el,
+  xmlResponse as response,
+} from '@ensemble/shared';
 
 /**
  * Response rendering. Element names and order follow BBB's FreeMarker
@@ -7,12 +15,8 @@ import type { Recording } from './recording-store.js';
  * Like BBB (no XML declaration, <#compress>), one element per line.
  */
 
-export const escapeXml = (v: string): string =>
-  v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-
-type Value = string | number | boolean;
-const el = (name: string, value: Value): string => `<${name}>${escapeXml(String(value))}</${name}>`;
-const response = (lines: string[]): string => `<response>\n${lines.join('\n')}\n</response>\n`;
+export { escapeXml, isMeetingRunningXml };
+export const endXml = endMeetingXml;
 
 /** Metadata and customdata names are user input; only names that are valid XML can be emitted. */
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
@@ -21,9 +25,7 @@ const dynamic = (record: Record<string, string>): string[] =>
     .filter(([k]) => XML_NAME.test(k) && !/^xml/i.test(k))
     .map(([k, v]) => el(k, v));
 
-export function errorXml(key: string, message: string): string {
-  return response([el('returncode', 'FAILED'), el('messageKey', key), el('message', message)]);
-}
+export const errorXml = bbbErrorXml;
 
 export function versionXml(o: {
   apiVersion: string;
@@ -137,22 +139,6 @@ export function meetingsXml(list: readonly Meeting[]): string {
     (m) => `<meeting>\n${[...meetingBody(m, false), el('isBreakout', m.isBreakout)].join('\n')}\n</meeting>`,
   );
   return response([el('returncode', 'SUCCESS'), `<meetings>\n${meetings.join('\n')}\n</meetings>`]);
-}
-
-export function isMeetingRunningXml(running: boolean): string {
-  return response([el('returncode', 'SUCCESS'), el('running', running)]);
-}
-
-export function endXml(): string {
-  return response([
-    el('returncode', 'SUCCESS'),
-    el('messageKey', 'sentEndMeetingRequest'),
-    // Two spaces after "sent." as in ApiController#end.
-    el(
-      'message',
-      'A request to end the meeting was sent.  Please wait a few seconds, and then use the getMeetingInfo or isMeetingRunning API calls to verify that it was ended.',
-    ),
-  ]);
 }
 
 /** join-meeting.ftlx (redirect=false). */

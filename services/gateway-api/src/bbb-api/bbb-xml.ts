@@ -1,16 +1,22 @@
+import {
+  BBB_XML_CONTENT_TYPE,
+  bbbErrorXml,
+  endMeetingXml,
+  escapeXml,
+  isMeetingRunningXml,
+  xmlElement as el,
+  xmlResponse as response,
+} from '@ensemble/shared';
+
 /**
  * The gateway's own BBB answers. Element names, order and texts follow BBB's
  * FreeMarker templates and ApiController (the facts bbb-sim verified):
  * no XML declaration, one element per line, values XML-escaped.
  */
 
-export const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
-
-export const escapeXml = (v: string): string =>
-  v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-
-const el = (name: string, value: string | boolean): string => `<${name}>${escapeXml(String(value))}</${name}>`;
-const response = (lines: string[]): string => `<response>\n${lines.join('\n')}\n</response>\n`;
+export { escapeXml, isMeetingRunningXml };
+export const XML_CONTENT_TYPE = BBB_XML_CONTENT_TYPE;
+export const endXml = endMeetingXml;
 
 /** BBB's message keys and texts for the errors the gateway answers itself. */
 export const BBB_ERRORS = {
@@ -35,28 +41,12 @@ export type BbbErrorName = keyof typeof BBB_ERRORS;
 
 export function errorXml(name: BbbErrorName): string {
   const [key, message] = BBB_ERRORS[name];
-  return response([el('returncode', 'FAILED'), el('messageKey', key), el('message', message)]);
+  return bbbErrorXml(key, message);
 }
 
 /** The API root. `bbbVersion` and the GraphQL URLs are per node, so the gateway leaves them out. */
 export function versionXml(): string {
   return response([el('returncode', 'SUCCESS'), el('version', '2.0'), el('apiVersion', '2.0')]);
-}
-
-export function isMeetingRunningXml(running: boolean): string {
-  return response([el('returncode', 'SUCCESS'), el('running', running)]);
-}
-
-export function endXml(): string {
-  return response([
-    el('returncode', 'SUCCESS'),
-    el('messageKey', 'sentEndMeetingRequest'),
-    // Two spaces after "sent." as in ApiController#end.
-    el(
-      'message',
-      'A request to end the meeting was sent.  Please wait a few seconds, and then use the getMeetingInfo or isMeetingRunning API calls to verify that it was ended.',
-    ),
-  ]);
 }
 
 /** get-meetings.ftlx over the fleet: the nodes' `<meeting>` elements verbatim, or the empty form. */
