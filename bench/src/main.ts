@@ -13,6 +13,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    traces: { type: 'string' },
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string' },
   },
@@ -84,7 +85,10 @@ if (want('poll')) {
 }
 
 if (want('balance')) {
-  const seeds = quick ? [1, 2] : [1, 2, 3, 4, 5];
+  const traces = Number(values.traces ?? (quick ? 2 : 5));
+  if (!Number.isInteger(traces) || traces < 1 || traces > 100)
+    throw new Error('--traces: a whole number from 1 to 100');
+  const seeds = Array.from({ length: traces }, (_, i) => i + 1);
   const balance = await benchBalance(seeds);
   results.balance = balance;
   log('\n3. Balance under burst: 20 nodes (8x1, 8x2, 4x4 units), 1,000 rooms in one poll interval, heavy-tailed sizes');
