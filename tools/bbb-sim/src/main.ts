@@ -1,6 +1,6 @@
 #!/usr/bin/env node
+import { runUntilSignal } from '@ensemble/shared';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { BbbSim, randomSecret } from './bbb-sim.js';
 import { startControlServer } from './control.js';
@@ -83,26 +83,8 @@ async function main(): Promise<void> {
   if (args.out) await writeFile(args.out, doc, { mode: 0o600 });
   else process.stdout.write(doc);
   // The control port opens last: once it answers, the nodes file is complete.
-  let control: Server | undefined;
-  if (args.controlPort !== undefined) control = await startControlServer(sim, args.controlPort);
-  if (control) {
-    const addr = control.address();
-    const port = addr && typeof addr === 'object' ? addr.port : args.controlPort;
-    process.stderr.write(`bbb-sim: control API on http://127.0.0.1:${port}\n`);
-  }
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
-    control?.closeAllConnections();
-    control?.close();
-    sim.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  const control = args.controlPort !== undefined ? await startControlServer(sim, args.controlPort) : undefined;
+  runUntilSignal({ name: 'bbb-sim', ...(control ? { control } : {}), stop: () => sim.stop() });
 }
 
 /** Ports and secrets of a previous run's nodes (new nodes beyond them get fresh ones). */

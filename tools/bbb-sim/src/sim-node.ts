@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { listenTracked } from '@ensemble/shared';
 import type { Socket } from 'node:net';
 import { type ApiResult, handleApi } from './bbb-api.js';
 import { type Meeting, MeetingStore, type SeedMeeting } from './meeting-store.js';
@@ -109,24 +110,12 @@ export class SimNode {
     this.recordings.reset();
   }
 
-  private listen(): Promise<void> {
+  private async listen(): Promise<void> {
     const server = createServer((req, res) => this.onRequest(req, res));
     // As BBB's NGINX (keepalive_timeout 75s): a poller's connection lives from one cycle to the next.
     server.keepAliveTimeout = 75_000;
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.currentPort, this.host, () => {
-        server.off('error', reject);
-        const addr = server.address();
-        if (addr && typeof addr === 'object') this.currentPort = addr.port;
-        resolve();
-      });
-    });
+    this.currentPort = await listenTracked(server, this.currentPort, this.host, this.sockets);
   }
 
   private clearTimers(): void {

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { listenTracked } from '@ensemble/shared';
 import type { Socket } from 'node:net';
 import { CpuCounters, DEFAULT_CPU, type CpuProfile } from './cpu-model.js';
 import { checkJitsiJwt } from './jwt-check.js';
@@ -141,22 +142,10 @@ export class JitsiNode {
     );
   }
 
-  private listen(): Promise<void> {
+  private async listen(): Promise<void> {
     const server = createServer((req, res) => this.onRequest(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
     this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.currentPort, this.host, () => {
-        server.off('error', reject);
-        const addr = server.address();
-        if (addr && typeof addr === 'object') this.currentPort = addr.port;
-        resolve();
-      });
-    });
+    this.currentPort = await listenTracked(server, this.currentPort, this.host, this.sockets);
   }
 
   private async closeServer(): Promise<void> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
+import { runUntilSignal } from '@ensemble/shared';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { JitsiSim } from './jitsi-sim.js';
 import { startControlServer } from './control.js';
@@ -66,26 +66,8 @@ async function main(): Promise<void> {
   if (args.out) await writeFile(args.out, doc);
   else process.stdout.write(doc);
   // The control port opens last: once it answers, the nodes file is complete.
-  let control: Server | undefined;
-  if (args.controlPort !== undefined) {
-    control = await startControlServer(sim, args.controlPort);
-    const addr = control.address();
-    const port = addr && typeof addr === 'object' ? addr.port : args.controlPort;
-    process.stderr.write(`jitsi-sim: control API on http://127.0.0.1:${port}\n`);
-  }
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
-    control?.closeAllConnections();
-    control?.close();
-    sim.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  const control = args.controlPort !== undefined ? await startControlServer(sim, args.controlPort) : undefined;
+  runUntilSignal({ name: 'jitsi-sim', ...(control ? { control } : {}), stop: () => sim.stop() });
 }
 
 /** Ports of a previous run's nodes (nodes beyond them get free ones). */
