@@ -11,8 +11,11 @@ export interface BalanceOutcome {
   peakUtilisation: number;
 }
 
+/** What a room's creation tells Ensemble of its size: the trace's rough hint, the exact size, or nothing. */
+type SizeHints = 'rough' | 'exact' | 'none';
+
 /** Ensemble's rule, run by the real scheduler (Lua in a real Redis), fed the same trace. */
-async function ensembleRule(withHints: boolean): Promise<Strategy> {
+async function ensembleRule(hints: SizeHints): Promise<Strategy> {
   return async (trace: Trace) => {
     const [nats, redis] = await Promise.all([startNats(), startRedis()]);
     const config = parseConfig('scheduler', schedulerEnvSchema, {
@@ -56,7 +59,7 @@ async function ensembleRule(withHints: boolean): Promise<Strategy> {
           roomKey: room.key,
           engine: 'bbb',
           join: e.join,
-          ...(withHints ? { expectedSize: room.hint } : {}),
+          ...(hints === 'none' ? {} : { expectedSize: hints === 'exact' ? room.size : room.hint }),
         });
         if (!e.join) chosen[e.index] = p.nodeId;
       }
@@ -92,8 +95,9 @@ export async function benchBalance(seeds: number[]): Promise<Record<string, Reco
   const strategies: Record<string, Strategy> = {
     seed: seedRule,
     scalelite: scaleliteRule,
-    ensemble: await ensembleRule(true),
-    'ensemble-no-hint': await ensembleRule(false),
+    ensemble: await ensembleRule('rough'),
+    'ensemble-exact-hint': await ensembleRule('exact'),
+    'ensemble-no-hint': await ensembleRule('none'),
   };
   const out: Record<string, Record<string, BalanceOutcome>> = {};
   for (const seed of seeds) {
@@ -103,6 +107,40 @@ export async function benchBalance(seeds: number[]): Promise<Record<string, Reco
       out[`trace-${seed}`]![name] = score(trace, await strategy(trace));
   }
   return out;
+}
+
+export interface BalanceSummary {
+  /** The worst trace's max/mean. */
+  maxOverMean: number;
+  meanMaxOverMean: number;
+  /** Traces whose max/mean is within the target (1.15). */
+  tracesWithinTarget: number;
+  /** Traces where this strategy's max/mean is above Scalelite's. */
+  tracesWorseThanScalelite: number;
+}
+
+export const BALANCE_TARGET = 1.15;
+
+/** Per strategy, over all traces: the worst and mean max/mean, and how many traces meet the target. */
+export function summarizeBalance(
+  byTrace: Record<string, Record<string, BalanceOutcome>>,
+): Record<string, BalanceSummary> {
+  const traces = Object.values(byTrace);
+  const names = Object.keys(traces[0] ?? {});
+  return Object.fromEntries(
+    names.map((name) => {
+      const xs = traces.map((t) => t[name]!.maxOverMean);
+      return [
+        name,
+        {
+          maxOverMean: Math.max(...xs),
+          meanMaxOverMean: round(xs.reduce((a, b) => a + b, 0) / xs.length),
+          tracesWithinTarget: xs.filter((x) => x <= BALANCE_TARGET).length,
+          tracesWorseThanScalelite: traces.filter((t) => t[name]!.maxOverMean > t.scalelite!.maxOverMean).length,
+        },
+      ];
+    }),
+  );
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

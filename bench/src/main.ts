@@ -1,9 +1,9 @@
-// `npm run bench [-- --quick]`: figures next to a floor measured in the same run.
+// `npm run bench [-- --quick] [-- --only join,poll,balance] [-- --traces N --first-trace S]`: figures next to a floor measured in the same run.
 // `npm run bench -- --soak [--soak-minutes N]`: the soak alone (10 minutes by default; not in CI).
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { benchBalance } from './balance.bench.js';
+import { BALANCE_TARGET, benchBalance, summarizeBalance } from './balance.bench.js';
 import { benchJoin } from './join.bench.js';
 import { benchPoll } from './poll.bench.js';
 import { MemoryReport, root } from './processes.js';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     traces: { type: 'string' },
+    'first-trace': { type: 'string' },
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string' },
   },
@@ -88,9 +89,13 @@ if (want('balance')) {
   const traces = Number(values.traces ?? (quick ? 2 : 5));
   if (!Number.isInteger(traces) || traces < 1 || traces > 100)
     throw new Error('--traces: a whole number from 1 to 100');
-  const seeds = Array.from({ length: traces }, (_, i) => i + 1);
+  const first = Number(values['first-trace'] ?? 1);
+  if (!Number.isInteger(first) || first < 1 || first > 1_000_000)
+    throw new Error('--first-trace: a whole number from 1 to 1000000');
+  const seeds = Array.from({ length: traces }, (_, i) => first + i);
   const balance = await benchBalance(seeds);
-  results.balance = balance;
+  const summary = summarizeBalance(balance);
+  results.balance = { ...summary, traces: balance };
   log('\n3. Balance under burst: 20 nodes (8x1, 8x2, 4x4 units), 1,000 rooms in one poll interval, heavy-tailed sizes');
   log('   trace     strategy            max/mean   node-min >90%   peak util');
   for (const [trace, byStrategy] of Object.entries(balance)) {
@@ -100,13 +105,14 @@ if (want('balance')) {
       );
     }
   }
-  const worst = (s: string) => Math.max(...Object.values(balance).map((b) => b[s]!.maxOverMean));
-  results.balanceSummary = Object.fromEntries(
-    ['seed', 'scalelite', 'ensemble', 'ensemble-no-hint'].map((s) => [s, { maxOverMean: worst(s) }]),
-  );
   log(
-    `   worst max/mean: seed ${worst('seed')}, scalelite ${worst('scalelite')}, ensemble ${worst('ensemble')} (target <= 1.15), ensemble without size hints ${worst('ensemble-no-hint')}`,
+    `   over ${traces} trace(s)       worst max/mean   mean   traces <= ${BALANCE_TARGET}   traces worse than Scalelite`,
   );
+  for (const [name, o] of Object.entries(summary)) {
+    log(
+      `   ${name.padEnd(20)}${String(o.maxOverMean).padStart(16)}${String(o.meanMaxOverMean).padStart(7)}${String(o.tracesWithinTarget).padStart(16)}${String(o.tracesWorseThanScalelite).padStart(30)}`,
+    );
+  }
 }
 
 if (Object.keys(memory.peaks).length > 0) results.memoryPeakRssMiB = memory.peaks;

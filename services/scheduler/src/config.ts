@@ -13,6 +13,10 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   LOAD_MEETING_WEIGHT: z.coerce.number().min(0).max(1000).default(1),
   /** Participants a new room is assumed to bring when the request does not say. */
   NEW_ROOM_SIZE: z.coerce.number().min(0).max(10_000).default(5),
+  /** BBB: a room announced with more participants than this goes where its own load weighs least (decision 052). */
+  PLACEMENT_STEER_MIN_SIZE: z.coerce.number().int().min(0).max(100_000).default(12),
+  /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052); 0 turns it off. */
+  PLACEMENT_LARGE_NODE_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.05),
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
   /** Jitsi: CPU share (0..1) one participant is assumed to take until samples teach better. */

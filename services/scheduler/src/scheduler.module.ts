@@ -32,6 +32,7 @@ export class SchedulerModule {
               videoWeight: c.LOAD_VIDEO_WEIGHT,
               meetingWeight: c.LOAD_MEETING_WEIGHT,
               newRoomSize: c.NEW_ROOM_SIZE,
+              steerMinSize: c.PLACEMENT_STEER_MIN_SIZE,
             }),
           inject: [CONFIG],
         },
@@ -44,9 +45,12 @@ export class SchedulerModule {
           provide: PlacementStore,
           useFactory: (s: SchedulerScripts, c: SchedulerConfig) =>
             new PlacementStore(s, c.PENDING_TTL_S * 1000, c.LOAD_MEETING_WEIGHT, {
-              defaultCpuPerParticipant: c.JITSI_CPU_PER_PARTICIPANT,
-              alpha: c.JITSI_CPU_LEARN_ALPHA,
-              minParticipants: c.JITSI_CPU_LEARN_MIN_PARTICIPANTS,
+              largeNodeHeadroom: c.PLACEMENT_LARGE_NODE_HEADROOM,
+              jitsi: {
+                defaultCpuPerParticipant: c.JITSI_CPU_PER_PARTICIPANT,
+                alpha: c.JITSI_CPU_LEARN_ALPHA,
+                minParticipants: c.JITSI_CPU_LEARN_MIN_PARTICIPANTS,
+              },
             }),
           inject: [SCRIPTS, CONFIG],
         },

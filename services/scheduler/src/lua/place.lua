@@ -7,14 +7,18 @@
 -- so a burst between two polls spreads instead of piling onto one node. Joins of a
 -- room still pending count too: its pending load is max(expected, joins + meeting
 -- weight), so a room bigger than announced weighs what it really is. BBB nodes rank
--- by the load they would have with the room (a big room goes where it weighs least).
+-- by load per effective multiplier (docs/decisions/052): a room announced big ('steer')
+-- counts its own load, so it goes where it weighs least; a small one does not, since
+-- its hint is too rough to steer by. The largest nodes keep headroom for a late big
+-- room: the multiplier shrinks by headroom x (multiplier / largest multiplier)^2.
 -- Jitsi nodes rank by CPU instead (docs/decisions/050): last CPU reading plus the
 -- CPU their pending rooms will take (expected participants x the node's learned
 -- CPU per participant), per multiplier; nodes whose CPU is unknown rank after all
 -- nodes with a known CPU.
 -- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty),
 --       joining ('1' when a participant joins), meetingWeight,
---       jitsiDefaultCpuPerParticipant, jitsiLearnAlpha, jitsiLearnMinParticipants (Jitsi only)
+--       jitsiDefaultCpuPerParticipant, jitsiLearnAlpha, jitsiLearnMinParticipants (Jitsi only),
+--       steer ('1' when the room is announced big), largeNodeHeadroom (0..0.5) (BBB only)
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
 local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
 local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -85,23 +89,31 @@ local function jitsiCpu(nodeK)
   end
   return tonumber(cpuNow), k
 end
-local best, bestTier, bestScore, bestRooms, bestUrl
+local steer, headroom = ARGV[12] == '1', tonumber(ARGV[13] or '0')
+local candidates, maxMult = {}, 0
 for _, id in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
   local n = redis.call('HMGET', p .. 'node:' .. id, 'engine', 'state', 'health', 'loadMultiplier', 'load', 'rooms', 'tags', 'url')
   if n[1] == engine and n[2] == 'enabled' and n[3] == 'online' and hasTags(n[7]) then
-    local tier, score = 0, 0
-    if engine == 'jitsi' then
-      local cpu, k = jitsiCpu(p .. 'node:' .. id)
-      local pendingCpu = livePending(id) * k
-      if cpu then score = (cpu + pendingCpu) / tonumber(n[4] or '1') else tier, score = 1, pendingCpu / tonumber(n[4] or '1') end
-    else
-      -- The load the node would have with this room: a big room goes where it weighs least.
-      score = (tonumber(n[5] or '0') + livePending(id) + expected) / tonumber(n[4] or '1')
-    end
-    local rooms = tonumber(n[6] or '0')
-    if not best or tier < bestTier or (tier == bestTier and (score < bestScore or (score == bestScore and (rooms < bestRooms or (rooms == bestRooms and id < best))))) then
-      best, bestTier, bestScore, bestRooms, bestUrl = id, tier, score, rooms, n[8]
-    end
+    local mult = tonumber(n[4] or '1')
+    candidates[#candidates + 1] = {id = id, mult = mult, load = tonumber(n[5] or '0'), rooms = tonumber(n[6] or '0'), url = n[8]}
+    if mult > maxMult then maxMult = mult end
+  end
+end
+
+local best, bestTier, bestScore, bestRooms, bestUrl
+for _, c in ipairs(candidates) do
+  local tier, score = 0, 0
+  if engine == 'jitsi' then
+    local cpu, k = jitsiCpu(p .. 'node:' .. c.id)
+    local pendingCpu = livePending(c.id) * k
+    if cpu then score = (cpu + pendingCpu) / c.mult else tier, score = 1, pendingCpu / c.mult end
+  else
+    local own = steer and expected or 0
+    local share = c.mult / maxMult
+    score = (c.load + livePending(c.id) + own) / (c.mult * (1 - headroom * share * share))
+  end
+  if not best or tier < bestTier or (tier == bestTier and (score < bestScore or (score == bestScore and (c.rooms < bestRooms or (c.rooms == bestRooms and c.id < best))))) then
+    best, bestTier, bestScore, bestRooms, bestUrl = c.id, tier, score, c.rooms, c.url
   end
 end
 if not best then return {'no-capacity'} end

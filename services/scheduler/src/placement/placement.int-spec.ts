@@ -110,4 +110,28 @@ describe('placement', () => {
     await h.sample('large', { participants: 40 }); // same load per unit as small
     expect((await h.place('lecture', { expectedSize: 200 })).nodeId).toBe('large');
   });
+
+  it('sends a room announced small to the least used node, and only a big one where it weighs least', async () => {
+    await h.addNodes(['one']);
+    await h.addNodes(['two'], { loadMultiplier: 2 });
+    await h.sample('one', { participants: 10 }); // 10 per unit
+    await h.sample('two', { participants: 22 }); // 11 per unit
+    // Counting its own 3 would favour 'two' (25/2 < 13/1): small nodes would collect the rooms announced smallest.
+    expect((await h.place('tutorial', { expectedSize: 2 })).nodeId).toBe('one');
+    expect((await h.place('seminar', { expectedSize: 50 })).nodeId).toBe('two');
+  });
+
+  it('keeps headroom on the largest node for a late big room (decision 052)', async () => {
+    const even = async () => {
+      await h.addNodes(['small']);
+      await h.addNodes(['large'], { loadMultiplier: 4 });
+      await h.sample('small', { participants: 10 });
+      await h.sample('large', { participants: 40 }); // same load per unit
+      return (await h.place('room')).nodeId;
+    };
+    expect(await even()).toBe('small');
+    await h.stop();
+    h = await new SchedulerHarness().start({ env: { PLACEMENT_LARGE_NODE_HEADROOM: '0' } });
+    expect(await even()).toBe('large'); // a tie without headroom, broken by node id
+  });
 });

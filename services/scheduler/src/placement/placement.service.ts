@@ -48,6 +48,7 @@ export class PlacementService {
           : this.loadModel.expectedRoomLoad(req.expectedSize),
         req.tags,
         req.join,
+        this.loadModel.steers(req.expectedSize),
       );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {

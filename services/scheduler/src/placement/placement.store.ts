@@ -29,7 +29,16 @@ export interface JitsiCpuLearning {
   alpha: number;
   minParticipants: number;
 }
-const DEFAULT_JITSI_LEARNING: JitsiCpuLearning = { defaultCpuPerParticipant: 0.01, alpha: 0.3, minParticipants: 5 };
+/** How the placement script ranks nodes beyond load per multiplier. */
+export interface RankingOptions {
+  /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052). */
+  largeNodeHeadroom: number;
+  jitsi: JitsiCpuLearning;
+}
+const DEFAULT_RANKING: RankingOptions = {
+  largeNodeHeadroom: 0.05,
+  jitsi: { defaultCpuPerParticipant: 0.01, alpha: 0.3, minParticipants: 5 },
+};
 
 /** Room -> node assignments; every change is one Lua script. */
 export class PlacementStore {
@@ -37,18 +46,22 @@ export class PlacementStore {
     private readonly scripts: SchedulerScripts,
     private readonly pendingTtlMs: number,
     private readonly meetingWeight: number,
-    private readonly jitsi: JitsiCpuLearning = DEFAULT_JITSI_LEARNING,
+    private readonly ranking: RankingOptions = DEFAULT_RANKING,
   ) {}
 
-  /** `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi. */
+  /**
+   * `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi;
+   * `steer`: whether the room's own load counts in the BBB ranking (a room announced big).
+   */
   async place(
     roomKey: string,
     engine: Engine,
     expectedLoad: number,
     tags: string[],
     joining = false,
+    steer = true,
   ): Promise<StoredPlacement> {
-    const j = this.jitsi;
+    const j = this.ranking.jitsi;
     const r = (await guarded('place', () =>
       this.scripts.place(
         KEY_PREFIX,
@@ -62,6 +75,8 @@ export class PlacementStore {
         j.defaultCpuPerParticipant,
         j.alpha,
         j.minParticipants,
+        steer ? 1 : 0,
+        this.ranking.largeNodeHeadroom,
       ),
     )) as string[];
     if (r[0] === 'no-capacity') {
