@@ -84,8 +84,26 @@ describe('node lifecycle on a live fleet', () => {
     await setState(on, 'enabled');
   });
 
+  it('frees the room of a meeting that ended on its node, and places its next meeting by the size it reached', async () => {
+    const p = await stack.place('weekly-class');
+    sim(p.nodeId).seedMeetings([{ meetingID: 'weekly-class', participants: 25 }]);
+    const seeded = Date.now();
+    await waitFor(
+      'polls after the pending TTL',
+      async () => (await stack.node(p.nodeId)).lastSample?.at > seeded + 700,
+    );
+    expect(await stack.place('weekly-class')).toMatchObject({ nodeId: p.nodeId, outcome: 'existing' });
+    expect(await (await endOnNode(p.nodeId, 'weekly-class')).text()).toContain('SUCCESS');
+    await waitFor('room released', async () => (await stack.ops('GET', '/api/ops/rooms/weekly-class')).status === 404);
+    expect(stack.logs.join('\n')).toMatch(new RegExp(`"ended rooms released".*"nodeId":"${p.nodeId}"`));
+    const again = await stack.place('weekly-class');
+    expect(again.outcome).toBe('new');
+    expect((await stack.node(again.nodeId)).pendingLoad).toBe(26); // its peak 25 + meeting weight, not the default 6
+  });
+
   it('moves the rooms of a disabled node on their next join', async () => {
     const p = await stack.place('moving-room');
+    sim(p.nodeId).seedMeetings([{ meetingID: 'moving-room', participants: 2 }]); // running: never released as ended
     await setState(p.nodeId, 'disabled');
     const next = await stack.place('moving-room');
     expect(next).toMatchObject({ outcome: 'moved', previousNodeId: p.nodeId });

@@ -41,7 +41,9 @@ export async function benchSoak(minutes: number, log: (s: string) => void): Prom
   const env = { NATS_URL: nats.url, REDIS_URL: redis.url };
   const scheduler = async (name: string) => {
     const port = await freePort();
-    return BenchProcess.start(name, 'services/scheduler/dist/main.js', { ...env, METRICS_PORT: String(port) }, port);
+    // The soak's placements have no meeting behind them: released as ended, they would count as lost.
+    const soakEnv = { ...env, METRICS_PORT: String(port), RELEASE_ENDED_ROOMS: 'false' };
+    return BenchProcess.start(name, 'services/scheduler/dist/main.js', soakEnv, port);
   };
   const procs: Record<string, BenchProcess> = {};
   try {

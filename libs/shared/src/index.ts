@@ -23,4 +23,5 @@ export * from './jitsi/jitsi-jwt.js';
 export * from './nest/start-context-service.js';
 export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
+export * from './bbb/room-keys.js';
 export * from './http/tracked-server.js';

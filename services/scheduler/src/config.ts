@@ -17,6 +17,13 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   PLACEMENT_STEER_MIN_SIZE: z.coerce.number().int().min(0).max(100_000).default(12),
   /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052); 0 turns it off. */
   PLACEMENT_LARGE_NODE_HEADROOM: z.coerce.number().min(0).max(0.5).default(0.05),
+  /** BBB: release a room once its node's polls no longer list its meeting (decision 053); 'false' keeps rooms until `end`. */
+  RELEASE_ENDED_ROOMS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** BBB: days a room's peak size is remembered after its meeting ended, to place its next meeting (decision 053); 0 turns it off. */
+  ROOM_SIZE_MEMORY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** How long a placement's expected load counts on top of the node's samples. */
   PENDING_TTL_S: positiveNumber(60),
   /** Jitsi: CPU share (0..1) one participant is assumed to take until samples teach better. */

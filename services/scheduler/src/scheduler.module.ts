@@ -46,6 +46,8 @@ export class SchedulerModule {
           useFactory: (s: SchedulerScripts, c: SchedulerConfig) =>
             new PlacementStore(s, c.PENDING_TTL_S * 1000, c.LOAD_MEETING_WEIGHT, {
               largeNodeHeadroom: c.PLACEMENT_LARGE_NODE_HEADROOM,
+              steerMinSize: c.PLACEMENT_STEER_MIN_SIZE,
+              rememberSizeS: c.ROOM_SIZE_MEMORY_DAYS * 86_400,
               jitsi: {
                 defaultCpuPerParticipant: c.JITSI_CPU_PER_PARTICIPANT,
                 alpha: c.JITSI_CPU_LEARN_ALPHA,

@@ -8,6 +8,16 @@ export const BBB_XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
 export const escapeXml = (v: string): string =>
   v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The text of an element read with entity processing off: the five named entities and character references. */
+export const unescapeXml = (v: string): string =>
+  v.replace(/&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g, (whole, e: string) => {
+    if (!e.startsWith('#')) return NAMED[e]!;
+    const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+
 /** One element: `<name>escaped value</name>`. */
 export const xmlElement = (name: string, value: string | number | boolean): string =>
   `<${name}>${escapeXml(String(value))}</${name}>`;

@@ -1,20 +1,9 @@
-import { createHash } from 'node:crypto';
-import { roomKeySchema } from '@ensemble/shared';
+import { bbbApiRoomKey } from '@ensemble/shared';
 import type { BbbParams } from './bbb-params.js';
 
 const TAG = /^[a-z0-9][a-z0-9:._-]{0,31}$/;
-const ROOM_PREFIX = 'bbb:';
-
-/**
- * The scheduler's room key for a BBB meetingID: namespaced so that BBB API
- * meetings never collide with rooms of the web app; IDs too long for a room
- * key, or with control characters, are hashed.
- */
-export function roomKeyFor(meetingID: string): string {
-  const key = ROOM_PREFIX + meetingID;
-  if (roomKeySchema.safeParse(key).success) return key;
-  return `${ROOM_PREFIX}sha256:${createHash('sha256').update(meetingID, 'utf8').digest('hex')}`;
-}
+/** The scheduler's room key for a BBB API meetingID (see `bbbApiRoomKey`). */
+export const roomKeyFor = bbbApiRoomKey;
 
 export interface PlacementHints {
   /** Tag sets to try in order until one places the meeting; `[]` means any node. */

@@ -3,10 +3,14 @@ import { BbbFailedError, BbbParseError, parseGetMeetings } from './get-meetings.
 
 const GOOD = `<response><returncode>SUCCESS</returncode><meetings><meeting><meetingID>a</meetingID><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount><voiceParticipantCount>1</voiceParticipantCount></meeting></meetings></response>`;
 
-/** Whatever a node answers, the parser gives counts or a typed error; it never throws anything else. */
+/** Whatever a node answers, the parser gives counts (and a sane meeting list) or a typed error; it never throws anything else. */
 const typedOrCounts = (xml: string): boolean => {
   try {
-    return Object.values(parseGetMeetings(xml)).every((v) => Number.isFinite(v) && v >= 0);
+    const { runningMeetings, ...counts } = parseGetMeetings(xml);
+    return (
+      Object.values(counts).every((v) => Number.isFinite(v) && v >= 0) &&
+      (runningMeetings ?? []).every((m) => m.meetingID.length > 0 && m.meetingID.length <= 256 && m.participants >= 0)
+    );
   } catch (e) {
     return e instanceof BbbParseError || e instanceof BbbFailedError;
   }

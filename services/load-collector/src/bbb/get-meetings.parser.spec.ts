@@ -25,7 +25,37 @@ describe('parsing a BBB getMeetings response', () => {
       videoStreams: 13,
       voiceParticipants: 38,
       largestMeeting: 40,
+      runningMeetings: [
+        { meetingID: 'room-0', participants: 12 },
+        { meetingID: 'room-1', participants: 3 },
+        { meetingID: 'room-2', participants: 40 },
+      ],
     });
+  });
+
+  it('lists each meeting by its ID as BBB escaped it, read back', () => {
+    const xml = getMeetingsXml([
+      { id: 'maths &amp; physics &#233;', participants: 2, moderators: 1 },
+      { id: 'web-r1', participants: 0, moderators: 0 },
+    ]);
+    expect(parseGetMeetings(xml).runningMeetings).toEqual([
+      { meetingID: 'maths & physics é', participants: 2 },
+      { meetingID: 'web-r1', participants: 0 },
+    ]);
+  });
+
+  it('keeps the counts but leaves the whole list out when one meeting has no usable ID', () => {
+    const missing = parseGetMeetings(
+      getMeetingsXml([
+        { participants: 2, moderators: 1 },
+        { id: '', participants: 3, moderators: 1 },
+      ]),
+    );
+    expect(missing).toMatchObject({ meetings: 2, participants: 5 });
+    expect(missing.runningMeetings).toBeUndefined();
+    const tooLong = parseGetMeetings(getMeetingsXml([{ id: 'x'.repeat(257), participants: 1, moderators: 1 }]));
+    expect(tooLong).toMatchObject({ meetings: 1, participants: 1 });
+    expect(tooLong.runningMeetings).toBeUndefined();
   });
 
   it('treats a single meeting as a list of one', () => {
@@ -37,6 +67,7 @@ describe('parsing a BBB getMeetings response', () => {
       videoStreams: 2,
       voiceParticipants: 4,
       largestMeeting: 5,
+      runningMeetings: [{ meetingID: 'room-0', participants: 5 }],
     });
   });
 
@@ -53,6 +84,7 @@ describe('parsing a BBB getMeetings response', () => {
       videoStreams: 0,
       voiceParticipants: 0,
       largestMeeting: 0,
+      runningMeetings: [],
     });
   });
 
@@ -174,12 +206,12 @@ describe('cutting attendee lists before parsing', () => {
 });
 
 describe('slimming meetings before parsing', () => {
-  it('keeps only the counts of each complete meeting', () => {
+  it('keeps only the ID and the counts of each complete meeting', () => {
     const xml =
-      '<meetings><meeting><meetingName>A &amp; B</meetingName><participantCount>3</participantCount>' +
+      '<meetings><meeting><meetingName>A &amp; B</meetingName><meetingID>a&amp;b</meetingID><participantCount>3</participantCount>' +
       '<moderatorCount>1</moderatorCount><videoCount>2</videoCount><metadata><x>y</x></metadata></meeting></meetings>';
     expect(slimMeetings(xml)).toBe(
-      '<meetings><meeting><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount></meeting></meetings>',
+      '<meetings><meeting><meetingID>a&amp;b</meetingID><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount></meeting></meetings>',
     );
   });
 
@@ -195,6 +227,10 @@ describe('slimming meetings before parsing', () => {
       videoStreams: 2,
       voiceParticipants: 12,
       largestMeeting: 9,
+      runningMeetings: [
+        { meetingID: 'room-0', participants: 4 },
+        { meetingID: 'room-1', participants: 9 },
+      ],
     });
   });
 });

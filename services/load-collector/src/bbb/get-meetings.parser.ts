@@ -1,8 +1,14 @@
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { DomainError } from '@ensemble/shared';
+import { DomainError, MAX_LISTED_MEETINGS, MAX_MEETING_ID, unescapeXml } from '@ensemble/shared';
 
-/** What one node's getMeetings says, reduced to the numbers placement needs. */
+/** A meeting the node listed: its ID and participants. */
+export interface RunningMeeting {
+  meetingID: string;
+  participants: number;
+}
+
+/** What one node's getMeetings says, reduced to what placement needs. */
 export interface MeetingCounts {
   meetings: number;
   participants: number;
@@ -10,6 +16,8 @@ export interface MeetingCounts {
   videoStreams: number;
   voiceParticipants: number;
   largestMeeting: number;
+  /** Every meeting listed; absent when one had no usable ID or there were too many to send. */
+  runningMeetings?: RunningMeeting[];
 }
 
 /** The node answered, but with `<returncode>FAILED</returncode>` (wrong checksum, API disabled, ...). */
@@ -47,6 +55,8 @@ const count = z
 const optionalCount = count.optional().transform((n) => n ?? 0);
 
 const meetingSchema = z.object({
+  // Kept raw (entities unread); a missing or absurd one leaves the whole list out, never the counts.
+  meetingID: z.string().optional(),
   participantCount: count,
   moderatorCount: count,
   videoCount: optionalCount,
@@ -110,6 +120,8 @@ export function dropAttendees(xml: string): string {
 }
 
 const COUNT_TAGS = ['participantCount', 'moderatorCount', 'videoCount', 'voiceParticipantCount'] as const;
+// An escaped ID is at most 6 characters per character (&quot;); longer ones are dropped (the list with them).
+const MEETING_ID = new RegExp(`<meetingID>[^<]{1,${MAX_MEETING_ID * 6}}</meetingID>`);
 const MEETING = /<meeting>([\s\S]*?)<\/meeting>/g;
 const COUNT = Object.fromEntries(COUNT_TAGS.map((t) => [t, new RegExp(`<${t}>[^<]{0,32}</${t}>`)])) as Record<
   (typeof COUNT_TAGS)[number],
@@ -117,14 +129,14 @@ const COUNT = Object.fromEntries(COUNT_TAGS.map((t) => [t, new RegExp(`<${t}>[^<
 >;
 
 /**
- * Keeps, of each complete `<meeting>`, only the counts placement reads, so the XML
+ * Keeps, of each complete `<meeting>`, only its ID and the counts placement reads, so the XML
  * parser builds a few nodes per meeting instead of dozens (a busy node's answer is
  * mostly names, passwords and metadata). A meeting cut short is left whole, so a
  * truncated body still fails validation; a missing count fails the schema.
  */
 export function slimMeetings(xml: string): string {
   return xml.replace(MEETING, (_whole, body: string) => {
-    let kept = '<meeting>';
+    let kept = `<meeting>${MEETING_ID.exec(body)?.[0] ?? ''}`;
     for (const tag of COUNT_TAGS) kept += COUNT[tag].exec(body)?.[0] ?? '';
     return `${kept}</meeting>`;
   });
@@ -171,7 +183,20 @@ function reduce(meetings: ReadonlyArray<z.output<typeof meetingSchema>>): Meetin
   for (const [name, value] of Object.entries(counts)) {
     if (value > MAX_TOTAL) throw new BbbParseError(`${name} totals ${value}, more than ${MAX_TOTAL}`);
   }
-  return counts;
+  const running = runningMeetings(meetings);
+  return running ? { ...counts, runningMeetings: running } : counts;
+}
+
+/** The list of meetings, whole or not at all: a room missing from it would be taken for ended. */
+function runningMeetings(meetings: ReadonlyArray<z.output<typeof meetingSchema>>): RunningMeeting[] | undefined {
+  if (meetings.length > MAX_LISTED_MEETINGS) return undefined;
+  const list: RunningMeeting[] = [];
+  for (const m of meetings) {
+    const id = m.meetingID === undefined ? '' : unescapeXml(m.meetingID);
+    if (id === '' || id.length > MAX_MEETING_ID) return undefined;
+    list.push({ meetingID: id, participants: m.participantCount });
+  }
+  return list;
 }
 
 function firstLine(e: unknown): string {

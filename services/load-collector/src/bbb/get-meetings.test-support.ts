@@ -4,6 +4,8 @@
  */
 export interface MeetingFixture {
   name?: string;
+  /** The meetingID as it stands in the XML (escaped); `room-<index>` by default, '' for none. */
+  id?: string;
   participants: number | string;
   moderators: number | string;
   video?: number | string;
@@ -12,7 +14,7 @@ export interface MeetingFixture {
 }
 
 export function meetingXml(m: MeetingFixture, index = 0): string {
-  const id = `room-${index}`;
+  const id = m.id ?? `room-${index}`;
   const participants = Number(m.participants);
   const moderators = Number(m.moderators);
   const attendees =
@@ -35,7 +37,7 @@ export function meetingXml(m: MeetingFixture, index = 0): string {
   return [
     '<meeting>',
     `<meetingName>${m.name ?? `Room ${index}`}</meetingName>`,
-    `<meetingID>${id}</meetingID>`,
+    ...(id === '' ? [] : [`<meetingID>${id}</meetingID>`]),
     `<internalMeetingID>183f0bf3a0982a127bdb8161e0c44eb696b3e75c-${1700000000000 + index}</internalMeetingID>`,
     '<createTime>1700000000000</createTime>',
     '<createDate>Tue Nov 14 22:13:20 UTC 2023</createDate>',

@@ -79,7 +79,7 @@ describe('a poll cycle over many nodes', () => {
     expect(new Set(published.map((p) => p.sample.nodeId)).size).toBe(40);
   });
 
-  it('turns a good answer into a reachable sample with the counts', async () => {
+  it('turns a good answer into a reachable sample with the counts and the meetings listed', async () => {
     const { cycle, published } = cycleWith(2);
     const before = Date.now();
     await cycle.run([fleet.target('good-1')]);
@@ -97,6 +97,7 @@ describe('a poll cycle over many nodes', () => {
       largestMeeting: 6,
       cpu: null,
       error: null,
+      runningMeetings: [{ meetingID: 'room-0', participants: 6 }],
     });
     expect(published[0]!.sample.at).toBeGreaterThanOrEqual(before);
   });

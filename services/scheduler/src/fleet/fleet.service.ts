@@ -31,6 +31,7 @@ import { nodeIdFromUrl } from './node-id.js';
 export class FleetService {
   private readonly samples;
   private readonly transitions;
+  private readonly endedRooms;
 
   constructor(
     private readonly store: FleetStore,
@@ -49,6 +50,10 @@ export class FleetService {
     this.transitions = metrics.counter('ensemble_scheduler_health_transitions_total', 'Node health transitions', [
       'health',
     ]);
+    this.endedRooms = metrics.counter(
+      'ensemble_scheduler_rooms_ended_total',
+      'Rooms released because their meeting was gone from their node',
+    );
   }
 
   async register(req: RegisterNode, by: string): Promise<FleetNode> {
@@ -103,9 +108,14 @@ export class FleetService {
       this.loadModel.sampleLoad(sample),
       this.config.HEALTH_OFFLINE_AFTER,
       this.config.HEALTH_ONLINE_AFTER,
+      this.config.RELEASE_ENDED_ROOMS ? this.config.ROOM_SIZE_MEMORY_DAYS * 86_400 : null,
     );
     this.samples.inc({ outcome: outcome.kind });
     if (outcome.kind !== 'transition' && outcome.kind !== 'applied') return;
+    if (outcome.released > 0) {
+      this.endedRooms.inc(outcome.released);
+      this.logger.info('ended rooms released', { nodeId: sample.nodeId, rooms: outcome.released });
+    }
     if (outcome.disabled) {
       await this.events.changed(sample.nodeId, 'updated', 'scheduler', 'cordoned node empty: disabled');
     }

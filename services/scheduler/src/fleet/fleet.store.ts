@@ -1,5 +1,6 @@
 import {
   loadSampleSchema,
+  roomKeysOfMeeting,
   signedApiUrl,
   type Engine,
   type FleetNode,
@@ -25,6 +26,8 @@ export type SampleOutcome =
       enabled: boolean;
       /** A cordoned node reported itself empty and was disabled. */
       disabled: boolean;
+      /** Rooms released because their meeting was no longer listed on the node. */
+      released: number;
     };
 
 type NodeHash = Record<string, string>;
@@ -115,18 +118,34 @@ export class FleetStore {
       }));
   }
 
-  async applySample(s: LoadSample, load: number, offlineAfter: number, onlineAfter: number): Promise<SampleOutcome> {
+  /**
+   * `rememberSizeS`: how long a room released because its meeting ended keeps its peak
+   * size for its next placement (0: not at all); null: rooms are not released that way.
+   */
+  async applySample(
+    s: LoadSample,
+    load: number,
+    offlineAfter: number,
+    onlineAfter: number,
+    rememberSizeS: number | null,
+  ): Promise<SampleOutcome> {
+    const { runningMeetings, ...kept } = s;
+    // Each meeting as (web-app room key, BBB API room key, participants): the script matches either.
+    const running = (runningMeetings ?? []).flatMap((m) => [...roomKeysOfMeeting(m.meetingID), m.participants]);
     const r = (await guarded('apply sample', () =>
       this.scripts.applySample(
         KEY_PREFIX,
         s.nodeId,
         s.at,
         s.reachable ? 1 : 0,
-        JSON.stringify(s),
+        JSON.stringify(kept),
         load,
         offlineAfter,
         onlineAfter,
         s.meetings,
+        runningMeetings && s.reachable && rememberSizeS !== null ? 1 : 0,
+        rememberSizeS ?? 0,
+        ...running,
       ),
     )) as string[];
     if (r[0] === 'transition' || r[0] === 'applied') {
@@ -136,6 +155,7 @@ export class FleetStore {
         health: r[2] as NodeHealth,
         enabled: r[3] === '1',
         disabled: r[4] === '1',
+        released: Number(r[5] ?? 0),
       };
     }
     return { kind: r[0] as 'unknown-node' | 'stale' };

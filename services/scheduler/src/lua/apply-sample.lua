@@ -7,9 +7,15 @@
 -- A cordoned node becomes disabled once a good poll reports it empty (0 meetings)
 -- and no room placed on it is still too recent for a poll to see (no live pending
 -- entry): a room placed but not yet created cannot be cut off by the cordon.
--- Returns {kind, previous, health, enabled (1/0), disabled (1/0)}, kind being
+-- When the sample lists the node's meetings (BBB), a room on the node whose meeting
+-- is not listed, and that was placed long enough ago for the poll to have seen it
+-- (no live pending entry), ended: it is released, and its peak participants are
+-- remembered for its next placement (docs/decisions/053). Listed rooms update their peak.
+-- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released}, kind being
 -- 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
--- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter, meetings
+-- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter, meetings,
+--       listed (1 when the meetings below are the node's whole list), rememberSizeS,
+--       then per meeting: roomKey, otherRoomKey, participants
 local p, id = ARGV[1], ARGV[2]
 local at, reachable = tonumber(ARGV[3]), ARGV[4] == '1'
 local offlineAfter, onlineAfter = tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -41,6 +47,40 @@ elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and tonumber(ARGV[9]) ==
     disabled = '1'
   end
 end
+local released = 0
+if reachable and ARGV[10] == '1' then
+  local running, remember = {}, tonumber(ARGV[11])
+  for i = 12, #ARGV, 3 do
+    running[ARGV[i]] = tonumber(ARGV[i + 2])
+    running[ARGV[i + 1]] = tonumber(ARGV[i + 2])
+  end
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local peaksK = nodeK .. ':room-peaks'
+  for _, rk in ipairs(redis.call('SMEMBERS', nodeK .. ':rooms')) do
+    local people = running[rk]
+    if people then
+      if people > tonumber(redis.call('HGET', peaksK, rk) or '-1') then redis.call('HSET', peaksK, rk, people) end
+    else
+      local due = redis.call('ZSCORE', nodeK .. ':pending', rk)
+      if not due or tonumber(due) <= now then
+        local roomK = p .. 'room:' .. rk
+        if redis.call('GET', roomK) == id then redis.call('DEL', roomK) end
+        redis.call('SREM', nodeK .. ':rooms', rk)
+        redis.call('HINCRBY', nodeK, 'rooms', -1)
+        local l = tonumber(redis.call('HGET', nodeK .. ':pending-load', rk) or '0')
+        if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
+        redis.call('HDEL', nodeK .. ':pending-load', rk)
+        redis.call('HDEL', nodeK .. ':pending-joins', rk)
+        redis.call('ZREM', nodeK .. ':pending', rk)
+        local peak = tonumber(redis.call('HGET', peaksK, rk) or '0')
+        redis.call('HDEL', peaksK, rk)
+        if peak > 0 and remember > 0 then redis.call('SET', p .. 'room-size:' .. rk, peak, 'EX', remember) end
+        released = released + 1
+      end
+    end
+  end
+end
 local kind = 'applied'
 if nextHealth ~= health then kind = 'transition' end
-return {kind, health, nextHealth, enabled, disabled}
+return {kind, health, nextHealth, enabled, disabled, released}

@@ -18,7 +18,9 @@
 -- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty),
 --       joining ('1' when a participant joins), meetingWeight,
 --       jitsiDefaultCpuPerParticipant, jitsiLearnAlpha, jitsiLearnMinParticipants (Jitsi only),
---       steer ('1' when the room is announced big), largeNodeHeadroom (0..0.5) (BBB only)
+--       steer ('1' when the room is announced big), largeNodeHeadroom (0..0.5) (BBB only),
+--       unsized ('1' when the caller gave no size: a remembered peak size replaces expectedLoad
+--       and decides steer, docs/decisions/053), steerMinSize
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
 local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
 local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -90,6 +92,13 @@ local function jitsiCpu(nodeK)
   return tonumber(cpuNow), k
 end
 local steer, headroom = ARGV[12] == '1', tonumber(ARGV[13] or '0')
+if engine == 'bbb' and ARGV[14] == '1' then
+  local remembered = tonumber(redis.call('GET', p .. 'room-size:' .. roomKey) or '')
+  if remembered then
+    expected = remembered + tonumber(ARGV[8])
+    steer = remembered > tonumber(ARGV[15])
+  end
+end
 local candidates, maxMult = {}, 0
 for _, id in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
   local n = redis.call('HMGET', p .. 'node:' .. id, 'engine', 'state', 'health', 'loadMultiplier', 'load', 'rooms', 'tags', 'url')
@@ -130,6 +139,7 @@ if current then
     redis.call('HDEL', oldK .. ':pending-joins', roomKey)
     redis.call('ZREM', oldK .. ':pending', roomKey)
   end
+  redis.call('HDEL', oldK .. ':room-peaks', roomKey)
 end
 
 local nodeK = p .. 'node:' .. best

@@ -1,7 +1,9 @@
 -- Releases a room (its meeting ended): the room key and the node's room set,
 -- count and pending load all drop it together. Releasing twice is a no-op.
+-- The room's peak participants, as polls saw them, are remembered for its next
+-- placement (docs/decisions/053).
 -- A cordoned node whose last room is released becomes disabled (it is empty).
--- ARGV: prefix, roomKey
+-- ARGV: prefix, roomKey, rememberSizeS
 -- Returns {nodeId, disabled (1/0)}, or {} when the room was on no node.
 local p, roomKey = ARGV[1], ARGV[2]
 local roomK = p .. 'room:' .. roomKey
@@ -15,6 +17,10 @@ if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
 redis.call('HDEL', nodeK .. ':pending-load', roomKey)
 redis.call('HDEL', nodeK .. ':pending-joins', roomKey)
 redis.call('ZREM', nodeK .. ':pending', roomKey)
+local peak = tonumber(redis.call('HGET', nodeK .. ':room-peaks', roomKey) or '0')
+redis.call('HDEL', nodeK .. ':room-peaks', roomKey)
+local remember = tonumber(ARGV[3] or '0')
+if peak > 0 and remember > 0 then redis.call('SET', p .. 'room-size:' .. roomKey, peak, 'EX', remember) end
 local n = redis.call('HMGET', nodeK, 'state', 'rooms')
 if n[1] == 'cordoned' and tonumber(n[2] or '0') <= 0 then
   redis.call('HSET', nodeK, 'state', 'disabled')

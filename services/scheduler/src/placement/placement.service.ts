@@ -49,6 +49,7 @@ export class PlacementService {
         req.tags,
         req.join,
         this.loadModel.steers(req.expectedSize),
+        req.expectedSize === undefined,
       );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {

@@ -29,14 +29,20 @@ export interface JitsiCpuLearning {
   alpha: number;
   minParticipants: number;
 }
-/** How the placement script ranks nodes beyond load per multiplier. */
-export interface RankingOptions {
+/** How the placement script ranks nodes beyond load per multiplier, and what it remembers. */
+export interface PlacementOptions {
   /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052). */
   largeNodeHeadroom: number;
+  /** BBB: a remembered size above this steers the room by its own load (decision 052). */
+  steerMinSize: number;
+  /** BBB: seconds a released room's peak size is kept for its next placement (decision 053). */
+  rememberSizeS: number;
   jitsi: JitsiCpuLearning;
 }
-const DEFAULT_RANKING: RankingOptions = {
+const DEFAULT_OPTIONS: PlacementOptions = {
   largeNodeHeadroom: 0.05,
+  steerMinSize: 12,
+  rememberSizeS: 30 * 86_400,
   jitsi: { defaultCpuPerParticipant: 0.01, alpha: 0.3, minParticipants: 5 },
 };
 
@@ -46,12 +52,13 @@ export class PlacementStore {
     private readonly scripts: SchedulerScripts,
     private readonly pendingTtlMs: number,
     private readonly meetingWeight: number,
-    private readonly ranking: RankingOptions = DEFAULT_RANKING,
+    private readonly options: PlacementOptions = DEFAULT_OPTIONS,
   ) {}
 
   /**
    * `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi;
-   * `steer`: whether the room's own load counts in the BBB ranking (a room announced big).
+   * `steer`: whether the room's own load counts in the BBB ranking (a room announced big);
+   * `unsized`: the caller gave no size, so a size remembered from the room's last meeting wins.
    */
   async place(
     roomKey: string,
@@ -60,8 +67,10 @@ export class PlacementStore {
     tags: string[],
     joining = false,
     steer = true,
+    unsized = false,
   ): Promise<StoredPlacement> {
-    const j = this.ranking.jitsi;
+    const o = this.options;
+    const j = o.jitsi;
     const r = (await guarded('place', () =>
       this.scripts.place(
         KEY_PREFIX,
@@ -76,7 +85,9 @@ export class PlacementStore {
         j.alpha,
         j.minParticipants,
         steer ? 1 : 0,
-        this.ranking.largeNodeHeadroom,
+        o.largeNodeHeadroom,
+        unsized ? 1 : 0,
+        o.steerMinSize,
       ),
     )) as string[];
     if (r[0] === 'no-capacity') {
@@ -109,7 +120,9 @@ export class PlacementStore {
 
   /** The node the room was on (null when none), and whether that cordoned node is now disabled (empty). */
   async release(roomKey: string): Promise<{ nodeId: string | null; disabled: boolean }> {
-    const r = (await guarded('release', () => this.scripts.releaseRoom(KEY_PREFIX, roomKey))) as string[];
+    const r = (await guarded('release', () =>
+      this.scripts.releaseRoom(KEY_PREFIX, roomKey, this.options.rememberSizeS),
+    )) as string[];
     return { nodeId: r[0] ?? null, disabled: r[1] === '1' };
   }
 }

@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import { roomKeySchema } from '../contracts/common.schema.js';
+
+const BBB_API_PREFIX = 'bbb:';
+
+/**
+ * The scheduler's room key for a meetingID created through the BBB API: namespaced
+ * so that BBB API meetings never collide with rooms of the web app (whose room key is
+ * their meetingID); IDs too long for a room key, or with control characters, are hashed.
+ */
+export function bbbApiRoomKey(meetingID: string): string {
+  const key = BBB_API_PREFIX + meetingID;
+  if (roomKeySchema.safeParse(key).success) return key;
+  return `${BBB_API_PREFIX}sha256:${createHash('sha256').update(meetingID, 'utf8').digest('hex')}`;
+}
+
+/** The room keys a meeting running on a BBB node can belong to: a web-app room's or a BBB API meeting's. */
+export const roomKeysOfMeeting = (meetingID: string): [string, string] => [meetingID, bbbApiRoomKey(meetingID)];
