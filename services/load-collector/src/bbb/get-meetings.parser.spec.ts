@@ -206,13 +206,15 @@ describe('cutting attendee lists before parsing', () => {
 });
 
 describe('slimming meetings before parsing', () => {
-  it('keeps only the ID and the counts of each complete meeting', () => {
+  it('keeps only the counts of each complete meeting, and hands its raw ID aside', () => {
     const xml =
       '<meetings><meeting><meetingName>A &amp; B</meetingName><meetingID>a&amp;b</meetingID><participantCount>3</participantCount>' +
       '<moderatorCount>1</moderatorCount><videoCount>2</videoCount><metadata><x>y</x></metadata></meeting></meetings>';
-    expect(slimMeetings(xml)).toBe(
-      '<meetings><meeting><meetingID>a&amp;b</meetingID><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount></meeting></meetings>',
+    const ids: string[] = [];
+    expect(slimMeetings(xml, ids)).toBe(
+      '<meetings><meeting><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount></meeting></meetings>',
     );
+    expect(ids).toEqual(['a&amp;b']);
   });
 
   it('gives the same counts as parsing the whole document', () => {

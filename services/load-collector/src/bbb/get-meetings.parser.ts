@@ -55,8 +55,6 @@ const count = z
 const optionalCount = count.optional().transform((n) => n ?? 0);
 
 const meetingSchema = z.object({
-  // Kept raw (entities unread); a missing or absurd one leaves the whole list out, never the counts.
-  meetingID: z.string().optional(),
   participantCount: count,
   moderatorCount: count,
   videoCount: optionalCount,
@@ -121,7 +119,7 @@ export function dropAttendees(xml: string): string {
 
 const COUNT_TAGS = ['participantCount', 'moderatorCount', 'videoCount', 'voiceParticipantCount'] as const;
 // An escaped ID is at most 6 characters per character (&quot;); longer ones are dropped (the list with them).
-const MEETING_ID = new RegExp(`<meetingID>[^<]{1,${MAX_MEETING_ID * 6}}</meetingID>`);
+const MEETING_ID = new RegExp(`<meetingID>([^<]{1,${MAX_MEETING_ID * 6}})</meetingID>`);
 const MEETING = /<meeting>([\s\S]*?)<\/meeting>/g;
 const COUNT = Object.fromEntries(COUNT_TAGS.map((t) => [t, new RegExp(`<${t}>[^<]{0,32}</${t}>`)])) as Record<
   (typeof COUNT_TAGS)[number],
@@ -129,14 +127,17 @@ const COUNT = Object.fromEntries(COUNT_TAGS.map((t) => [t, new RegExp(`<${t}>[^<
 >;
 
 /**
- * Keeps, of each complete `<meeting>`, only its ID and the counts placement reads, so the XML
+ * Keeps, of each complete `<meeting>`, only the counts placement reads, so the XML
  * parser builds a few nodes per meeting instead of dozens (a busy node's answer is
  * mostly names, passwords and metadata). A meeting cut short is left whole, so a
- * truncated body still fails validation; a missing count fails the schema.
+ * truncated body still fails validation; a missing count fails the schema. Each
+ * meeting's raw (still escaped) ID goes to `ids`, in order, without costing the
+ * parser a node: '' when it has none.
  */
-export function slimMeetings(xml: string): string {
+export function slimMeetings(xml: string, ids: string[] = []): string {
   return xml.replace(MEETING, (_whole, body: string) => {
-    let kept = `<meeting>${MEETING_ID.exec(body)?.[0] ?? ''}`;
+    ids.push(MEETING_ID.exec(body)?.[1] ?? '');
+    let kept = '<meeting>';
     for (const tag of COUNT_TAGS) kept += COUNT[tag].exec(body)?.[0] ?? '';
     return `${kept}</meeting>`;
   });
@@ -148,9 +149,10 @@ export function slimMeetings(xml: string): string {
  */
 export function parseGetMeetings(xml: string): MeetingCounts {
   let doc: unknown;
+  const ids: string[] = [];
   try {
     // `true` runs the validator first: truncated or non-XML bodies fail here.
-    doc = parser.parse(slimMeetings(dropAttendees(xml)), true);
+    doc = parser.parse(slimMeetings(dropAttendees(xml), ids), true);
   } catch (e) {
     throw new BbbParseError(`not well-formed XML: ${firstLine(e)}`);
   }
@@ -161,10 +163,10 @@ export function parseGetMeetings(xml: string): MeetingCounts {
   }
   const response = parsed.data.response;
   if (response.returncode === 'FAILED') throw new BbbFailedError(response.messageKey, response.message);
-  return reduce(response.meetings.meeting);
+  return reduce(response.meetings.meeting, ids);
 }
 
-function reduce(meetings: ReadonlyArray<z.output<typeof meetingSchema>>): MeetingCounts {
+function reduce(meetings: ReadonlyArray<z.output<typeof meetingSchema>>, ids: readonly string[]): MeetingCounts {
   const counts: MeetingCounts = {
     meetings: meetings.length,
     participants: 0,
@@ -183,16 +185,22 @@ function reduce(meetings: ReadonlyArray<z.output<typeof meetingSchema>>): Meetin
   for (const [name, value] of Object.entries(counts)) {
     if (value > MAX_TOTAL) throw new BbbParseError(`${name} totals ${value}, more than ${MAX_TOTAL}`);
   }
-  const running = runningMeetings(meetings);
+  const running = runningMeetings(meetings, ids);
   return running ? { ...counts, runningMeetings: running } : counts;
 }
 
-/** The list of meetings, whole or not at all: a room missing from it would be taken for ended. */
-function runningMeetings(meetings: ReadonlyArray<z.output<typeof meetingSchema>>): RunningMeeting[] | undefined {
-  if (meetings.length > MAX_LISTED_MEETINGS) return undefined;
+/**
+ * The list of meetings, whole or not at all: a room missing from it would be taken for
+ * ended. `ids` line up with the parsed meetings when both come from the same complete blocks.
+ */
+function runningMeetings(
+  meetings: ReadonlyArray<z.output<typeof meetingSchema>>,
+  ids: readonly string[],
+): RunningMeeting[] | undefined {
+  if (meetings.length > MAX_LISTED_MEETINGS || ids.length !== meetings.length) return undefined;
   const list: RunningMeeting[] = [];
-  for (const m of meetings) {
-    const id = m.meetingID === undefined ? '' : unescapeXml(m.meetingID);
+  for (const [i, m] of meetings.entries()) {
+    const id = unescapeXml(ids[i]!);
     if (id === '' || id.length > MAX_MEETING_ID) return undefined;
     list.push({ meetingID: id, participants: m.participantCount });
   }
