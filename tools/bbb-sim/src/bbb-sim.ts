@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { startEach } from '@ensemble/shared';
 import { SimNode } from './sim-node.js';
 
 export interface BbbSimOptions {
@@ -40,12 +41,7 @@ export class BbbSim {
         }),
     );
     const sim = new BbbSim(nodes);
-    try {
-      for (const n of nodes) await n.start();
-    } catch (e) {
-      await sim.stop();
-      throw e;
-    }
+    await startEach(nodes, () => sim.stop());
     return sim;
   }
 

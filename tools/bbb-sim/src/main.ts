@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runUntilSignal } from '@ensemble/shared';
+import { parseCliOrExit, runUntilSignal } from '@ensemble/shared';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BbbSim, randomSecret } from './bbb-sim.js';
@@ -56,17 +56,8 @@ function parse(argv: string[]) {
 }
 
 async function main(): Promise<void> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`bbb-sim: ${(e as Error).message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const args = parseCliOrExit('bbb-sim', USAGE, () => parse(process.argv.slice(2)));
+  if (!args) return;
   const kept = args.keep && args.out ? await previousNodes(args.out, args.nodes) : undefined;
   const sim = await BbbSim.start({
     nodes: args.nodes,

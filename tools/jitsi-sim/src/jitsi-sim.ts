@@ -1,4 +1,5 @@
 import type { CpuProfile } from './cpu-model.js';
+import { startEach } from '@ensemble/shared';
 import { JitsiNode } from './jitsi-node.js';
 
 export interface JitsiSimOptions {
@@ -30,12 +31,7 @@ export class JitsiSim {
         }),
     );
     const sim = new JitsiSim(nodes);
-    try {
-      for (const n of nodes) await n.start();
-    } catch (e) {
-      await sim.stop();
-      throw e;
-    }
+    await startEach(nodes, () => sim.stop());
     return sim;
   }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runUntilSignal } from '@ensemble/shared';
+import { parseCliOrExit, runUntilSignal } from '@ensemble/shared';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { JitsiSim } from './jitsi-sim.js';
@@ -43,17 +43,8 @@ function parse(argv: string[]) {
 }
 
 async function main(): Promise<void> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`jitsi-sim: ${(e as Error).message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const args = parseCliOrExit('jitsi-sim', USAGE, () => parse(process.argv.slice(2)));
+  if (!args) return;
   const { JITSI_APP_ID: appId, JITSI_APP_SECRET: appSecret } = process.env;
   const ports = args.keep && args.out ? await previousPorts(args.out, args.nodes) : undefined;
   const sim = await JitsiSim.start({

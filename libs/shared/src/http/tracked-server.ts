@@ -46,3 +46,30 @@ export function runUntilSignal(opts: { name: string; control?: Server; stop: () 
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 }
+
+/** Starts a simulator's nodes one by one; if one fails, stops what started and rethrows. */
+export async function startEach(nodes: ReadonlyArray<{ start(): Promise<unknown> }>, stop: () => Promise<void>) {
+  try {
+    for (const n of nodes) await n.start();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * For a simulator's CLI: its parsed arguments, or null after printing the usage
+ * (`--help`); a bad argument prints the problem and the usage and exits 2.
+ */
+export function parseCliOrExit<T extends { help: boolean }>(name: string, usage: string, parse: () => T): T | null {
+  let args: T;
+  try {
+    args = parse();
+  } catch (e) {
+    process.stderr.write(`${name}: ${(e as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+  if (!args.help) return args;
+  process.stdout.write(`${usage}\n`);
+  return null;
+}
