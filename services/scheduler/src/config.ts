@@ -22,6 +22,8 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** BBB: good polls in a row that must miss a room's meeting before the room counts as ended (one poll can glitch). */
+  ROOM_ENDED_AFTER_POLLS: z.coerce.number().int().min(1).max(100).default(2),
   /** BBB: days a room's peak size is remembered after its meeting ended, to place its next meeting (decision 053); 0 turns it off. */
   ROOM_SIZE_MEMORY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** How long a placement's expected load counts on top of the node's samples. */

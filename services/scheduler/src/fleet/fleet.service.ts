@@ -108,7 +108,9 @@ export class FleetService {
       this.loadModel.sampleLoad(sample),
       this.config.HEALTH_OFFLINE_AFTER,
       this.config.HEALTH_ONLINE_AFTER,
-      this.config.RELEASE_ENDED_ROOMS ? this.config.ROOM_SIZE_MEMORY_DAYS * 86_400 : null,
+      this.config.RELEASE_ENDED_ROOMS
+        ? { afterPolls: this.config.ROOM_ENDED_AFTER_POLLS, rememberSizeS: this.config.ROOM_SIZE_MEMORY_DAYS * 86_400 }
+        : null,
     );
     this.samples.inc({ outcome: outcome.kind });
     if (outcome.kind !== 'transition' && outcome.kind !== 'applied') return;

@@ -119,15 +119,16 @@ export class FleetStore {
   }
 
   /**
-   * `rememberSizeS`: how long a room released because its meeting ended keeps its peak
-   * size for its next placement (0: not at all); null: rooms are not released that way.
+   * `ended`: how rooms whose meeting is gone are released (null: they are not);
+   * `afterPolls` lists in a row must miss the meeting, and the room's peak size is
+   * kept `rememberSizeS` for its next placement (0: not at all).
    */
   async applySample(
     s: LoadSample,
     load: number,
     offlineAfter: number,
     onlineAfter: number,
-    rememberSizeS: number | null,
+    ended: { afterPolls: number; rememberSizeS: number } | null,
   ): Promise<SampleOutcome> {
     const { runningMeetings, ...kept } = s;
     // Each meeting as (web-app room key, BBB API room key, participants): the script matches either.
@@ -143,8 +144,9 @@ export class FleetStore {
         offlineAfter,
         onlineAfter,
         s.meetings,
-        runningMeetings && s.reachable && rememberSizeS !== null ? 1 : 0,
-        rememberSizeS ?? 0,
+        runningMeetings && s.reachable && ended ? 1 : 0,
+        ended?.rememberSizeS ?? 0,
+        ended?.afterPolls ?? 1,
         ...running,
       ),
     )) as string[];

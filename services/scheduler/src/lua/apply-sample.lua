@@ -8,13 +8,14 @@
 -- and no room placed on it is still too recent for a poll to see (no live pending
 -- entry): a room placed but not yet created cannot be cut off by the cordon.
 -- When the sample lists the node's meetings (BBB), a room on the node whose meeting
--- is not listed, and that was placed long enough ago for the poll to have seen it
--- (no live pending entry), ended: it is released, and its peak participants are
--- remembered for its next placement (docs/decisions/053). Listed rooms update their peak.
+-- is missing from `endedAfter` such lists in a row, and that was placed long enough
+-- ago for the polls to have seen it (no live pending entry), ended: it is released,
+-- and its peak participants are remembered for its next placement
+-- (docs/decisions/053). Listed rooms update their peak and reset their streak.
 -- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released}, kind being
 -- 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
 -- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter, meetings,
---       listed (1 when the meetings below are the node's whole list), rememberSizeS,
+--       listed (1 when the meetings below are the node's whole list), rememberSizeS, endedAfter,
 --       then per meeting: roomKey, otherRoomKey, participants
 local p, id = ARGV[1], ARGV[2]
 local at, reachable = tonumber(ARGV[3]), ARGV[4] == '1'
@@ -49,21 +50,23 @@ elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and tonumber(ARGV[9]) ==
 end
 local released = 0
 if reachable and ARGV[10] == '1' then
-  local running, remember = {}, tonumber(ARGV[11])
-  for i = 12, #ARGV, 3 do
+  local running, remember, endedAfter = {}, tonumber(ARGV[11]), tonumber(ARGV[12])
+  for i = 13, #ARGV, 3 do
     running[ARGV[i]] = tonumber(ARGV[i + 2])
     running[ARGV[i + 1]] = tonumber(ARGV[i + 2])
   end
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local peaksK = nodeK .. ':room-peaks'
+  local peaksK, missingK = nodeK .. ':room-peaks', nodeK .. ':room-missing'
   for _, rk in ipairs(redis.call('SMEMBERS', nodeK .. ':rooms')) do
     local people = running[rk]
     if people then
       if people > tonumber(redis.call('HGET', peaksK, rk) or '-1') then redis.call('HSET', peaksK, rk, people) end
+      redis.call('HDEL', missingK, rk)
     else
       local due = redis.call('ZSCORE', nodeK .. ':pending', rk)
-      if not due or tonumber(due) <= now then
+      if (not due or tonumber(due) <= now) and redis.call('HINCRBY', missingK, rk, 1) >= endedAfter then
+        redis.call('HDEL', missingK, rk)
         local roomK = p .. 'room:' .. rk
         if redis.call('GET', roomK) == id then redis.call('DEL', roomK) end
         redis.call('SREM', nodeK .. ':rooms', rk)

@@ -140,6 +140,7 @@ if current then
     redis.call('ZREM', oldK .. ':pending', roomKey)
   end
   redis.call('HDEL', oldK .. ':room-peaks', roomKey)
+  redis.call('HDEL', oldK .. ':room-missing', roomKey)
 end
 
 local nodeK = p .. 'node:' .. best
