@@ -11,8 +11,11 @@ export interface BalanceOutcome {
   peakUtilisation: number;
 }
 
-/** What a room's creation tells Ensemble of its size: the trace's rough hint, the exact size, or nothing. */
-type SizeHints = 'rough' | 'exact' | 'none';
+/**
+ * What Ensemble knows of a room's size: the trace's rough hint, the exact size, nothing,
+ * or nothing but what it saw of the room's meeting a week earlier (decision 053).
+ */
+type SizeHints = 'rough' | 'exact' | 'none' | 'last-week';
 
 /** Ensemble's rule, run by the real scheduler (Lua in a real Redis), fed the same trace. */
 async function ensembleRule(hints: SizeHints): Promise<Strategy> {
@@ -40,7 +43,8 @@ async function ensembleRule(hints: SizeHints): Promise<Strategy> {
         });
         bus.publish(contracts.loadSample, loadSample(n.id));
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await settle();
+      if (hints === 'last-week') await meetLastWeek(bus, trace);
       // Creations and, within the window, the joins that follow them, in time order:
       // joins go through the scheduler as they do through the gateway.
       const events = trace.rooms.flatMap((room, index) => [
@@ -59,7 +63,9 @@ async function ensembleRule(hints: SizeHints): Promise<Strategy> {
           roomKey: room.key,
           engine: 'bbb',
           join: e.join,
-          ...(hints === 'none' ? {} : { expectedSize: hints === 'exact' ? room.size : room.hint }),
+          ...(hints === 'rough' || hints === 'exact'
+            ? { expectedSize: hints === 'exact' ? room.size : room.hint }
+            : {}),
         });
         if (!e.join) chosen[e.index] = p.nodeId;
       }
@@ -70,6 +76,32 @@ async function ensembleRule(hints: SizeHints): Promise<Strategy> {
       await Promise.all([nats.stop(), redis.stop()]);
     }
   };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+/**
+ * Last week's meetings of the same rooms, through the real paths: each room placed,
+ * a poll of each node listing its meetings at their peak, then `end`. The scheduler
+ * remembers each room's peak; the fleet is idle again before the trace starts.
+ */
+async function meetLastWeek(bus: NatsBus, trace: Trace): Promise<void> {
+  const byNode = new Map<string, Array<{ meetingID: string; participants: number }>>();
+  for (const room of trace.rooms) {
+    const { nodeId } = await bus.request(contracts.place, { roomKey: room.key, engine: 'bbb' });
+    byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), { meetingID: room.key, participants: room.lastWeek }]);
+  }
+  for (const [nodeId, runningMeetings] of byNode) {
+    const participants = runningMeetings.reduce((sum, m) => sum + m.participants, 0);
+    bus.publish(
+      contracts.loadSample,
+      loadSample(nodeId, { meetings: runningMeetings.length, participants, runningMeetings }),
+    );
+  }
+  await settle();
+  for (const room of trace.rooms) await bus.request(contracts.end, { roomKey: room.key });
+  for (const n of trace.nodes) bus.publish(contracts.loadSample, loadSample(n.id));
+  await settle();
 }
 
 function score(trace: Trace, chosen: string[]): BalanceOutcome {
@@ -98,6 +130,7 @@ export async function benchBalance(seeds: number[]): Promise<Record<string, Reco
     ensemble: await ensembleRule('rough'),
     'ensemble-exact-hint': await ensembleRule('exact'),
     'ensemble-no-hint': await ensembleRule('none'),
+    'ensemble-last-week': await ensembleRule('last-week'),
   };
   const out: Record<string, Record<string, BalanceOutcome>> = {};
   for (const seed of seeds) {

@@ -10,6 +10,7 @@ describe('balance under burst (bench section 3)', () => {
     expect(a.rooms.every((r) => r.arrivesAtS >= 0 && r.arrivesAtS < 30)).toBe(true);
     expect(a.rooms.filter((r) => r.size >= 100).length).toBeGreaterThan(0);
     expect(a.rooms.filter((r) => r.size <= 10).length).toBeGreaterThan(800);
+    expect(a.rooms.every((r) => r.lastWeek >= 1 && Math.abs(Math.log(r.lastWeek / r.size)) < 1)).toBe(true);
   });
 
   it('places a seeded trace with the real scheduler better than Scalelite and the seed rules', async () => {
@@ -19,6 +20,9 @@ describe('balance under burst (bench section 3)', () => {
     expect(t.ensemble!.maxOverMean).toBeLessThan(t.scalelite!.maxOverMean);
     expect(t.ensemble!.maxOverMean).toBeLessThanOrEqual(1.15);
     expect(t['ensemble-exact-hint']!.maxOverMean).toBeLessThanOrEqual(1.15);
+    // No hints, but the sizes its rooms reached a week earlier, remembered by the scheduler.
+    expect(t['ensemble-last-week']!.maxOverMean).toBeLessThanOrEqual(1.15);
+    expect(t['ensemble-last-week']!.maxOverMean).toBeLessThan(t['ensemble-no-hint']!.maxOverMean);
     const summary = summarizeBalance(byTrace);
     expect(summary.ensemble).toMatchObject({ tracesWithinTarget: 1, tracesWorseThanScalelite: 0 });
     expect(summary.scalelite!.tracesWithinTarget).toBe(0);

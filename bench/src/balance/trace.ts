@@ -12,6 +12,8 @@ export interface TraceRoom {
   size: number;
   /** What the integration says to expect (size with estimation noise), as `meta_ensemble-size-hint`. */
   hint: number;
+  /** The room's peak at its meeting a week earlier: the same course, attendance varying (log-normal, sigma 0.15). */
+  lastWeek: number;
 }
 export interface Trace {
   seed: number;
@@ -44,8 +46,13 @@ export function makeTrace(seed: number): Trace {
       arrivesAtS: random() * 30,
       size,
       hint: Math.max(1, Math.round(size * Math.exp(0.3 * normal()))),
+      lastWeek: 0,
     });
   }
+  // A stream of its own, so that adding it left every earlier trace as it was.
+  const weekly = prng(seed + 1_000_003);
+  const weeklyNormal = () => Math.sqrt(-2 * Math.log(1 - weekly())) * Math.cos(2 * Math.PI * weekly());
+  for (const room of rooms) room.lastWeek = Math.max(1, Math.round(room.size * Math.exp(0.15 * weeklyNormal())));
   rooms.sort((a, b) => a.arrivesAtS - b.arrivesAtS);
   return { seed, nodes, rooms };
 }
