@@ -25,8 +25,11 @@ export async function startNats(): Promise<TestServer> {
   return { url: `nats://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
 }
 
-/** A real `redis-server` on a free loopback port; append-only on when asked (restart tests). */
-export async function startRedis(opts: { appendOnly?: boolean } = {}): Promise<TestServer> {
+/**
+ * A real `redis-server` on a free loopback port; append-only on when asked (restart
+ * tests); a replica of the server on `replicaOf` when given (Sentinel failover tests).
+ */
+export async function startRedis(opts: { appendOnly?: boolean; replicaOf?: number } = {}): Promise<TestServer> {
   const port = await freePort();
   const proc = await new ServerProcess('redis-server', port, (dir) => [
     '--port',
@@ -41,6 +44,7 @@ export async function startRedis(opts: { appendOnly?: boolean } = {}): Promise<T
     opts.appendOnly ? 'yes' : 'no',
     '--appendfsync',
     'everysec',
+    ...(opts.replicaOf ? ['--replicaof', '127.0.0.1', String(opts.replicaOf)] : []),
   ]).start();
   return { url: `redis://127.0.0.1:${port}`, port, process: proc, stop: () => proc.dispose() };
 }
