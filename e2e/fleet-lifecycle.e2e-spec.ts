@@ -15,7 +15,7 @@ describe('node lifecycle on a live fleet', () => {
 
   beforeAll(async () => {
     // A short pending TTL: a cordoned node is "empty" once its recent placements are old enough for a poll to see.
-    await stack.start({ nodes: 3, scheduler: { PENDING_TTL_S: '0.5' } });
+    await stack.start({ nodes: 3, scheduler: { PENDING_TTL_S: '0.5', NODE_VERSION_REFRESH_S: '1' } });
     await waitFor('all online', async () => {
       const c = await stack.json('GET', '/api/ops/cluster');
       return c.totals.online === 3;
@@ -31,6 +31,15 @@ describe('node lifecycle on a live fleet', () => {
     const { nodes } = await stack.json('GET', '/api/ops/nodes');
     expect(nodes.map((n: { id: string }) => n.id)).toEqual(['bbb-1', 'bbb-2', 'bbb-3']);
     expect(JSON.stringify(nodes)).not.toContain(sim('bbb-1').secret);
+  });
+
+  it('reads the version of an online node again, so an upgrade in place shows', async () => {
+    await waitFor('version read', async () => (await stack.node('bbb-3')).version === '3.0.0');
+    sim('bbb-3').setVersion('3.0.4');
+    await waitFor('new version read', async () => (await stack.node('bbb-3')).version === '3.0.4', {
+      timeoutMs: 10_000,
+    });
+    expect(await state('bbb-3')).toBe('enabled');
   });
 
   it('answers an unknown node with 404 and a bad id or body with 400', async () => {

@@ -35,6 +35,13 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   /** Jitsi: a sample teaches the CPU per participant only with at least this many participants. */
   JITSI_CPU_LEARN_MIN_PARTICIPANTS: z.coerce.number().int().min(1).max(100_000).default(5),
   /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */
+  /** BBB: seconds between two readings of an online node's version (an upgrade in place shows within this); 0: only on going online. */
+  NODE_VERSION_REFRESH_S: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
   /** Deadline of one call the scheduler makes to a node itself (panic's getMeetings/end, version). */
   NODE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** `end` calls in flight at once when a node panics. */

@@ -34,7 +34,7 @@ export class SimNode {
   readonly host: '127.0.0.1';
   private readonly store = new MeetingStore();
   private readonly recordings = new RecordingStore();
-  private readonly bbbVersion: string;
+  private bbbVersion: string;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -47,8 +47,12 @@ export class SimNode {
     this.secret = opts.secret;
     this.host = opts.host ?? '127.0.0.1';
     this.currentPort = opts.port ?? 0;
-    const v = opts.version ?? '3.0';
-    this.bbbVersion = v.split('.').length === 2 ? `${v}.0` : v;
+    this.bbbVersion = fullVersion(opts.version ?? '3.0');
+  }
+
+  /** An upgrade in place: the API root reports `version` from now on. */
+  setVersion(version: string): void {
+    this.bbbVersion = fullVersion(version);
   }
 
   get port(): number {
@@ -232,3 +236,5 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+const fullVersion = (v: string): string => (v.split('.').length === 2 ? `${v}.0` : v);

@@ -32,6 +32,8 @@ export class FleetService {
   private readonly samples;
   private readonly transitions;
   private readonly endedRooms;
+  /** When this instance last asked each node for its version. */
+  private readonly versionReadAt = new Map<string, number>();
 
   constructor(
     private readonly store: FleetStore,
@@ -114,6 +116,7 @@ export class FleetService {
     );
     this.samples.inc({ outcome: outcome.kind });
     if (outcome.kind !== 'transition' && outcome.kind !== 'applied') return;
+    if (outcome.kind === 'applied' && outcome.health === 'online') this.readVersionIfDue(sample.nodeId);
     if (outcome.released > 0) {
       this.endedRooms.inc(outcome.released);
       this.logger.info('ended rooms released', { nodeId: sample.nodeId, rooms: outcome.released });
@@ -142,7 +145,18 @@ export class FleetService {
       await this.events.changed(sample.nodeId, 'updated', 'scheduler', 'node enabled on first healthy polls');
     }
     // A node coming (back) online may have been upgraded: read its version again.
-    // Not awaited: a slow node must not hold up the samples of the others.
-    if (outcome.health === 'online') void this.admin.refreshVersion(sample.nodeId).catch(() => undefined);
+    if (outcome.health === 'online') this.readVersion(sample.nodeId);
+  }
+
+  /** An online node is asked again every NODE_VERSION_REFRESH_S: an upgrade in place shows. */
+  private readVersionIfDue(nodeId: string): void {
+    const every = this.config.NODE_VERSION_REFRESH_S * 1000;
+    if (every > 0 && Date.now() - (this.versionReadAt.get(nodeId) ?? 0) >= every) this.readVersion(nodeId);
+  }
+
+  /** Not awaited: a slow node must not hold up the samples of the others. */
+  private readVersion(nodeId: string): void {
+    this.versionReadAt.set(nodeId, Date.now());
+    void this.admin.refreshVersion(nodeId).catch(() => undefined);
   }
 }
