@@ -158,7 +158,11 @@ describe('node lifecycle on a live fleet', () => {
       const sse = new SseClient();
       const res = await sse.open(`${stack.gateway.url}/api/ops/events`, { authorization: `Bearer ${OPS_TOKEN}` });
       expect(res.headers.get('content-type')).toContain('text/event-stream');
-      await waitFor('a load sample', () => sse.events.find((e) => e.event === 'load'), { timeoutMs: 15_000 });
+      const load = await waitFor('a load sample', () => sse.events.find((e) => e.event === 'load'), {
+        timeoutMs: 15_000,
+      });
+      expect(load.data).toMatchObject({ engine: 'bbb', reachable: true });
+      expect(load.data).not.toHaveProperty('runningMeetings'); // the meeting list stays with the scheduler
       await sim('bbb-2').setFault({ mode: 'down' });
       const offline = await waitFor(
         'a health transition',

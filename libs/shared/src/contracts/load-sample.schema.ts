@@ -6,6 +6,11 @@ const count = z.number().int().nonnegative().max(1_000_000);
 export const MAX_MEETING_ID = 256;
 /** More meetings than this on one node: the list is left out of the sample (NATS payloads stay small). */
 export const MAX_LISTED_MEETINGS = 2000;
+/**
+ * A list longer than this, in UTF-8 bytes of its IDs plus 32 per entry, is left out too:
+ * the whole sample must stay under the bus's 256 KiB payload limit, or it would be dropped.
+ */
+export const MAX_LISTED_MEETING_BYTES = 128 * 1024;
 
 /** What one poll of one node saw. Published on `ensemble.load.<engine>.<nodeId>`. */
 export const loadSampleSchema = z.object({

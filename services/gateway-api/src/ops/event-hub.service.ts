@@ -137,7 +137,8 @@ export class EventHub implements OnModuleDestroy {
   private start(): void {
     if (this.heartbeat) return;
     this.subscriptions = [
-      this.bus.subscribe(contracts.loadSample, (s) => this.broadcast('load', s)),
+      // The meeting list is for the scheduler (decision 053): not sent to browsers.
+      this.bus.subscribe(contracts.loadSample, ({ runningMeetings: _meetings, ...s }) => this.broadcast('load', s)),
       this.bus.subscribe(contracts.nodeHealth, (e) => this.broadcast('health', e)),
       this.bus.subscribe(contracts.fleetNode, (e) => this.broadcast('fleet', e)),
       this.bus.subscribe(contracts.provisionRun, (e) => this.broadcast('run', e)),

@@ -44,6 +44,32 @@ describe('parsing a BBB getMeetings response', () => {
     ]);
   });
 
+  it('reads a meeting whose metadata has a key named meeting (or meetings) in full', () => {
+    const xml = getMeetingsXml([
+      { participants: 2, moderators: 1, metadata: { meeting: 'x', meetings: 'y' } },
+      { participants: 3, moderators: 1, metadata: { meeting: '&lt;/meeting&gt;' } },
+    ]);
+    expect(parseGetMeetings(xml)).toMatchObject({
+      meetings: 2,
+      participants: 5,
+      runningMeetings: [
+        { meetingID: 'room-0', participants: 2 },
+        { meetingID: 'room-1', participants: 3 },
+      ],
+    });
+  });
+
+  it('leaves the list out when it would not fit in a sample, keeping the counts', () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      id: `${'x'.repeat(250)}-${i}`,
+      participants: 1,
+      moderators: 0,
+    }));
+    const parsed = parseGetMeetings(getMeetingsXml(many));
+    expect(parsed).toMatchObject({ meetings: 600, participants: 600 });
+    expect(parsed.runningMeetings).toBeUndefined();
+  });
+
   it('keeps the counts but leaves the whole list out when one meeting has no usable ID', () => {
     const missing = parseGetMeetings(
       getMeetingsXml([

@@ -1,6 +1,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { DomainError, MAX_LISTED_MEETINGS, MAX_MEETING_ID, unescapeXml } from '@ensemble/shared';
+import {
+  DomainError,
+  MAX_LISTED_MEETINGS,
+  MAX_LISTED_MEETING_BYTES,
+  MAX_MEETING_ID,
+  unescapeXml,
+} from '@ensemble/shared';
 
 /** A meeting the node listed: its ID and participants. */
 export interface RunningMeeting {
@@ -120,7 +126,10 @@ export function dropAttendees(xml: string): string {
 const COUNT_TAGS = ['participantCount', 'moderatorCount', 'videoCount', 'voiceParticipantCount'] as const;
 // An escaped ID is at most 6 characters per character (&quot;); longer ones are dropped (the list with them).
 const MEETING_ID = new RegExp(`<meetingID>([^<]{1,${MAX_MEETING_ID * 6}})</meetingID>`);
-const MEETING = /<meeting>([\s\S]*?)<\/meeting>/g;
+// A meeting ends at the `</meeting>` followed by the next meeting or the list's end: a
+// metadata key named `meeting` (`meta_meeting=...` on create) renders a `</meeting>`
+// inside the block, which must not cut it short.
+const MEETING = /<meeting>([\s\S]*?)<\/meeting>(?=\s*(?:<meeting>|<\/meetings>))/g;
 const COUNT = Object.fromEntries(COUNT_TAGS.map((t) => [t, new RegExp(`<${t}>[^<]{0,32}</${t}>`)])) as Record<
   (typeof COUNT_TAGS)[number],
   RegExp
@@ -199,9 +208,11 @@ function runningMeetings(
 ): RunningMeeting[] | undefined {
   if (meetings.length > MAX_LISTED_MEETINGS || ids.length !== meetings.length) return undefined;
   const list: RunningMeeting[] = [];
+  let bytes = 0;
   for (const [i, m] of meetings.entries()) {
     const id = unescapeXml(ids[i]!);
-    if (id === '' || id.length > MAX_MEETING_ID) return undefined;
+    bytes += Buffer.byteLength(id, 'utf8') + 32;
+    if (id === '' || id.length > MAX_MEETING_ID || bytes > MAX_LISTED_MEETING_BYTES) return undefined;
     list.push({ meetingID: id, participants: m.participantCount });
   }
   return list;

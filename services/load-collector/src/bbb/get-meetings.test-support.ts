@@ -11,6 +11,8 @@ export interface MeetingFixture {
   video?: number | string;
   voice?: number | string;
   listeners?: number | string;
+  /** Extra metadata elements (`meta_<key>` on create), rendered as BBB does: `<key>value</key>`. */
+  metadata?: Record<string, string>;
 }
 
 export function meetingXml(m: MeetingFixture, index = 0): string {
@@ -59,7 +61,9 @@ export function meetingXml(m: MeetingFixture, index = 0): string {
     '<maxUsers>0</maxUsers>',
     `<moderatorCount>${m.moderators}</moderatorCount>`,
     attendees.length === 0 ? '<attendees>\n</attendees>' : `<attendees>\n${attendees.join('\n')}\n</attendees>`,
-    '<metadata><bbb-origin>Greenlight</bbb-origin></metadata>',
+    `<metadata><bbb-origin>Greenlight</bbb-origin>${Object.entries(m.metadata ?? {})
+      .map(([k, v]) => `<${k}>${v}</${k}>`)
+      .join('')}</metadata>`,
     '<isBreakout>false</isBreakout>',
     '</meeting>',
   ].join('\n');

@@ -8,10 +8,12 @@
 -- and no room placed on it is still too recent for a poll to see (no live pending
 -- entry): a room placed but not yet created cannot be cut off by the cordon.
 -- When the sample lists the node's meetings (BBB), a room on the node whose meeting
--- is missing from `endedAfter` such lists in a row, and that was placed long enough
--- ago for the polls to have seen it (no live pending entry), ended: it is released,
--- and its peak participants are remembered for its next placement
--- (docs/decisions/053). Listed rooms update their peak and reset their streak.
+-- is missing from `endedAfter` such lists in a row ended: it is released, and its
+-- peak participants are remembered for its next placement (docs/decisions/053).
+-- A list counts as a miss only if its poll started after the room was last placed
+-- or looked up (plus 2 s for clocks), and the room has no live pending entry: the
+-- meeting may be being created. Listed rooms update their peak and reset their
+-- streak; a sample without a list (or unreachable) resets every streak.
 -- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released}, kind being
 -- 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
 -- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter, meetings,
@@ -65,8 +67,11 @@ if reachable and ARGV[10] == '1' then
       redis.call('HDEL', missingK, rk)
     else
       local due = redis.call('ZSCORE', nodeK .. ':pending', rk)
-      if (not due or tonumber(due) <= now) and redis.call('HINCRBY', missingK, rk, 1) >= endedAfter then
+      local touched = tonumber(redis.call('HGET', nodeK .. ':room-touched', rk) or '0')
+      local seen = (not due or tonumber(due) <= now) and touched + 2000 < at
+      if seen and redis.call('HINCRBY', missingK, rk, 1) >= endedAfter then
         redis.call('HDEL', missingK, rk)
+        redis.call('HDEL', nodeK .. ':room-touched', rk)
         local roomK = p .. 'room:' .. rk
         if redis.call('GET', roomK) == id then redis.call('DEL', roomK) end
         redis.call('SREM', nodeK .. ':rooms', rk)
@@ -84,6 +89,7 @@ if reachable and ARGV[10] == '1' then
     end
   end
 end
+if not (reachable and ARGV[10] == '1') then redis.call('DEL', nodeK .. ':room-missing') end
 local kind = 'applied'
 if nextHealth ~= health then kind = 'transition' end
 return {kind, health, nextHealth, enabled, disabled, released}

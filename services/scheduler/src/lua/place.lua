@@ -42,6 +42,10 @@ if current then
         redis.call('HINCRBYFLOAT', nodeK, 'pending', grown - tonumber(contribution))
       end
     end
+    -- A lookup may precede creating the meeting again on this node (after it ended):
+    -- no poll that started before now may count the room as ended (docs/decisions/053).
+    redis.call('HSET', nodeK .. ':room-touched', roomKey, now)
+    redis.call('HDEL', nodeK .. ':room-missing', roomKey)
     return {'existing', current, n[3], '', n[5]}
   end
 end
@@ -141,6 +145,7 @@ if current then
   end
   redis.call('HDEL', oldK .. ':room-peaks', roomKey)
   redis.call('HDEL', oldK .. ':room-missing', roomKey)
+  redis.call('HDEL', oldK .. ':room-touched', roomKey)
 end
 
 local nodeK = p .. 'node:' .. best
@@ -149,4 +154,5 @@ if redis.call('SADD', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY'
 redis.call('ZADD', nodeK .. ':pending', now + ttl, roomKey)
 redis.call('HSET', nodeK .. ':pending-load', roomKey, expected)
 redis.call('HINCRBYFLOAT', nodeK, 'pending', expected)
+redis.call('HSET', nodeK .. ':room-touched', roomKey, now)
 return {outcome, best, bestUrl, previous, redis.call('HGET', nodeK, 'secret')}

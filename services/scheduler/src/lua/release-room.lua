@@ -20,6 +20,7 @@ redis.call('ZREM', nodeK .. ':pending', roomKey)
 local peak = tonumber(redis.call('HGET', nodeK .. ':room-peaks', roomKey) or '0')
 redis.call('HDEL', nodeK .. ':room-peaks', roomKey)
 redis.call('HDEL', nodeK .. ':room-missing', roomKey)
+redis.call('HDEL', nodeK .. ':room-touched', roomKey)
 local remember = tonumber(ARGV[3] or '0')
 if peak > 0 and remember > 0 then redis.call('SET', p .. 'room-size:' .. roomKey, peak, 'EX', remember) end
 local n = redis.call('HMGET', nodeK, 'state', 'rooms')

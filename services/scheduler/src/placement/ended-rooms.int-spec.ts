@@ -4,12 +4,17 @@ import { SchedulerHarness } from '../harness.test-support.js';
 // Pending entries live 0.2 s here, so a room soon counts as "placed long enough ago for a poll to see it".
 const SHORT_PENDING = { PENDING_TTL_S: '0.2' };
 const afterPending = () => new Promise((r) => setTimeout(r, 300));
+// A poll counts a room missing only when it started 2 s after the room was last placed or
+// looked up; samples here are stamped as polls started that much later (in order).
+let clock = 0;
+const later = () => (clock = Math.max(clock, Date.now() + 3000) + 10);
 
 describe('rooms whose meeting ended (decision 053)', () => {
   let h: SchedulerHarness;
   afterEach(() => h.stop());
 
   const listed = (...meetings: Array<[string, number]>) => ({
+    at: later(),
     runningMeetings: meetings.map(([meetingID, participants]) => ({ meetingID, participants })),
   });
 
@@ -48,8 +53,10 @@ describe('rooms whose meeting ended (decision 053)', () => {
     await h.sample('a');
     await h.place('bbb:old');
     await afterPending();
-    await h.sample('a', { meetings: 3 }); // counts only: the list could not be read whole
+    await h.sample('a', listed());
+    await h.sample('a', { at: later(), meetings: 3 }); // counts only: the list could not be read whole
     await h.sample('a', { reachable: false, error: 'timeout', ...listed() });
+    await h.sample('a', listed()); // a miss again, but not two in a row: the streak was reset
     expect((await h.node('a'))?.rooms).toBe(1);
   });
 
@@ -63,6 +70,19 @@ describe('rooms whose meeting ended (decision 053)', () => {
       await h.sample('a', list);
     }
     expect((await h.place('bbb:flaky')).outcome).toBe('existing');
+  });
+
+  it('does not count a poll that started before the room was looked up again (its meeting re-created)', async () => {
+    h = await new SchedulerHarness().start({ env: SHORT_PENDING });
+    await h.addNodes(['a']);
+    await h.sample('a', { at: Date.now() });
+    await h.place('bbb:weekly');
+    await new Promise((r) => setTimeout(r, 2100));
+    await h.sample('a', { ...listed(), at: Date.now() }); // the meeting ended: one miss
+    expect((await h.place('bbb:weekly')).outcome).toBe('existing'); // `create` again, on the same node
+    await h.sample('a', { ...listed(), at: Date.now() }); // this poll may have started before the create
+    expect((await h.node('a'))?.rooms).toBe(1);
+    expect((await h.place('bbb:weekly')).outcome).toBe('existing');
   });
 
   it('keeps every room until `end` with RELEASE_ENDED_ROOMS=false', async () => {
@@ -103,8 +123,8 @@ describe('rooms whose meeting ended (decision 053)', () => {
     expect(first.nodeId).toBe('large');
     await h.sample('large', { participants: 240, ...listed(['course', 200]) });
     await h.bus.request(contracts.end, { roomKey: 'bbb:course' });
-    await h.sample('large', { participants: 240 }); // the node's load still counts the old meeting
-    await h.sample('small', { participants: 10 });
+    await h.sample('large', { at: later(), participants: 240 }); // the node's load still counts the old meeting
+    await h.sample('small', { at: later(), participants: 10 });
     // No size given: the remembered 200 steers it where it weighs least (240+201)/4 < (10+201)/1.
     const again = await h.place('bbb:course');
     expect(again).toMatchObject({ outcome: 'new', nodeId: 'large' });
