@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { DomainError, isDomainError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -49,4 +50,14 @@ export function createRedis(url: string, logger: Logger, name: string): Redis {
     down = false;
   });
   return redis;
+}
+
+/** Redis trouble becomes `unavailable` (503 + Retry-After at the HTTP edge), never a crash. */
+export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isDomainError(e)) throw e;
+    throw new DomainError('unavailable', `state store unavailable (${what})`);
+  }
 }

@@ -1,4 +1,4 @@
-import { verifyChecksum } from '@ensemble/shared';
+import { verifyCallChecksum } from '@ensemble/shared';
 import * as xml from './bbb-xml.js';
 import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
 import type { RecordingStore } from './recording-store.js';
@@ -70,44 +70,6 @@ function parseParams(req: ApiRequest): { params: Record<string, string>; checksu
   return { params, checksums };
 }
 
-const withoutChecksum = (raw: string) =>
-  raw === ''
-    ? ''
-    : raw
-        .split('&')
-        .filter((p) => p !== '' && !p.startsWith('checksum='))
-        .join('&');
-
-/** ValidationService.buildQueryStringFromParamsMap: sorted keys, form-encoded, checksum left out. */
-function sortedQuery(raw: string): string {
-  const entries = [...new URLSearchParams(raw)].filter(([k]) => k !== 'checksum');
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const s = new URLSearchParams();
-  for (const [k, v] of entries) s.append(k, v);
-  return s.toString();
-}
-
-/**
- * BBB hashes the raw query string without its checksum (GetChecksum); for a
- * POST with no query it rebuilds one from the parameters. We also accept the
- * body appended to the query, and the body alone.
- */
-function checksumOk(req: ApiRequest, checksum: string, secret: string): boolean {
-  const query = withoutChecksum(req.rawQuery);
-  const body = withoutChecksum(req.rawBody);
-  const candidates = new Set<string>();
-  candidates.add(query !== '' ? query : sortedQuery(`${req.rawQuery}&${req.rawBody}`));
-  if (body !== '') {
-    candidates.add(query === '' ? body : `${query}&${body}`);
-    candidates.add(body);
-  }
-  for (const c of candidates) {
-    const raw = c === '' ? `checksum=${checksum}` : `${c}&checksum=${checksum}`;
-    if (verifyChecksum(req.call, raw, [secret]).ok) return true;
-  }
-  return false;
-}
-
 export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
   if (req.call === '') {
     return ok(
@@ -126,7 +88,8 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
   const checksum = checksums[0] ?? '';
   let checksumError: string | undefined;
   if (checksum.trim() === '') checksumError = MSG.noChecksum;
-  else if (checksums.length > 1 || !checksumOk(req, checksum, ctx.secret)) checksumError = MSG.badChecksum;
+  else if (checksums.length > 1 || !verifyCallChecksum(req.call, req.rawQuery, req.rawBody, checksum, [ctx.secret]))
+    checksumError = MSG.badChecksum;
   if (req.call === 'join') return join(params, ctx, checksumError);
   if (checksumError) return fail('checksumError', checksumError);
   const meetingID = (params['meetingID'] ?? '').trim();

@@ -91,3 +91,47 @@ export function verifyChecksum(
   }
   return match ? { ok: true, algorithm, query } : { ok: false, reason: 'mismatch' };
 }
+
+const withoutChecksum = (raw: string): string =>
+  raw
+    .split('&')
+    .filter((p) => p !== '' && !p.startsWith('checksum='))
+    .join('&');
+
+/** BBB's ValidationService.buildQueryStringFromParamsMap: sorted names, form-encoded, checksum left out. */
+function sortedQuery(raw: string): string {
+  const entries = [...new URLSearchParams(raw)].filter(([k]) => k !== 'checksum');
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const s = new URLSearchParams();
+  for (const [k, v] of entries) s.append(k, v);
+  return s.toString();
+}
+
+/**
+ * Checks `checksum` of an incoming call as BBB does: over the raw query without its
+ * checksum, hashed byte for byte as sent; a POST without query against its sorted
+ * parameters. Form bodies are also accepted appended to the query, or alone. Every
+ * candidate is checked, so timing does not tell which one matched.
+ */
+export function verifyCallChecksum(
+  call: string,
+  rawQuery: string,
+  rawForm: string,
+  checksum: string,
+  secrets: readonly string[],
+  allowed: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS,
+): boolean {
+  const query = withoutChecksum(rawQuery);
+  const form = withoutChecksum(rawForm);
+  const candidates = new Set<string>([query !== '' ? query : sortedQuery(`${rawQuery}&${rawForm}`)]);
+  if (form !== '') {
+    candidates.add(query === '' ? form : `${query}&${form}`);
+    candidates.add(form);
+  }
+  let ok = false;
+  for (const c of candidates) {
+    const raw = c === '' ? `checksum=${checksum}` : `${c}&checksum=${checksum}`;
+    if (verifyChecksum(call, raw, secrets, allowed).ok) ok = true;
+  }
+  return ok;
+}

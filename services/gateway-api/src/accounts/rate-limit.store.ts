@@ -1,5 +1,5 @@
+import { guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
-import { guarded } from '../state/guarded.js';
 
 /** Fixed-window counters: INCR, and the window's expiry set by the first hit only. */
 export class RateLimitStore {

@@ -1,6 +1,6 @@
+import { guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
-import { guarded } from '../state/guarded.js';
 import { keys } from './keys.js';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');

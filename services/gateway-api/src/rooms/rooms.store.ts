@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
-import { roomSettingsSchema, type Engine, type JoinRole, type RoomSettings } from '@ensemble/shared';
+import { roomSettingsSchema, type Engine, type JoinRole, type RoomSettings, guarded } from '@ensemble/shared';
 import { randomBytes } from 'node:crypto';
-import { guarded } from '../state/guarded.js';
 import { defineScript, type Script } from '../state/redis-scripts.js';
 import { KEY_PREFIX, keys } from './keys.js';
 import { isLinkToken, linkHash, newLinkToken } from './link-token.js';

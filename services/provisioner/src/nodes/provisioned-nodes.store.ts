@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/shared';
+import { guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { keys } from '../keys.js';
@@ -18,27 +18,19 @@ export class ProvisionedNodesStore {
 
   async add(nodes: ProvisionedNode[]): Promise<void> {
     if (nodes.length === 0) return;
-    await this.guard(() =>
+    await guarded('provisioned nodes', () =>
       this.redis.hset(keys.nodes, Object.fromEntries(nodes.map((n) => [n.name, JSON.stringify(n)]))),
     );
   }
 
   async remove(name: string): Promise<void> {
-    await this.guard(() => this.redis.hdel(keys.nodes, name));
+    await guarded('provisioned nodes', () => this.redis.hdel(keys.nodes, name));
   }
 
   async all(): Promise<ProvisionedNode[]> {
-    const raw = await this.guard(() => this.redis.hgetall(keys.nodes));
+    const raw = await guarded('provisioned nodes', () => this.redis.hgetall(keys.nodes));
     return Object.values(raw)
       .map((v) => provisionedNodeSchema.parse(JSON.parse(v)))
       .sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch {
-      throw new DomainError('unavailable', 'state store unavailable (provisioned nodes)');
-    }
   }
 }

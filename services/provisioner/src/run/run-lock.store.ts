@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/shared';
+import { guarded } from '@ensemble/shared';
 import { keys } from '../keys.js';
 import type { ProvisionerScripts } from '../scripts.js';
 
@@ -17,7 +17,7 @@ export class RunLockStore {
 
   /** The lock, or null with the current holder's run id when someone else has it. */
   async acquire(holder: string, ttlMs: number): Promise<{ lock: HeldLock } | { heldBy: string }> {
-    const [token, value] = (await this.guard(() =>
+    const [token, value] = (await guarded('provisioning lock', () =>
       this.scripts.acquireLock(keys.lock, keys.fence, Math.ceil(ttlMs), holder),
     )) as [number, string];
     if (token === 0) return { heldBy: value.slice(value.indexOf(':') + 1) };
@@ -26,19 +26,17 @@ export class RunLockStore {
 
   /** Keeps the lock alive; false when it was lost (expired and maybe taken). Also the fencing check before acting on the fleet. */
   async extend(lock: HeldLock, ttlMs: number): Promise<boolean> {
-    return (await this.guard(() => this.scripts.releaseLock(keys.lock, value(lock), 'extend', Math.ceil(ttlMs)))) === 1;
+    return (
+      (await guarded('provisioning lock', () =>
+        this.scripts.releaseLock(keys.lock, value(lock), 'extend', Math.ceil(ttlMs)),
+      )) === 1
+    );
   }
 
   async release(lock: HeldLock): Promise<boolean> {
-    return (await this.guard(() => this.scripts.releaseLock(keys.lock, value(lock), 'release', 0))) === 1;
-  }
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch {
-      throw new DomainError('unavailable', 'state store unavailable (provisioning lock)');
-    }
+    return (
+      (await guarded('provisioning lock', () => this.scripts.releaseLock(keys.lock, value(lock), 'release', 0))) === 1
+    );
   }
 }
 

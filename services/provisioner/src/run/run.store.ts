@@ -1,4 +1,4 @@
-import { DomainError, runEventSchema, runRecordSchema, type RunEvent, type RunRecord } from '@ensemble/shared';
+import { DomainError, runEventSchema, runRecordSchema, type RunEvent, type RunRecord, guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { MAX_RUN_EVENTS, MAX_RUNS, keys } from '../keys.js';
 
@@ -11,7 +11,7 @@ export class RunStore {
 
   async save(run: RunRecord): Promise<void> {
     const { events: _events, ...record } = run;
-    await this.guard(async () => {
+    await guarded('runs', async () => {
       const tx = this.redis
         .multi()
         .set(keys.run(run.id), JSON.stringify(record))
@@ -21,7 +21,7 @@ export class RunStore {
   }
 
   async appendEvent(event: RunEvent): Promise<void> {
-    await this.guard(async () => {
+    await guarded('runs', async () => {
       await this.redis
         .multi()
         .rpush(keys.runEvents(event.runId), JSON.stringify(event))
@@ -31,7 +31,7 @@ export class RunStore {
   }
 
   async get(id: string): Promise<RunRecord> {
-    const [raw, events] = await this.guard(() =>
+    const [raw, events] = await guarded('runs', () =>
       Promise.all([this.redis.get(keys.run(id)), this.redis.lrange(keys.runEvents(id), 0, -1)]),
     );
     if (!raw) throw new DomainError('not-found', `no run ${id}`);
@@ -43,9 +43,9 @@ export class RunStore {
 
   /** Newest first, without events. */
   async list(limit: number): Promise<Omit<RunRecord, 'events' | 'resources'>[]> {
-    const ids = await this.guard(() => this.redis.zrevrange(keys.runs, 0, limit - 1));
+    const ids = await guarded('runs', () => this.redis.zrevrange(keys.runs, 0, limit - 1));
     if (ids.length === 0) return [];
-    const raws = await this.guard(() => this.redis.mget(ids.map((id) => keys.run(id))));
+    const raws = await guarded('runs', () => this.redis.mget(ids.map((id) => keys.run(id))));
     return raws.flatMap((raw) => {
       if (!raw) return [];
       const {
@@ -59,23 +59,14 @@ export class RunStore {
 
   /** Drops the oldest runs beyond the retention count. */
   async prune(): Promise<void> {
-    const old = await this.guard(() => this.redis.zrange(keys.runs, '0', String(-MAX_RUNS - 1)));
+    const old = await guarded('runs', () => this.redis.zrange(keys.runs, '0', String(-MAX_RUNS - 1)));
     if (old.length === 0) return;
-    await this.guard(async () => {
+    await guarded('runs', async () => {
       await this.redis
         .multi()
         .zrem(keys.runs, ...old)
         .del(...old.flatMap((id) => [keys.run(id), keys.runEvents(id)]))
         .exec();
     });
-  }
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof DomainError) throw e;
-      throw new DomainError('unavailable', 'state store unavailable (runs)');
-    }
   }
 }

@@ -10,10 +10,10 @@ import {
   type PollTarget,
   type RegisterNode,
   type UpdateNode,
+  guarded,
 } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { KEY_PREFIX, keys } from '../keys.js';
-import { guarded } from '../redis-errors.js';
 import type { SchedulerScripts } from '../scripts.js';
 
 export type SampleOutcome =

@@ -1,6 +1,5 @@
-import { DomainError, type Engine, type NodeHealth, type NodeState } from '@ensemble/shared';
+import { DomainError, type Engine, type NodeHealth, type NodeState, guarded } from '@ensemble/shared';
 import { KEY_PREFIX } from '../keys.js';
-import { guarded } from '../redis-errors.js';
 import type { SchedulerScripts } from '../scripts.js';
 
 export interface StoredPlacement {
