@@ -25,3 +25,4 @@ export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
 export * from './bbb/room-keys.js';
 export * from './http/tracked-server.js';
+export * from './http/capped-body.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { CONFIG, METRICS, type Metrics } from '@ensemble/shared';
+import { CONFIG, METRICS, type Metrics, readCappedBody } from '@ensemble/shared';
 import { Agent, request } from 'undici';
 import type { GatewayConfig } from '../config.js';
 
@@ -54,16 +54,8 @@ export class BbbNodeClient implements OnModuleDestroy {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          res.body.destroy();
-          throw new Error('node answer too large');
-        }
-        chunks.push(chunk);
-      }
+      const body = await readCappedBody(res.body, MAX_BODY_BYTES);
+      if (body === null) throw new Error('node answer too large');
       const header = (name: string) => {
         const v = res.headers[name];
         return Array.isArray(v) ? v[0] : v;
@@ -73,7 +65,7 @@ export class BbbNodeClient implements OnModuleDestroy {
         status: res.statusCode,
         contentType: header('content-type') ?? '',
         location: header('location'),
-        body: Buffer.concat(chunks).toString('utf8'),
+        body,
       };
     } catch (e) {
       end({ outcome: (e as Error).name === 'TimeoutError' ? 'timeout' : 'error' });

@@ -1,3 +1,4 @@
+import { readCappedBody, discardBody } from '@ensemble/shared';
 import { Agent, request } from 'undici';
 import type { PollTarget } from '@ensemble/shared';
 
@@ -87,20 +88,12 @@ export class BbbPollClient {
       }
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > this.opts.maxBodyBytes) {
-        discard(res.body);
+        discardBody(res.body);
         return { ok: false, error: 'too-large', latencyMs: elapsed() };
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > this.opts.maxBodyBytes) {
-          discard(res.body);
-          return { ok: false, error: 'too-large', latencyMs: elapsed() };
-        }
-        chunks.push(chunk);
-      }
-      return { ok: true, xml: Buffer.concat(chunks, size).toString('utf8'), latencyMs: elapsed() };
+      const xml = await readCappedBody(res.body, this.opts.maxBodyBytes);
+      if (xml === null) return { ok: false, error: 'too-large', latencyMs: elapsed() };
+      return { ok: true, xml, latencyMs: elapsed() };
     } catch (e) {
       return { ok: false, error: why(e), latencyMs: elapsed() };
     } finally {
@@ -115,11 +108,6 @@ export class BbbPollClient {
 }
 
 /** Drops a body without reading it; the error destroy() emits has nobody to tell. */
-function discard(body: { on(event: 'error', fn: () => void): unknown; destroy(): unknown }): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
 /** Maps undici and socket errors to a bounded reason; never leaks the URL. */
 function classify(e: unknown): PollFailure {
   const codes = new Set<string>();

@@ -1,3 +1,4 @@
+import { readCappedBody } from '@ensemble/shared';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 
@@ -71,17 +72,9 @@ export class PrometheusClient {
           headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
           body: new URLSearchParams({ query: expr }).toString(),
         });
-        const chunks: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of res.body as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
-            res.body.destroy();
-            throw new PrometheusQueryError('too-large', `answer over ${MAX_BODY_BYTES} bytes`);
-          }
-          chunks.push(chunk);
-        }
-        text = Buffer.concat(chunks, size).toString('utf8');
+        const body = await readCappedBody(res.body, MAX_BODY_BYTES);
+        if (body === null) throw new PrometheusQueryError('too-large', `answer over ${MAX_BODY_BYTES} bytes`);
+        text = body;
         // Prometheus answers 400/422/503 with an error body in the same JSON shape.
         if (res.statusCode !== 200 && !text.startsWith('{')) {
           throw new PrometheusQueryError('http', `HTTP ${res.statusCode}`);

@@ -1,3 +1,4 @@
+import { readCappedBody } from '@ensemble/shared';
 import { XMLParser } from 'fast-xml-parser';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
@@ -88,18 +89,9 @@ export class BbbAdminClient {
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
       throw new Error(`http-${res.statusCode}`);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > this.opts.maxBodyBytes) {
-        res.body.on('error', () => undefined);
-        res.body.destroy();
-        throw new Error('too-large');
-      }
-      chunks.push(chunk);
-    }
-    const parsed = responseSchema.safeParse(parser.parse(Buffer.concat(chunks, size).toString('utf8')));
+    const body = await readCappedBody(res.body, this.opts.maxBodyBytes);
+    if (body === null) throw new Error('too-large');
+    const parsed = responseSchema.safeParse(parser.parse(body));
     if (!parsed.success) throw new Error('bad-xml');
     return parsed.data.response;
   }
