@@ -8,7 +8,7 @@ import {
   type ChecksumAlgorithm,
   type LoadSample,
 } from '@ensemble/shared';
-import { loadSample, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { applySample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { BbbSim } from '@ensemble/bbb-sim';
@@ -94,15 +94,8 @@ export class BbbApiHarness {
   }
 
   /** Publishes a load sample (reachable or not) and waits until the scheduler applied it. */
-  async sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
-    const s: LoadSample = loadSample(nodeId, { ...over });
-    this.bus.publish(contracts.loadSample, s);
-    for (let i = 0; i < 200; i++) {
-      const { nodes } = await this.bus.request(contracts.listNodes, {});
-      if (nodes.find((n) => n.id === nodeId)?.lastSample?.at === s.at) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`sample for ${nodeId} never applied`);
+  sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
+    return applySample(this.bus, nodeId, over);
   }
 
   /** A signed gateway URL; params keep their order (`[name, value]` pairs). */

@@ -1,4 +1,4 @@
-import type { LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample, type NatsBus } from '@ensemble/shared';
 
 /** A load sample of an idle, reachable node, as the load-collector would publish it; override what matters. */
 export const loadSample = (nodeId: string, over: Partial<LoadSample> = {}): LoadSample => ({
@@ -17,3 +17,15 @@ export const loadSample = (nodeId: string, over: Partial<LoadSample> = {}): Load
   error: null,
   ...over,
 });
+
+/** Publishes a load sample as the collector would and waits until the scheduler has applied it. */
+export async function applySample(bus: NatsBus, nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
+  const s = loadSample(nodeId, over);
+  bus.publish(contracts.loadSample, s);
+  for (let i = 0; i < 200; i++) {
+    const { nodes } = await bus.request(contracts.listNodes, {});
+    if (nodes.find((n) => n.id === nodeId)?.lastSample?.at === s.at) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`sample for ${nodeId} never applied`);
+}

@@ -1,5 +1,5 @@
 import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
-import { loadSample, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { applySample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { startScheduler, type RunningScheduler } from './bootstrap.js';
 import { schedulerEnvSchema } from './config.js';
 
@@ -52,15 +52,8 @@ export class SchedulerHarness {
   }
 
   /** Publishes a sample and waits until the scheduler has applied it. */
-  async sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
-    const s: LoadSample = loadSample(nodeId, { ...over });
-    this.bus.publish(contracts.loadSample, s);
-    for (let i = 0; i < 200; i++) {
-      const { nodes } = await this.bus.request(contracts.listNodes, {});
-      if (nodes.find((n) => n.id === nodeId)?.lastSample?.at === s.at) return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`sample for ${nodeId} never applied`);
+  sample(nodeId: string, over: Partial<LoadSample> = {}): Promise<void> {
+    return applySample(this.bus, nodeId, over);
   }
 
   async node(id: string) {
