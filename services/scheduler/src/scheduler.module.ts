@@ -32,7 +32,6 @@ export class SchedulerModule {
               videoWeight: c.LOAD_VIDEO_WEIGHT,
               meetingWeight: c.LOAD_MEETING_WEIGHT,
               newRoomSize: c.NEW_ROOM_SIZE,
-              steerMinSize: c.PLACEMENT_STEER_MIN_SIZE,
             }),
           inject: [CONFIG],
         },

@@ -7,8 +7,8 @@
 -- so a burst between two polls spreads instead of piling onto one node. Joins of a
 -- room still pending count too: its pending load is max(expected, joins + meeting
 -- weight), so a room bigger than announced weighs what it really is. BBB nodes rank
--- by load per effective multiplier (docs/decisions/052): a room announced big ('steer')
--- counts its own load, so it goes where it weighs least; a small one does not, since
+-- by load per effective multiplier (docs/decisions/052): a room expected bigger than
+-- steerMinSize counts its own load, so it goes where it weighs least; a small one does not, since
 -- its hint is too rough to steer by. The largest nodes keep headroom for a late big
 -- room: the multiplier shrinks by headroom x (multiplier / largest multiplier)^2.
 -- Jitsi nodes rank by CPU instead (docs/decisions/050): last CPU reading plus the
@@ -18,9 +18,9 @@
 -- ARGV: prefix, roomKey, engine, expectedLoad, pendingTtlMs, requiredTags (comma list, may be empty),
 --       joining ('1' when a participant joins), meetingWeight,
 --       jitsiDefaultCpuPerParticipant, jitsiLearnAlpha, jitsiLearnMinParticipants (Jitsi only),
---       steer ('1' when the room is announced big), largeNodeHeadroom (0..0.5) (BBB only),
---       unsized ('1' when the caller gave no size: a remembered peak size replaces expectedLoad
---       and decides steer, docs/decisions/053), steerMinSize
+--       size (participants expectedLoad stands for), largeNodeHeadroom (0..0.5) (BBB only),
+--       unsized ('1' when the caller gave no size: a remembered peak size replaces size and
+--       expectedLoad, docs/decisions/053), steerMinSize
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
 local p, roomKey, engine = ARGV[1], ARGV[2], ARGV[3]
 local expected, ttl = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -95,14 +95,12 @@ local function jitsiCpu(nodeK)
   end
   return tonumber(cpuNow), k
 end
-local steer, headroom = ARGV[12] == '1', tonumber(ARGV[13] or '0')
+local size, headroom = tonumber(ARGV[12] or '0'), tonumber(ARGV[13] or '0')
 if engine == 'bbb' and ARGV[14] == '1' then
   local remembered = tonumber(redis.call('GET', p .. 'room-size:' .. roomKey) or '')
-  if remembered then
-    expected = remembered + tonumber(ARGV[8])
-    steer = remembered > tonumber(ARGV[15])
-  end
+  if remembered then size, expected = remembered, remembered + tonumber(ARGV[8]) end
 end
+local steer = size > tonumber(ARGV[15] or '0')
 local candidates, maxMult = {}, 0
 for _, id in ipairs(redis.call('SMEMBERS', p .. 'nodes')) do
   local n = redis.call('HMGET', p .. 'node:' .. id, 'engine', 'state', 'health', 'loadMultiplier', 'load', 'rooms', 'tags', 'url')

@@ -43,12 +43,13 @@ export class PlacementService {
       const { secret, ...placement } = await this.store.place(
         req.roomKey,
         req.engine,
+        // Jitsi's pending load is in participants (the script turns them into CPU).
         req.engine === 'jitsi'
-          ? this.loadModel.expectedJitsiParticipants(req.expectedSize)
+          ? this.loadModel.roomSize(req.expectedSize)
           : this.loadModel.expectedRoomLoad(req.expectedSize),
         req.tags,
         req.join,
-        this.loadModel.steers(req.expectedSize),
+        this.loadModel.roomSize(req.expectedSize),
         req.expectedSize === undefined,
       );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });

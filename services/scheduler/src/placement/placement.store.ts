@@ -32,7 +32,7 @@ export interface JitsiCpuLearning {
 export interface PlacementOptions {
   /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052). */
   largeNodeHeadroom: number;
-  /** BBB: a remembered size above this steers the room by its own load (decision 052). */
+  /** BBB: a room expected bigger than this steers by its own load (decision 052). */
   steerMinSize: number;
   /** BBB: seconds a released room's peak size is kept for its next placement (decision 053). */
   rememberSizeS: number;
@@ -56,8 +56,9 @@ export class PlacementStore {
 
   /**
    * `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi;
-   * `steer`: whether the room's own load counts in the BBB ranking (a room announced big);
-   * `unsized`: the caller gave no size, so a size remembered from the room's last meeting wins.
+   * `size`: the participants it stands for (its own load counts in the BBB ranking when
+   * that is above `steerMinSize`); `unsized`: the caller gave no size, so a size remembered
+   * from the room's last meeting wins.
    */
   async place(
     roomKey: string,
@@ -65,7 +66,7 @@ export class PlacementStore {
     expectedLoad: number,
     tags: string[],
     joining = false,
-    steer = true,
+    size = expectedLoad,
     unsized = false,
   ): Promise<StoredPlacement> {
     const o = this.options;
@@ -83,7 +84,7 @@ export class PlacementStore {
         j.defaultCpuPerParticipant,
         j.alpha,
         j.minParticipants,
-        steer ? 1 : 0,
+        size,
         o.largeNodeHeadroom,
         unsized ? 1 : 0,
         o.steerMinSize,
