@@ -70,20 +70,9 @@ if reachable and ARGV[10] == '1' then
       local touched = tonumber(redis.call('HGET', nodeK .. ':room-touched', rk) or '0')
       local seen = (not due or tonumber(due) <= now) and touched + 2000 < at
       if seen and redis.call('HINCRBY', missingK, rk, 1) >= endedAfter then
-        redis.call('HDEL', missingK, rk)
-        redis.call('HDEL', nodeK .. ':room-touched', rk)
         local roomK = p .. 'room:' .. rk
         if redis.call('GET', roomK) == id then redis.call('DEL', roomK) end
-        redis.call('SREM', nodeK .. ':rooms', rk)
-        redis.call('HINCRBY', nodeK, 'rooms', -1)
-        local l = tonumber(redis.call('HGET', nodeK .. ':pending-load', rk) or '0')
-        if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
-        redis.call('HDEL', nodeK .. ':pending-load', rk)
-        redis.call('HDEL', nodeK .. ':pending-joins', rk)
-        redis.call('ZREM', nodeK .. ':pending', rk)
-        local peak = tonumber(redis.call('HGET', peaksK, rk) or '0')
-        redis.call('HDEL', peaksK, rk)
-        if peak > 0 and remember > 0 then redis.call('SET', p .. 'room-size:' .. rk, peak, 'EX', remember) end
+        rememberRoomSize(p, rk, dropRoomFromNode(nodeK, rk), remember)
         released = released + 1
       end
     end

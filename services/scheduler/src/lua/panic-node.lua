@@ -16,6 +16,6 @@ for _, roomKey in ipairs(redis.call('SMEMBERS', nodeK .. ':rooms')) do
     released = released + 1
   end
 end
-redis.call('DEL', nodeK .. ':rooms', nodeK .. ':pending', nodeK .. ':pending-load', nodeK .. ':pending-joins', nodeK .. ':room-peaks', nodeK .. ':room-missing', nodeK .. ':room-touched')
+redis.call('DEL', unpack(nodeRoomKeys(nodeK)))
 redis.call('HSET', nodeK, 'rooms', 0, 'pending', 0)
 return released

@@ -132,18 +132,7 @@ if not best then return {'no-capacity'} end
 local outcome, previous = 'new', ''
 if current then
   outcome, previous = 'moved', current
-  local oldK = p .. 'node:' .. current
-  if redis.call('SREM', oldK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY', oldK, 'rooms', -1) end
-  local l = tonumber(redis.call('HGET', oldK .. ':pending-load', roomKey) or '0')
-  if l > 0 then
-    redis.call('HINCRBYFLOAT', oldK, 'pending', -l)
-    redis.call('HDEL', oldK .. ':pending-load', roomKey)
-    redis.call('HDEL', oldK .. ':pending-joins', roomKey)
-    redis.call('ZREM', oldK .. ':pending', roomKey)
-  end
-  redis.call('HDEL', oldK .. ':room-peaks', roomKey)
-  redis.call('HDEL', oldK .. ':room-missing', roomKey)
-  redis.call('HDEL', oldK .. ':room-touched', roomKey)
+  dropRoomFromNode(p .. 'node:' .. current, roomKey)
 end
 
 local nodeK = p .. 'node:' .. best

@@ -11,18 +11,7 @@ local id = redis.call('GET', roomK)
 if not id then return {} end
 local nodeK = p .. 'node:' .. id
 redis.call('DEL', roomK)
-if redis.call('SREM', nodeK .. ':rooms', roomKey) == 1 then redis.call('HINCRBY', nodeK, 'rooms', -1) end
-local l = tonumber(redis.call('HGET', nodeK .. ':pending-load', roomKey) or '0')
-if l > 0 then redis.call('HINCRBYFLOAT', nodeK, 'pending', -l) end
-redis.call('HDEL', nodeK .. ':pending-load', roomKey)
-redis.call('HDEL', nodeK .. ':pending-joins', roomKey)
-redis.call('ZREM', nodeK .. ':pending', roomKey)
-local peak = tonumber(redis.call('HGET', nodeK .. ':room-peaks', roomKey) or '0')
-redis.call('HDEL', nodeK .. ':room-peaks', roomKey)
-redis.call('HDEL', nodeK .. ':room-missing', roomKey)
-redis.call('HDEL', nodeK .. ':room-touched', roomKey)
-local remember = tonumber(ARGV[3] or '0')
-if peak > 0 and remember > 0 then redis.call('SET', p .. 'room-size:' .. roomKey, peak, 'EX', remember) end
+rememberRoomSize(p, roomKey, dropRoomFromNode(nodeK, roomKey), tonumber(ARGV[3] or '0'))
 local n = redis.call('HMGET', nodeK, 'state', 'rooms')
 if n[1] == 'cordoned' and tonumber(n[2] or '0') <= 0 then
   redis.call('HSET', nodeK, 'state', 'disabled')

@@ -5,6 +5,6 @@
 local p, id = ARGV[1], ARGV[2]
 local nodeK = p .. 'node:' .. id
 if redis.call('EXISTS', nodeK) == 0 then return 0 end
-redis.call('DEL', nodeK, nodeK .. ':rooms', nodeK .. ':pending', nodeK .. ':pending-load', nodeK .. ':pending-joins', nodeK .. ':room-peaks', nodeK .. ':room-missing', nodeK .. ':room-touched')
+redis.call('DEL', nodeK, unpack(nodeRoomKeys(nodeK)))
 redis.call('SREM', p .. 'nodes', id)
 return 1
