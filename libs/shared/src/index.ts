@@ -26,3 +26,5 @@ export * from './bbb/bbb-xml.js';
 export * from './bbb/room-keys.js';
 export * from './http/tracked-server.js';
 export * from './http/capped-body.js';
+export * from './async/map-limit.js';
+export * from './async/periodic-task.js';

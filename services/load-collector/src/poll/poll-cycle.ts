@@ -1,4 +1,4 @@
-import type { LoadSample, PollTarget } from '@ensemble/shared';
+import { mapLimit, type LoadSample, type PollTarget } from '@ensemble/shared';
 import type { BbbPollClient, PollResult } from '../bbb/bbb-poll.client.js';
 import { BbbFailedError, BbbParseError, parseGetMeetings, type MeetingCounts } from '../bbb/get-meetings.parser.js';
 import type { CollectorMetrics } from '../collector.metrics.js';
@@ -47,21 +47,16 @@ export class PollCycle {
     // Jitsi nodes are measured through Prometheus, not getMeetings.
     const bbb = targets.filter((t) => t.engine === 'bbb');
     const stats: CycleStats = { durationMs: 0, polled: 0, ok: 0, failed: 0 };
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < bbb.length && !signal?.aborted) {
-        const target = bbb[next++]!;
-        const sample = await this.pollOne(target, signal);
-        // Once shutdown starts nothing more goes out (a poll cut short says nothing about the node anyway).
-        if (signal?.aborted) break;
-        stats.polled++;
-        if (sample.reachable) stats.ok++;
-        else stats.failed++;
-        this.publish(sample);
-      }
-    };
-    const workers = Array.from({ length: Math.min(this.deps.concurrency, bbb.length) }, () => worker());
-    await Promise.all(workers);
+    await mapLimit(bbb, this.deps.concurrency, async (target) => {
+      if (signal?.aborted) return;
+      const sample = await this.pollOne(target, signal);
+      // Once shutdown starts nothing more goes out (a poll cut short says nothing about the node anyway).
+      if (signal?.aborted) return;
+      stats.polled++;
+      if (sample.reachable) stats.ok++;
+      else stats.failed++;
+      this.publish(sample);
+    });
     stats.durationMs = Math.round(performance.now() - started);
     this.deps.metrics?.cycleSeconds.observe(stats.durationMs / 1000);
     if (!signal?.aborted) {

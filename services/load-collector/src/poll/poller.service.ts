@@ -1,6 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CONFIG, LOGGER, NATS_BUS, contracts, type Logger, type NatsBus, type PollTarget } from '@ensemble/shared';
+import {
+  CONFIG,
+  LOGGER,
+  NATS_BUS,
+  PeriodicTask,
+  contracts,
+  type Logger,
+  type NatsBus,
+  type PollTarget,
+} from '@ensemble/shared';
 import type { LoadCollectorConfig } from '../config.js';
 import { CollectorMetrics } from '../collector.metrics.js';
 import { BbbPollClient } from '../bbb/bbb-poll.client.js';
@@ -16,9 +25,8 @@ import { targetsOfShard } from '../shard/node-shard.js';
 export class PollerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   private readonly cycle: PollCycle;
-  private readonly stop = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly loop: PeriodicTask;
+  private stopped = false;
   private targetsFailing = false;
 
   constructor(
@@ -29,8 +37,13 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly client: BbbPollClient,
   ) {
     this.logger = logger.child({ component: 'poller' });
+    this.loop = new PeriodicTask({
+      intervalMs: () => this.config.POLL_INTERVAL_S * 1000,
+      run: (signal) => this.tick(signal),
+      onError: (error) => this.logger.error('poll cycle failed', { error }),
+    });
     // Every poll in flight listens for shutdown: as many listeners as the concurrency allows.
-    setMaxListeners(config.POLL_CONCURRENCY + 16, this.stop.signal);
+    setMaxListeners(config.POLL_CONCURRENCY + 16, this.loop.signal);
     this.cycle = new PollCycle({
       client,
       publish: (sample) => this.bus.publish(contracts.loadSample, sample),
@@ -54,63 +67,43 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
         intervalS: this.config.POLL_INTERVAL_S,
       });
     }
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.stop.signal.aborted) return;
-    this.stop.abort();
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.loop.stop();
     await this.client.close();
     this.logger.info('poller stopped');
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stop.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.error('poll cycle failed', { error }))
-        .finally(() => {
-          this.running = undefined;
-        });
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    const started = performance.now();
-    try {
-      const all = await this.fetchTargets();
-      // Several collectors split the fleet: each polls only the nodes that hash to its shard.
-      const targets =
-        all &&
-        targetsOfShard(all, { index: this.config.COLLECTOR_SHARD_INDEX, count: this.config.COLLECTOR_SHARD_COUNT });
-      if (targets && !this.stop.signal.aborted) {
-        const stats = await this.cycle.run(targets, this.stop.signal);
-        const level = stats.failed > 0 ? 'info' : 'debug';
-        this.logger[level]('poll cycle done', { ...stats, targets: targets.length });
-      }
-    } finally {
-      const intervalMs = this.config.POLL_INTERVAL_S * 1000;
-      this.schedule(Math.max(0, intervalMs - (performance.now() - started)));
+  private async tick(signal: AbortSignal): Promise<void> {
+    const all = await this.fetchTargets(signal);
+    // Several collectors split the fleet: each polls only the nodes that hash to its shard.
+    const targets =
+      all &&
+      targetsOfShard(all, { index: this.config.COLLECTOR_SHARD_INDEX, count: this.config.COLLECTOR_SHARD_COUNT });
+    if (targets && !signal.aborted) {
+      const stats = await this.cycle.run(targets, signal);
+      const level = stats.failed > 0 ? 'info' : 'debug';
+      this.logger[level]('poll cycle done', { ...stats, targets: targets.length });
     }
   }
 
   /** The scheduler's list, or undefined (logged once per outage) when it cannot be had: this cycle is skipped. */
-  private async fetchTargets(): Promise<PollTarget[] | undefined> {
+  private async fetchTargets(signal: AbortSignal): Promise<PollTarget[] | undefined> {
     try {
       const { targets } = await untilAborted(
         this.bus.request(contracts.pollTargets, {}, { timeoutMs: this.config.TARGETS_TIMEOUT_MS }),
-        this.stop.signal,
+        signal,
       );
       this.metrics.cycles.inc({ outcome: 'ok' });
       if (this.targetsFailing) this.logger.info('poll targets available again', { targets: targets.length });
       this.targetsFailing = false;
       return targets;
     } catch (error) {
-      if (this.stop.signal.aborted) return undefined;
+      if (signal.aborted) return undefined;
       this.metrics.cycles.inc({ outcome: 'skipped' });
       if (!this.targetsFailing) this.logger.warn('poll targets unavailable, skipping cycle', { error });
       else this.logger.debug('poll targets still unavailable', { error });

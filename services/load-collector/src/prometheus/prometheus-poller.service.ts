@@ -4,6 +4,7 @@ import {
   LOGGER,
   METRICS,
   NATS_BUS,
+  PeriodicTask,
   contracts,
   type FleetNode,
   type LoadSample,
@@ -28,9 +29,7 @@ type Known = Pick<FleetNode, 'id' | 'prometheusInstance'>;
 export class PrometheusPollerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   private readonly client: PrometheusClient | undefined;
-  private readonly stop = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly loop: PeriodicTask;
   private lastOkAt = Date.now();
   private failing = false;
   /** Jitsi nodes as last known (from the scheduler, plus the ones registered here). */
@@ -47,6 +46,11 @@ export class PrometheusPollerService implements OnApplicationBootstrap, OnApplic
   ) {
     this.logger = logger.child({ component: 'prometheus' });
     if (config.PROMETHEUS_URL) this.client = new PrometheusClient(config.PROMETHEUS_URL, config.PROM_TIMEOUT_MS);
+    this.loop = new PeriodicTask({
+      intervalMs: () => this.config.PROM_POLL_INTERVAL_S * 1000,
+      run: () => this.round(),
+      onError: (error) => this.logger.error('prometheus round failed', { error }),
+    });
     this.queries = metrics.counter('ensemble_collector_prometheus_queries_total', 'Prometheus queries, by outcome', [
       'query',
       'outcome',
@@ -62,36 +66,20 @@ export class PrometheusPollerService implements OnApplicationBootstrap, OnApplic
     if (!this.client) return;
     this.logger.info('prometheus poller started', { intervalS: this.config.PROM_POLL_INTERVAL_S });
     this.lastOkAt = Date.now();
-    this.schedule(0);
+    this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.stop.signal.aborted || !this.client) return;
-    this.stop.abort();
-    clearTimeout(this.timer);
-    await this.running;
+    if (this.loop.signal.aborted || !this.client) return;
+    await this.loop.stop();
     await this.client.close();
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stop.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      const started = performance.now();
-      this.running = this.round()
-        .catch((error: unknown) => this.logger.error('prometheus round failed', { error }))
-        .finally(() => {
-          this.running = undefined;
-          const intervalMs = this.config.PROM_POLL_INTERVAL_S * 1000;
-          this.schedule(Math.max(0, intervalMs - (performance.now() - started)));
-        });
-    }, delayMs);
   }
 
   private async round(): Promise<void> {
     const at = Date.now();
     const started = performance.now();
     const [readings] = await Promise.all([this.read(), this.refreshKnown()]);
-    if (this.stop.signal.aborted) return;
+    if (this.loop.signal.aborted) return;
     if (!readings) return this.prometheusAway(at);
     if (this.failing) this.logger.info('prometheus answers again');
     this.failing = false;
@@ -112,7 +100,7 @@ export class PrometheusPollerService implements OnApplicationBootstrap, OnApplic
   private async read(): Promise<JitsiReadings | undefined> {
     const c = this.config;
     const q = (name: string, expr: string) =>
-      this.client!.query(expr, this.stop.signal).then(
+      this.client!.query(expr, this.loop.signal).then(
         (v) => (this.queries.inc({ query: name, outcome: 'ok' }), v),
         (e: unknown) => {
           const reason = e instanceof PrometheusQueryError ? e.reason : 'internal';

@@ -3,6 +3,7 @@ import {
   CONFIG,
   LOGGER,
   NATS_BUS,
+  PeriodicTask,
   contracts,
   type AutoscaleDecision,
   type Logger,
@@ -20,8 +21,7 @@ import { AutoscalePolicy, type PolicyDecision } from './autoscale-policy.js';
  */
 @Injectable()
 export class AutoscaleService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> = Promise.resolve();
+  private readonly loop: PeriodicTask;
   private readonly policy: AutoscalePolicy;
 
   constructor(
@@ -31,6 +31,11 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
     private readonly provision: ProvisionService,
     private readonly provisioned: ProvisionedNodesStore,
   ) {
+    this.loop = new PeriodicTask({
+      intervalMs: () => this.config.AUTOSCALE_INTERVAL_S * 1000,
+      run: () => this.tick(),
+      onError: (error) => this.logger.warn('autoscale tick failed', { error }),
+    });
     const c = config;
     this.policy = new AutoscalePolicy({
       highShare: c.AUTOSCALE_HIGH_SHARE,
@@ -46,16 +51,11 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     if (!this.config.AUTOSCALE_ENABLED) return;
     this.logger.info('autoscale enabled', { intervalS: this.config.AUTOSCALE_INTERVAL_S });
-    this.timer = setInterval(() => {
-      this.ticking = this.ticking
-        .then(() => this.tick())
-        .catch((e: unknown) => this.logger.warn('autoscale tick failed', { error: e }));
-    }, this.config.AUTOSCALE_INTERVAL_S * 1000);
+    this.loop.start(this.config.AUTOSCALE_INTERVAL_S * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.ticking;
+    await this.loop.stop();
   }
 
   async tick(): Promise<void> {
