@@ -8,7 +8,7 @@ export async function mapLimit<T, R>(
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const out = new Array<R>(items.length);
+  const out: R[] = Array.from({ length: items.length });
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!, i);
