@@ -133,4 +133,4 @@ async function waitForPlacement(fn: () => Promise<Response>): Promise<unknown> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (res: Response): Promise<any> => res.json() as Promise<any>;
+const json = (res: Response): Promise<any> => res.json();

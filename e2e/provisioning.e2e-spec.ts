@@ -23,7 +23,7 @@ describe('scale-out through Terraform, end to end', () => {
       headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return { status: res.status, body: await res.json() };
   };
 
   beforeAll(async () => {

@@ -30,7 +30,7 @@ if (values.soak) {
   process.stdout.write(`\nlost rooms ${soak.lostRooms}, unanswered ${soak.noAnswer}: ${ok ? 'held' : 'FAILED'}\n`);
   process.exit(ok ? 0 : 1);
 }
-const quick = values.quick === true;
+const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',')) : null;
 const want = (name: string) => !only || only.has(name);
 const memory = new MemoryReport();

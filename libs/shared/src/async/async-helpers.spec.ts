@@ -2,6 +2,9 @@ import { mapLimit } from './map-limit.js';
 import { PeriodicTask } from './periodic-task.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
+const until = async (done: () => boolean) => {
+  while (!done()) await tick();
+};
 
 describe('mapLimit', () => {
   it('keeps the items order and never has more than the limit in flight', async () => {
@@ -48,7 +51,7 @@ describe('PeriodicTask', () => {
       onError: (e) => errors.push(e),
     });
     task.start();
-    while (runs < 3) await tick();
+    await until(() => runs >= 3);
     expect(thirdRunDone).toBe(false);
     await task.stop();
     expect(thirdRunDone).toBe(true);

@@ -75,7 +75,7 @@ export class NatsBus {
   }
 
   publish<S extends z.ZodType>(contract: EventContract<S>, payload: z.input<S>): void {
-    const parsed = contract.schema.parse(payload) as z.output<S>;
+    const parsed = contract.schema.parse(payload);
     this.connection.publish(contract.subjectOf(parsed), encoder.encode(JSON.stringify(parsed)));
   }
 
@@ -210,7 +210,7 @@ export class NatsBus {
       const first = result.error.issues[0];
       return reject(`${first?.path.join('.') || 'payload'}: ${first?.message ?? 'invalid'}`);
     }
-    return { ok: true, value: result.data as z.output<S> };
+    return { ok: true, value: result.data };
   }
 
   private transportError(e: unknown, subject: string): DomainError {

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { BbbFailedError, BbbParseError, parseGetMeetings } from './get-meetings.parser.js';
 
 const GOOD = `<response><returncode>SUCCESS</returncode><meetings><meeting><meetingID>a</meetingID><participantCount>3</participantCount><moderatorCount>1</moderatorCount><videoCount>2</videoCount><voiceParticipantCount>1</voiceParticipantCount></meeting></meetings></response>`;

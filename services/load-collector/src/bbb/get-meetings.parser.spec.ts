@@ -6,7 +6,7 @@ function parseError(xml: string): BbbParseError {
     parseGetMeetings(xml);
   } catch (e) {
     if (e instanceof BbbParseError) return e;
-    throw new Error(`expected a BbbParseError, got ${String(e)}`);
+    throw new Error(`expected a BbbParseError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected a BbbParseError, but the body parsed');
 }
