@@ -37,10 +37,14 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
         .filter((x) => x !== ''),
     )
     .pipe(z.array(z.enum(CHECKSUM_ALGORITHMS)).min(1)),
-  /** Deadline of one call to a node; fan-outs (getMeetings, recordings) use BBB_API_FANOUT_TIMEOUT_MS per node. */
-  BBB_API_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Deadline of one call to a BBB node, from a web join or the BBB API (create, join,
+   * isMeetingRunning, end...); fan-outs (getMeetings, recordings) use BBB_API_FANOUT_TIMEOUT_MS
+   * per node. Replaces BBB_CALL_TIMEOUT_MS and BBB_API_NODE_TIMEOUT_MS (see DEPRECATED_NAMES).
+   */
+  BBB_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BBB_API_FANOUT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
-  /** How long the create parameters of a meeting are kept (refreshed by create and join). */
+  /** How long the create parameters of a BBB API meeting are kept (refreshed by each create and join). */
   BBB_API_MEETING_TTL_S: z.coerce
     .number()
     .int()
@@ -80,8 +84,6 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   /** `POST /api/join/:token` attempts per address within JOIN_WINDOW_S (a classroom behind one NAT is ~40). */
   JOIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
   JOIN_WINDOW_S: z.coerce.number().int().min(1).default(60),
-  /** Deadline of each call to a BBB node (create, isMeetingRunning, end). */
-  BBB_CALL_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
   /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** A client whose socket stays full this long is closed. */
@@ -99,3 +101,28 @@ function queryParams() {
 }
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
+
+/** Old variable names still read (the first one set wins) when the new one is unset. */
+export const DEPRECATED_NAMES: Readonly<Record<string, readonly string[]>> = {
+  BBB_NODE_TIMEOUT_MS: ['BBB_API_NODE_TIMEOUT_MS', 'BBB_CALL_TIMEOUT_MS'],
+};
+
+/**
+ * The environment with deprecated names copied to their new names (unless the new
+ * one is set), and the deprecated names that were used, for a warning at start.
+ */
+export function withDeprecatedNames(env: Record<string, string | undefined>): {
+  env: Record<string, string | undefined>;
+  used: string[];
+} {
+  const out = { ...env };
+  const used: string[] = [];
+  for (const [name, old] of Object.entries(DEPRECATED_NAMES)) {
+    for (const o of old) {
+      if (env[o] === undefined || env[o] === '') continue;
+      used.push(o);
+      if (out[name] === undefined || out[name] === '') out[name] = env[o];
+    }
+  }
+  return { env: out, used };
+}

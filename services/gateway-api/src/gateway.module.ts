@@ -1,19 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { BbbApiModule } from './bbb-api/bbb-api.module.js';
 import type { GatewayConfig } from './config.js';
-import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JoinModule } from './join/join.module.js';
-import { EventHub } from './ops/event-hub.service.js';
-import { NodesController } from './ops/nodes.controller.js';
-import { OpsEventsController } from './ops/ops-events.controller.js';
-import { OpsController } from './ops/ops.controller.js';
-import { OpsStreamGuard, OpsTokenGuard } from './ops/ops-token.guard.js';
-import { SseTickets } from './ops/sse-ticket.js';
-import { RequestTimeout } from './ops/request-timeout.js';
+import { NatsRequestModule } from './nats/nats-request.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
-import { RunsController } from './ops/runs.controller.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -23,20 +17,14 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) }),
+        NatsRequestModule,
         AccountsModule,
         RoomsModule,
         JoinModule,
         BbbApiModule,
+        OpsModule,
       ],
-      controllers: [
-        HealthController,
-        OpsController,
-        NodesController,
-        OpsEventsController,
-        RunsController,
-        WebController,
-      ],
-      providers: [OpsTokenGuard, OpsStreamGuard, SseTickets, EventHub, RequestTimeout],
+      controllers: [HealthController, WebController],
     };
   }
 }

@@ -27,6 +27,11 @@ export type NodeState = z.infer<typeof nodeStateSchema>;
 export const nodeHealthSchema = z.enum(['unknown', 'online', 'offline']);
 export type NodeHealth = z.infer<typeof nodeHealthSchema>;
 
+/** Who makes an ops change (`X-Ensemble-Operator`, the CLI's `--operator`): it ends up in logs and fleet events. */
+export const operatorNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$/, 'operator: 1-64 chars of A-Z, a-z, 0-9, . _ @ : -');
+
 export const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,31}$/, 'tag: 1-32 chars of a-z, 0-9, : . _ -');
 
 export const httpUrlSchema = z

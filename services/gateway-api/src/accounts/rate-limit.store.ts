@@ -21,8 +21,4 @@ export class RateLimitStore {
   async reset(key: string): Promise<void> {
     await guarded('rate limit', () => this.redis.del(key));
   }
-
-  retryAfterS(): number {
-    return this.windowS;
-  }
 }

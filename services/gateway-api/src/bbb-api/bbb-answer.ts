@@ -1,5 +1,5 @@
-import { XML_CONTENT_TYPE, errorXml, joinErrorLocation, type BbbErrorName } from './bbb-xml.js';
-import type { NodeReply } from './bbb-node.client.js';
+import type { NodeReply } from '../meetings/bbb-node.client.js';
+import { XML_CONTENT_TYPE, errorXml, joinErrorLocation, type BbbErrorName } from './answer-xml.js';
 
 /** One HTTP answer of the BBB API. */
 export interface BbbAnswer {

@@ -3,18 +3,18 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
+import { MeetingsModule } from '../meetings/meetings.module.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
-import { BbbMeetingsService } from './bbb-meetings.service.js';
-import { BbbNodeClient } from './bbb-node.client.js';
 import { CreateParamsStore } from './create-params.store.js';
-import { SchedulerClient } from './scheduler.client.js';
+import { MeetingCallsService } from './meeting-calls.service.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet. */
+/** The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet, on the one meeting path of MeetingsModule. */
 @Module({
+  imports: [MeetingsModule],
   controllers: [BbbApiController],
-  providers: [BbbApiService, BbbMeetingsService, BbbFleetService, BbbNodeClient, CreateParamsStore, SchedulerClient],
+  providers: [BbbApiService, MeetingCallsService, BbbFleetService, CreateParamsStore],
 })
 export class BbbApiModule implements OnModuleInit {
   constructor(

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, DomainError, LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
+import { CONFIG, LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { checkBbbChecksum } from './bbb-checksum.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
-import { BbbMeetingsService, type XmlBody } from './bbb-meetings.service.js';
+import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { BbbParams } from './bbb-params.js';
-import { versionXml } from './bbb-xml.js';
-import { readNodeXml } from './node-answer.js';
+import { versionXml } from './answer-xml.js';
+import { bbbFailureOf } from '../meetings/bbb-failure.js';
+import { readNodeXml } from '../meetings/node-answer.js';
 
 export const BBB_CALLS = [
   'create',
@@ -47,7 +48,7 @@ export class BbbApiService {
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
-    private readonly meetings: BbbMeetingsService,
+    private readonly meetings: MeetingCallsService,
     private readonly fleet: BbbFleetService,
   ) {
     this.secrets = [...new Set([config.BBB_API_SECRET, ...config.BBB_API_SECRETS].filter((s) => s !== undefined))];
@@ -102,12 +103,11 @@ export class BbbApiService {
           return await this.fleet.changeRecordings(req.call, params);
       }
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'no-capacity') return failed('noAvailableServers');
-      this.logger.error('bbb api call failed', {
-        call: req.call,
-        error: e instanceof Error ? e.message : String(e),
-      });
-      return failed('internalError');
+      const failure = bbbFailureOf(e);
+      if (failure === 'internalError') {
+        this.logger.error('bbb api call failed', { call: req.call, error: e instanceof Error ? e.message : String(e) });
+      }
+      return failed(failure);
     }
   }
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, LOGGER, type FleetNodeView, type Logger } from '@ensemble/shared';
+import { CONFIG, LOGGER, mapLimit, type FleetNodeView, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
+import { BbbNodeClient, type NodeReply } from '../meetings/bbb-node.client.js';
+import { listItems, readNodeXml } from '../meetings/node-answer.js';
+import { SchedulerClient } from '../meetings/scheduler.client.js';
 import { failed, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
-import { BbbNodeClient, type NodeReply } from './bbb-node.client.js';
 import type { BbbParams } from './bbb-params.js';
-import { meetingsXml, recordingsXml } from './bbb-xml.js';
-import { listItems, readNodeXml } from './node-answer.js';
-import { SchedulerClient } from './scheduler.client.js';
+import { meetingsXml, recordingsXml } from './answer-xml.js';
 
+/** Calls in flight at once in a fan-out: to nodes, and signing requests to the scheduler. */
 const FANOUT_CONCURRENCY = 16;
 /** getMeetings takes no parameters: its signed URL per node is stable, kept this long. */
 const SIGNED_TTL_MS = 60_000;
@@ -27,15 +28,13 @@ export class BbbFleetService {
   async getMeetings(): Promise<BbbAnswer> {
     const replies = await this.fanOut('getMeetings', async (nodes) => {
       const now = Date.now();
-      return Promise.all(
-        nodes.map(async (n) => {
-          const hit = this.signedGetMeetings.get(n.id);
-          if (hit && hit.nodeUrl === n.url && now - hit.at < SIGNED_TTL_MS) return hit.url;
-          const [url] = await this.scheduler.sign(n.id, [{ call: 'getMeetings', query: '' }]);
-          this.signedGetMeetings.set(n.id, { url: url!, nodeUrl: n.url, at: now });
-          return url!;
-        }),
-      );
+      return mapLimit(nodes, FANOUT_CONCURRENCY, async (n) => {
+        const hit = this.signedGetMeetings.get(n.id);
+        if (hit && hit.nodeUrl === n.url && now - hit.at < SIGNED_TTL_MS) return hit.url;
+        const [url] = await this.scheduler.sign(n.id, [{ call: 'getMeetings', query: '' }]);
+        this.signedGetMeetings.set(n.id, { url: url!, nodeUrl: n.url, at: now });
+        return url!;
+      });
     });
     const meetings = replies.flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'meetings', 'meeting'));
     return xmlAnswer(meetingsXml(meetings));
@@ -59,9 +58,10 @@ export class BbbFleetService {
     return done ? relay(done.reply) : failed('recordingsNotFound');
   }
 
+  /** One signing request per node, FANOUT_CONCURRENCY at a time: a big fleet does not flood the scheduler. */
   private async signEach(nodes: FleetNodeView[], call: string, params: BbbParams): Promise<string[]> {
     const query = params.toQuery();
-    return Promise.all(nodes.map(async (n) => (await this.scheduler.sign(n.id, [{ call, query }]))[0]!));
+    return mapLimit(nodes, FANOUT_CONCURRENCY, async (n) => (await this.scheduler.sign(n.id, [{ call, query }]))[0]!);
   }
 
   /** Asks every node that is not known offline; nodes that fail or time out are left out. */
@@ -71,19 +71,15 @@ export class BbbFleetService {
   ): Promise<Array<{ nodeId: string; reply: NodeReply }>> {
     const nodes = (await this.scheduler.bbbNodes()).filter((n) => n.health !== 'offline');
     const urls = await signAll(nodes);
-    const out: Array<{ nodeId: string; reply: NodeReply } | undefined> = Array.from({ length: nodes.length });
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < nodes.length; i = next++) {
-        try {
-          const reply = await this.nodes.call(urls[i]!, { call, timeoutMs: this.config.BBB_API_FANOUT_TIMEOUT_MS });
-          out[i] = { nodeId: nodes[i]!.id, reply };
-        } catch (e) {
-          this.logger.warn('bbb node left out of fan-out', { call, nodeId: nodes[i]!.id, error: (e as Error).message });
-        }
+    const out = await mapLimit(nodes, FANOUT_CONCURRENCY, async (node, i) => {
+      try {
+        const reply = await this.nodes.call(urls[i]!, { call, timeoutMs: this.config.BBB_API_FANOUT_TIMEOUT_MS });
+        return { nodeId: node.id, reply };
+      } catch (e) {
+        this.logger.warn('bbb node left out of fan-out', { call, nodeId: node.id, error: (e as Error).message });
+        return undefined;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(FANOUT_CONCURRENCY, nodes.length) }, worker));
+    });
     return out.filter((r) => r !== undefined);
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, REDIS } from '@ensemble/shared';
+import { DomainError, REDIS, guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { keys } from './keys.js';
@@ -25,29 +25,31 @@ export class CreateParamsStore {
   }
 
   async save(meetingID: string, create: StoredCreate, ttlS: number): Promise<void> {
-    await guard(() => this.client.set(keys.createParams(meetingID), JSON.stringify(create), 'EX', ttlS));
+    await guarded('create params', () =>
+      this.client.set(keys.createParams(meetingID), JSON.stringify(create), 'EX', ttlS),
+    );
   }
 
   async get(meetingID: string): Promise<StoredCreate | undefined> {
-    const raw = await guard(() => this.client.get(keys.createParams(meetingID)));
-    if (raw === null) return undefined;
-    const parsed = storedCreateSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    return parse(await guarded('create params', () => this.client.get(keys.createParams(meetingID))));
   }
 
-  async touch(meetingID: string, ttlS: number): Promise<void> {
-    await guard(() => this.client.expire(keys.createParams(meetingID), ttlS));
+  /** Reads the create call and keeps it another `ttlS` (GETEX): a meeting joined is a meeting in use. */
+  async refresh(meetingID: string, ttlS: number): Promise<StoredCreate | undefined> {
+    return parse(await guarded('create params', () => this.client.getex(keys.createParams(meetingID), 'EX', ttlS)));
   }
 
   async delete(meetingID: string): Promise<void> {
-    await guard(() => this.client.del(keys.createParams(meetingID)));
+    await guarded('create params', () => this.client.del(keys.createParams(meetingID)));
   }
 }
 
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
+function parse(raw: string | null): StoredCreate | undefined {
+  if (raw === null) return undefined;
   try {
-    return await fn();
-  } catch (e) {
-    throw new DomainError('unavailable', `redis: ${(e as Error).message}`);
+    const parsed = storedCreateSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }

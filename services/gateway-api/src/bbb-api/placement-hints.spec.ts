@@ -1,5 +1,6 @@
+import { bbbApiRoomKey } from '@ensemble/shared';
 import { BbbParams } from './bbb-params.js';
-import { placementHints, roomKeyFor } from './placement-hints.js';
+import { placementHints } from './placement-hints.js';
 
 const hints = (q: string) => placementHints(BbbParams.parse(q));
 
@@ -27,11 +28,11 @@ describe('placementHints', () => {
   });
 });
 
-describe('roomKeyFor', () => {
+describe('bbbApiRoomKey', () => {
   it('namespaces meeting IDs and hashes those a room key cannot hold', () => {
-    expect(roomKeyFor('math-101 é')).toBe('bbb:math-101 é');
-    expect(roomKeyFor('x'.repeat(256))).toMatch(/^bbb:sha256:[0-9a-f]{64}$/);
-    expect(roomKeyFor('tab\there')).toMatch(/^bbb:sha256:/);
-    expect(roomKeyFor('a'.repeat(256))).not.toBe(roomKeyFor('b'.repeat(256)));
+    expect(bbbApiRoomKey('math-101 é')).toBe('bbb:math-101 é');
+    expect(bbbApiRoomKey('x'.repeat(256))).toMatch(/^bbb:sha256:[0-9a-f]{64}$/);
+    expect(bbbApiRoomKey('tab\there')).toMatch(/^bbb:sha256:/);
+    expect(bbbApiRoomKey('a'.repeat(256))).not.toBe(bbbApiRoomKey('b'.repeat(256)));
   });
 });

@@ -8,9 +8,9 @@ import { OriginGuard } from '../accounts/origin.guard.js';
 import type { GatewayConfig } from '../config.js';
 import { parseInput } from '../http/parse.js';
 import { publicBase } from '../http/public-base.js';
-import { effectiveRole } from '../meetings/bbb-params.js';
-import { JitsiMeetingsService } from '../meetings/jitsi-meetings.service.js';
-import { MeetingsService } from '../meetings/meetings.service.js';
+import { effectiveRole } from '../meetings/room-bbb-params.js';
+import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
+import { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import { RoomsStore } from '../rooms/rooms.store.js';
 
 /** `/api/join/:token`: anyone holding a link; the link alone says which room and role. */
@@ -21,8 +21,8 @@ export class JoinController {
 
   constructor(
     private readonly rooms: RoomsStore,
-    private readonly meetings: MeetingsService,
-    private readonly jitsi: JitsiMeetingsService,
+    private readonly meetings: RoomMeetingService,
+    private readonly jitsi: JitsiMeetingService,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(REDIS) redis: Redis | null,
   ) {

@@ -34,7 +34,7 @@ type Unsubscribe = { unsubscribe(): void };
  * `SSE_STALL_MS` is closed (EventSource reconnects).
  */
 @Injectable()
-export class EventHub implements OnModuleDestroy {
+export class EventHubService implements OnModuleDestroy {
   private readonly clients = new Set<Client>();
   private subscriptions: Unsubscribe[] = [];
   private heartbeat: NodeJS.Timeout | null = null;

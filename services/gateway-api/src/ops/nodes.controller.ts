@@ -15,7 +15,7 @@ import { parseInput } from '../http/parse.js';
 import { clusterView } from '@ensemble/shared';
 import { operatorOf } from './operator.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
-import { RequestTimeout } from './request-timeout.js';
+import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
 const patchBodySchema = z
   .object({
@@ -37,19 +37,19 @@ const PANIC_TIMEOUT_MS = 30_000;
 export class NodesController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
-    private readonly timeout: RequestTimeout,
+    private readonly requests: NatsRequestOptionsProvider,
   ) {}
 
   @Get()
   async list() {
-    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.timeout.opts);
+    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.requests.once);
     return { nodes: clusterView(nodes).nodes };
   }
 
   @Get(':id')
   async show(@Param('id') raw: string) {
     const id = parseInput(nodeIdSchema, raw, 'id');
-    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.timeout.opts);
+    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.requests.once);
     const node = clusterView(nodes).nodes.find((n) => n.id === id);
     if (!node) throw new DomainError('not-found', `no node ${id}`);
     return node;
@@ -59,13 +59,13 @@ export class NodesController {
   async update(@Param('id') raw: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const id = parseInput(nodeIdSchema, raw, 'id');
     const changes = parseInput(patchBodySchema, body);
-    return this.bus.request(contracts.updateNode, { id, ...changes, by: operatorOf(req) }, this.timeout.opts);
+    return this.bus.request(contracts.updateNode, { id, ...changes, by: operatorOf(req) }, this.requests.once);
   }
 
   @Delete(':id')
   async remove(@Param('id') raw: string, @Req() req: FastifyRequest) {
     const id = parseInput(nodeIdSchema, raw, 'id');
-    const r = await this.bus.request(contracts.removeNode, { id, by: operatorOf(req) }, this.timeout.opts);
+    const r = await this.bus.request(contracts.removeNode, { id, by: operatorOf(req) }, this.requests.once);
     if (!r.removed) throw new DomainError('not-found', `no node ${id}`);
     return r;
   }
@@ -75,7 +75,7 @@ export class NodesController {
   @HttpCode(200)
   async panic(@Param('id') raw: string, @Req() req: FastifyRequest) {
     const id = parseInput(nodeIdSchema, raw, 'id');
-    const timeoutMs = Math.max(this.timeout.opts.timeoutMs, PANIC_TIMEOUT_MS);
+    const timeoutMs = Math.max(this.requests.once.timeoutMs, PANIC_TIMEOUT_MS);
     return this.bus.request(contracts.panicNode, { id, by: operatorOf(req) }, { timeoutMs });
   }
 }

@@ -1,7 +1,5 @@
-import { DomainError } from '@ensemble/shared';
+import { DomainError, operatorNameSchema } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
-
-const OPERATOR = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$/;
 
 /**
  * Who makes an ops change, for logs and fleet events: the `X-Ensemble-Operator`
@@ -10,8 +8,7 @@ const OPERATOR = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$/;
 export function operatorOf(req: FastifyRequest): string {
   const raw = req.headers['x-ensemble-operator'];
   if (raw === undefined) return 'ops';
-  if (typeof raw !== 'string' || !OPERATOR.test(raw)) {
-    throw new DomainError('invalid-input', 'X-Ensemble-Operator: 1-64 chars of A-Z, a-z, 0-9, . _ @ : -');
-  }
-  return raw;
+  const r = operatorNameSchema.safeParse(raw);
+  if (!r.success) throw new DomainError('invalid-input', `X-Ensemble-Operator: ${r.error.issues[0]!.message}`);
+  return r.data;
 }

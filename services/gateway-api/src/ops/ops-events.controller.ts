@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { EventHub } from './event-hub.service.js';
+import { EventHubService } from './event-hub.service.js';
 import { OpsStreamGuard, OpsTokenGuard } from './ops-token.guard.js';
-import { SseTickets } from './sse-ticket.js';
+import { SseTicketService } from './sse-ticket.service.js';
 
 /**
  * `GET /api/ops/events`: Server-Sent Events (`load`, `health`, `fleet`, `run`,
@@ -12,8 +12,8 @@ import { SseTickets } from './sse-ticket.js';
 @Controller('api/ops/events')
 export class OpsEventsController {
   constructor(
-    private readonly hub: EventHub,
-    private readonly tickets: SseTickets,
+    private readonly hub: EventHubService,
+    private readonly tickets: SseTicketService,
   ) {}
 
   @Get()

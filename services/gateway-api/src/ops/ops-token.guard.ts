@@ -3,7 +3,7 @@ import { CONFIG, DomainError } from '@ensemble/shared';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
-import { SseTickets } from './sse-ticket.js';
+import { SseTicketService } from './sse-ticket.service.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -34,7 +34,7 @@ export class OpsTokenGuard implements CanActivate {
 export class OpsStreamGuard implements CanActivate {
   constructor(
     private readonly token: OpsTokenGuard,
-    private readonly tickets: SseTickets,
+    private readonly tickets: SseTicketService,
   ) {}
 
   canActivate(ctx: ExecutionContext): boolean {

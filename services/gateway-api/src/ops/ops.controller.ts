@@ -11,7 +11,7 @@ import {
 import { parseInput } from '../http/parse.js';
 import { clusterView } from '@ensemble/shared';
 import { OpsTokenGuard } from './ops-token.guard.js';
-import { RequestTimeout } from './request-timeout.js';
+import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
 const placementBodySchema = placeRequestSchema.omit({ sign: true }).strict();
 const registerBodySchema = registerNodeSchema.strict();
@@ -22,12 +22,12 @@ const registerBodySchema = registerNodeSchema.strict();
 export class OpsController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
-    private readonly timeout: RequestTimeout,
+    private readonly requests: NatsRequestOptionsProvider,
   ) {}
 
   @Get('cluster')
   async cluster() {
-    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.timeout.idempotent);
+    const { nodes } = await this.bus.request(contracts.listNodes, {}, this.requests.idempotent);
     return clusterView(nodes);
   }
 
@@ -35,7 +35,7 @@ export class OpsController {
   @HttpCode(201)
   async register(@Body() body: unknown) {
     const req = parseInput(registerBodySchema, body);
-    return this.bus.request(contracts.registerNode, req, this.timeout.opts);
+    return this.bus.request(contracts.registerNode, req, this.requests.once);
   }
 
   /** Where a room is now (its node, that node's state and health), without placing it. */
@@ -45,7 +45,7 @@ export class OpsController {
     const { signed: _signed, ...where } = await this.bus.request(
       contracts.locate,
       { roomKey, sign: [] },
-      this.timeout.idempotent,
+      this.requests.idempotent,
     );
     return where;
   }
@@ -54,7 +54,7 @@ export class OpsController {
   @HttpCode(200)
   async place(@Body() body: unknown) {
     const req = parseInput(placementBodySchema, body);
-    const p = await this.bus.request(contracts.place, req, this.timeout.idempotent);
+    const p = await this.bus.request(contracts.place, req, this.requests.idempotent);
     return {
       roomKey: p.roomKey,
       nodeId: p.nodeId,

@@ -3,7 +3,7 @@ import { NATS_BUS, contracts, runIdSchema, scaleOutRequestSchema, type NatsBus }
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
-import { RequestTimeout } from './request-timeout.js';
+import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
 const scaleOutBodySchema = scaleOutRequestSchema.strict();
 const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
@@ -14,7 +14,7 @@ const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200
 export class RunsController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
-    private readonly timeout: RequestTimeout,
+    private readonly requests: NatsRequestOptionsProvider,
   ) {}
 
   /** 202 `{ runId }`; 409 `conflict` (message `busy: ...`) while another run holds the lock. */
@@ -22,18 +22,18 @@ export class RunsController {
   @HttpCode(202)
   async scaleOut(@Body() body: unknown) {
     const req = parseInput(scaleOutBodySchema, body);
-    return this.bus.request(contracts.scaleOut, req, this.timeout.opts);
+    return this.bus.request(contracts.scaleOut, req, this.requests.once);
   }
 
   @Get('runs')
   async list(@Query() query: unknown) {
     const { limit } = parseInput(listQuerySchema, query, 'query');
-    return this.bus.request(contracts.listRuns, { limit }, this.timeout.opts);
+    return this.bus.request(contracts.listRuns, { limit }, this.requests.once);
   }
 
   @Get('runs/:id')
   async show(@Param('id') id: string) {
     const runId = parseInput(runIdSchema, id, 'id');
-    return this.bus.request(contracts.getRun, { runId }, this.timeout.opts);
+    return this.bus.request(contracts.getRun, { runId }, this.requests.once);
   }
 }

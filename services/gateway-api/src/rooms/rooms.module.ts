@@ -3,8 +3,8 @@ import { REDIS } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
-import { JitsiMeetingsService } from '../meetings/jitsi-meetings.service.js';
-import { MeetingsService } from '../meetings/meetings.service.js';
+import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
+import { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
 import { RoomsStore } from './rooms.store.js';
@@ -24,8 +24,8 @@ import { RoomsStore } from './rooms.store.js';
     },
     {
       provide: RoomsService,
-      inject: [RoomsStore, MeetingsService, JitsiMeetingsService],
-      useFactory: (store: RoomsStore, meetings: MeetingsService, jitsi: JitsiMeetingsService) =>
+      inject: [RoomsStore, RoomMeetingService, JitsiMeetingService],
+      useFactory: (store: RoomsStore, meetings: RoomMeetingService, jitsi: JitsiMeetingService) =>
         new RoomsService(store, meetings, jitsi),
     },
   ],

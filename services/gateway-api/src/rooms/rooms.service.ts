@@ -1,6 +1,6 @@
 import { DomainError, type CreateRoomBody, type RoomView, type UpdateRoomBody } from '@ensemble/shared';
-import type { JitsiMeetingsService } from '../meetings/jitsi-meetings.service.js';
-import type { MeetingsService } from '../meetings/meetings.service.js';
+import type { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
+import type { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import type { RoomsStore, StoredRoom } from './rooms.store.js';
 
 export const viewOf = (room: StoredRoom, base: string): RoomView => ({
@@ -19,8 +19,8 @@ const notFound = () => new DomainError('not-found', 'no such room');
 export class RoomsService {
   constructor(
     private readonly rooms: RoomsStore,
-    private readonly meetings: MeetingsService,
-    private readonly jitsi: JitsiMeetingsService,
+    private readonly meetings: RoomMeetingService,
+    private readonly jitsi: JitsiMeetingService,
   ) {}
 
   async create(ownerId: string, body: CreateRoomBody): Promise<StoredRoom> {

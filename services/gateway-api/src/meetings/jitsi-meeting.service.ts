@@ -3,16 +3,14 @@ import {
   CONFIG,
   DomainError,
   LOGGER,
-  NATS_BUS,
-  contracts,
   jitsiJoinUrl,
   type JoinReply,
   type JoinRole,
   type Logger,
-  type NatsBus,
 } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
-import { meetingIdOf, type MeetingRoom } from './bbb-params.js';
+import { meetingIdOf, type MeetingRoom } from './room-bbb-params.js';
+import { SchedulerClient } from './scheduler.client.js';
 
 /**
  * A Jitsi room's call: the scheduler places the room (sticky, by free CPU) and the
@@ -20,16 +18,12 @@ import { meetingIdOf, type MeetingRoom } from './bbb-params.js';
  * never leaves this process. Moderator links get `moderator: true`.
  */
 @Injectable()
-export class JitsiMeetingsService {
-  private readonly opts: { timeoutMs: number };
-
+export class JitsiMeetingService {
   constructor(
-    @Inject(NATS_BUS) private readonly bus: NatsBus,
+    private readonly scheduler: SchedulerClient,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CONFIG) private readonly config: GatewayConfig,
-  ) {
-    this.opts = { timeoutMs: config.NATS_REQUEST_TIMEOUT_MS };
-  }
+  ) {}
 
   get enabled(): boolean {
     return Boolean(this.config.JITSI_APP_ID && this.config.JITSI_APP_SECRET);
@@ -39,7 +33,8 @@ export class JitsiMeetingsService {
     const { JITSI_APP_ID: appId, JITSI_APP_SECRET: appSecret } = this.config;
     if (!appId || !appSecret) throw new DomainError('unavailable', 'Jitsi is not configured on this service');
     const roomKey = meetingIdOf(room.id);
-    const p = await this.bus.request(contracts.place, { roomKey, engine: 'jitsi', join: true }, this.opts);
+    // A Jitsi call exists as soon as someone joins: here a join does place the room.
+    const p = await this.scheduler.place(roomKey, { engine: 'jitsi', join: true });
     if (p.outcome !== 'existing')
       this.logger.info('jitsi room placed', { roomKey, nodeId: p.nodeId, outcome: p.outcome });
     const moderator = role === 'moderator';
@@ -54,6 +49,6 @@ export class JitsiMeetingsService {
 
   /** Releases the room at the scheduler (a Jitsi call ends when its last participant leaves). */
   async end(roomId: string): Promise<void> {
-    await this.bus.request(contracts.end, { roomKey: meetingIdOf(roomId) }, this.opts);
+    await this.scheduler.release(meetingIdOf(roomId));
   }
 }

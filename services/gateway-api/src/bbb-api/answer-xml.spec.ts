@@ -1,25 +1,9 @@
-import { listItems, readNodeXml } from './node-answer.js';
-import { escapeXml, meetingsXml, recordingsXml } from './bbb-xml.js';
+import { listItems } from '../meetings/node-answer.js';
+import { escapeXml, meetingsXml, recordingsXml } from './answer-xml.js';
 
 const meeting = (id: string) => `<meeting>\n<meetingID>${escapeXml(id)}</meetingID>\n<metadata></metadata>\n</meeting>`;
 
-describe('node answers', () => {
-  it('reads returncode, messageKey and scalar fields', () => {
-    expect(
-      readNodeXml('<response><returncode>SUCCESS</returncode><attendeePW>a&amp;b</attendeePW></response>'),
-    ).toEqual({ returncode: 'SUCCESS', messageKey: '', fields: { returncode: 'SUCCESS', attendeePW: 'a&b' } });
-  });
-
-  it.each([
-    ['truncated XML', '<response>\n<returncode>SUCCESS</returncode>\n<meetings>\n<meeting>\n<meetingName>Trunc'],
-    ['HTML', '<!DOCTYPE html><html><body>500</body></html>'],
-    ['no returncode', '<response><x>1</x></response>'],
-    ['empty', ''],
-  ])('refuses %s', (_what, body) => {
-    expect(readNodeXml(body)).toBeUndefined();
-    expect(listItems(body, 'meetings', 'meeting')).toBeUndefined();
-  });
-
+describe('the BBB API answers of the whole fleet', () => {
   it('takes the meeting elements out verbatim and merges them into one getMeetings answer', () => {
     const node = meetingsXml([meeting('a <1>'), meeting('b')]);
     const items = listItems(node, 'meetings', 'meeting')!;

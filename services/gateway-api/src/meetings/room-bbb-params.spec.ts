@@ -1,5 +1,5 @@
 import { roomSettingsSchema, type RoomSettings } from '@ensemble/shared';
-import { createQuery, effectiveRole, joinQuery, mayStart } from './bbb-params.js';
+import { createQuery, effectiveRole, joinQuery, mayStart } from './room-bbb-params.js';
 
 const room = (settings: Partial<RoomSettings> = {}) => ({
   id: 'rABCDEFGHIJKL',

@@ -11,7 +11,7 @@ import type { GatewayConfig } from '../config.js';
  * stream route accepts it, nothing else does). See docs/decisions/032.
  */
 @Injectable()
-export class SseTickets {
+export class SseTicketService {
   private readonly key: Buffer;
   readonly ttlMs: number;
 

@@ -1,0 +1,185 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, LOGGER, bbbApiRoomKey, type CallToSign, type Logger } from '@ensemble/shared';
+import type { GatewayConfig } from '../config.js';
+import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
+import { BbbNodeClient, type ReadReply } from '../meetings/bbb-node.client.js';
+import { NodeCallError } from '../meetings/node-call.error.js';
+import { usable } from '../meetings/scheduler.client.js';
+import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
+import { BbbParams } from './bbb-params.js';
+import { endXml, isMeetingRunningXml } from './answer-xml.js';
+import { CreateParamsStore, type StoredCreate } from './create-params.store.js';
+import { placementHints } from './placement-hints.js';
+
+export interface XmlBody {
+  body: string;
+  contentType: string;
+}
+
+/** Fields of a fresh create answer kept so a re-created meeting keeps its passwords and dial-in. */
+const KEEP_ON_RECREATE = ['attendeePW', 'moderatorPW', 'voiceBridge'] as const;
+
+/**
+ * BBB API calls on one meeting: BBB's parameters and answers around the one
+ * meeting path (`BbbMeetingService`). Failures of that path are thrown and
+ * mapped once to BBB errors (`bbbFailureOf`, in BbbApiService).
+ */
+@Injectable()
+export class MeetingCallsService {
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly meetings: BbbMeetingService,
+    private readonly nodes: BbbNodeClient,
+    private readonly store: CreateParamsStore,
+  ) {}
+
+  async create(incoming: BbbParams, xml: XmlBody | undefined): Promise<BbbAnswer> {
+    const meetingID = incoming.text('meetingID');
+    if (!meetingID) return failed('missingParamMeetingID');
+    if (meetingID.length < 2 || meetingID.length > 256) return failed('meetingIdLength');
+    if (meetingID.includes(',')) return failed('meetingIdComma');
+    if (!incoming.text('name')) return failed('missingName');
+    const params = incoming
+      .withDefaults(this.config.BBB_CREATE_DEFAULTS)
+      .withOverrides(this.config.BBB_CREATE_OVERRIDES);
+    const { placement, created } = await this.meetings.create(
+      bbbApiRoomKey(meetingID),
+      { query: params.toQuery(), ...xmlOf(xml) },
+      { hints: placementHints(params) },
+    );
+    if (created.xml.returncode === 'SUCCESS') {
+      const duplicate = created.xml.messageKey !== '';
+      if (!duplicate || !(await this.store.get(meetingID))) {
+        let kept = params;
+        for (const f of KEEP_ON_RECREATE) {
+          const v = created.xml.fields[f];
+          if (v && !kept.has(f)) kept = BbbParams.of([...kept.entries, [f, v]]);
+        }
+        await this.store.save(meetingID, stored(kept, xml, placement.nodeId), this.config.BBB_API_MEETING_TTL_S);
+      }
+    }
+    return relay(created.reply);
+  }
+
+  /**
+   * Joins a meeting that is placed (never creates one: an unknown meeting is
+   * `invalidMeetingIdentifier`), counted as a join by the scheduler. When its node
+   * can no longer serve it, the scheduler moves it and it is re-created there from
+   * its stored create call; `createTime` is dropped from that join (the re-created
+   * meeting has a new one). Each join keeps the stored create call another
+   * BBB_API_MEETING_TTL_S.
+   */
+  async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
+    const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
+    if (checksum !== 'ok') return joinError(logoutUrl, checksum === 'missing' ? 'checksumMissing' : 'checksumError');
+    const meetingID = params.text('meetingID');
+    if (!meetingID) return joinError(logoutUrl, 'missingParamMeetingID');
+    // BBB strips control characters from fullName before checking it.
+    if (!(params.get('fullName') ?? '').replace(/\p{Cc}/gu, '').trim()) {
+      return joinError(logoutUrl, 'missingParamFullName');
+    }
+    const joinParams = params.withDefaults(this.config.BBB_JOIN_DEFAULTS).withOverrides(this.config.BBB_JOIN_OVERRIDES);
+    const roomKey = bbbApiRoomKey(meetingID);
+    const [loc, create] = await Promise.all([
+      this.meetings.locate(roomKey),
+      this.store.refresh(meetingID, this.config.BBB_API_MEETING_TTL_S),
+    ]);
+    if (!loc || (!usable(loc) && !create)) return joinError(logoutUrl, 'invalidMeetingIdentifier');
+    const sign: CallToSign[] = [{ call: 'join', query: joinParams.toQuery() }];
+    if (create) {
+      sign.push(
+        { call: 'create', query: create.query },
+        { call: 'join', query: joinParams.without('createTime').toQuery() },
+      );
+    }
+    const placement = await this.meetings.join(
+      loc,
+      sign,
+      create ? placementHints(BbbParams.parse(create.query)) : undefined,
+    );
+    let joinUrl = placement.signed[0]!;
+    if (placement.outcome !== 'existing') {
+      if (!create) {
+        // Released between locate and join: the join must not leave a room behind.
+        await this.meetings.release(roomKey);
+        return joinError(logoutUrl, 'invalidMeetingIdentifier');
+      }
+      await this.meetings.recreate(placement, placement.signed[1]!, createCallOf(create));
+      await this.store.save(
+        meetingID,
+        { ...create, nodeId: placement.nodeId, at: Date.now() },
+        this.config.BBB_API_MEETING_TTL_S,
+      );
+      joinUrl = placement.signed[2]!;
+    }
+    const redirectParam = params.get('redirect') ?? '';
+    // Boolean.parseBoolean, as BBB: only a present value other than "true" turns the redirect off.
+    if (redirectParam === '' || redirectParam.toLowerCase() === 'true') return redirect(joinUrl);
+    return relay((await this.nodes.read(joinUrl, { call: 'join' })).reply);
+  }
+
+  async isMeetingRunning(params: BbbParams): Promise<BbbAnswer> {
+    const meetingID = params.text('meetingID');
+    if (!meetingID) return failed('missingParamMeetingID');
+    const reply = await this.onNode(meetingID, 'isMeetingRunning', params);
+    // Unknown here, or its node cannot say: not running, as BBB answers for an unknown meeting.
+    return reply ? relay(reply.reply) : xmlAnswer(isMeetingRunningXml(false));
+  }
+
+  async getMeetingInfo(params: BbbParams): Promise<BbbAnswer> {
+    const meetingID = params.text('meetingID');
+    if (!meetingID) return failed('missingParamMeetingID');
+    const reply = await this.onNode(meetingID, 'getMeetingInfo', params);
+    return reply ? relay(reply.reply) : failed('notFound');
+  }
+
+  async insertDocument(params: BbbParams, xml: XmlBody | undefined): Promise<BbbAnswer> {
+    const meetingID = params.text('meetingID');
+    if (!meetingID) return failed('missingParamMeetingID');
+    const loc = await this.meetings.locate(bbbApiRoomKey(meetingID), [
+      { call: 'insertDocument', query: params.toQuery() },
+    ]);
+    if (!loc) return failed('notFound');
+    return relay(await this.nodes.call(loc.signed[0]!, { call: 'insertDocument', ...xmlOf(xml) }));
+  }
+
+  async end(params: BbbParams): Promise<BbbAnswer> {
+    const meetingID = params.text('meetingID');
+    if (!meetingID) return failed('missingParamMeetingID');
+    const ended = await this.meetings.end(bbbApiRoomKey(meetingID), params.toQuery());
+    if (ended.kind === 'not-placed') return failed('notFound');
+    // A wrong password, or an unreadable answer from a live node, ends nothing.
+    if (ended.kind === 'refused') return ended.reply ? relay(ended.reply.reply) : failed('internalError');
+    await this.store.delete(meetingID);
+    // An unreachable node ends its meetings with it: the meeting is over either way.
+    return ended.reply ? relay(ended.reply.reply) : xmlAnswer(endXml());
+  }
+
+  /** The call on the meeting's node, read by the schema; undefined when unknown or its node cannot say. */
+  private async onNode(meetingID: string, call: string, params: BbbParams): Promise<ReadReply | undefined> {
+    const loc = await this.meetings.locate(bbbApiRoomKey(meetingID), [{ call, query: params.toQuery() }]);
+    if (!loc) return undefined;
+    try {
+      return await this.nodes.read(loc.signed[0]!, { call });
+    } catch (e) {
+      if (!(e instanceof NodeCallError)) throw e;
+      this.logger.warn('bbb node gave no usable answer', { call, nodeId: loc.nodeId, reason: e.reason });
+      return undefined;
+    }
+  }
+}
+
+const xmlOf = (xml: XmlBody | undefined) => (xml ? { body: xml.body, contentType: xml.contentType } : {});
+
+const createCallOf = (create: StoredCreate): CreateCall => ({
+  query: create.query,
+  ...(create.body !== undefined ? { body: create.body, contentType: create.contentType ?? 'application/xml' } : {}),
+});
+
+const stored = (params: BbbParams, xml: XmlBody | undefined, nodeId: string): StoredCreate => ({
+  query: params.toQuery(),
+  ...xmlOf(xml),
+  nodeId,
+  at: Date.now(),
+});
