@@ -70,7 +70,7 @@ const request = <Q extends z.ZodType, R extends z.ZodType>(
 
 /** The NATS contract: one entry per subject family, payloads as zod schemas. */
 export const contracts = {
-  loadSample: event('ensemble.load.>', loadSampleSchema, (s) => subjects.load(s.engine, s.nodeId)),
+  loadSample: event(subjects.loadAll, loadSampleSchema, (s) => subjects.load(s.engine, s.nodeId)),
   nodeHealth: event(subjects.nodeHealthAll, nodeHealthEventSchema, (e) => subjects.nodeHealth(e.nodeId)),
   fleetNode: event(subjects.fleetNodeAll, fleetNodeEventSchema, (e) => subjects.fleetNode(e.change)),
   provisionRun: event(subjects.runAll, runEventSchema, (e) => subjects.run(e.runId)),

@@ -47,6 +47,4 @@ export class DomainError extends Error {
   }
 }
 
-export const httpStatusOf = (code: ErrorCode): number => HTTP_STATUS[code];
-
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

@@ -13,6 +13,7 @@ export * from './contracts/reply.schema.js';
 export * from './bbb/checksum.js';
 export * from './nats/nats-bus.js';
 export * from './redis.js';
+export * from './redis/lua-scripts.js';
 export * from './ops-server.js';
 export * from './nest/tokens.js';
 export * from './nest/core.module.js';

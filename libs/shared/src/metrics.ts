@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics, type LabelValues } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process, with Node's default metrics, prefixed `ensemble_`. */
 export class Metrics {
@@ -24,22 +24,5 @@ export class Metrics {
 
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-}
-
-/** Times `fn` into a histogram (seconds) with the outcome as a label. */
-export async function timed<T, L extends string>(
-  histogram: Histogram<L | 'outcome'>,
-  labels: LabelValues<L>,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const end = histogram.startTimer(labels as LabelValues<L | 'outcome'>);
-  try {
-    const value = await fn();
-    end({ outcome: 'ok' } as LabelValues<L | 'outcome'>);
-    return value;
-  } catch (e) {
-    end({ outcome: 'error' } as LabelValues<L | 'outcome'>);
-    throw e;
   }
 }

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { defineLuaScripts, type LuaScript } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
-
-type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 /** Script name -> [its file in `lua/`, number of keys]. */
 const FILES = {
@@ -9,24 +7,8 @@ const FILES = {
   releaseLock: ['release-lock', 1],
 } as const;
 
-export type ProvisionerScripts = Record<keyof typeof FILES, Script>;
+export type ProvisionerScripts = Record<keyof typeof FILES, LuaScript>;
 
 /** The provisioner's Lua scripts, loaded once per connection (EVALSHA with fallback). */
-export function defineScripts(redis: Redis): ProvisionerScripts {
-  const commands = redis as unknown as Record<string, Script>;
-  const scripts = {} as ProvisionerScripts;
-  for (const [name, [file, numberOfKeys]] of Object.entries(FILES) as [
-    keyof typeof FILES,
-    readonly [string, number],
-  ][]) {
-    const command = `ensprov_${name}`;
-    if (!commands[command]) {
-      redis.defineCommand(command, {
-        numberOfKeys,
-        lua: readFileSync(new URL(`./lua/${file}.lua`, import.meta.url), 'utf8'),
-      });
-    }
-    scripts[name] = (...args) => commands[command]!.apply(redis, args);
-  }
-  return scripts;
-}
+export const defineScripts = (redis: Redis): ProvisionerScripts =>
+  defineLuaScripts(redis, new URL('./lua/', import.meta.url), FILES);

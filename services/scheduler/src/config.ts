@@ -34,7 +34,6 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   JITSI_CPU_LEARN_ALPHA: z.coerce.number().positive().max(1).default(0.3),
   /** Jitsi: a sample teaches the CPU per participant only with at least this many participants. */
   JITSI_CPU_LEARN_MIN_PARTICIPANTS: z.coerce.number().int().min(1).max(100_000).default(5),
-  /** Digest for calls the scheduler signs for nodes (sha1 for BBB older than 2.3). */
   /** BBB: seconds between two readings of an online node's version (an upgrade in place shows within this); 0: only on going online. */
   NODE_VERSION_REFRESH_S: z.coerce
     .number()
@@ -46,6 +45,55 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
   NODE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** `end` calls in flight at once when a node panics. */
   PANIC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Digest of every call the scheduler signs for nodes, polls included (sha1 for BBB older than 2.3). */
   NODE_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
 });
 export type SchedulerConfig = z.infer<typeof schedulerEnvSchema>;
+
+/**
+ * The placement rule's parameters, read from config once (their defaults live in the
+ * schema above, nowhere else). The Lua scripts get exactly this object as one JSON
+ * argument; lua/lib/load.lua is the rule that uses it (docs/decisions/081).
+ */
+export interface PlacementOptions {
+  /** How long (ms) a placed room's load counts on top of its node's samples. */
+  readonly pendingTtlMs: number;
+  /** Participants a room is assumed to bring when neither the request nor its last meeting says. */
+  readonly newRoomSize: number;
+  readonly videoWeight: number;
+  readonly meetingWeight: number;
+  /** BBB: a room bigger than this counts its own load in the ranking (decision 052). */
+  readonly steerMinSize: number;
+  /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052). */
+  readonly largeNodeHeadroom: number;
+  /** BBB: seconds a released room's peak size is kept for its next placement (decision 053). */
+  readonly rememberSizeS: number;
+  /** BBB: release rooms whose meeting is gone from their node's polls (decision 053)... */
+  readonly releaseEndedRooms: boolean;
+  /** ...after this many lists in a row missed it. */
+  readonly endedAfterPolls: number;
+  /** Jitsi: how a node's CPU per participant is learned from its samples (decision 050). */
+  readonly jitsi: {
+    readonly defaultCpuPerParticipant: number;
+    readonly alpha: number;
+    readonly minParticipants: number;
+  };
+}
+
+export const placementOptionsFrom = (c: SchedulerConfig): PlacementOptions =>
+  Object.freeze({
+    pendingTtlMs: c.PENDING_TTL_S * 1000,
+    newRoomSize: c.NEW_ROOM_SIZE,
+    videoWeight: c.LOAD_VIDEO_WEIGHT,
+    meetingWeight: c.LOAD_MEETING_WEIGHT,
+    steerMinSize: c.PLACEMENT_STEER_MIN_SIZE,
+    largeNodeHeadroom: c.PLACEMENT_LARGE_NODE_HEADROOM,
+    rememberSizeS: c.ROOM_SIZE_MEMORY_DAYS * 86_400,
+    releaseEndedRooms: c.RELEASE_ENDED_ROOMS,
+    endedAfterPolls: c.ROOM_ENDED_AFTER_POLLS,
+    jitsi: Object.freeze({
+      defaultCpuPerParticipant: c.JITSI_CPU_PER_PARTICIPANT,
+      alpha: c.JITSI_CPU_LEARN_ALPHA,
+      minParticipants: c.JITSI_CPU_LEARN_MIN_PARTICIPANTS,
+    }),
+  });

@@ -1,23 +1,46 @@
 /**
- * Every Redis key the scheduler owns, in one place. The Lua scripts receive
- * `KEY_PREFIX` and build the same names; keep both in step.
+ * Every Redis key the scheduler owns, in one place, by bounded context. The Lua
+ * scripts get `KEY_PREFIX` (as ARGV[1]) and build the same names with
+ * `lua/lib/keys.lua`, which mirrors this file name for name (keys.int-spec.ts
+ * checks that the two agree).
  *
+ * Fleet (nodes and what polls say of them):
  *   <p>nodes                     set of node ids
- *   <p>node:<id>                 hash: the node record, streaks, last sample, load, pending, rooms
+ *   <p>node:<id>                 hash: the node record (id, engine, url, secret, state, loadMultiplier,
+ *                                tags, createdAt, enableWhenHealthy, prometheusInstance, version),
+ *                                health and its streaks (health, okStreak, failStreak), the last sample
+ *                                (sampleAt, sample, load); placement's fields: rooms, pending and the
+ *                                learned Jitsi CPU (cpuNow, cpuPerParticipant, cpuLearnedAt)
+ *
+ * Placement (rooms and what each node keeps per room):
+ *   <p>room:<roomKey>            string: the node id the room is on
+ *   <p>room-size:<roomKey>       string: the room's peak participants, kept after its meeting ended (decision 053)
  *   <p>node:<id>:rooms           set of room keys placed on the node
  *   <p>node:<id>:pending         zset room key -> expiry (ms) of its not-yet-sampled load
  *   <p>node:<id>:pending-load    hash room key -> that load (grows with joins beyond the expected size)
  *   <p>node:<id>:pending-joins   hash room key -> joins counted while the room is pending
- *   <p>room:<roomKey>            string: the node id the room is on
+ *   <p>node:<id>:room-peaks      hash room key -> peak participants polls saw
+ *   <p>node:<id>:room-missing    hash room key -> polls in a row that missed its meeting
+ *   <p>node:<id>:room-touched    hash room key -> when it was last placed or looked up (ms)
  */
 export const KEY_PREFIX = 'ens:sched:';
 
-export const keys = {
+export const fleetKeys = {
   nodes: `${KEY_PREFIX}nodes`,
   node: (id: string) => `${KEY_PREFIX}node:${id}`,
+} as const;
+
+export const placementKeys = {
+  room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
+  roomSize: (roomKey: string) => `${KEY_PREFIX}room-size:${roomKey}`,
   nodeRooms: (id: string) => `${KEY_PREFIX}node:${id}:rooms`,
   nodePending: (id: string) => `${KEY_PREFIX}node:${id}:pending`,
   nodePendingLoad: (id: string) => `${KEY_PREFIX}node:${id}:pending-load`,
   nodePendingJoins: (id: string) => `${KEY_PREFIX}node:${id}:pending-joins`,
-  room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
+  nodeRoomPeaks: (id: string) => `${KEY_PREFIX}node:${id}:room-peaks`,
+  nodeRoomMissing: (id: string) => `${KEY_PREFIX}node:${id}:room-missing`,
+  nodeRoomTouched: (id: string) => `${KEY_PREFIX}node:${id}:room-touched`,
 } as const;
+
+/** Both contexts' keys: what the Lua lib mirrors. */
+export const keys = { ...fleetKeys, ...placementKeys } as const;

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { Module } from '@nestjs/common';
+import { REDIS, defineLuaScripts, type LuaScript } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
-
-type Script = (...args: (string | number)[]) => Promise<unknown>;
+import { KEY_PREFIX } from './keys.js';
 
 /** Script name -> its file in `lua/`. */
 const FILES = {
   place: 'place',
+  nodeLoads: 'node-loads',
   releaseRoom: 'release-room',
   applySample: 'apply-sample',
   registerNode: 'register-node',
@@ -16,24 +17,35 @@ const FILES = {
   setVersion: 'set-version',
 } as const;
 
-/** The scheduler's Lua scripts, loaded once per connection (EVALSHA with fallback). */
-export type SchedulerScripts = Record<keyof typeof FILES, Script>;
+/**
+ * Put in front of every script, in this order: key names (mirroring keys.ts), the
+ * load definition, what a node keeps per room.
+ */
+export const LUA_DIR = new URL('./lua/', import.meta.url);
+export const LUA_LIB = ['lib/keys', 'lib/load', 'lib/rooms'] as const;
 
-const lua = (file: string) => readFileSync(new URL(`./lua/${file}.lua`, import.meta.url), 'utf8');
+/**
+ * The scheduler's Lua scripts, loaded once per connection. Each call gets the key
+ * prefix as ARGV[1] here, so callers pass only their own arguments.
+ */
+export type SchedulerScripts = Record<keyof typeof FILES, LuaScript>;
+export const SCHEDULER_SCRIPTS = Symbol('SCHEDULER_SCRIPTS');
 
-export function defineScripts(redis: Redis): SchedulerScripts {
-  const commands = redis as unknown as Record<string, Script>;
-  const lib = lua('lib/rooms'); // per-room state of a node, shared by every script
+export function defineSchedulerScripts(redis: Redis): SchedulerScripts {
+  const raw = defineLuaScripts(redis, LUA_DIR, FILES, { lib: LUA_LIB });
   const scripts = {} as SchedulerScripts;
-  for (const [name, file] of Object.entries(FILES) as [keyof typeof FILES, string][]) {
-    const command = `ens_${name}`;
-    if (!commands[command]) {
-      redis.defineCommand(command, {
-        numberOfKeys: 0,
-        lua: `${lib}\n${lua(file)}`,
-      });
-    }
-    scripts[name] = (...args) => commands[command]!.apply(redis, args);
+  for (const name of Object.keys(FILES) as (keyof typeof FILES)[]) {
+    scripts[name] = (...args) => raw[name](KEY_PREFIX, ...args);
   }
   return scripts;
 }
+
+/**
+ * The scripts, for fleet and placement alike: one atomic step may touch both
+ * contexts' keys (a sample releases ended rooms; a panic drops a node's rooms).
+ */
+@Module({
+  providers: [{ provide: SCHEDULER_SCRIPTS, useFactory: defineSchedulerScripts, inject: [REDIS] }],
+  exports: [SCHEDULER_SCRIPTS],
+})
+export class SchedulerScriptsModule {}

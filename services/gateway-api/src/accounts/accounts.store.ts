@@ -1,7 +1,7 @@
 import { guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { UserView } from '@ensemble/shared';
-import { defineScript, type Script } from '../state/redis-scripts.js';
+import { defineLuaScript as defineScript, type LuaScript as Script } from '@ensemble/shared';
 import { KEY_PREFIX, keys } from './keys.js';
 
 export interface StoredUser extends UserView {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { roomSettingsSchema, type Engine, type JoinRole, type RoomSettings, guarded } from '@ensemble/shared';
 import { randomBytes } from 'node:crypto';
-import { defineScript, type Script } from '../state/redis-scripts.js';
+import { defineLuaScript as defineScript, type LuaScript as Script } from '@ensemble/shared';
 import { KEY_PREFIX, keys } from './keys.js';
 import { isLinkToken, linkHash, newLinkToken } from './link-token.js';
 

@@ -30,6 +30,8 @@ import { RunStore } from './run.store.js';
 import { StepFailure, TerraformSteps } from './terraform-steps.js';
 import { registerNewNodes } from './register-nodes.js';
 
+/** The provisioning lock's lifetime; a live run extends it every quarter of it. */
+const LOCK_TTL_MS = 60_000;
 const newRunId = () => `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const nodeName = (zone: string) => `bbb-${zone.split('-').slice(1).join('')}-${randomBytes(3).toString('hex')}`;
 
@@ -115,7 +117,7 @@ export class ProvisionService implements OnApplicationShutdown {
     ) => Promise<{ nodes: string[]; desired: NodeMap; offer: string | null; zone: string | null }>,
   ): Promise<{ runId: string }> {
     const runId = newRunId();
-    const got = await this.lock.acquire(runId, this.lockTtlMs());
+    const got = await this.lock.acquire(runId, LOCK_TTL_MS);
     if ('heldBy' in got) throw new DomainError('conflict', `${BUSY_PREFIX}: run ${got.heldBy} is in progress`);
     const lock = got.lock;
     try {
@@ -181,11 +183,11 @@ export class ProvisionService implements OnApplicationShutdown {
       this.config.PROVISION_RUN_TIMEOUT_S * 1000,
     );
     const heartbeat = setInterval(() => {
-      void this.lock.extend(lock, this.lockTtlMs()).then(
+      void this.lock.extend(lock, LOCK_TTL_MS).then(
         (held) => held || abort.abort({ code: 'lost-lock', message: 'provisioning lock lost' } satisfies RunFailure),
         () => log.warn('lock heartbeat failed'),
       );
-    }, this.lockTtlMs() / 4);
+    }, LOCK_TTL_MS / 4);
     const planFile = `ensemble-${run.id}.tfplan`;
     try {
       log.info('run started', { nodes: run.nodes, reason: run.reason });
@@ -195,7 +197,7 @@ export class ProvisionService implements OnApplicationShutdown {
       await steps.init();
       await steps.plan(planFile);
       await steps.apply(planFile);
-      if (!(await this.lock.extend(lock, this.lockTtlMs())))
+      if (!(await this.lock.extend(lock, LOCK_TTL_MS)))
         throw new StepFailure({ code: 'lost-lock', message: 'provisioning lock lost before touching the fleet' });
       emit(journal.setPhase('registering', run.kind === 'scale-out' ? 'registering new nodes' : 'removing node'));
       if (run.kind === 'scale-out') {
@@ -249,9 +251,5 @@ export class ProvisionService implements OnApplicationShutdown {
       this.runsTotal.inc({ kind: run.kind, outcome });
       this.runSeconds.observe({ kind: run.kind, outcome }, (Date.now() - started) / 1000);
     }
-  }
-
-  private lockTtlMs(): number {
-    return 60_000;
   }
 }

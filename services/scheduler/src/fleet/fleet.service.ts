@@ -19,9 +19,9 @@ import {
   type UpdateNode,
 } from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
-import { CallSigner } from '../placement/call-signer.js';
-import { LoadModel } from '../placement/load-model.js';
-import { FleetEvents } from './fleet-events.js';
+import { NodeLoadsStore } from '../load/node-loads.store.js';
+import { NodeSigningService } from '../signing/node-signing.service.js';
+import { FleetEventsPublisher } from './fleet-events.publisher.js';
 import { FleetStore } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
 import { nodeIdFromUrl } from './node-id.js';
@@ -37,9 +37,9 @@ export class FleetService {
 
   constructor(
     private readonly store: FleetStore,
-    private readonly loadModel: LoadModel,
-    private readonly signer: CallSigner,
-    private readonly events: FleetEvents,
+    private readonly loads: NodeLoadsStore,
+    private readonly signer: NodeSigningService,
+    private readonly events: FleetEventsPublisher,
     private readonly admin: NodeAdminService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(CONFIG) private readonly config: SchedulerConfig,
@@ -90,8 +90,10 @@ export class FleetService {
     return { removed: true };
   }
 
-  list(engine?: Engine): Promise<FleetNodeView[]> {
-    return this.store.list(engine);
+  /** Every node with its load as the ranking sees it (the same Lua definition, lua/lib/load.lua). */
+  async list(engine?: Engine): Promise<FleetNodeView[]> {
+    const [nodes, loads] = await Promise.all([this.store.list(engine), this.loads.all(engine)]);
+    return nodes.map((n) => ({ ...n, ...(loads.get(n.id) ?? { load: 0, pendingLoad: 0 }) }));
   }
 
   async sign(nodeId: string, calls: CallToSign[]): Promise<string[]> {
@@ -100,20 +102,17 @@ export class FleetService {
     return this.signer.sign(creds.url, creds.secret, calls);
   }
 
-  pollTargets(): Promise<PollTarget[]> {
-    return this.store.pollTargets();
+  /** Poll targets with a pre-signed getMeetings URL: the secret itself stays here. */
+  async pollTargets(): Promise<PollTarget[]> {
+    return (await this.store.bbbPollNodes()).map(({ secret, ...n }) => ({
+      ...n,
+      engine: 'bbb' as const,
+      pollUrl: this.signer.pollUrl(n.url, secret),
+    }));
   }
 
   async applySample(sample: LoadSample): Promise<void> {
-    const outcome = await this.store.applySample(
-      sample,
-      this.loadModel.sampleLoad(sample),
-      this.config.HEALTH_OFFLINE_AFTER,
-      this.config.HEALTH_ONLINE_AFTER,
-      this.config.RELEASE_ENDED_ROOMS
-        ? { afterPolls: this.config.ROOM_ENDED_AFTER_POLLS, rememberSizeS: this.config.ROOM_SIZE_MEMORY_DAYS * 86_400 }
-        : null,
-    );
+    const outcome = await this.store.applySample(sample);
     this.samples.inc({ outcome: outcome.kind });
     if (outcome.kind !== 'transition' && outcome.kind !== 'applied') return;
     if (outcome.kind === 'applied' && outcome.health === 'online') this.readVersionIfDue(sample.nodeId);

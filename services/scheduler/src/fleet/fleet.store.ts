@@ -1,20 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
 import {
+  CONFIG,
+  REDIS,
   loadSampleSchema,
   roomKeysOfMeeting,
-  signedApiUrl,
   type Engine,
   type FleetNode,
   type FleetNodeView,
   type LoadSample,
   type NodeHealth,
-  type PollTarget,
   type RegisterNode,
   type UpdateNode,
   guarded,
 } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
-import { KEY_PREFIX, keys } from '../keys.js';
-import type { SchedulerScripts } from '../scripts.js';
+import type { PlacementOptions, SchedulerConfig } from '../config.js';
+import { fleetKeys as keys } from '../keys.js';
+import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
+import { SCHEDULER_SCRIPTS, type SchedulerScripts } from '../scripts.js';
 
 export type SampleOutcome =
   | { kind: 'unknown-node' | 'stale' }
@@ -32,17 +35,39 @@ export type SampleOutcome =
 
 type NodeHash = Record<string, string>;
 
+/** A node as the fleet keeps it, before its load is added (FleetService.list). */
+export type FleetNodeRecord = Omit<FleetNodeView, 'load' | 'pendingLoad'>;
+
+/** A BBB node to poll, with its secret for signing the poll (never leaves the scheduler). */
+export interface BbbPollNode {
+  nodeId: string;
+  url: string;
+  health: NodeHealth;
+  secret: string;
+}
+
 /** Nodes, their health and last samples in Redis. The only holder of node secrets. */
+@Injectable()
 export class FleetStore {
+  /** apply-sample's options (JSON, encoded once): health streaks and the placement rule it shares. */
+  private readonly sampleOptions: string;
+
   constructor(
-    private readonly redis: Redis,
-    private readonly scripts: SchedulerScripts,
-  ) {}
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SCHEDULER_SCRIPTS) private readonly scripts: SchedulerScripts,
+    @Inject(CONFIG) config: SchedulerConfig,
+    @Inject(PLACEMENT_OPTIONS) placement: PlacementOptions,
+  ) {
+    this.sampleOptions = JSON.stringify({
+      offlineAfter: config.HEALTH_OFFLINE_AFTER,
+      onlineAfter: config.HEALTH_ONLINE_AFTER,
+      placement,
+    });
+  }
 
   async register(id: string, n: RegisterNode, now: number): Promise<'added' | 'exists' | 'conflict'> {
     const result = await guarded('register', () =>
       this.scripts.registerNode(
-        KEY_PREFIX,
         id,
         n.engine,
         n.url,
@@ -69,13 +94,13 @@ export class FleetStore {
   /** Returns false when there is no such node. */
   async update(u: UpdateNode): Promise<boolean> {
     const r = await guarded('update node', () =>
-      this.scripts.updateNode(KEY_PREFIX, u.id, u.state ?? '', u.loadMultiplier ?? '', u.tags ? u.tags.join(',') : '-'),
+      this.scripts.updateNode(u.id, u.state ?? '', u.loadMultiplier ?? '', u.tags ? u.tags.join(',') : '-'),
     );
     return r === 1;
   }
 
   async remove(id: string): Promise<boolean> {
-    return (await guarded('remove node', () => this.scripts.removeNode(KEY_PREFIX, id))) === 1;
+    return (await guarded('remove node', () => this.scripts.removeNode(id))) === 1;
   }
 
   /** URL and secret of a node, for signing calls on it (never leaves the scheduler). */
@@ -84,71 +109,39 @@ export class FleetStore {
     return url && secret ? { url, secret } : null;
   }
 
-  async list(engine?: Engine): Promise<FleetNodeView[]> {
+  async list(engine?: Engine): Promise<FleetNodeRecord[]> {
     const hashes = await this.hashes();
-    const now = Date.now();
-    const views: FleetNodeView[] = [];
-    for (const h of hashes) {
-      if (engine && h.engine !== engine) continue;
-      const pending = await this.livePending(h.id!, now);
-      const load = Number(h.load ?? 0);
-      views.push({
+    return hashes
+      .filter((h) => !engine || h.engine === engine)
+      .map((h) => ({
         ...toNode(h),
         lastSample: parseSample(h.sample),
-        load: (load + pending) / Number(h.loadMultiplier ?? 1),
-        pendingLoad: pending,
         rooms: Number(h.rooms ?? 0),
         version: h.version || null,
-      });
-    }
-    return views.sort((a, b) => a.id.localeCompare(b.id));
+      }))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Poll targets with a pre-signed getMeetings URL: the secret itself stays here. */
-  async pollTargets(): Promise<PollTarget[]> {
+  /** The BBB nodes, with what signing their poll needs. */
+  async bbbPollNodes(): Promise<BbbPollNode[]> {
     const hashes = await this.hashes();
     return hashes
       .filter((h) => h.engine === 'bbb')
       .map((h) => ({
         nodeId: h.id!,
-        engine: 'bbb' as const,
         url: h.url!,
         health: (h.health ?? 'unknown') as NodeHealth,
-        pollUrl: signedApiUrl(apiBase(h.url!), 'getMeetings', {}, h.secret!, 'sha256'),
+        secret: h.secret!,
       }));
   }
 
-  /**
-   * `ended`: how rooms whose meeting is gone are released (null: they are not);
-   * `afterPolls` lists in a row must miss the meeting, and the room's peak size is
-   * kept `rememberSizeS` for its next placement (0: not at all).
-   */
-  async applySample(
-    s: LoadSample,
-    load: number,
-    offlineAfter: number,
-    onlineAfter: number,
-    ended: { afterPolls: number; rememberSizeS: number } | null,
-  ): Promise<SampleOutcome> {
+  /** Applies a sample (in time order) and decides the node's health; ended rooms are released per the placement rule. */
+  async applySample(s: LoadSample): Promise<SampleOutcome> {
     const { runningMeetings, ...kept } = s;
     // Each meeting as (web-app room key, BBB API room key, participants): the script matches either.
     const running = (runningMeetings ?? []).flatMap((m) => [...roomKeysOfMeeting(m.meetingID), m.participants]);
     const r = (await guarded('apply sample', () =>
-      this.scripts.applySample(
-        KEY_PREFIX,
-        s.nodeId,
-        s.at,
-        s.reachable ? 1 : 0,
-        JSON.stringify(kept),
-        load,
-        offlineAfter,
-        onlineAfter,
-        s.meetings,
-        runningMeetings && s.reachable && ended ? 1 : 0,
-        ended?.rememberSizeS ?? 0,
-        ended?.afterPolls ?? 1,
-        ...running,
-      ),
+      this.scripts.applySample(this.sampleOptions, JSON.stringify(kept), runningMeetings ? 1 : 0, ...running),
     )) as string[];
     if (r[0] === 'transition' || r[0] === 'applied') {
       return {
@@ -165,12 +158,12 @@ export class FleetStore {
 
   /** Disables a node and releases its rooms in one step; null when there is no such node. */
   async panic(id: string): Promise<number | null> {
-    const n = Number(await guarded('panic node', () => this.scripts.panicNode(KEY_PREFIX, id)));
+    const n = Number(await guarded('panic node', () => this.scripts.panicNode(id)));
     return n < 0 ? null : n;
   }
 
   async setVersion(id: string, version: string): Promise<void> {
-    await guarded('set version', () => this.scripts.setVersion(KEY_PREFIX, id, version));
+    await guarded('set version', () => this.scripts.setVersion(id, version));
   }
 
   private async hashes(): Promise<NodeHash[]> {
@@ -183,19 +176,6 @@ export class FleetStore {
       return results.map(([, h]) => h as NodeHash).filter((h) => h && h.id);
     });
   }
-
-  private async livePending(id: string, now: number): Promise<number> {
-    const live = await this.redis.zrangebyscore(keys.nodePending(id), now, '+inf');
-    if (live.length === 0) return 0;
-    const loads = await this.redis.hmget(keys.nodePendingLoad(id), ...live);
-    return loads.reduce((sum, l) => sum + Number(l ?? 0), 0);
-  }
-}
-
-/** BBB's API lives under `<base>/api/`; a base URL may be given with or without it. */
-export function apiBase(url: string): string {
-  const base = url.endsWith('/') ? url : `${url}/`;
-  return base.endsWith('/api/') ? base : `${base}api/`;
 }
 
 function toNode(h: NodeHash): FleetNode {

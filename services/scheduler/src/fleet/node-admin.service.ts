@@ -1,18 +1,19 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DomainError, LOGGER, encodeQuery, type Logger, type PanicNodeReply } from '@ensemble/shared';
-import { CallSigner } from '../placement/call-signer.js';
+import { apiBase } from '../signing/api-base.js';
+import { NodeSigningService } from '../signing/node-signing.service.js';
 import { BbbAdminClient } from './bbb-admin.client.js';
-import { FleetEvents } from './fleet-events.js';
-import { FleetStore, apiBase } from './fleet.store.js';
+import { FleetEventsPublisher } from './fleet-events.publisher.js';
+import { FleetStore } from './fleet.store.js';
 
 /** Operator actions that reach a node itself: panic (end its meetings) and reading its version. */
 @Injectable()
 export class NodeAdminService implements OnApplicationShutdown {
   constructor(
     private readonly store: FleetStore,
-    private readonly signer: CallSigner,
+    private readonly signer: NodeSigningService,
     private readonly client: BbbAdminClient,
-    private readonly events: FleetEvents,
+    private readonly events: FleetEventsPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -8,7 +8,7 @@
 -- and no room placed on it is still too recent for a poll to see (no live pending
 -- entry): a room placed but not yet created cannot be cut off by the cordon.
 -- When the sample lists the node's meetings (BBB), a room on the node whose meeting
--- is missing from `endedAfter` such lists in a row ended: it is released, and its
+-- is missing from `placement.endedAfterPolls` such lists in a row ended: it is released, and its
 -- peak participants are remembered for its next placement (docs/decisions/053).
 -- A list counts as a miss only if its poll started after the room was last placed
 -- or looked up (plus 2 s for clocks), and the room has no live pending entry: the
@@ -16,13 +16,14 @@
 -- streak; a sample without a list (or unreachable) resets every streak.
 -- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released}, kind being
 -- 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
--- ARGV: prefix, nodeId, at, reachable (1/0), sampleJson, load, offlineAfter, onlineAfter, meetings,
---       listed (1 when the meetings below are the node's whole list), rememberSizeS, endedAfter,
+-- A reachable sample's load is lib/load.lua's sampleLoad.
+-- ARGV: prefix, options (JSON: {offlineAfter, onlineAfter, placement: PlacementOptions}),
+--       sample (JSON, kept as is), listed ('1' when the meetings below are the node's whole list),
 --       then per meeting: roomKey, otherRoomKey, participants
-local p, id = ARGV[1], ARGV[2]
-local at, reachable = tonumber(ARGV[3]), ARGV[4] == '1'
-local offlineAfter, onlineAfter = tonumber(ARGV[7]), tonumber(ARGV[8])
-local nodeK = p .. 'node:' .. id
+local o, sampleJson = cjson.decode(ARGV[2]), ARGV[3]
+local s, rule = cjson.decode(sampleJson), o.placement
+local id, at, reachable = s.nodeId, s.at, s.reachable == true
+local nodeK = K.node(id)
 if redis.call('EXISTS', nodeK) == 0 then return {'unknown-node'} end
 local n = redis.call('HMGET', nodeK, 'sampleAt', 'health', 'okStreak', 'failStreak', 'state', 'enableWhenHealthy')
 if n[1] and tonumber(n[1]) >= at then return {'stale'} end
@@ -31,54 +32,52 @@ local ok, fail = tonumber(n[3] or '0'), tonumber(n[4] or '0')
 local nextHealth = health
 if reachable then
   ok, fail = ok + 1, 0
-  if health ~= 'online' and (health == 'unknown' or ok >= onlineAfter) then nextHealth = 'online' end
-  redis.call('HSET', nodeK, 'load', ARGV[6])
+  if health ~= 'online' and (health == 'unknown' or ok >= o.onlineAfter) then nextHealth = 'online' end
+  redis.call('HSET', nodeK, 'load', sampleLoad(s, rule))
 else
   ok, fail = 0, fail + 1
-  if health ~= 'offline' and fail >= offlineAfter then nextHealth = 'offline' end
+  if health ~= 'offline' and fail >= o.offlineAfter then nextHealth = 'offline' end
 end
-redis.call('HSET', nodeK, 'sampleAt', at, 'sample', ARGV[5], 'okStreak', ok, 'failStreak', fail, 'health', nextHealth)
+redis.call('HSET', nodeK, 'sampleAt', at, 'sample', sampleJson, 'okStreak', ok, 'failStreak', fail, 'health', nextHealth)
 local enabled, disabled = '0', '0'
 if nextHealth ~= health and nextHealth == 'online' and n[6] == '1' and n[5] == 'cordoned' then
   redis.call('HSET', nodeK, 'state', 'enabled', 'enableWhenHealthy', '0')
   enabled = '1'
-elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and tonumber(ARGV[9]) == 0 then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  if redis.call('ZCOUNT', nodeK .. ':pending', '(' .. now, '+inf') == 0 then
+elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and s.meetings == 0 then
+  if redis.call('ZCOUNT', K.nodePending(id), '(' .. nowMs(), '+inf') == 0 then
     redis.call('HSET', nodeK, 'state', 'disabled')
     disabled = '1'
   end
 end
 local released = 0
-if reachable and ARGV[10] == '1' then
-  local running, remember, endedAfter = {}, tonumber(ARGV[11]), tonumber(ARGV[12])
-  for i = 13, #ARGV, 3 do
+local listed = reachable and ARGV[4] == '1' and rule.releaseEndedRooms
+if listed then
+  local running = {}
+  for i = 5, #ARGV, 3 do
     running[ARGV[i]] = tonumber(ARGV[i + 2])
     running[ARGV[i + 1]] = tonumber(ARGV[i + 2])
   end
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local peaksK, missingK = nodeK .. ':room-peaks', nodeK .. ':room-missing'
-  for _, rk in ipairs(redis.call('SMEMBERS', nodeK .. ':rooms')) do
+  local now = nowMs()
+  local peaksK, missingK = K.nodeRoomPeaks(id), K.nodeRoomMissing(id)
+  for _, rk in ipairs(redis.call('SMEMBERS', K.nodeRooms(id))) do
     local people = running[rk]
     if people then
       if people > tonumber(redis.call('HGET', peaksK, rk) or '-1') then redis.call('HSET', peaksK, rk, people) end
       redis.call('HDEL', missingK, rk)
     else
-      local due = redis.call('ZSCORE', nodeK .. ':pending', rk)
-      local touched = tonumber(redis.call('HGET', nodeK .. ':room-touched', rk) or '0')
+      local due = redis.call('ZSCORE', K.nodePending(id), rk)
+      local touched = tonumber(redis.call('HGET', K.nodeRoomTouched(id), rk) or '0')
       local seen = (not due or tonumber(due) <= now) and touched + 2000 < at
-      if seen and redis.call('HINCRBY', missingK, rk, 1) >= endedAfter then
-        local roomK = p .. 'room:' .. rk
+      if seen and redis.call('HINCRBY', missingK, rk, 1) >= rule.endedAfterPolls then
+        local roomK = K.room(rk)
         if redis.call('GET', roomK) == id then redis.call('DEL', roomK) end
-        rememberRoomSize(p, rk, dropRoomFromNode(nodeK, rk), remember)
+        rememberRoomSize(rk, dropRoomFromNode(id, rk), rule.rememberSizeS)
         released = released + 1
       end
     end
   end
 end
-if not (reachable and ARGV[10] == '1') then redis.call('DEL', nodeK .. ':room-missing') end
+if not listed then redis.call('DEL', K.nodeRoomMissing(id)) end
 local kind = 'applied'
 if nextHealth ~= health then kind = 'transition' end
 return {kind, health, nextHealth, enabled, disabled, released}

@@ -2,9 +2,8 @@
 -- Invariant: read-only.
 -- ARGV: prefix, roomKey
 -- Returns {nodeId, url, engine, state, health, secret} or {} when the room is on no node.
-local p = ARGV[1]
-local id = redis.call('GET', p .. 'room:' .. ARGV[2])
+local id = redis.call('GET', K.room(ARGV[2]))
 if not id then return {} end
-local n = redis.call('HMGET', p .. 'node:' .. id, 'url', 'engine', 'state', 'health', 'secret')
+local n = redis.call('HMGET', K.node(id), 'url', 'engine', 'state', 'health', 'secret')
 if not n[1] then return {} end
 return {id, n[1], n[2], n[3], n[4], n[5]}

@@ -4,18 +4,18 @@
 -- so each of its rooms is placed anew elsewhere on its next join.
 -- ARGV: prefix, id
 -- Returns the number of rooms released, or -1 when there is no such node.
-local p, id = ARGV[1], ARGV[2]
-local nodeK = p .. 'node:' .. id
+local id = ARGV[2]
+local nodeK = K.node(id)
 if redis.call('EXISTS', nodeK) == 0 then return -1 end
 redis.call('HSET', nodeK, 'state', 'disabled', 'enableWhenHealthy', '0')
 local released = 0
-for _, roomKey in ipairs(redis.call('SMEMBERS', nodeK .. ':rooms')) do
-  local roomK = p .. 'room:' .. roomKey
+for _, roomKey in ipairs(redis.call('SMEMBERS', K.nodeRooms(id))) do
+  local roomK = K.room(roomKey)
   if redis.call('GET', roomK) == id then
     redis.call('DEL', roomK)
     released = released + 1
   end
 end
-redis.call('DEL', unpack(nodeRoomKeys(nodeK)))
+redis.call('DEL', unpack(nodeRoomKeys(id)))
 redis.call('HSET', nodeK, 'rooms', 0, 'pending', 0)
 return released

@@ -2,9 +2,8 @@
 -- set or pending entry outlives the node; room keys that still name it are left
 -- to the placement script, which moves such rooms on their next placement.
 -- ARGV: prefix, id
-local p, id = ARGV[1], ARGV[2]
-local nodeK = p .. 'node:' .. id
-if redis.call('EXISTS', nodeK) == 0 then return 0 end
-redis.call('DEL', nodeK, unpack(nodeRoomKeys(nodeK)))
-redis.call('SREM', p .. 'nodes', id)
+local id = ARGV[2]
+if redis.call('EXISTS', K.node(id)) == 0 then return 0 end
+redis.call('DEL', K.node(id), unpack(nodeRoomKeys(id)))
+redis.call('SREM', K.nodes, id)
 return 1

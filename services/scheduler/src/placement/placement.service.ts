@@ -10,9 +10,8 @@ import {
   type PlaceRequest,
   type Placement,
 } from '@ensemble/shared';
-import { FleetEvents } from '../fleet/fleet-events.js';
-import { CallSigner } from './call-signer.js';
-import { LoadModel } from './load-model.js';
+import { FleetEventsPublisher } from '../fleet/fleet-events.publisher.js';
+import { NodeSigningService } from '../signing/node-signing.service.js';
 import { PlacementStore } from './placement.store.js';
 
 @Injectable()
@@ -22,9 +21,8 @@ export class PlacementService {
 
   constructor(
     private readonly store: PlacementStore,
-    private readonly loadModel: LoadModel,
-    private readonly signer: CallSigner,
-    private readonly events: FleetEvents,
+    private readonly signer: NodeSigningService,
+    private readonly events: FleetEventsPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
   ) {
@@ -43,14 +41,9 @@ export class PlacementService {
       const { secret, ...placement } = await this.store.place(
         req.roomKey,
         req.engine,
-        // Jitsi's pending load is in participants (the script turns them into CPU).
-        req.engine === 'jitsi'
-          ? this.loadModel.roomSize(req.expectedSize)
-          : this.loadModel.expectedRoomLoad(req.expectedSize),
+        req.expectedSize,
         req.tags,
         req.join,
-        this.loadModel.roomSize(req.expectedSize),
-        req.expectedSize === undefined,
       );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {

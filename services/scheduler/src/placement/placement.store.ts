@@ -1,6 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type Engine, type NodeHealth, type NodeState, guarded } from '@ensemble/shared';
-import { KEY_PREFIX } from '../keys.js';
-import type { SchedulerScripts } from '../scripts.js';
+import type { PlacementOptions } from '../config.js';
+import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
+import { SCHEDULER_SCRIPTS, type SchedulerScripts } from '../scripts.js';
 
 export interface StoredPlacement {
   roomKey: string;
@@ -22,74 +24,33 @@ export interface RoomLocation {
   secret: string;
 }
 
-/** How the placement script learns a Jitsi node's CPU per participant from its samples. */
-export interface JitsiCpuLearning {
-  defaultCpuPerParticipant: number;
-  alpha: number;
-  minParticipants: number;
-}
-/** How the placement script ranks nodes beyond load per multiplier, and what it remembers. */
-export interface PlacementOptions {
-  /** BBB: share of the largest node's multiplier kept free for a late big room (decision 052). */
-  largeNodeHeadroom: number;
-  /** BBB: a room expected bigger than this steers by its own load (decision 052). */
-  steerMinSize: number;
-  /** BBB: seconds a released room's peak size is kept for its next placement (decision 053). */
-  rememberSizeS: number;
-  jitsi: JitsiCpuLearning;
-}
-const DEFAULT_OPTIONS: PlacementOptions = {
-  largeNodeHeadroom: 0.05,
-  steerMinSize: 12,
-  rememberSizeS: 30 * 86_400,
-  jitsi: { defaultCpuPerParticipant: 0.01, alpha: 0.3, minParticipants: 5 },
-};
-
-/** Room -> node assignments; every change is one Lua script. */
+/** Room -> node assignments; every change is one Lua script, ranked by lua/lib/load.lua. */
+@Injectable()
 export class PlacementStore {
+  /** The rule's options as the scripts take them (JSON, encoded once). */
+  private readonly options: string;
+
   constructor(
-    private readonly scripts: SchedulerScripts,
-    private readonly pendingTtlMs: number,
-    private readonly meetingWeight: number,
-    private readonly options: PlacementOptions = DEFAULT_OPTIONS,
-  ) {}
+    @Inject(SCHEDULER_SCRIPTS) private readonly scripts: SchedulerScripts,
+    @Inject(PLACEMENT_OPTIONS) options: PlacementOptions,
+  ) {
+    this.options = JSON.stringify(options);
+  }
 
   /**
-   * `expectedLoad`: participant-equivalents for BBB, expected participants for Jitsi;
-   * `size`: the participants it stands for (its own load counts in the BBB ranking when
-   * that is above `steerMinSize`); `unsized`: the caller gave no size, so a size remembered
-   * from the room's last meeting wins.
+   * `size`: the participants the caller expects, undefined when it does not say (the
+   * script then takes the size remembered from the room's last meeting, else the
+   * default); `join`: a participant joins (counted while the room is pending).
    */
   async place(
     roomKey: string,
     engine: Engine,
-    expectedLoad: number,
-    tags: string[],
-    joining = false,
-    size = expectedLoad,
-    unsized = false,
+    size: number | undefined,
+    tags: readonly string[],
+    join: boolean,
   ): Promise<StoredPlacement> {
-    const o = this.options;
-    const j = o.jitsi;
-    const r = (await guarded('place', () =>
-      this.scripts.place(
-        KEY_PREFIX,
-        roomKey,
-        engine,
-        expectedLoad,
-        this.pendingTtlMs,
-        tags.join(','),
-        joining ? 1 : 0,
-        this.meetingWeight,
-        j.defaultCpuPerParticipant,
-        j.alpha,
-        j.minParticipants,
-        size,
-        o.largeNodeHeadroom,
-        unsized ? 1 : 0,
-        o.steerMinSize,
-      ),
-    )) as string[];
+    const request = JSON.stringify({ roomKey, engine, size, tags, join });
+    const r = (await guarded('place', () => this.scripts.place(this.options, request))) as string[];
     if (r[0] === 'no-capacity') {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);
     }
@@ -106,7 +67,7 @@ export class PlacementStore {
 
   /** Where a room is, with its node's state and secret (for signing), or null. */
   async locate(roomKey: string): Promise<RoomLocation | null> {
-    const r = (await guarded('locate', () => this.scripts.locate(KEY_PREFIX, roomKey))) as string[];
+    const r = (await guarded('locate', () => this.scripts.locate(roomKey))) as string[];
     if (r.length === 0) return null;
     return {
       nodeId: r[0]!,
@@ -120,9 +81,7 @@ export class PlacementStore {
 
   /** The node the room was on (null when none), and whether that cordoned node is now disabled (empty). */
   async release(roomKey: string): Promise<{ nodeId: string | null; disabled: boolean }> {
-    const r = (await guarded('release', () =>
-      this.scripts.releaseRoom(KEY_PREFIX, roomKey, this.options.rememberSizeS),
-    )) as string[];
+    const r = (await guarded('release', () => this.scripts.releaseRoom(this.options, roomKey))) as string[];
     return { nodeId: r[0] ?? null, disabled: r[1] === '1' };
   }
 }

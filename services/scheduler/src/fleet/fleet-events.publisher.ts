@@ -12,7 +12,7 @@ import { FleetStore } from './fleet.store.js';
 
 /** Tells the world (log line + `ensemble.fleet.node.<change>`) that a node changed, and who changed it. */
 @Injectable()
-export class FleetEvents {
+export class FleetEventsPublisher {
   constructor(
     private readonly store: FleetStore,
     @Inject(NATS_BUS) private readonly bus: NatsBus,

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { CONFIG } from '@ensemble/shared';
+import type { SchedulerConfig } from '../config.js';
+import { LoadModule } from '../load/load.module.js';
+import { SchedulerScriptsModule } from '../scripts.js';
+import { SigningModule } from '../signing/signing.module.js';
+import { BbbAdminClient } from './bbb-admin.client.js';
+import { FleetEventsPublisher } from './fleet-events.publisher.js';
+import { FleetHandler } from './fleet.handler.js';
+import { FleetService } from './fleet.service.js';
+import { FleetStore } from './fleet.store.js';
+import { NodeAdminService } from './node-admin.service.js';
+
+/**
+ * The fleet context: nodes, their admin state, health and samples, poll targets,
+ * panic. Shows each node's load through LoadModule; tells others of node changes
+ * through FleetEventsPublisher (its one export).
+ */
+@Module({
+  imports: [SchedulerScriptsModule, LoadModule, SigningModule],
+  providers: [
+    FleetStore,
+    {
+      provide: BbbAdminClient,
+      useFactory: (c: SchedulerConfig) =>
+        new BbbAdminClient({
+          timeoutMs: c.NODE_CALL_TIMEOUT_MS,
+          maxBodyBytes: 16 * 1024 * 1024,
+          concurrency: c.PANIC_CONCURRENCY,
+        }),
+      inject: [CONFIG],
+    },
+    FleetEventsPublisher,
+    NodeAdminService,
+    FleetService,
+    FleetHandler,
+  ],
+  exports: [FleetEventsPublisher],
+})
+export class FleetModule {}

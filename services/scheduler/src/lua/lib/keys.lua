@@ -1,0 +1,23 @@
+-- Every key name the scheduler's scripts touch, built from the prefix each script
+-- gets as ARGV[1]. Mirrors src/keys.ts name for name (keys.int-spec.ts checks it):
+-- a key is named here and there, nowhere else.
+local P = ARGV[1]
+local K = {
+  nodes = P .. 'nodes',
+  node = function(id) return P .. 'node:' .. id end,
+  room = function(roomKey) return P .. 'room:' .. roomKey end,
+  roomSize = function(roomKey) return P .. 'room-size:' .. roomKey end,
+  nodeRooms = function(id) return P .. 'node:' .. id .. ':rooms' end,
+  nodePending = function(id) return P .. 'node:' .. id .. ':pending' end,
+  nodePendingLoad = function(id) return P .. 'node:' .. id .. ':pending-load' end,
+  nodePendingJoins = function(id) return P .. 'node:' .. id .. ':pending-joins' end,
+  nodeRoomPeaks = function(id) return P .. 'node:' .. id .. ':room-peaks' end,
+  nodeRoomMissing = function(id) return P .. 'node:' .. id .. ':room-missing' end,
+  nodeRoomTouched = function(id) return P .. 'node:' .. id .. ':room-touched' end,
+}
+
+-- Redis' clock in ms: every script reads time the same way.
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { FleetModule } from '../fleet/fleet.module.js';
+import { LoadModule } from '../load/load.module.js';
+import { SchedulerScriptsModule } from '../scripts.js';
+import { SigningModule } from '../signing/signing.module.js';
+import { PlacementHandler } from './placement.handler.js';
+import { PlacementService } from './placement.service.js';
+import { PlacementStore } from './placement.store.js';
+
+/**
+ * The placement context: rooms -> nodes (place, locate, end), ranked by the one load
+ * definition (LoadModule). Needs of the fleet only its event publisher (a cordoned
+ * node emptied by `end` becomes disabled).
+ */
+@Module({
+  imports: [SchedulerScriptsModule, LoadModule, SigningModule, FleetModule],
+  providers: [PlacementStore, PlacementService, PlacementHandler],
+})
+export class PlacementModule {}
