@@ -1,22 +1,12 @@
-// Builds every workspace package's src/ into dist/ with swc (tsc typechecks in `npm test`).
-// `node scripts/build.mjs [dir...]`: only those packages.
+// `node scripts/build.mjs`: every project's `build` through Nx (dependencies first, cached).
+// `node scripts/build.mjs <dir>...`: those packages now, without Nx; this is the command of
+// each project's Nx `build` target: swc for src/ into dist/ (tsc typechecks separately),
+// Vite where the package has a vite.config.ts (the web app, into web/dist).
 import { transformFile } from '@swc/core';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { log, root } from './lib/setup.mjs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { log, nx, root } from './lib/setup.mjs';
 
-const PACKAGES = [
-  'libs/shared',
-  'libs/testing',
-  'tools/bbb-sim',
-  'tools/jitsi-sim',
-  'services/scheduler',
-  'services/load-collector',
-  'services/gateway-api',
-  'services/provisioner',
-  'bench',
-  'tools/cli',
-];
 const TEST = /\.(spec|int-spec|e2e-spec|test-support)\.ts$/;
 
 const swcOptions = {
@@ -38,9 +28,9 @@ function* walk(dir) {
   }
 }
 
-async function buildPackage(pkg) {
-  const src = join(root, pkg, 'src');
-  const out = join(root, pkg, 'dist');
+async function swcBuild(base) {
+  const src = join(base, 'src');
+  const out = join(base, 'dist');
   rmSync(out, { recursive: true, force: true });
   let count = 0;
   for (const file of walk(src)) {
@@ -62,26 +52,22 @@ async function buildPackage(pkg) {
       copyFileSync(file, target); // Lua scripts, templates
     }
   }
-  return count;
+  return `${count} files`;
 }
 
-const wanted = process.argv.slice(2);
-const list = wanted.length ? PACKAGES.filter((p) => wanted.some((w) => join(root, w) === join(root, p))) : PACKAGES;
-const started = Date.now();
-for (const pkg of list) {
-  try {
-    statSync(join(root, pkg, 'src'));
-  } catch {
-    continue;
-  }
-  const n = await buildPackage(pkg);
-  log(`built ${pkg} (${n} files)`);
-}
-// The web app: Vite (its own transform; no tsc emit) into web/dist, served by the gateway.
-if (!wanted.length || wanted.some((w) => join(root, w) === join(root, 'web'))) {
-  const t = Date.now();
+async function viteBuild(base) {
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
-  log(`built web (vite) in ${Date.now() - t} ms`);
+  await build({ configFile: join(base, 'vite.config.ts'), logLevel: 'warn' });
+  return 'vite';
 }
-log(`build done in ${Date.now() - started} ms`);
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) process.exit(nx(['run-many', '-t', 'build']));
+
+for (const dir of dirs) {
+  const started = Date.now();
+  const base = resolve(root, dir);
+  if (!existsSync(join(base, 'src'))) throw new Error(`${dir}: no src/ to build`);
+  const how = existsSync(join(base, 'vite.config.ts')) ? await viteBuild(base) : await swcBuild(base);
+  log(`built ${relative(root, base)} (${how}) in ${Date.now() - started} ms`);
+}

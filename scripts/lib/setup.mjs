@@ -1,6 +1,6 @@
 // Set-up shared by `npm start` and `npm test`: what a fresh machine lacks, installed once.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +36,7 @@ const PACKAGES = {
   'docker-compose': 'docker-compose',
   nginx: 'nginx',
   openssl: 'openssl',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
 };
 
 /** System binaries from Debian's packages when absent (needs root; otherwise says what to run). */
@@ -59,6 +60,15 @@ export function ensureBinaries(bins) {
   apt(['install', '-y', '-q', '--no-install-recommends', ...pkgs]);
 }
 
-export function readJson(path) {
-  return JSON.parse(readFileSync(join(root, path), 'utf8'));
+/**
+ * Nx (the workspace's task runner) with its exit code. Dotenv files stay out of the tasks,
+ * as they stayed out of jest before: a developer's .env must not change what a test sees.
+ */
+export function nx(args) {
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'nx'), args, {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, NX_LOAD_DOT_ENV_FILES: 'false' },
+  });
+  return r.status ?? 1;
 }
