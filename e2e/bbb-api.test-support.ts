@@ -39,7 +39,12 @@ export class BbbApiHarness {
   logs: string[] = [];
 
   async start(
-    opts: { nodes?: number; tags?: Record<string, string[]>; gatewayEnv?: Record<string, string> } = {},
+    opts: {
+      nodes?: number;
+      tags?: Record<string, string[]>;
+      gatewayEnv?: Record<string, string>;
+      schedulerEnv?: Record<string, string>;
+    } = {},
   ): Promise<this> {
     [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
     const sink = (l: string) => void this.logs.push(l);
@@ -50,6 +55,7 @@ export class BbbApiHarness {
         METRICS_PORT: '0',
         HEALTH_OFFLINE_AFTER: '1',
         HEALTH_ONLINE_AFTER: '1',
+        ...opts.schedulerEnv,
       }),
       { logSink: sink },
     );
