@@ -1,4 +1,4 @@
-import { verifyCallChecksum } from '@ensemble/shared';
+import { verifyCallChecksum, type ChecksumAlgorithm } from '@ensemble/shared';
 import * as xml from './bbb-xml.js';
 import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
 import type { RecordingStore } from './recording-store.js';
@@ -24,6 +24,8 @@ export interface ApiContext {
   store: MeetingStore;
   recordings: RecordingStore;
   secret: string;
+  /** Digests the node accepts in checksums (BBB's `supportedChecksumAlgorithms`); all when absent. */
+  checksumAlgorithms?: readonly ChecksumAlgorithm[];
   /** http://127.0.0.1:<port> (no trailing slash). */
   origin: string;
   bbbVersion: string;
@@ -88,7 +90,10 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
   const checksum = checksums[0] ?? '';
   let checksumError: string | undefined;
   if (checksum.trim() === '') checksumError = MSG.noChecksum;
-  else if (checksums.length > 1 || !verifyCallChecksum(req.call, req.rawQuery, req.rawBody, checksum, [ctx.secret]))
+  else if (
+    checksums.length > 1 ||
+    !verifyCallChecksum(req.call, req.rawQuery, req.rawBody, checksum, [ctx.secret], ctx.checksumAlgorithms)
+  )
     checksumError = MSG.badChecksum;
   if (req.call === 'join') return join(params, ctx, checksumError);
   if (checksumError) return fail('checksumError', checksumError);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { startEach } from '@ensemble/shared';
+import { startEach, type ChecksumAlgorithm } from '@ensemble/shared';
 import { SimNode } from './sim-node.js';
 
 export interface BbbSimOptions {
@@ -14,6 +14,8 @@ export interface BbbSimOptions {
   idPrefix?: string;
   /** BBB release the nodes report; default '3.0'. */
   version?: string;
+  /** Digests the nodes accept in checksums (e.g. ['sha1'] for an old BBB); default all. */
+  checksumAlgorithms?: readonly ChecksumAlgorithm[];
 }
 
 export const randomSecret = (): string => randomBytes(16).toString('hex');
@@ -38,6 +40,7 @@ export class BbbSim {
           secret: secrets?.[i] ?? randomSecret(),
           port: portOf(i),
           ...(opts.version ? { version: opts.version } : {}),
+          ...(opts.checksumAlgorithms ? { checksumAlgorithms: opts.checksumAlgorithms } : {}),
         }),
     );
     const sim = new BbbSim(nodes);

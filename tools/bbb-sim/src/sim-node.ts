@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { listenTracked } from '@ensemble/shared';
+import { listenTracked, type ChecksumAlgorithm } from '@ensemble/shared';
 import type { Socket } from 'node:net';
 import { type ApiResult, handleApi } from './bbb-api.js';
 import { type Meeting, MeetingStore, type SeedMeeting } from './meeting-store.js';
@@ -21,6 +21,8 @@ export interface SimNodeOptions {
   host?: '127.0.0.1';
   /** BBB release reported by the API root (`bbbVersion`); default '3.0'. */
   version?: string;
+  /** Digests accepted in checksums, as BBB's `supportedChecksumAlgorithms`; default all. */
+  checksumAlgorithms?: readonly ChecksumAlgorithm[];
 }
 
 const API_PREFIX = '/bigbluebutton/api';
@@ -32,6 +34,7 @@ export class SimNode {
   readonly id: string;
   readonly secret: string;
   readonly host: '127.0.0.1';
+  private readonly checksumAlgorithms: readonly ChecksumAlgorithm[] | undefined;
   private readonly store = new MeetingStore();
   private readonly recordings = new RecordingStore();
   private bbbVersion: string;
@@ -45,6 +48,7 @@ export class SimNode {
   constructor(opts: SimNodeOptions) {
     this.id = opts.id;
     this.secret = opts.secret;
+    this.checksumAlgorithms = opts.checksumAlgorithms;
     this.host = opts.host ?? '127.0.0.1';
     this.currentPort = opts.port ?? 0;
     this.bbbVersion = fullVersion(opts.version ?? '3.0');
@@ -191,6 +195,7 @@ export class SimNode {
             store: this.store,
             recordings: this.recordings,
             secret: this.secret,
+            ...(this.checksumAlgorithms ? { checksumAlgorithms: this.checksumAlgorithms } : {}),
             origin: this.origin,
             bbbVersion: this.bbbVersion,
           }),
