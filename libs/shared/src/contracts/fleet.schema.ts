@@ -30,8 +30,16 @@ export type FleetNode = z.infer<typeof fleetNodeSchema>;
 /** A node with what the scheduler knows of its load right now. */
 export const fleetNodeViewSchema = fleetNodeSchema.extend({
   lastSample: loadSampleSchema.nullable(),
-  /** Weighted load including placements not yet seen by a poll. */
+  /**
+   * The load placement ranks the node by (the scheduler's lua/lib/load.lua, one definition,
+   * docs/decisions/081): BBB, (sample load + pending load) / (loadMultiplier x (1 - headroom x
+   * (loadMultiplier / largest multiplier of its engine's enabled, online nodes)^2)), in
+   * participant-equivalents per unit; Jitsi, (CPU + pending participants x learned CPU per
+   * participant) / loadMultiplier, a CPU share per unit (a node with unknown CPU: its pending
+   * part alone, and it ranks after every node with a known CPU). The lowest takes the next room.
+   */
   load: z.number().nonnegative(),
+  /** Load of rooms placed and not yet seen by a poll (BBB: participant-equivalents; Jitsi: participants). */
   pendingLoad: z.number().nonnegative(),
   rooms: z.number().int().nonnegative(),
   /** The server's software version where known (BBB: `<bbbVersion>` of its API root), else null. */
