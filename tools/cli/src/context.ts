@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { CliError, EXIT } from './cli-error.js';
 import { OpsApi } from './ops-api.client.js';
+import { operatorNameSchema } from '@ensemble/shared';
 
 export interface GlobalOptions {
   url?: string;
@@ -18,7 +19,7 @@ export interface Context {
   out: (text: string) => void;
 }
 
-const OPERATOR = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$/;
+const isOperatorName = (name: string) => operatorNameSchema.safeParse(name).success;
 
 /** Options and environment, resolved once per command: flags win over ENSEMBLE_URL / OPS_TOKEN. */
 export function contextOf(cmd: Command): Context {
@@ -28,7 +29,7 @@ export function contextOf(cmd: Command): Context {
   if (!token) throw new CliError('no operator token: set OPS_TOKEN or pass --token', EXIT.usage);
   if (!/^https?:\/\//.test(url)) throw new CliError(`not an http(s) URL: ${url}`, EXIT.usage);
   const operator = o.operator ?? process.env['ENSEMBLE_OPERATOR'] ?? defaultOperator();
-  if (!OPERATOR.test(operator)) throw new CliError(`operator name not allowed: ${operator}`, EXIT.usage);
+  if (!isOperatorName(operator)) throw new CliError(`operator name not allowed: ${operator}`, EXIT.usage);
   const timeoutMs = Number(o.timeout ?? 10) * 1000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new CliError('--timeout: seconds > 0', EXIT.usage);
   return {
@@ -42,7 +43,7 @@ export function contextOf(cmd: Command): Context {
 function defaultOperator(): string {
   try {
     const name = `cli:${userInfo().username}`;
-    return OPERATOR.test(name) ? name : 'cli';
+    return isOperatorName(name) ? name : 'cli';
   } catch {
     return 'cli';
   }
