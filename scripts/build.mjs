@@ -28,17 +28,17 @@ function* walk(dir) {
   }
 }
 
+// dist/ is rewritten in place, then cleared of what no source makes any more: a process
+// started from dist/ meanwhile (an e2e suite running the stack) never finds it missing.
 async function swcBuild(base) {
   const src = join(base, 'src');
   const out = join(base, 'dist');
-  rmSync(out, { recursive: true, force: true });
-  let count = 0;
+  const made = new Set();
   for (const file of walk(src)) {
-    const rel = relative(src, file);
-    const target = join(out, rel);
-    mkdirSync(dirname(target), { recursive: true });
+    const target = join(out, relative(src, file));
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
       if (TEST.test(file)) continue;
+      mkdirSync(dirname(target), { recursive: true });
       const { code, map } = await transformFile(file, {
         ...swcOptions,
         filename: file,
@@ -46,13 +46,17 @@ async function swcBuild(base) {
       });
       const js = target.replace(/\.ts$/, '.js');
       writeFileSync(js, `${code}\n//# sourceMappingURL=${js.split('/').pop()}.map\n`);
+      made.add(js);
       if (map) writeFileSync(`${js}.map`, map);
-      count++;
+      made.add(`${js}.map`);
     } else if (!file.endsWith('.ts')) {
+      mkdirSync(dirname(target), { recursive: true });
       copyFileSync(file, target); // Lua scripts, templates
+      made.add(target);
     }
   }
-  return `${count} files`;
+  if (existsSync(out)) for (const file of walk(out)) if (!made.has(file)) rmSync(file);
+  return `${[...made].filter((f) => f.endsWith('.js')).length} files`;
 }
 
 async function viteBuild(base) {

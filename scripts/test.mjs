@@ -20,6 +20,6 @@ if (jestArgs.length > 0) {
   process.exit(r.status ?? 1);
 }
 
-// Two tasks at a time on two cores; each jest runs one suite at a time (-w 1), so at most
-// two suites start their servers together, as the single jest run with two workers did.
-process.exit(nx(['run-many', '-t', 'build', 'typecheck', 'lint', 'test', '--parallel=2', '--outputStyle=static']));
+// Two tasks at a time (nx.json "parallel"); each jest runs one suite at a time (-w 1), so at
+// most two suites start their servers together, as the single jest run with two workers did.
+process.exit(nx(['run-many', '-t', 'build', 'typecheck', 'lint', 'test', '--outputStyle=static']));
