@@ -18,7 +18,7 @@ FROM ${NODE_IMAGE} AS manifests
 WORKDIR /src
 COPY . .
 RUN mkdir /out && cp package.json package-lock.json /out/ \
- && find libs services tools web -maxdepth 2 -name package.json -exec cp --parents {} /out/ \;
+ && find libs services tools web bench e2e -maxdepth 2 -name package.json -exec cp --parents {} /out/ \;
 
 # --- all dependencies (dev included) to build
 FROM ${NODE_IMAGE} AS deps
