@@ -7,7 +7,7 @@
 #   docker build --target web            -t ensemble/web .
 #   docker build --target bbb-sim        -t ensemble/bbb-sim .       (demo profile `sim`)
 #   docker build --target jitsi-sim      -t ensemble/jitsi-sim .     (demo profile `sim`)
-# tools/cli (the operator CLI) is built with the rest but gets no image: it runs where the operator is.
+# cli/ (the operator CLI) is built with the rest but gets no image: it runs where the operator is.
 # No secret is baked in: every setting comes from the environment at run time.
 
 ARG NODE_IMAGE=node:20.19-bookworm-slim
@@ -18,7 +18,7 @@ FROM ${NODE_IMAGE} AS manifests
 WORKDIR /src
 COPY . .
 RUN mkdir /out && cp package.json package-lock.json /out/ \
- && find libs services tools web bench e2e -maxdepth 2 -name package.json -exec cp --parents {} /out/ \;
+ && find libs services tools cli web bench e2e -maxdepth 2 -name package.json -exec cp --parents {} /out/ \;
 
 # --- all dependencies (dev included) to build
 FROM ${NODE_IMAGE} AS deps
@@ -46,6 +46,7 @@ ENV NODE_ENV=production \
     GATEWAY_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/ ./
+COPY --from=build /app/libs/contracts/dist/ libs/contracts/dist/
 COPY --from=build /app/libs/shared/dist/ libs/shared/dist/
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]
@@ -103,6 +104,7 @@ CMD ["node", "services/provisioner/dist/main.js"]
 
 # Demo only (compose profile `sim`): simulated BBB nodes and the script that registers them.
 FROM runtime AS bbb-sim
+COPY --from=build /app/libs/testing/dist/ libs/testing/dist/
 COPY --from=build /app/tools/bbb-sim/dist/ tools/bbb-sim/dist/
 COPY deploy/sim/ deploy/sim/
 # The nodes file goes to /sim (a volume in compose, owned by node).
@@ -112,6 +114,7 @@ USER node
 CMD ["node", "tools/bbb-sim/dist/main.js", "--nodes", "4", "--base-port", "7001", "--control-port", "7000", "--out", "/sim/nodes.json", "--keep"]
 
 FROM runtime AS jitsi-sim
+COPY --from=build /app/libs/testing/dist/ libs/testing/dist/
 COPY --from=build /app/tools/jitsi-sim/dist/ tools/jitsi-sim/dist/
 USER root
 RUN mkdir /sim && chown node:node /sim

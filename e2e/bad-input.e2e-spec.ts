@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { bbbChecksum, contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { bbbChecksum } from '@ensemble/shared';
 import { BBB_API_SECRET, FaultStack } from './faults.test-support.js';
 import { Client, signUp } from './rooms.test-support.js';
 

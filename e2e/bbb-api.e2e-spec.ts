@@ -1,4 +1,5 @@
-import { bbbChecksum, contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { bbbChecksum } from '@ensemble/shared';
 import { API_SECRET, BbbApiHarness, OLD_SECRET } from './bbb-api.test-support.js';
 
 /** The BBB API of the gateway, call by call, against a bbb-sim fleet through the real scheduler. */

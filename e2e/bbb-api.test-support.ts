@@ -1,13 +1,5 @@
-import {
-  Logger,
-  Metrics,
-  NatsBus,
-  contracts,
-  parseConfig,
-  signQuery,
-  type ChecksumAlgorithm,
-  type LoadSample,
-} from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig, signQuery, type ChecksumAlgorithm } from '@ensemble/shared';
 import { applySample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';

@@ -15,7 +15,7 @@ describe('the ensemble CLI', () => {
 
   const ensemble = async (args: string[], env: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['tools/cli/dist/main.js', ...args], {
+      const { stdout, stderr } = await run(process.execPath, ['cli/dist/main.js', ...args], {
         cwd: root,
         env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'cli-test', ...env },
         timeout: 20_000,
@@ -28,7 +28,7 @@ describe('the ensemble CLI', () => {
   };
 
   beforeAll(async () => {
-    await run(process.execPath, ['scripts/build.mjs', 'tools/cli', 'libs/shared'], { cwd: root });
+    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
     await stack.start({ nodes: 2 });
     await waitFor('online', async () => (await stack.json('GET', '/api/ops/cluster')).totals.online === 2);
   }, SLOW);

@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { loadSample, startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';

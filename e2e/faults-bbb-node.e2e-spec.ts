@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, type LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus } from '@ensemble/shared';
 import { waitFor } from '@ensemble/testing';
 import { FaultStack } from './faults.test-support.js';
 import { signUp, type Client } from './rooms.test-support.js';

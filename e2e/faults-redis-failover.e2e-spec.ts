@@ -1,4 +1,5 @@
-import { DomainError, Logger, Metrics, NatsBus, contracts, createRedis, parseConfig } from '@ensemble/shared';
+import { DomainError, contracts } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, createRedis, parseConfig } from '@ensemble/shared';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadSample, startNats, startRedis, startSentinel, waitFor, type TestServer } from '@ensemble/testing';
 

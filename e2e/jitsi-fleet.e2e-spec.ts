@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, parseConfig, type FleetNodeView } from '@ensemble/shared';
+import { contracts, type FleetNodeView } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import {
   startNats,
   startNodeExporter,

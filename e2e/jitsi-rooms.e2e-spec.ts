@@ -1,5 +1,5 @@
 import { JitsiSim } from '@ensemble/jitsi-sim';
-import { contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
 import { loadSample, waitFor } from '@ensemble/testing';
 import { jwtVerify } from 'jose';
 import { signUp, startRoomsStack, type RoomsStack } from './rooms.test-support.js';

@@ -1,4 +1,4 @@
-import { contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
 import { BbbApiHarness } from './bbb-api.test-support.js';
 import { FlakyNode, enter, webRoom, type BadAnswer } from './meeting.test-support.js';
 

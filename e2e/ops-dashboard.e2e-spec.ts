@@ -27,7 +27,7 @@ describe('the ops dashboard', () => {
   let answer = true;
 
   const ensemble = async (...args: string[]) => {
-    const { stdout } = await run(process.execPath, ['tools/cli/dist/main.js', ...args], {
+    const { stdout } = await run(process.execPath, ['cli/dist/main.js', ...args], {
       cwd: root,
       env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'cli-test' },
       timeout: 30_000,
@@ -38,7 +38,7 @@ describe('the ops dashboard', () => {
 
   beforeAll(async () => {
     prepareBrowser();
-    await run(process.execPath, ['scripts/build.mjs', 'tools/cli', 'libs/shared'], { cwd: root });
+    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
     await stack.start({ nodes: 2 });
     await waitFor('online', async () => (await stack.json('GET', '/api/ops/cluster')).totals.online === 2);
     browser = await launchBrowser();

@@ -1,7 +1,8 @@
 import { BbbSim } from '@ensemble/bbb-sim';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import { Logger, Metrics, NatsBus, contracts, parseConfig, signedApiUrl, type LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig, signedApiUrl } from '@ensemble/shared';
 import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 
 /** Polls are signed like every other call the scheduler signs: with NODE_CHECKSUM_ALGORITHM. */

@@ -1,4 +1,5 @@
-import { contracts, parseConfig } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { parseConfig } from '@ensemble/shared';
 import { waitFor } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';

@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';

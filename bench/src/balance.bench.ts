@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, parseConfig } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { schedulerEnvSchema, startScheduler } from '@ensemble/scheduler';
 import { loadSample, startNats, startRedis } from '@ensemble/testing';
 import { HORIZON_MIN, PARTICIPANTS_PER_UNIT, RAMP_S, makeTrace, type Trace } from './balance/trace.js';

@@ -1,5 +1,6 @@
 import { BbbSim } from '@ensemble/bbb-sim';
-import { Logger, Metrics, NatsBus, contracts, signQuery, encodeQuery } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, signQuery, encodeQuery } from '@ensemble/shared';
 import { loadSample, freePort, startNats, startRedis } from '@ensemble/testing';
 import { drive, type LoadResult } from './load.js';
 import { BenchProcess, type MemoryReport } from './processes.js';

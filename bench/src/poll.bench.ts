@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus } from '@ensemble/shared';
 import { freePort, startNats, startRedis, waitFor } from '@ensemble/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

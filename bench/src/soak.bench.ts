@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BbbSim } from '@ensemble/bbb-sim';
-import { Logger, Metrics, NatsBus, contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus } from '@ensemble/shared';
 import { freePort, startNats, startRedis } from '@ensemble/testing';
 import { drive } from './load.js';
 import { BenchProcess } from './processes.js';

@@ -1,4 +1,4 @@
-import type { JoinInfo, JoinReply, RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/shared/api';
+import type { JoinInfo, JoinReply, RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contracts';
 
 /** An error the server answered (`{ error: { code, message } }`) or the network failed. */
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { UserView } from '@ensemble/shared/api';
+import type { UserView } from '@ensemble/contracts';
 import { api } from './api.js';
 import { Link } from './link.js';
 import { navigate, usePath } from './router.js';

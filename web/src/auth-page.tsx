@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { UserView } from '@ensemble/shared/api';
+import type { UserView } from '@ensemble/contracts';
 import { api, explain } from './api.js';
 import { Link } from './link.js';
 

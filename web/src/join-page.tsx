@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { JoinInfo } from '@ensemble/shared/api';
+import type { JoinInfo } from '@ensemble/contracts';
 import { ApiError, api, explain } from './api.js';
 
 /** `/j/:token`: the room's name and your role, a display name, Join -> the meeting server. */

@@ -5,7 +5,7 @@ import type {
   NodeState,
   PanicNodeReply,
   RunRecord,
-} from '@ensemble/shared/api';
+} from '@ensemble/contracts';
 import { ApiError } from './api.js';
 
 /** A node as `GET /api/ops/cluster` shows it (placeable and capacity share added). */

@@ -1,4 +1,4 @@
-import { clusterView, type FleetNodeEvent, type LoadSample, type NodeHealthEvent } from '@ensemble/shared/api';
+import { clusterView, type FleetNodeEvent, type LoadSample, type NodeHealthEvent } from '@ensemble/contracts';
 import type { Cluster, ClusterNode } from './ops-api.js';
 
 /**

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { RunEvent } from '@ensemble/shared/api';
+import type { RunEvent } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type Cluster, type OpsClient } from './ops-api.js';
 import { applyFleet, applyHealth, applyLoad } from './ops-cluster.js';

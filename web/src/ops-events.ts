@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FleetNodeEvent, LoadSample, NodeHealthEvent, RunEvent } from '@ensemble/shared/api';
+import type { FleetNodeEvent, LoadSample, NodeHealthEvent, RunEvent } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import type { OpsClient } from './ops-api.js';
 

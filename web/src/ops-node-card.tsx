@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { NodeState } from '@ensemble/shared/api';
+import type { NodeState } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type ClusterNode, type OpsClient } from './ops-api.js';
 import { percent } from './ops-cluster.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { RunEvent } from '@ensemble/shared/api';
+import type { RunEvent } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type OpsClient, type RunSummary } from './ops-api.js';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/shared/api';
+import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contracts';
 import { api, explain } from './api.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import { DomainError, isDomainError } from './errors.js';
+import { DomainError, isDomainError } from '@ensemble/contracts';
 import type { Logger } from './logger.js';
 
 /**

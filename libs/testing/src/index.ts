@@ -4,3 +4,4 @@ export * from './servers.js';
 export * from './wait-for.js';
 export * from './prometheus.js';
 export * from './load-sample.js';
+export * from './simulator-process.js';

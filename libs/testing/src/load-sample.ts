@@ -1,4 +1,5 @@
-import { contracts, type LoadSample, type NatsBus } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { type NatsBus } from '@ensemble/shared';
 
 /** A load sample of an idle, reachable node, as the load-collector would publish it; override what matters. */
 export const loadSample = (nodeId: string, over: Partial<LoadSample> = {}): LoadSample => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { baseEnvSchema, httpUrlSchema, port, positiveNumber } from '@ensemble/shared';
+import { httpUrlSchema } from '@ensemble/contracts';
+import { baseEnvSchema, port, positiveNumber } from '@ensemble/shared';
 
 const ms = (fallback: number) => z.coerce.number().int().min(1).max(600_000).default(fallback);
 

@@ -1,16 +1,7 @@
 import { request } from 'undici';
 import { BbbSim, type SimNode } from '@ensemble/bbb-sim';
-import {
-  Logger,
-  Metrics,
-  NatsBus,
-  contracts,
-  parseConfig,
-  signedApiUrl,
-  type LoadSample,
-  type NodeHealth,
-  type PollTarget,
-} from '@ensemble/shared';
+import { contracts, type LoadSample, type NodeHealth, type PollTarget } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig, signedApiUrl } from '@ensemble/shared';
 import { startNats, waitFor, type TestServer } from '@ensemble/testing';
 import type { Subscription } from '@nats-io/transport-node';
 import { startLoadCollector, type RunningLoadCollector } from './bootstrap.js';

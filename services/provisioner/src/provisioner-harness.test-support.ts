@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, parseConfig, type RunEvent, type RunRecord } from '@ensemble/shared';
+import { contracts, type RunEvent, type RunRecord } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

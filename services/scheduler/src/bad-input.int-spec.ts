@@ -1,4 +1,4 @@
-import { subjects } from '@ensemble/shared';
+import { subjects } from '@ensemble/contracts';
 import { SchedulerHarness } from './harness.test-support.js';
 
 const raw = async (h: SchedulerHarness, subject: string, body: string) => {

@@ -1,4 +1,5 @@
-import { Logger, Metrics, NatsBus, contracts, parseConfig, type LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { applySample, startNats, startRedis, type TestServer } from '@ensemble/testing';
 import { startScheduler, type RunningScheduler } from './bootstrap.js';
 import { schedulerEnvSchema } from './config.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startEach, type ChecksumAlgorithm } from '@ensemble/shared';
+import { type ChecksumAlgorithm } from '@ensemble/shared';
+import { startEach } from '@ensemble/testing';
 import { SimNode } from './sim-node.js';
 
 export interface BbbSimOptions {

@@ -7,7 +7,7 @@ import {
   isMeetingRunningXml,
   xmlElement as el,
   xmlResponse as response,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
 
 /**
  * Response rendering. Element names and order follow BBB's FreeMarker

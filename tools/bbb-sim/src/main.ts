@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseCliOrExit, runUntilSignal } from '@ensemble/shared';
+import { parseCliOrExit, runUntilSignal } from '@ensemble/testing';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BbbSim, randomSecret } from './bbb-sim.js';

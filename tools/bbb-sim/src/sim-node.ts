@@ -1,5 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { listenTracked, type ChecksumAlgorithm } from '@ensemble/shared';
+import { type ChecksumAlgorithm } from '@ensemble/shared';
+import { listenTracked } from '@ensemble/testing';
 import type { Socket } from 'node:net';
 import { type ApiResult, handleApi } from './bbb-api.js';
 import { type Meeting, MeetingStore, type SeedMeeting } from './meeting-store.js';

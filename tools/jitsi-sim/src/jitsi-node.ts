@@ -1,5 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import { listenTracked } from '@ensemble/shared';
+import { listenTracked } from '@ensemble/testing';
 import type { Socket } from 'node:net';
 import { CpuCounters, DEFAULT_CPU, type CpuProfile } from './cpu-model.js';
 import { checkJitsiJwt } from './jwt-check.js';

@@ -1,5 +1,5 @@
 import type { CpuProfile } from './cpu-model.js';
-import { startEach } from '@ensemble/shared';
+import { startEach } from '@ensemble/testing';
 import { JitsiNode } from './jitsi-node.js';
 
 export interface JitsiSimOptions {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { roomKeySchema } from '../contracts/common.schema.js';
+import { roomKeySchema } from '@ensemble/contracts';
 
 const BBB_API_PREFIX = 'bbb:';
 

@@ -6,9 +6,9 @@ import {
   type Subscription,
 } from '@nats-io/transport-node';
 import type { z } from 'zod';
-import type { EventContract, RequestContract } from '../contracts.js';
-import { replyEnvelope } from '../contracts/reply.schema.js';
-import { DomainError, isDomainError, type ErrorCode } from '../errors.js';
+import type { EventContract, RequestContract } from '@ensemble/contracts';
+import { replyEnvelope } from '@ensemble/contracts';
+import { DomainError, isDomainError, type ErrorCode } from '@ensemble/contracts';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { CONFIG, loginBodySchema, registerBodySchema, type UserView } from '@ensemble/shared';
+import { loginBodySchema, registerBodySchema, type UserView } from '@ensemble/contracts';
+import { CONFIG } from '@ensemble/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { parseInput } from '../http/parse.js';

@@ -1,4 +1,4 @@
-import { DomainError, type LoginBody, type RegisterBody, type UserView } from '@ensemble/shared';
+import { DomainError, type LoginBody, type RegisterBody, type UserView } from '@ensemble/contracts';
 import { randomBytes } from 'node:crypto';
 import type { AccountsStore, StoredUser } from './accounts.store.js';
 import { keys } from './keys.js';

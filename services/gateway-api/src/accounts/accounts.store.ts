@@ -1,6 +1,6 @@
 import { guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
-import type { UserView } from '@ensemble/shared';
+import type { UserView } from '@ensemble/contracts';
 import { defineLuaScript as defineScript, type LuaScript as Script } from '@ensemble/shared';
 import { KEY_PREFIX, keys } from './keys.js';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { CONFIG, DomainError } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
+import { CONFIG } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { sessionTokenOf } from './session-cookie.js';

@@ -1,5 +1,5 @@
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { DomainError, type UserView } from '@ensemble/shared';
+import { DomainError, type UserView } from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
 import { AccountsService } from './accounts.service.js';
 import { sessionTokenOf } from './session-cookie.js';

@@ -6,7 +6,7 @@ import {
   isMeetingRunningXml,
   xmlElement as el,
   xmlResponse as response,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
 
 /**
  * The gateway's own BBB answers. Element names, order and texts follow BBB's

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, LOGGER, mapLimit, type FleetNodeView, type Logger } from '@ensemble/shared';
+import { type FleetNodeView } from '@ensemble/contracts';
+import { CONFIG, LOGGER, mapLimit, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { BbbNodeClient, type NodeReply } from '../meetings/bbb-node.client.js';
 import { listItems, readNodeXml } from '../meetings/node-answer.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, REDIS, guarded } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
+import { REDIS, guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { keys } from './keys.js';

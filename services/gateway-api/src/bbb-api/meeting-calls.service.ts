@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, LOGGER, bbbApiRoomKey, type CallToSign, type Logger } from '@ensemble/shared';
+import { type CallToSign } from '@ensemble/contracts';
+import { CONFIG, LOGGER, bbbApiRoomKey, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
 import { BbbNodeClient, type ReadReply } from '../meetings/bbb-node.client.js';

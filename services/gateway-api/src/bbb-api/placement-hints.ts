@@ -1,4 +1,4 @@
-import { tagSchema } from '@ensemble/shared';
+import { tagSchema } from '@ensemble/contracts';
 import type { PlacementHints } from '../meetings/scheduler.client.js';
 import type { BbbParams } from './bbb-params.js';
 

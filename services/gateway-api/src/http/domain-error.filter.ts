@@ -1,5 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { DomainError, type ErrorCode, type Logger } from '@ensemble/shared';
+import { DomainError, type ErrorCode } from '@ensemble/contracts';
+import { type Logger } from '@ensemble/shared';
 import type { FastifyReply } from 'fastify';
 
 const BY_STATUS: Record<number, ErrorCode> = {

@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
 import type { z } from 'zod';
 
 /** Validates an external input with its schema; the first problem becomes a typed 400. */

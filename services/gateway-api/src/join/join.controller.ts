@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { CONFIG, DomainError, REDIS, joinBodySchema, type JoinInfo } from '@ensemble/shared';
+import { DomainError, joinBodySchema, type JoinInfo } from '@ensemble/contracts';
+import { CONFIG, REDIS } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { RateLimitStore } from '../accounts/rate-limit.store.js';
 import { keys } from './keys.js';

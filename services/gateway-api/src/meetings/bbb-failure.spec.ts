@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
 import { bbbFailureOf } from './bbb-failure.js';
 import { NodeCallError } from './node-call.error.js';
 

@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
 
 /** The BBB API errors a failure of the meeting path can become (`BBB_ERRORS` in bbb-api/answer-xml.ts). */
 export type BbbFailure = 'noAvailableServers' | 'internalError';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOGGER, type CallToSign, type Location, type Logger, type Placement } from '@ensemble/shared';
+import { type CallToSign, type Location, type Placement } from '@ensemble/contracts';
+import { LOGGER, type Logger } from '@ensemble/shared';
 import { BbbNodeClient, type ReadReply } from './bbb-node.client.js';
 import { NodeCallError } from './node-call.error.js';
 import { SchedulerClient, type PlacementHints } from './scheduler.client.js';

@@ -1,13 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  CONFIG,
-  DomainError,
-  LOGGER,
-  jitsiJoinUrl,
-  type JoinReply,
-  type JoinRole,
-  type Logger,
-} from '@ensemble/shared';
+import { DomainError, type JoinReply, type JoinRole } from '@ensemble/contracts';
+import { CONFIG, LOGGER, jitsiJoinUrl, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { meetingIdOf, type MeetingRoom } from './room-bbb-params.js';
 import { SchedulerClient } from './scheduler.client.js';

@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
 
 /** Why a call to a BBB node gave nothing the gateway can use. */
 export type NodeFailure =

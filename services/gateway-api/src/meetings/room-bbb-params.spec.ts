@@ -1,4 +1,4 @@
-import { roomSettingsSchema, type RoomSettings } from '@ensemble/shared';
+import { roomSettingsSchema, type RoomSettings } from '@ensemble/contracts';
 import { createQuery, effectiveRole, joinQuery, mayStart } from './room-bbb-params.js';
 
 const room = (settings: Partial<RoomSettings> = {}) => ({

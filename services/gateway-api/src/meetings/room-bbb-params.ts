@@ -1,4 +1,5 @@
-import { encodeQuery, type JoinRole, type RoomSettings } from '@ensemble/shared';
+import { type JoinRole, type RoomSettings } from '@ensemble/contracts';
+import { encodeQuery } from '@ensemble/shared';
 
 /** What the meeting side needs of a room. */
 export interface MeetingRoom {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOGGER, encodeQuery, type JoinReply, type JoinRole, type Logger, type RoomLive } from '@ensemble/shared';
+import { type JoinReply, type JoinRole, type RoomLive } from '@ensemble/contracts';
+import { LOGGER, encodeQuery, type Logger } from '@ensemble/shared';
 import { BbbMeetingService } from './bbb-meeting.service.js';
 import { BbbNodeClient } from './bbb-node.client.js';
 import { NodeCallError } from './node-call.error.js';

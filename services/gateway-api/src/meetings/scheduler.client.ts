@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DomainError,
-  NATS_BUS,
   contracts,
   type CallToSign,
   type Engine,
   type FleetNodeView,
   type Location,
-  type NatsBus,
   type Placement,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
+import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
 /** How to place a room: tag sets tried in order (`[]` = any node) and the size it expects. */

@@ -1,15 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import {
-  CONFIG,
-  DomainError,
-  LOGGER,
-  METRICS,
-  NATS_BUS,
-  contracts,
-  type Logger,
-  type Metrics,
-  type NatsBus,
-} from '@ensemble/shared';
+import { DomainError, contracts } from '@ensemble/contracts';
+import { CONFIG, LOGGER, METRICS, NATS_BUS, type Logger, type Metrics, type NatsBus } from '@ensemble/shared';
 import type { ServerResponse } from 'node:http';
 import { Gauge } from 'prom-client';
 import type { GatewayConfig } from '../config.js';

@@ -1,18 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import {
   DomainError,
-  NATS_BUS,
   contracts,
   loadMultiplierSchema,
   nodeIdSchema,
   nodeStateSchema,
   tagSchema,
-  type NatsBus,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
+import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
-import { clusterView } from '@ensemble/shared';
+import { clusterView } from '@ensemble/contracts';
 import { operatorOf } from './operator.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';

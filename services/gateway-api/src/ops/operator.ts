@@ -1,4 +1,4 @@
-import { DomainError, operatorNameSchema } from '@ensemble/shared';
+import { DomainError, operatorNameSchema } from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
 
 /**

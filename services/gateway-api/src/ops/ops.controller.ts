@@ -1,15 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import {
-  NATS_BUS,
-  contracts,
-  placeRequestSchema,
-  registerNodeSchema,
-  roomKeySchema,
-  type NatsBus,
-} from '@ensemble/shared';
+import { contracts, placeRequestSchema, registerNodeSchema, roomKeySchema } from '@ensemble/contracts';
+import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 
 import { parseInput } from '../http/parse.js';
-import { clusterView } from '@ensemble/shared';
+import { clusterView } from '@ensemble/contracts';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { NATS_BUS, contracts, runIdSchema, scaleOutRequestSchema, type NatsBus } from '@ensemble/shared';
+import { contracts, runIdSchema, scaleOutRequestSchema } from '@ensemble/contracts';
+import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
 import { OpsTokenGuard } from './ops-token.guard.js';

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
-import { CONFIG, DomainError, createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/shared';
+import { DomainError, createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/contracts';
+import { CONFIG } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OriginGuard } from '../accounts/origin.guard.js';

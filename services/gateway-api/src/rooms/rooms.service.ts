@@ -1,4 +1,4 @@
-import { DomainError, type CreateRoomBody, type RoomView, type UpdateRoomBody } from '@ensemble/shared';
+import { DomainError, type CreateRoomBody, type RoomView, type UpdateRoomBody } from '@ensemble/contracts';
 import type { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import type { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import type { RoomsStore, StoredRoom } from './rooms.store.js';

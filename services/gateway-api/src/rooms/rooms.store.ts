@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { roomSettingsSchema, type Engine, type JoinRole, type RoomSettings, guarded } from '@ensemble/shared';
+import { roomSettingsSchema, type Engine, type JoinRole, type RoomSettings } from '@ensemble/contracts';
+import { guarded } from '@ensemble/shared';
 import { randomBytes } from 'node:crypto';
 import { defineLuaScript as defineScript, type LuaScript as Script } from '@ensemble/shared';
 import { KEY_PREFIX, keys } from './keys.js';

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { CONFIG, DomainError } from '@ensemble/shared';
+import { DomainError } from '@ensemble/contracts';
+import { CONFIG } from '@ensemble/shared';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 import { readCappedBody, discardBody } from '@ensemble/shared';
 import { Agent, request } from 'undici';
-import type { PollTarget } from '@ensemble/shared';
+import type { PollTarget } from '@ensemble/contracts';
 
 export interface BbbPollOptions {
   connectTimeoutMs: number;

@@ -6,7 +6,7 @@ import {
   MAX_LISTED_MEETING_BYTES,
   MAX_MEETING_ID,
   unescapeXml,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
 
 /** A meeting the node listed: its ID and participants. */
 export interface RunningMeeting {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LoadSample, PollTarget } from '@ensemble/shared';
+import type { LoadSample, PollTarget } from '@ensemble/contracts';
 import { BbbPollClient } from '../bbb/bbb-poll.client.js';
 import { failedXml, getMeetingsXml } from '../bbb/get-meetings.test-support.js';
 import { PollCycle } from './poll-cycle.js';

@@ -1,4 +1,5 @@
-import { mapLimit, type LoadSample, type PollTarget } from '@ensemble/shared';
+import { type LoadSample, type PollTarget } from '@ensemble/contracts';
+import { mapLimit } from '@ensemble/shared';
 import type { BbbPollClient, PollResult } from '../bbb/bbb-poll.client.js';
 import { BbbFailedError, BbbParseError, parseGetMeetings, type MeetingCounts } from '../bbb/get-meetings.parser.js';
 import type { CollectorMetrics } from '../collector.metrics.js';

@@ -1,15 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  CONFIG,
-  LOGGER,
-  NATS_BUS,
-  PeriodicTask,
-  contracts,
-  type Logger,
-  type NatsBus,
-  type PollTarget,
-} from '@ensemble/shared';
+import { contracts, type PollTarget } from '@ensemble/contracts';
+import { CONFIG, LOGGER, NATS_BUS, PeriodicTask, type Logger, type NatsBus } from '@ensemble/shared';
 import type { LoadCollectorConfig } from '../config.js';
 import { CollectorMetrics } from '../collector.metrics.js';
 import { BbbPollClient } from '../bbb/bbb-poll.client.js';

@@ -1,4 +1,4 @@
-import { nodeIdSchema, type FleetNode, type LoadSample } from '@ensemble/shared';
+import { nodeIdSchema, type FleetNode, type LoadSample } from '@ensemble/contracts';
 import type { VectorSample } from './prometheus.client.js';
 
 /** What one round of queries said, per `instance` label. */

@@ -1,13 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { contracts, type FleetNode, type LoadSample } from '@ensemble/contracts';
 import {
   CONFIG,
   LOGGER,
   METRICS,
   NATS_BUS,
   PeriodicTask,
-  contracts,
-  type FleetNode,
-  type LoadSample,
   type Logger,
   type Metrics,
   type NatsBus,

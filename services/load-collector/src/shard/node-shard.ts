@@ -1,4 +1,4 @@
-import type { PollTarget } from '@ensemble/shared';
+import type { PollTarget } from '@ensemble/contracts';
 
 /**
  * 32-bit FNV-1a over the UTF-8 bytes of `key`. Stable across processes,

@@ -1,5 +1,6 @@
 import { BbbSim } from '@ensemble/bbb-sim';
-import { Logger, Metrics, NatsBus, contracts, parseConfig, signedApiUrl, type PollTarget } from '@ensemble/shared';
+import { contracts, type PollTarget } from '@ensemble/contracts';
+import { Logger, Metrics, NatsBus, parseConfig, signedApiUrl } from '@ensemble/shared';
 import { startNats, waitFor, type TestServer } from '@ensemble/testing';
 import { startLoadCollector, type RunningLoadCollector } from '../bootstrap.js';
 import { loadCollectorEnvSchema } from '../config.js';

@@ -1,4 +1,4 @@
-import type { NodeHealth, NodeState } from '@ensemble/shared';
+import type { NodeHealth, NodeState } from '@ensemble/contracts';
 
 export interface AutoscaleSettings {
   highShare: number;

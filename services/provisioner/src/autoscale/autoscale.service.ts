@@ -1,14 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  CONFIG,
-  LOGGER,
-  NATS_BUS,
-  PeriodicTask,
-  contracts,
-  type AutoscaleDecision,
-  type Logger,
-  type NatsBus,
-} from '@ensemble/shared';
+import { contracts, type AutoscaleDecision } from '@ensemble/contracts';
+import { CONFIG, LOGGER, NATS_BUS, PeriodicTask, type Logger, type NatsBus } from '@ensemble/shared';
 import type { ProvisionerConfig } from '../config.js';
 import { ProvisionedNodesStore } from '../nodes/provisioned-nodes.store.js';
 import { ProvisionService } from '../run/provision.service.js';

@@ -1,21 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   BUSY_PREFIX,
-  CONFIG,
   DomainError,
-  LOGGER,
-  METRICS,
-  NATS_BUS,
   contracts,
-  type Logger,
-  type Metrics,
-  type NatsBus,
   type RunEvent,
   type RunFailure,
   type RunRecord,
   type ScaleInRequest,
   type ScaleOutRequest,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
+import { CONFIG, LOGGER, METRICS, NATS_BUS, type Logger, type Metrics, type NatsBus } from '@ensemble/shared';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';

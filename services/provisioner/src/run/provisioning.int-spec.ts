@@ -1,4 +1,4 @@
-import { DomainError, contracts, type RunRecord } from '@ensemble/shared';
+import { DomainError, contracts, type RunRecord } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
 import { ProvisionerHarness, SCW_ACCESS_KEY, SCW_SECRET_KEY } from '../provisioner-harness.test-support.js';
 

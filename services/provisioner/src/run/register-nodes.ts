@@ -1,4 +1,5 @@
-import { contracts, type NatsBus, type RunEvent, type RunRecord } from '@ensemble/shared';
+import { contracts, type RunEvent, type RunRecord } from '@ensemble/contracts';
+import { type NatsBus } from '@ensemble/shared';
 import type { BbbNodeOutput } from '../terraform/terraform-ui.schema.js';
 import type { RunJournal } from './run-journal.js';
 import { StepFailure } from './terraform-steps.js';

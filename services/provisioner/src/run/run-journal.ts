@@ -1,4 +1,4 @@
-import type { RunDiagnostic, RunEvent, RunPhase, RunRecord, RunResource } from '@ensemble/shared';
+import type { RunDiagnostic, RunEvent, RunPhase, RunRecord, RunResource } from '@ensemble/contracts';
 import type { ParsedLine } from '../terraform/terraform-ui.schema.js';
 
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

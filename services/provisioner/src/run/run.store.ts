@@ -1,4 +1,5 @@
-import { DomainError, runEventSchema, runRecordSchema, type RunEvent, type RunRecord, guarded } from '@ensemble/shared';
+import { DomainError, runEventSchema, runRecordSchema, type RunEvent, type RunRecord } from '@ensemble/contracts';
+import { guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { MAX_RUN_EVENTS, MAX_RUNS, keys } from '../keys.js';
 

@@ -1,8 +1,8 @@
-import type { RunFailure } from '@ensemble/shared';
+import type { RunFailure } from '@ensemble/contracts';
 import { parseUiLine, terraformOutputsSchema, type BbbNodeOutput } from '../terraform/terraform-ui.schema.js';
 import type { TerraformRunner } from '../terraform/terraform-runner.js';
 import type { RunJournal } from './run-journal.js';
-import type { RunEvent } from '@ensemble/shared';
+import type { RunEvent } from '@ensemble/contracts';
 
 /** A failed step: the run fails with this. */
 export class StepFailure extends Error {

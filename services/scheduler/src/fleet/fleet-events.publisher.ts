@@ -1,13 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  LOGGER,
-  NATS_BUS,
-  contracts,
-  type FleetChange,
-  type LogFields,
-  type Logger,
-  type NatsBus,
-} from '@ensemble/shared';
+import { contracts, type FleetChange } from '@ensemble/contracts';
+import { LOGGER, NATS_BUS, type LogFields, type Logger, type NatsBus } from '@ensemble/shared';
 import { FleetStore } from './fleet.store.js';
 
 /** Tells the world (log line + `ensemble.fleet.node.<change>`) that a node changed, and who changed it. */

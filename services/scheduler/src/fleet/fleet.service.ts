@@ -1,23 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  CONFIG,
   DomainError,
-  LOGGER,
-  METRICS,
-  NATS_BUS,
   contracts,
   type CallToSign,
   type Engine,
   type FleetNode,
   type FleetNodeView,
   type LoadSample,
-  type Logger,
-  type Metrics,
-  type NatsBus,
   type PollTarget,
   type RegisterNode,
   type UpdateNode,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
+import { CONFIG, LOGGER, METRICS, NATS_BUS, type Logger, type Metrics, type NatsBus } from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
 import { NodeLoadsStore } from '../load/node-loads.store.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';

@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  CONFIG,
-  REDIS,
   loadSampleSchema,
-  roomKeysOfMeeting,
   type Engine,
   type FleetNode,
   type FleetNodeView,
@@ -11,8 +8,8 @@ import {
   type NodeHealth,
   type RegisterNode,
   type UpdateNode,
-  guarded,
-} from '@ensemble/shared';
+} from '@ensemble/contracts';
+import { CONFIG, REDIS, roomKeysOfMeeting, guarded } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { PlacementOptions, SchedulerConfig } from '../config.js';
 import { fleetKeys as keys } from '../keys.js';

@@ -1,4 +1,4 @@
-import { contracts, type NodeHealthEvent } from '@ensemble/shared';
+import { contracts, type NodeHealthEvent } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
 import { SchedulerHarness } from '../harness.test-support.js';
 

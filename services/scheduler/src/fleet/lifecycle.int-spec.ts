@@ -1,4 +1,4 @@
-import { DomainError, contracts, type FleetNodeEvent } from '@ensemble/shared';
+import { DomainError, contracts, type FleetNodeEvent } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
 import { SchedulerHarness } from '../harness.test-support.js';
 

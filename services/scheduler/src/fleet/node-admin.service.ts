@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, LOGGER, encodeQuery, type Logger, type PanicNodeReply } from '@ensemble/shared';
+import { DomainError, type PanicNodeReply } from '@ensemble/contracts';
+import { LOGGER, encodeQuery, type Logger } from '@ensemble/shared';
 import { apiBase } from '../signing/api-base.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
 import { BbbAdminClient } from './bbb-admin.client.js';

@@ -1,4 +1,4 @@
-import { nodeIdSchema } from '@ensemble/shared';
+import { nodeIdSchema } from '@ensemble/contracts';
 
 /** A stable id from a node's URL when the operator gives none: `bbb1-example-org`. */
 export function nodeIdFromUrl(url: string): string {

@@ -1,4 +1,4 @@
-import { contracts, type FleetNodeView } from '@ensemble/shared';
+import { contracts, type FleetNodeView } from '@ensemble/contracts';
 import { SchedulerHarness } from '../harness.test-support.js';
 
 /** The ops view (`ensemble.fleet.list`) and the ranking (`ensemble.scheduler.place`) read one definition of load. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { guarded, type Engine } from '@ensemble/shared';
+import { type Engine } from '@ensemble/contracts';
+import { guarded } from '@ensemble/shared';
 import type { PlacementOptions } from '../config.js';
 import { SCHEDULER_SCRIPTS, type SchedulerScripts } from '../scripts.js';
 import { PLACEMENT_OPTIONS } from './load.tokens.js';

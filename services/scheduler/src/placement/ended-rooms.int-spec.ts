@@ -1,4 +1,4 @@
-import { contracts } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
 import { SchedulerHarness } from '../harness.test-support.js';
 
 // Pending entries live 0.2 s here, so a room soon counts as "placed long enough ago for a poll to see it".

@@ -1,4 +1,4 @@
-import { contracts, type LoadSample } from '@ensemble/shared';
+import { contracts, type LoadSample } from '@ensemble/contracts';
 import { SchedulerHarness } from '../harness.test-support.js';
 import { seedPick } from './seed-rule.test-support.js';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { NATS_BUS, contracts, type NatsBus } from '@ensemble/shared';
+import { contracts } from '@ensemble/contracts';
+import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import { PlacementService } from './placement.service.js';
 
 @Injectable()

@@ -1,4 +1,4 @@
-import { contracts, DomainError } from '@ensemble/shared';
+import { contracts, DomainError } from '@ensemble/contracts';
 import { SchedulerHarness } from '../harness.test-support.js';
 
 describe('placement', () => {

@@ -1,15 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  LOGGER,
-  METRICS,
-  type CallToSign,
-  type Location,
-  type Logger,
-  type Metrics,
-  type PlaceRequest,
-  type Placement,
-} from '@ensemble/shared';
+import { DomainError, type CallToSign, type Location, type PlaceRequest, type Placement } from '@ensemble/contracts';
+import { LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
 import { FleetEventsPublisher } from '../fleet/fleet-events.publisher.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
 import { PlacementStore } from './placement.store.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type Engine, type NodeHealth, type NodeState, guarded } from '@ensemble/shared';
+import { DomainError, type Engine, type NodeHealth, type NodeState } from '@ensemble/contracts';
+import { guarded } from '@ensemble/shared';
 import type { PlacementOptions } from '../config.js';
 import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
 import { SCHEDULER_SCRIPTS, type SchedulerScripts } from '../scripts.js';

@@ -1,4 +1,5 @@
-import { DomainError, contracts, verifyChecksum } from '@ensemble/shared';
+import { DomainError, contracts } from '@ensemble/contracts';
+import { verifyChecksum } from '@ensemble/shared';
 import { SchedulerHarness } from '../harness.test-support.js';
 
 /** The harness registers node `id` with secret `secret-of-<id>`. */

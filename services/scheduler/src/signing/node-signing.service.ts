@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, signQuery, type CallToSign, type ChecksumAlgorithm } from '@ensemble/shared';
+import { type CallToSign } from '@ensemble/contracts';
+import { CONFIG, signQuery, type ChecksumAlgorithm } from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
 import { apiBase } from './api-base.js';
 

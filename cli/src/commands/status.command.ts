@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { FleetNodeView } from '@ensemble/shared';
+import type { FleetNodeView } from '@ensemble/contracts';
 import { action } from '../context.js';
 import { num, table } from '../table.js';
 

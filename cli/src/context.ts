@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { CliError, EXIT } from './cli-error.js';
 import { OpsApi } from './ops-api.client.js';
-import { operatorNameSchema } from '@ensemble/shared';
+import { operatorNameSchema } from '@ensemble/contracts';
 
 export interface GlobalOptions {
   url?: string;

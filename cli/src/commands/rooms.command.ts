@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { Location } from '@ensemble/shared';
+import type { Location } from '@ensemble/contracts';
 import { action } from '../context.js';
 
 export function roomsCommand(): Command {

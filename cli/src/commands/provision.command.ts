@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { RunEvent } from '@ensemble/shared';
+import type { RunEvent } from '@ensemble/contracts';
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
 import { readSse } from '../sse-reader.js';

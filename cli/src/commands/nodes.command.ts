@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { FleetNode, FleetNodeView, PanicNodeReply } from '@ensemble/shared';
+import type { FleetNode, FleetNodeView, PanicNodeReply } from '@ensemble/contracts';
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
 import { num, percent, table } from '../table.js';
