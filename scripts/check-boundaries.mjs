@@ -105,7 +105,7 @@ function check(project) {
         problems.push(`${file}: imports ${target.pkg.name}, missing from ${project.root}/package.json ${where}`);
       }
       const why = refusal(project.tags, tags, test);
-      if (why) problems.push(`${file}: ${spec} (${tags.join(', ')}): ${why}`);
+      if (why) problems.push(`${file}: ${spec} (${tags.filter((t) => !t.startsWith('npm:')).join(', ')}): ${why}`);
     }
   }
 }
