@@ -1,5 +1,5 @@
 import { verifyCallChecksum, type ChecksumAlgorithm } from '@ensemble/shared';
-import * as xml from './bbb-xml.js';
+import * as xml from './sim-responses.xml.js';
 import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
 import type { RecordingStore } from './recording-store.js';
 
