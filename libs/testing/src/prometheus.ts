@@ -73,17 +73,7 @@ export async function startPrometheus(
   };
 }
 
-/** Whether `prometheus-node-exporter` is installed (it is optional for the tests). */
-export function hasNodeExporter(): boolean {
-  try {
-    requireBinary('prometheus-node-exporter');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A real `prometheus-node-exporter` on a free loopback port (CPU collector only), where installed. */
+/** A real `prometheus-node-exporter` on a free loopback port (CPU collector only); `npm test`'s set-up installs it. */
 export async function startNodeExporter(): Promise<TestServer> {
   const port = await freePort();
   const proc = await new ServerProcess('prometheus-node-exporter', port, () => [
