@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { UserView } from '@ensemble/contracts';
 import { api, explain } from './api.js';
 import { Link } from './link.js';
+import { formText } from './form.js';
 
 /** Sign in, or sign up (email, password, name). */
 export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: UserView) => void }) {
@@ -12,13 +13,13 @@ export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: Us
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const email = String(f.get('email'));
-    const password = String(f.get('password'));
+    const email = formText(f, 'email');
+    const password = formText(f, 'password');
     setBusy(true);
     setError('');
     try {
       props.onSignedIn(
-        register ? await api.register(email, password, String(f.get('name'))) : await api.login(email, password),
+        register ? await api.register(email, password, formText(f, 'name')) : await api.login(email, password),
       );
     } catch (err) {
       setError(explain(err));

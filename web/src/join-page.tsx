@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { JoinInfo } from '@ensemble/contracts';
 import { ApiError, api, explain } from './api.js';
+import { formText } from './form.js';
 
 /** `/j/:token`: the room's name and your role, a display name, Join -> the meeting server. */
 export function JoinPage(props: { token: string }) {
@@ -43,7 +44,7 @@ export function JoinPage(props: { token: string }) {
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    void attempt(String(new FormData(e.currentTarget).get('displayName')).trim());
+    void attempt(formText(new FormData(e.currentTarget), 'displayName').trim());
   };
 
   if (!info) {

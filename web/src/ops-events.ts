@@ -64,14 +64,14 @@ export function useOpsEvents(client: OpsClient, handlers: OpsEventHandlers): Liv
       on<NodeHealthEvent>('health', (e) => latest.current.health(e));
       on<FleetNodeEvent>('fleet', (e) => latest.current.fleet(e));
       on<RunEvent>('run', (e) => latest.current.run(e));
-      source.onerror = () => {
+      source.addEventListener('error', () => {
         setState('reconnecting');
         if (source?.readyState === EventSource.CLOSED) {
           source.close();
           source = null;
           later();
         }
-      };
+      });
     };
 
     void open();

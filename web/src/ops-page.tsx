@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from './api.js';
 import { OPERATOR_PATTERN, OpsClient, explainOps, type Cluster } from './ops-api.js';
 import { OpsDashboard } from './ops-dashboard.js';
+import { formText } from './form.js';
 
 /** Where the token is kept: this tab only, gone when it closes; never in a URL. */
 const STORAGE_KEY = 'ensemble.ops';
@@ -14,7 +15,9 @@ interface Session {
 function saved(): Session | null {
   try {
     const s = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<Session> | null;
-    return typeof s?.token === 'string' ? { token: s.token, operator: String(s.operator ?? '') } : null;
+    return typeof s?.token === 'string'
+      ? { token: s.token, operator: typeof s.operator === 'string' ? s.operator : '' }
+      : null;
   } catch {
     return null;
   }
@@ -47,7 +50,7 @@ export function OpsPage() {
   const signIn = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const next = { token: String(f.get('token')).trim(), operator: String(f.get('operator') ?? '').trim() };
+    const next = { token: formText(f, 'token').trim(), operator: formText(f, 'operator').trim() };
     setBusy(true);
     setError('');
     try {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RunEvent } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type OpsClient, type RunSummary } from './ops-api.js';
+import { formText } from './form.js';
 
 const FINISHED = new Set(['succeeded', 'failed']);
 
@@ -58,7 +59,7 @@ export function RunsPanel(props: { client: OpsClient; lastEvent: RunEvent | null
     setBusy(true);
     setFormMessage(null);
     try {
-      const { runId } = await client.scaleOut(Number(f.get('count')), String(f.get('reason')).trim());
+      const { runId } = await client.scaleOut(Number(formText(f, 'count')), formText(f, 'reason').trim());
       setFormMessage({ text: `Run ${runId} started.`, error: false });
       form.reset();
       void load();

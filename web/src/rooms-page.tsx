@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contracts';
 import { api, explain } from './api.js';
+import { formText } from './form.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [
   ['muteOnJoin', 'Mute people when they join'],
@@ -28,13 +29,13 @@ export function RoomsPage(props: { user: UserView }) {
       allJoinAsModerator: f.has('allJoinAsModerator'),
       anyoneCanStart: f.has('anyoneCanStart'),
       record: f.has('record'),
-      welcome: String(f.get('welcome') ?? ''),
-      maxParticipants: Number(f.get('maxParticipants') || 0),
+      welcome: formText(f, 'welcome'),
+      maxParticipants: Number(formText(f, 'maxParticipants') || 0),
     };
     setError('');
     try {
       const engine = f.get('engine') === 'jitsi' ? 'jitsi' : 'bbb';
-      const room = await api.createRoom(String(f.get('name')), settings, engine);
+      const room = await api.createRoom(formText(f, 'name'), settings, engine);
       setRooms((r) => [room, ...(r ?? [])]);
       form.reset();
     } catch (err) {

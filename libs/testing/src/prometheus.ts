@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { ServerProcess, requireBinary } from './server-process.js';
+import { ServerProcess } from './server-process.js';
 import type { TestServer } from './servers.js';
 import { waitFor } from './wait-for.js';
 
