@@ -11,6 +11,8 @@ import {
   registerNodeSchema,
   removeNodeReplySchema,
   removeNodeSchema,
+  suspectNodeReplySchema,
+  suspectNodeSchema,
   updateNodeSchema,
 } from './contracts/fleet.schema.js';
 import { loadSampleSchema } from './contracts/load-sample.schema.js';
@@ -84,6 +86,7 @@ export const contracts = {
   listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
   panicNode: request(subjects.panic, panicNodeSchema, panicNodeReplySchema, 'scheduler'),
+  suspectNode: request(subjects.suspectNode, suspectNodeSchema, suspectNodeReplySchema, 'scheduler'),
   scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),
   scaleIn: request(subjects.scaleIn, scaleInRequestSchema, scaleOutReplySchema, 'provisioner'),
   listRuns: request(subjects.listRuns, listRunsSchema, runListSchema, 'provisioner'),

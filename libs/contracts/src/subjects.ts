@@ -19,6 +19,7 @@ export const subjects = {
   listNodes: 'ensemble.fleet.list',
   pollTargets: 'ensemble.fleet.targets',
   panic: 'ensemble.fleet.panic',
+  suspectNode: 'ensemble.scheduler.node.suspect',
   scaleOut: 'ensemble.provision.scaleout',
   run: (runId: string) => `ensemble.provision.run.${runId}`,
   runAll: 'ensemble.provision.run.*',

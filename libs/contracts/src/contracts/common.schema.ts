@@ -24,7 +24,13 @@ function hasControlChar(s: string): boolean {
 export const nodeStateSchema = z.enum(['enabled', 'cordoned', 'disabled']);
 export type NodeState = z.infer<typeof nodeStateSchema>;
 
-export const nodeHealthSchema = z.enum(['unknown', 'online', 'offline']);
+/**
+ * What polls (and callers' evidence) say of a node. `suspect`: a caller's call to an
+ * online node failed and the scheduler's own probe confirmed it; treated as offline
+ * (no new rooms, its rooms move at their next placement) until the next good poll
+ * makes it online again or failed polls take it offline (docs/decisions/083).
+ */
+export const nodeHealthSchema = z.enum(['unknown', 'online', 'suspect', 'offline']);
 export type NodeHealth = z.infer<typeof nodeHealthSchema>;
 
 /** Who makes an ops change (`X-Ensemble-Operator`, the CLI's `--operator`): it ends up in logs and fleet events. */

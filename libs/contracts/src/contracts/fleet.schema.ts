@@ -144,3 +144,24 @@ export const pollTargetSchema = z.object({
 });
 export type PollTarget = z.infer<typeof pollTargetSchema>;
 export const pollTargetListSchema = z.object({ targets: z.array(pollTargetSchema) });
+
+/**
+ * `ensemble.scheduler.node.suspect`: a caller's call to a BBB node gave no usable
+ * answer (refused connection, timeout, garbage; never a FAILED answer, which is the
+ * caller's business). The scheduler probes the node itself and, when the probe
+ * fails too, marks an online node `suspect` (docs/decisions/083). The reply is the
+ * node's health afterwards: anything but `online` means its rooms move at their
+ * next placement.
+ */
+export const suspectNodeSchema = z.object({
+  nodeId: nodeIdSchema,
+  /** What failed, for logs and the health event (e.g. `create: timeout`). */
+  reason: z
+    .string()
+    .min(1)
+    .max(120)
+    .refine((r) => ![...r].some((c) => c < ' ' || c === '\u007f'), 'reason: no control characters'),
+  by: z.string().min(1).max(100).default('gateway'),
+});
+export type SuspectNode = z.infer<typeof suspectNodeSchema>;
+export const suspectNodeReplySchema = z.object({ health: nodeHealthSchema });
