@@ -1,5 +1,13 @@
 export { BbbSim, type BbbSimOptions, randomSecret } from './bbb-sim.js';
-export { SimNode, type SimNodeOptions, type Fault, type FaultMode, FAULT_MODES, DEFAULT_SLOW_MS } from './sim-node.js';
+export {
+  SimNode,
+  type SimNodeOptions,
+  type SimCall,
+  type Fault,
+  type FaultMode,
+  FAULT_MODES,
+  DEFAULT_SLOW_MS,
+} from './sim-node.js';
 export type { Meeting, Attendee, Role, SeedMeeting } from './meeting-store.js';
 export { startControlServer } from './control.js';
 export { SUPPORTED_CALLS } from './bbb-api.js';

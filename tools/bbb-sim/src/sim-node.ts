@@ -14,6 +14,14 @@ export interface Fault {
 }
 export const FAULT_MODES: readonly FaultMode[] = ['none', 'down', 'slow', 'http-500', 'bad-xml'];
 
+/** One API call the node received (checksum left out), for tests that must show a call never arrived. */
+export interface SimCall {
+  call: string;
+  params: readonly (readonly [string, string])[];
+}
+/** The newest calls kept (a demo stack runs for days; its pollers call every few seconds). */
+const MAX_CALLS = 1000;
+
 export interface SimNodeOptions {
   id: string;
   secret: string;
@@ -38,6 +46,7 @@ export class SimNode {
   private readonly checksumAlgorithms: readonly ChecksumAlgorithm[] | undefined;
   private readonly store = new MeetingStore();
   private readonly recordings = new RecordingStore();
+  private readonly received: SimCall[] = [];
   private bbbVersion: string;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -104,6 +113,11 @@ export class SimNode {
     return structuredClone(this.store.list());
   }
 
+  /** The API calls received (the newest MAX_CALLS), oldest first. */
+  calls(): readonly SimCall[] {
+    return structuredClone(this.received);
+  }
+
   seedMeetings(list: readonly SeedMeeting[]): void {
     this.store.seed(list);
   }
@@ -117,6 +131,7 @@ export class SimNode {
   reset(): void {
     this.store.reset();
     this.recordings.reset();
+    this.received.length = 0;
   }
 
   private async listen(): Promise<void> {
@@ -180,6 +195,9 @@ export class SimNode {
 
   private respond(res: ServerResponse, req: { call: string; rawQuery: string; rawBody: string }): void {
     if (res.destroyed) return;
+    const params = [...new URLSearchParams(req.rawQuery), ...new URLSearchParams(req.rawBody)];
+    this.received.push({ call: req.call, params: params.filter(([k]) => k !== 'checksum') });
+    if (this.received.length > MAX_CALLS) this.received.shift();
     switch (this.currentFault.mode) {
       case 'http-500':
         return send(res, { status: 500, headers: { 'content-type': 'text/html;charset=utf-8' }, body: errorHtml });

@@ -1,4 +1,4 @@
-import { algorithmForLength, bbbChecksum, signedApiUrl, verifyChecksum } from './checksum.js';
+import { algorithmForLength, bbbChecksum, signedApiUrl, verifiedCallParams, verifyChecksum } from './checksum.js';
 
 // Vectors computed independently with `printf '%s' "<call><query><secret>" | openssl dgst -<alg> -r`.
 const SECRET = '639259d4-9dd8-4b25-bf01-95f9567eaf4b';
@@ -80,5 +80,47 @@ describe('BBB checksums', () => {
 
   it('knows the digest lengths', () => {
     expect([40, 64, 96, 128, 32].map(algorithmForLength)).toEqual(['sha1', 'sha256', 'sha384', 'sha512', undefined]);
+  });
+});
+
+describe('the parameters a call checksum covers', () => {
+  const join = 'meetingID=m1&fullName=Bo&role=VIEWER';
+  const sum = (q: string, call = 'join') => bbbChecksum(call, q, SECRET);
+  const verify = (query: string, form: string, checksum: string, call = 'join') =>
+    verifiedCallParams(call, query, form, checksum, [SECRET]);
+
+  it('answers every parameter of a query-only call, in the order sent', () => {
+    expect(verify(`${join}&checksum=${sum(join)}`, '', sum(join))).toEqual([
+      ['meetingID', 'm1'],
+      ['fullName', 'Bo'],
+      ['role', 'VIEWER'],
+    ]);
+  });
+
+  it('refuses a signed query whose form body adds a parameter', () => {
+    expect(verify(`${join}&checksum=${sum(join)}`, 'role=MODERATOR', sum(join))).toBeUndefined();
+  });
+
+  it('refuses a signed form body whose query adds a parameter', () => {
+    const form = 'meetingID=m1&fullName=Bo';
+    expect(verify('role=MODERATOR', `${form}&checksum=${sum(form)}`, sum(form))).toBeUndefined();
+  });
+
+  it('accepts a form body signed as sent or sorted (no query), and query + body signed together', () => {
+    const form = 'meetingID=m1&fullName=Bo';
+    expect(verify('', form, sum(form))).toHaveLength(2);
+    expect(verify('', form, sum('fullName=Bo&meetingID=m1'))).toHaveLength(2);
+    expect(verify('meetingID=m1', 'fullName=Bo', sum(form))).toEqual([
+      ['meetingID', 'm1'],
+      ['fullName', 'Bo'],
+    ]);
+  });
+
+  it('refuses a checksum over the sorted parameters when the call has a query', () => {
+    expect(verify('meetingID=m1', 'fullName=Bo', sum('fullName=Bo&meetingID=m1'))).toBeUndefined();
+  });
+
+  it('answers no parameters for a call without any (getMeetings)', () => {
+    expect(verify('', '', sum('', 'getMeetings'), 'getMeetings')).toEqual([]);
   });
 });

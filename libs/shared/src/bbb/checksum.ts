@@ -107,12 +107,46 @@ function sortedQuery(raw: string): string {
   return s.toString();
 }
 
+/** One parameter of a call as received: name and decoded value. */
+export type CallParam = readonly [string, string];
+
 /**
- * Checks `checksum` of an incoming call as BBB does: over the raw query without its
- * checksum, hashed byte for byte as sent; a POST without query against its sorted
- * parameters. Form bodies are also accepted appended to the query, or alone. Every
- * candidate is checked, so timing does not tell which one matched.
+ * Checks `checksum` of an incoming call as BBB does and answers the parameters it
+ * covers, in the order sent (query first, then a form body; without `checksum` and
+ * nameless ones), or undefined when it does not verify. A checksum is accepted only
+ * over everything sent, so what it answers is every parameter of the call:
+ * - the raw query without its checksum, hashed byte for byte as sent (no form body);
+ * - a POST without query: its sorted parameters (BBB's rule), or its body as sent;
+ * - a POST with both: the query followed by `&` and the body.
+ * A checksum over the query alone while a body adds parameters, or over the body
+ * alone while the query has some, covers only part of the call: refused, so an
+ * unsigned parameter can never ride along with a signed URL. Every candidate is
+ * checked, so timing does not tell which one matched.
  */
+export function verifiedCallParams(
+  call: string,
+  rawQuery: string,
+  rawForm: string,
+  checksum: string,
+  secrets: readonly string[],
+  allowed: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS,
+): CallParam[] | undefined {
+  const query = withoutChecksum(rawQuery);
+  const form = withoutChecksum(rawForm);
+  const candidates = new Set<string>();
+  if (query !== '' && form !== '') candidates.add(`${query}&${form}`);
+  else if (query !== '') candidates.add(query);
+  else candidates.add(sortedQuery(rawForm)).add(form);
+  let ok = false;
+  for (const c of candidates) {
+    const raw = c === '' ? `checksum=${checksum}` : `${c}&checksum=${checksum}`;
+    if (verifyChecksum(call, raw, secrets, allowed).ok) ok = true;
+  }
+  if (!ok) return undefined;
+  return [...new URLSearchParams(query), ...new URLSearchParams(form)].filter(([k]) => k !== '' && k !== 'checksum');
+}
+
+/** `verifiedCallParams` as a yes/no (bbb-sim). */
 export function verifyCallChecksum(
   call: string,
   rawQuery: string,
@@ -121,17 +155,5 @@ export function verifyCallChecksum(
   secrets: readonly string[],
   allowed: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS,
 ): boolean {
-  const query = withoutChecksum(rawQuery);
-  const form = withoutChecksum(rawForm);
-  const candidates = new Set<string>([query !== '' ? query : sortedQuery(`${rawQuery}&${rawForm}`)]);
-  if (form !== '') {
-    candidates.add(query === '' ? form : `${query}&${form}`);
-    candidates.add(form);
-  }
-  let ok = false;
-  for (const c of candidates) {
-    const raw = c === '' ? `checksum=${checksum}` : `${c}&checksum=${checksum}`;
-    if (verifyChecksum(call, raw, secrets, allowed).ok) ok = true;
-  }
-  return ok;
+  return verifiedCallParams(call, rawQuery, rawForm, checksum, secrets, allowed) !== undefined;
 }

@@ -5,7 +5,6 @@ import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { checkBbbChecksum } from './bbb-checksum.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
 import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
-import { BbbParams } from './bbb-params.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
 import { readNodeXml } from '../meetings/node-answer.js';
@@ -73,14 +72,14 @@ export class BbbApiService {
   private async answer(req: BbbRequest): Promise<BbbAnswer> {
     if (req.call === '') return xmlAnswer(versionXml());
     if (!SUPPORTED.has(req.call)) return failed('unsupportedRequest');
-    const checksum = checkBbbChecksum(
+    // Only what the verified checksum covers is used or forwarded (none when it fails).
+    const { result: checksum, params } = checkBbbChecksum(
       req.call,
       req.rawQuery,
       req.rawForm,
       this.secrets,
       this.config.BBB_API_CHECKSUM_ALGORITHMS,
     );
-    const params = BbbParams.parse(req.rawQuery, req.rawForm);
     try {
       if (req.call === 'join') return await this.meetings.join(params, checksum, req.origin);
       if (checksum !== 'ok') return failed(checksum === 'missing' ? 'checksumMissing' : 'checksumError');
