@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { readFile, writeFile } from 'node:fs/promises';
 
 /**
  * Listens on `port` (0: a free one) and keeps every open socket in `sockets`, so a
@@ -72,4 +73,73 @@ export function parseCliOrExit<T extends { help: boolean }>(name: string, usage:
   if (!args.help) return args;
   process.stdout.write(`${usage}\n`);
   return null;
+}
+
+/** The options every simulator CLI takes (`node:util` parseArgs shape); each adds its own. */
+export const SIM_FLEET_OPTIONS = {
+  nodes: { type: 'string' },
+  'control-port': { type: 'string' },
+  out: { type: 'string' },
+  'id-prefix': { type: 'string' },
+  keep: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/** A whole-number flag within [min, max]; undefined when absent. */
+export function intArg(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new Error(`--${name} must be an integer in ${min}..${max}`);
+  return Number(v);
+}
+
+/**
+ * The first `count` nodes a previous run wrote to its nodes file (`--keep`): each
+ * node's port (0 when unknown) and secret, if any; undefined when there is no such file.
+ */
+export async function previousFleet(
+  file: string,
+  count: number,
+): Promise<Array<{ port: number; secret: string | undefined }> | undefined> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const nodes = (doc as { nodes?: Array<{ url?: unknown; secret?: unknown }> }).nodes;
+  if (!Array.isArray(nodes)) return undefined;
+  return Array.from({ length: count }, (_, i) => {
+    const n = nodes[i];
+    const port = typeof n?.url === 'string' ? Number(new URL(n.url).port) : 0;
+    return { port: Number.isInteger(port) ? port : 0, secret: typeof n?.secret === 'string' ? n.secret : undefined };
+  });
+}
+
+/**
+ * Writes the fleet's nodes document (to `out`, else stdout), then opens the
+ * control API (last: once it answers, the nodes file is complete) and runs
+ * until a signal.
+ */
+export async function serveFleet(opts: {
+  name: string;
+  nodes: unknown[];
+  out: string | undefined;
+  fileMode?: number;
+  control: (() => Promise<Server>) | undefined;
+  stop: () => Promise<void>;
+}): Promise<void> {
+  const doc = `${JSON.stringify({ nodes: opts.nodes }, null, 2)}\n`;
+  if (opts.out) await writeFile(opts.out, doc, opts.fileMode !== undefined ? { mode: opts.fileMode } : {});
+  else process.stdout.write(doc);
+  const control = opts.control ? await opts.control() : undefined;
+  runUntilSignal({ name: opts.name, ...(control ? { control } : {}), stop: opts.stop });
+}
+
+/** A simulator CLI's entry: runs `main`, printing a failure as one line and exiting 1. */
+export function runSimulator(name: string, main: () => Promise<void>): void {
+  main().catch((e: Error) => {
+    process.stderr.write(`${name}: ${e.message}\n`);
+    process.exit(1);
+  });
 }

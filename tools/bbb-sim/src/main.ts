@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { parseCliOrExit, runUntilSignal } from '@ensemble/testing';
-import { readFile, writeFile } from 'node:fs/promises';
+import { SIM_FLEET_OPTIONS, intArg, parseCliOrExit, previousFleet, runSimulator, serveFleet } from '@ensemble/testing';
 import { parseArgs } from 'node:util';
 import { BbbSim, randomSecret } from './bbb-sim.js';
 import { startControlServer } from './control.js';
@@ -25,81 +24,55 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: false,
     options: {
-      nodes: { type: 'string' },
+      ...SIM_FLEET_OPTIONS,
       'base-port': { type: 'string' },
-      'control-port': { type: 'string' },
-      out: { type: 'string' },
-      'id-prefix': { type: 'string' },
-      keep: { type: 'boolean' },
       'seed-meetings': { type: 'string' },
       seed: { type: 'string' },
-      help: { type: 'boolean' },
     },
   });
-  const int = (name: string, v: string | undefined, min: number, max: number, dflt?: number): number | undefined => {
-    if (v === undefined) return dflt;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
-      throw new Error(`--${name} must be an integer in ${min}..${max}`);
-    return Number(v);
-  };
   return {
     help: values.help === true,
-    nodes: int('nodes', values.nodes, 1, 1000, 1)!,
-    basePort: int('base-port', values['base-port'], 0, 65535, 0)!,
-    controlPort: int('control-port', values['control-port'], 0, 65535),
+    nodes: intArg('nodes', values.nodes, 1, 1000) ?? 1,
+    basePort: intArg('base-port', values['base-port'], 0, 65535) ?? 0,
+    controlPort: intArg('control-port', values['control-port'], 0, 65535),
     out: values.out,
     idPrefix: values['id-prefix'] ?? 'bbb',
     keep: values.keep === true,
     seedMeetings: range(values['seed-meetings']),
-    seed: int('seed', values.seed, 0, 2 ** 31, 1)!,
+    seed: intArg('seed', values.seed, 0, 2 ** 31) ?? 1,
   };
 }
 
 async function main(): Promise<void> {
   const args = parseCliOrExit('bbb-sim', USAGE, () => parse(process.argv.slice(2)));
   if (!args) return;
-  const kept = args.keep && args.out ? await previousNodes(args.out, args.nodes) : undefined;
+  const kept = args.keep && args.out ? await previousFleet(args.out, args.nodes) : undefined;
   const sim = await BbbSim.start({
     nodes: args.nodes,
     basePort: args.basePort,
     idPrefix: args.idPrefix,
-    ...(kept ? { ports: kept.ports, secrets: kept.secrets } : {}),
+    // A kept node keeps its secret; a missing or too short one is made anew.
+    ...(kept
+      ? {
+          ports: kept.map((n) => n.port),
+          secrets: kept.map((n) => (n.secret && n.secret.length >= 8 ? n.secret : randomSecret())),
+        }
+      : {}),
   });
   if (args.seedMeetings) {
     const random = prng(args.seed);
     for (const n of sim.nodes)
       n.seedMeetings(realisticMeetings(n.id, args.seedMeetings[0], args.seedMeetings[1], random));
   }
-  const doc = `${JSON.stringify({ nodes: sim.nodes.map((n) => ({ id: n.id, url: n.baseUrl, secret: n.secret })) }, null, 2)}\n`;
-  if (args.out) await writeFile(args.out, doc, { mode: 0o600 });
-  else process.stdout.write(doc);
-  // The control port opens last: once it answers, the nodes file is complete.
-  const control = args.controlPort !== undefined ? await startControlServer(sim, args.controlPort) : undefined;
-  runUntilSignal({ name: 'bbb-sim', ...(control ? { control } : {}), stop: () => sim.stop() });
+  const { controlPort } = args;
+  await serveFleet({
+    name: 'bbb-sim',
+    nodes: sim.nodes.map((n) => ({ id: n.id, url: n.baseUrl, secret: n.secret })),
+    out: args.out,
+    fileMode: 0o600,
+    control: controlPort !== undefined ? () => startControlServer(sim, controlPort) : undefined,
+    stop: () => sim.stop(),
+  });
 }
 
-/** Ports and secrets of a previous run's nodes (new nodes beyond them get fresh ones). */
-async function previousNodes(file: string, count: number): Promise<{ ports: number[]; secrets: string[] } | undefined> {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const nodes = (doc as { nodes?: Array<{ url?: unknown; secret?: unknown }> }).nodes;
-  if (!Array.isArray(nodes)) return undefined;
-  const ports: number[] = [];
-  const secrets: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const n = nodes[i];
-    const port = typeof n?.url === 'string' ? Number(new URL(n.url).port) : 0;
-    ports.push(Number.isInteger(port) ? port : 0);
-    secrets.push(typeof n?.secret === 'string' && n.secret.length >= 8 ? n.secret : randomSecret());
-  }
-  return { ports, secrets };
-}
-
-main().catch((e: Error) => {
-  process.stderr.write(`bbb-sim: ${e.message}\n`);
-  process.exit(1);
-});
+runSimulator('bbb-sim', main);
