@@ -3,6 +3,7 @@ import type { UserView } from '@ensemble/contracts';
 import { api, explain } from './api.js';
 import { Link } from './link.js';
 import { formText } from './form.js';
+import { ErrorLine } from './error-line.js';
 
 /** Sign in, or sign up (email, password, name). */
 export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: UserView) => void }) {
@@ -54,11 +55,7 @@ export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: Us
           />
           {register && <small>At least 8 characters.</small>}
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         <button type="submit" disabled={busy}>
           {register ? 'Sign up' : 'Sign in'}
         </button>

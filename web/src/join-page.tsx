@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { JoinInfo } from '@ensemble/contracts';
 import { ApiError, api, explain } from './api.js';
 import { formText } from './form.js';
+import { ErrorLine } from './error-line.js';
 
 /** `/j/:token`: the room's name and your role, a display name, Join -> the meeting server. */
 export function JoinPage(props: { token: string }) {
@@ -50,13 +51,7 @@ export function JoinPage(props: { token: string }) {
   if (!info) {
     return (
       <section className="card narrow">
-        {error ? (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        ) : (
-          <p aria-busy="true">Opening the link…</p>
-        )}
+        {error ? <ErrorLine error={error} /> : <p aria-busy="true">Opening the link…</p>}
       </section>
     );
   }
@@ -71,11 +66,7 @@ export function JoinPage(props: { token: string }) {
           Your name (shown to others)
           <input name="displayName" autoComplete="name" required maxLength={100} autoFocus />
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         {waiting && (
           <p role="status" className="note">
             Waiting for a moderator to start the meeting… you will join automatically.

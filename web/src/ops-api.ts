@@ -91,3 +91,9 @@ export function explainOps(e: unknown, what: 'runs' | 'nodes' = 'nodes'): string
       return e.message ? `Failed: ${e.message}.` : `The request failed (${e.status}).`;
   }
 }
+
+/** What every ops view gets: the client, and what to do when the token is refused. */
+export interface OpsSession {
+  client: OpsClient;
+  onUnauthorized: () => void;
+}

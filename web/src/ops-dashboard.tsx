@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunEvent } from '@ensemble/contracts';
 import { ApiError } from './api.js';
-import { explainOps, type Cluster, type OpsClient } from './ops-api.js';
+import { explainOps, type Cluster, type OpsSession } from './ops-api.js';
 import { applyFleet, applyHealth, applyLoad } from './ops-cluster.js';
 import { useOpsEvents } from './ops-events.js';
 import { NodeCard } from './ops-node-card.js';
 import { RunsPanel } from './ops-runs.js';
+import { ErrorLine } from './error-line.js';
 
 /** A full read now and then, whatever the stream says: it also refreshes load and rooms. */
 const REFRESH_MS = 30_000;
@@ -13,13 +14,7 @@ const REFRESH_MS = 30_000;
 const RESYNC_DELAY_MS = 300;
 
 /** The fleet: totals, one card per node (live load and health), provisioning runs. */
-export function OpsDashboard(props: {
-  client: OpsClient;
-  operator: string;
-  initial: Cluster;
-  onSignOut: () => void;
-  onUnauthorized: () => void;
-}) {
+export function OpsDashboard(props: OpsSession & { operator: string; initial: Cluster; onSignOut: () => void }) {
   const { client, onUnauthorized } = props;
   const [cluster, setCluster] = useState<Cluster>(props.initial);
   const [error, setError] = useState('');
@@ -78,11 +73,7 @@ export function OpsDashboard(props: {
         </button>
       </div>
       {props.operator && <p className="note">Changes are recorded as {props.operator}.</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       <section className="card" aria-labelledby="totals-h">
         <h2 id="totals-h">Cluster</h2>
         <dl className="totals">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { NodeState } from '@ensemble/contracts';
 import { ApiError } from './api.js';
-import { explainOps, type ClusterNode, type OpsClient } from './ops-api.js';
+import { explainOps, type ClusterNode, type OpsSession } from './ops-api.js';
 import { percent } from './ops-cluster.js';
 
 type Action = NodeState | 'panic';
@@ -21,13 +21,7 @@ const CONFIRM: Partial<Record<Action, (id: string) => string>> = {
 };
 
 /** One node: state and health badges, live load bars, what it runs, and its state controls. */
-export function NodeCard(props: {
-  node: ClusterNode;
-  totalParticipants: number;
-  client: OpsClient;
-  onChanged: () => void;
-  onUnauthorized: () => void;
-}) {
+export function NodeCard(props: OpsSession & { node: ClusterNode; totalParticipants: number; onChanged: () => void }) {
   const { node: n } = props;
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);

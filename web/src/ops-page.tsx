@@ -3,6 +3,7 @@ import { ApiError } from './api.js';
 import { OPERATOR_PATTERN, OpsClient, explainOps, type Cluster } from './ops-api.js';
 import { OpsDashboard } from './ops-dashboard.js';
 import { formText } from './form.js';
+import { ErrorLine } from './error-line.js';
 
 /** Where the token is kept: this tab only, gone when it closes; never in a URL. */
 const STORAGE_KEY = 'ensemble.ops';
@@ -95,11 +96,7 @@ export function OpsPage() {
           <input name="operator" autoComplete="username" pattern={OPERATOR_PATTERN} maxLength={64} />
           <small>Recorded with every change you make. Letters, digits and . _ @ : -</small>
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         <button type="submit" disabled={busy}>
           Sign in
         </button>

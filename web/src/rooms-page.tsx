@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contracts';
 import { api, explain } from './api.js';
 import { formText } from './form.js';
+import { ErrorLine } from './error-line.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [
   ['muteOnJoin', 'Mute people when they join'],
@@ -80,11 +81,7 @@ export function RoomsPage(props: { user: UserView }) {
               <input name="maxParticipants" type="number" min={0} max={10000} defaultValue={0} />
             </label>
           </fieldset>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
+          <ErrorLine error={error} />
           <button type="submit">Create room</button>
         </form>
       </section>
