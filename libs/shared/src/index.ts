@@ -6,6 +6,7 @@ export * from './nats/nats-bus.js';
 export * from './redis.js';
 export * from './redis/lua-scripts.js';
 export * from './ops-server.js';
+export * from './readiness.js';
 export * from './nest/tokens.js';
 export * from './nest/core.module.js';
 export * from './nest/nest-logger.js';

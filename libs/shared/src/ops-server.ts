@@ -1,26 +1,43 @@
 import { createServer, type Server } from 'node:http';
 import type { Metrics } from './metrics.js';
+import type { ReadinessCheck } from './readiness.js';
 
-export type HealthCheck = () => Promise<Record<string, boolean>>;
-
-/** `/metrics` and `/healthz` for a service that has no HTTP API of its own. */
+/**
+ * `/metrics`, `/livez`, `/readyz` (and `/healthz`, its old name) for a service that
+ * has no HTTP API of its own. Liveness: the process serves. Readiness: `ready`'s
+ * checks all pass (its dependencies answer); a probe never waits on one that does not.
+ */
 export async function startOpsServer(opts: {
   port: number;
   host?: string;
   metrics: Metrics;
-  health: HealthCheck;
+  ready: ReadinessCheck;
 }): Promise<Server> {
+  const json = (status: number, body: string) => ({ status, body });
+  const route = async (path: string): Promise<{ status: number; body: string; type?: string } | undefined> => {
+    if (path === '/metrics') {
+      const { contentType, body } = await opts.metrics.exposition();
+      return { status: 200, body, type: contentType };
+    }
+    if (path === '/livez') return json(200, '{"status":"ok"}');
+    if (path === '/readyz' || path === '/healthz') {
+      const checks = await opts.ready().catch(() => ({ checks: false }));
+      const ok = Object.values(checks).every(Boolean);
+      return json(ok ? 200 : 503, JSON.stringify({ status: ok ? 'ok' : 'degraded', checks }));
+    }
+    return undefined;
+  };
   const server = createServer((req, res) => {
     void (async () => {
-      if (req.method === 'GET' && req.url === '/metrics') {
-        const { contentType, body } = await opts.metrics.exposition();
-        res.writeHead(200, { 'content-type': contentType }).end(body);
-      } else if (req.method === 'GET' && req.url === '/healthz') {
-        const checks = await opts.health().catch(() => ({ checks: false }));
-        const ok = Object.values(checks).every(Boolean);
+      const path = (req.url ?? '/').split('?')[0]!;
+      const answer = req.method === 'GET' ? await route(path) : undefined;
+      if (answer) {
         res
-          .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ok ? 'ok' : 'degraded', checks }));
+          .writeHead(answer.status, {
+            'content-type': answer.type ?? 'application/json',
+            'cache-control': 'no-store',
+          })
+          .end(answer.body);
       } else {
         res
           .writeHead(404, { 'content-type': 'application/json' })

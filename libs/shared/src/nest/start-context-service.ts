@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { NatsBus } from '../nats/nats-bus.js';
 import { startOpsServer } from '../ops-server.js';
+import { dependencyReadiness } from '../readiness.js';
 import { NestLogger } from './nest-logger.js';
 import { LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
 
@@ -18,8 +19,9 @@ export interface RunningService {
 
 /**
  * Boots a service with no HTTP API of its own (scheduler, load-collector,
- * provisioner): the Nest application context, then `/metrics` and `/healthz`
- * (NATS, and Redis where the service has one). Used by each `main.ts` and by tests.
+ * provisioner): the Nest application context, then `/metrics`, `/livez` and `/readyz`
+ * (NATS, and Redis where the service has one, each answering a PING; `/healthz` is
+ * kept as readiness's old name). Used by each `main.ts` and by tests.
  */
 export async function startContextService(opts: {
   name: string;
@@ -37,10 +39,7 @@ export async function startContextService(opts: {
     port: opts.metricsPort,
     ...(opts.metricsHost ? { host: opts.metricsHost } : {}),
     metrics: app.get(METRICS),
-    health: async () => ({
-      nats: !bus.connection.isClosed(),
-      ...(redis ? { redis: redis.status === 'ready' } : {}),
-    }),
+    ready: dependencyReadiness(bus, redis),
   }).catch(async (e: unknown) => {
     await app.close();
     throw e;

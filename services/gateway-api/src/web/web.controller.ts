@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config.js';
 import { indexStaticFiles, type StaticFile } from './static-files.js';
 
 /** Paths that belong to the API side: never answered with the app. */
-const NOT_APP = /^\/(api|metrics|healthz|bigbluebutton)(\/|$)/;
+const NOT_APP = /^\/(api|metrics|healthz|livez|readyz|bigbluebutton)(\/|$)/;
 const NOT_BUILT =
   '<!doctype html><title>Ensemble</title><h1>Ensemble</h1><p>The web app is not built: run <code>node scripts/build.mjs</code>.</p>';
 
