@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CONFIG, CoreModule, REDIS } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { AutoscaleService } from './autoscale/autoscale.service.js';
+import { AutoscaleStore } from './autoscale/autoscale.store.js';
 import type { ProvisionerConfig } from './config.js';
 import { FileSdWriter } from './nodes/file-sd.writer.js';
 import { NodeMapFile } from './nodes/node-map.file.js';
@@ -40,7 +41,8 @@ export class ProvisionerModule {
       module: ProvisionerModule,
       imports: [CoreModule.forRoot({ service: 'provisioner', config, ...(logSink ? { logSink } : {}) })],
       providers: [
-        { provide: RunLockStore, useFactory: (r: Redis) => new RunLockStore(defineScripts(r)), inject: [REDIS] },
+        { provide: RunLockStore, useFactory: (r: Redis) => new RunLockStore(r, defineScripts(r)), inject: [REDIS] },
+        { provide: AutoscaleStore, useFactory: (r: Redis) => new AutoscaleStore(r, defineScripts(r)), inject: [REDIS] },
         { provide: RunStore, useFactory: (r: Redis) => new RunStore(r), inject: [REDIS] },
         { provide: ProvisionedNodesStore, useFactory: (r: Redis) => new ProvisionedNodesStore(r), inject: [REDIS] },
         {

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 const FILES = {
   acquireLock: ['acquire-lock', 2],
   releaseLock: ['release-lock', 1],
+  saveAutoscale: ['save-autoscale', 2],
 } as const;
 
 export type ProvisionerScripts = Record<keyof typeof FILES, LuaScript>;

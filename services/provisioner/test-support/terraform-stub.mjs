@@ -5,6 +5,7 @@
 // Driven by `.terraform-stub.json` in the working directory:
 //   { scenario: success | apply-errored | state-lock | hang | garbage | bad-output | init-fails | leaky,
 //     endpoints: [{ api_url, secret, ipv4, hostname }] }   (handed to new nodes in name order)
+// hang wedges the apply of the first server it creates or destroys.
 // Keeps its "state" in `stub.tfstate.json`; appends each call (args, env names) to
 // `.terraform-stub-calls.jsonl`.
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,6 +57,21 @@ function needsCredentials() {
   if (process.env.SCW_ACCESS_KEY && process.env.SCW_SECRET_KEY) return true;
   diagnostic('No credentials', 'scaleway provider: SCW_ACCESS_KEY and SCW_SECRET_KEY must be set');
   return process.exit(1);
+}
+
+/** A wedged provider (scenario hang): progress forever, and only SIGKILL ends it. */
+async function wedge(r, hook) {
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  const verb = hook.action === 'delete' ? 'destroying' : 'creating';
+  setInterval(
+    () =>
+      ui('info', `${r.addr}: Still ${verb}... [10s elapsed]`, 'apply_progress', {
+        hook: { ...hook, elapsed_seconds: 10 },
+      }),
+    200,
+  );
+  await new Promise(() => {});
 }
 
 function version() {
@@ -129,18 +145,7 @@ if (command === 'apply') {
     for (const r of resourcesOf([name])) {
       const hook = { resource: r, action: 'create' };
       ui('info', `${r.addr}: Creating...`, 'apply_start', { hook });
-      if (cfg.scenario === 'hang' && r.resource_type === 'scaleway_baremetal_server') {
-        process.on('SIGINT', () => {}); // a wedged provider: only SIGKILL ends it
-        process.on('SIGTERM', () => {});
-        setInterval(
-          () =>
-            ui('info', `${r.addr}: Still creating... [10s elapsed]`, 'apply_progress', {
-              hook: { ...hook, elapsed_seconds: 10 },
-            }),
-          200,
-        );
-        await new Promise(() => {});
-      }
+      if (cfg.scenario === 'hang' && r.resource_type === 'scaleway_baremetal_server') await wedge(r, hook);
       if (cfg.scenario === 'apply-errored' && r.resource_type === 'scaleway_baremetal_server') {
         ui('error', `${r.addr}: Creation errored after 3s`, 'apply_errored', { hook: { ...hook, elapsed_seconds: 3 } });
         diagnostic(
@@ -168,6 +173,7 @@ if (command === 'apply') {
     for (const r of resourcesOf([name])) {
       const hook = { resource: r, action: 'delete' };
       ui('info', `${r.addr}: Destroying...`, 'apply_start', { hook });
+      if (cfg.scenario === 'hang' && r.resource_type === 'scaleway_baremetal_server') await wedge(r, hook);
       ui('info', `${r.addr}: Destruction complete after 2s`, 'apply_complete', {
         hook: { ...hook, elapsed_seconds: 2 },
       });

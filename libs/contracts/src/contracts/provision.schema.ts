@@ -107,14 +107,34 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 /** `ensemble.provision.runs.list`: newest first, without the event log. */
 export const listRunsSchema = z.object({ limit: z.number().int().min(1).max(200).default(50) }).strict();
 export const runSummarySchema = runRecordSchema.omit({ events: true, resources: true });
-export const runListSchema = z.object({ runs: z.array(runSummarySchema) });
 
 /** `ensemble.provision.runs.get`: one run with its events; `not-found` otherwise. */
 export const getRunSchema = z.object({ runId: runIdSchema }).strict();
 
+/**
+ * What the autoscaler decided. Taken: `scale-out`, `cordon` (a drain starts), `uncordon`
+ * (the fleet warmed up while a node drained), `scale-in` (a run removing a drained node
+ * started), `removed` (that run destroyed it and the scheduler forgot it). Held, with the
+ * reason: `scale-out-held` (cool-down, maximum fleet, a run in progress, a refused
+ * request), `scale-in-held` (waiting for the node to empty, a run in progress, a failed
+ * scale-in run to retry, a drain that would heat the fleet), `abandoned` (someone else
+ * enabled or removed a draining node).
+ */
+export const autoscaleActionSchema = z.enum([
+  'scale-out',
+  'scale-out-held',
+  'cordon',
+  'uncordon',
+  'scale-in',
+  'scale-in-held',
+  'removed',
+  'abandoned',
+]);
+export type AutoscaleAction = z.infer<typeof autoscaleActionSchema>;
+
 /** `ensemble.provision.decision`: every autoscale decision, with its reason. */
 export const autoscaleDecisionSchema = z.object({
-  action: z.enum(['scale-out', 'scale-out-held', 'cordon', 'uncordon', 'scale-in']),
+  action: autoscaleActionSchema,
   reason: z.string().max(300),
   count: z.number().int().min(0).max(100).optional(),
   nodeId: nodeIdSchema.optional(),
@@ -125,3 +145,9 @@ export const autoscaleDecisionSchema = z.object({
   at: epochMsSchema,
 });
 export type AutoscaleDecision = z.infer<typeof autoscaleDecisionSchema>;
+
+/** `ensemble.provision.runs.list` reply: runs and the latest autoscale decisions, newest first. */
+export const runListSchema = z.object({
+  runs: z.array(runSummarySchema),
+  decisions: z.array(autoscaleDecisionSchema).default([]),
+});

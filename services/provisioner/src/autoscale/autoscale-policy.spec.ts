@@ -1,4 +1,5 @@
-import { AutoscalePolicy, type NodeLoad } from './autoscale-policy.js';
+import { AutoscalePolicy, type NodeLoad, type RunOutcome } from './autoscale-policy.js';
+import { autoscaleStateSchema, type AutoscaleState } from './autoscale-state.js';
 
 const MIN = 60_000;
 const settings = {
@@ -22,19 +23,46 @@ const node = (id: string, load: number, over: Partial<NodeLoad> = {}): NodeLoad 
 });
 const fleet = (n: number, load: number) => Array.from({ length: n }, (_, i) => node(`bbb-${i}`, load));
 
-/** Feeds one snapshot per minute from `fromMin` to `toMin` and returns every decision. */
+/**
+ * Feeds one snapshot per minute from `fromMin` to `toMin` and returns every decision;
+ * each proposed run starts (as the service confirms it), unless `refuse` says why not.
+ */
 function run(
   policy: AutoscalePolicy,
   fromMin: number,
   toMin: number,
   nodes: (m: number) => NodeLoad[],
   runInProgress = false,
+  refuse?: string,
 ) {
   const out = [];
+  const runs: Record<string, RunOutcome> = {};
   for (let m = fromMin; m <= toMin; m++) {
-    for (const d of policy.decide({ at: m * MIN, nodes: nodes(m), runInProgress })) out.push({ minute: m, ...d });
+    for (const d of policy.decide({ at: m * MIN, nodes: nodes(m), runInProgress, runs })) {
+      const taken = d.action === 'scale-out' || d.action === 'scale-in';
+      if (taken && !refuse) runs[`run-${m}`] = { status: 'running' };
+      const reported = !taken ? d : refuse ? policy.refused(d, refuse) : policy.started(d, `run-${m}`, m * MIN);
+      if (reported) out.push({ minute: m, ...reported });
+    }
   }
   return out;
+}
+
+/** The autoscaler's own fleet as the scheduler shows it: a seed node and provisioned nodes. */
+class Fleet {
+  readonly nodes = new Map<string, NodeLoad>();
+  constructor(...nodes: NodeLoad[]) {
+    for (const n of nodes) this.nodes.set(n.id, n);
+  }
+  list = () => [...this.nodes.values()].map((n) => ({ ...n }));
+  set(id: string, over: Partial<NodeLoad>) {
+    this.nodes.set(id, { ...this.nodes.get(id)!, ...over });
+  }
+  /** What the scheduler does by itself (decision 030): an empty cordoned node becomes disabled. */
+  schedulerPoll() {
+    for (const n of this.nodes.values())
+      if (n.state === 'cordoned' && n.rooms === 0 && n.health === 'online') n.state = 'disabled';
+  }
 }
 
 describe('the autoscale policy', () => {
@@ -52,6 +80,24 @@ describe('the autoscale policy', () => {
     expect(run(p, 0, 20, (m) => fleet(3, m === 9 ? 10 : 80))).toEqual([
       expect.objectContaining({ minute: 20, action: 'scale-out' }), // hot again from minute 10
     ]);
+  });
+
+  it('starts no cool-down when the scale-out request is refused, and says so once', () => {
+    const p = new AutoscalePolicy(settings);
+    const refused = run(p, 0, 14, () => fleet(3, 80), false, 'busy: run run-x is in progress');
+    expect(refused).toEqual([
+      expect.objectContaining({
+        minute: 10,
+        action: 'scale-out-held',
+        reason: expect.stringContaining('not done: busy'),
+      }),
+    ]);
+    expect(p.state.lastScaleOutAt).toBeNull();
+    // The next evaluation that can start a run does, without waiting for a cool-down.
+    expect(run(p, 15, 15, () => fleet(3, 80))).toEqual([
+      expect.objectContaining({ action: 'scale-out', runId: 'run-15' }),
+    ]);
+    expect(p.state.lastScaleOutAt).toBe(15 * MIN);
   });
 
   it('holds a second scale-out within the cool-down, says so once, and scales out again after it', () => {
@@ -87,25 +133,127 @@ describe('the autoscale policy', () => {
     expect(share).toBeCloseTo(100 / 300);
   });
 
-  it('cordons an idle provisioned node when the fleet is cold, then scales it in once empty', () => {
+  it('follows a drained node through cordoned, disabled by the scheduler when empty, a scale-in run, and removed', () => {
     const p = new AutoscalePolicy(settings);
-    let cordoned = false;
-    const nodes = () => [
+    const fleet = new Fleet(
       node('seed-1', 20),
-      node('bbb-p-1', 0, { provisioned: true, ...(cordoned ? { state: 'cordoned' as const } : {}) }),
+      node('bbb-p-1', 0, { provisioned: true }),
       node('bbb-p-2', 5, { provisioned: true }),
-    ];
+    );
     const ds = [];
-    for (let m = 0; m <= 12; m++) {
-      for (const d of p.decide({ at: m * MIN, nodes: nodes(), runInProgress: false })) {
-        ds.push({ minute: m, ...d });
-        if (d.action === 'cordon') cordoned = true;
+    const outcomes: Record<string, RunOutcome> = {};
+    for (let m = 0; m <= 14; m++) {
+      for (const d of p.decide({ at: m * MIN, nodes: fleet.list(), runInProgress: false, runs: outcomes })) {
+        ds.push({ minute: m, ...(d.action === 'scale-in' ? p.started(d, 'run-in', m * MIN) : d) });
+        if (d.action === 'cordon') fleet.set(d.nodeId!, { state: 'cordoned' });
+        if (d.action === 'scale-in') outcomes['run-in'] = { status: 'running' };
+      }
+      fleet.schedulerPoll();
+      if (m === 13) {
+        outcomes['run-in'] = { status: 'succeeded' };
+        fleet.nodes.delete('bbb-p-1');
       }
     }
-    expect(ds).toEqual([
-      expect.objectContaining({ minute: 10, action: 'cordon', nodeId: 'bbb-p-1' }),
-      expect.objectContaining({ minute: 11, action: 'scale-in', nodeId: 'bbb-p-1' }),
+    expect(ds.map((d) => [d.minute, d.action, d.nodeId, d.runId])).toEqual([
+      [10, 'cordon', 'bbb-p-1', undefined],
+      [11, 'scale-in', 'bbb-p-1', 'run-in'],
+      [14, 'removed', 'bbb-p-1', 'run-in'],
     ]);
+    expect(ds[1]!.reason).toBe('bbb-p-1 is disabled and empty');
+    expect(p.state.draining).toEqual({});
+  });
+
+  it('waits, saying why once, while the cordoned node still holds rooms', () => {
+    const p = new AutoscalePolicy(settings);
+    const fleet = new Fleet(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true }));
+    const ds = [];
+    for (let m = 0; m <= 16; m++) {
+      for (const d of p.decide({ at: m * MIN, nodes: fleet.list(), runInProgress: false })) {
+        ds.push({ minute: m, ...d });
+        // A room lands on it just as it is cordoned: it stays cordoned until the room ends.
+        if (d.action === 'cordon') fleet.set('bbb-p-1', { state: 'cordoned', rooms: 1, load: 2 });
+      }
+      if (m === 15) fleet.set('bbb-p-1', { rooms: 0, load: 0 });
+      fleet.schedulerPoll();
+    }
+    expect(ds.map((d) => [d.minute, d.action])).toEqual([
+      [10, 'cordon'],
+      [11, 'scale-in-held'],
+      [16, 'scale-in'],
+    ]);
+    expect(ds[1]!.reason).toContain('still holds 1 rooms');
+  });
+
+  it('resumes a drain from its saved state, as a restarted provisioner does', () => {
+    const first = new AutoscalePolicy(settings);
+    const fleet = new Fleet(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true }));
+    let cordonedAt = -1;
+    for (let m = 0; m <= 10; m++)
+      for (const d of first.decide({ at: m * MIN, nodes: fleet.list(), runInProgress: false }))
+        if (d.action === 'cordon') {
+          cordonedAt = m;
+          fleet.set('bbb-p-1', { state: 'cordoned' });
+        }
+    expect(cordonedAt).toBe(10);
+    fleet.schedulerPoll(); // while the provisioner is down
+    const saved = JSON.parse(JSON.stringify(first.state)) as AutoscaleState;
+    const second = new AutoscalePolicy(settings, autoscaleStateSchema.parse(saved));
+    expect(second.decide({ at: 11 * MIN, nodes: fleet.list(), runInProgress: false })).toEqual([
+      expect.objectContaining({ action: 'scale-in', nodeId: 'bbb-p-1' }),
+    ]);
+  });
+
+  it('tries a failed or interrupted scale-in run again after the window, not before', () => {
+    for (const outcome of [
+      { status: 'failed', why: 'apply-errored: out of stock' },
+      { status: 'interrupted', why: 'its provisioner stopped' },
+    ] as const) {
+      const p = new AutoscalePolicy(settings);
+      const fleet = new Fleet(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true, state: 'disabled' }));
+      p.state.draining['bbb-p-1'] = { since: 0, reason: 'cold', stage: 'scaling-in', runId: 'run-1' };
+      const ds = [];
+      for (let m = 0; m <= 12; m++)
+        for (const d of p.decide({
+          at: m * MIN,
+          nodes: fleet.list(),
+          runInProgress: false,
+          runs: { 'run-1': outcome, 'run-2': { status: 'running' } },
+        }))
+          ds.push({ minute: m, ...(d.action === 'scale-in' ? p.started(d, 'run-2', m * MIN) : d) });
+      expect(ds.map((d) => [d.minute, d.action, d.runId])).toEqual([
+        [0, 'scale-in-held', 'run-1'],
+        [10, 'scale-in', 'run-2'],
+      ]);
+      expect(ds[0]!.reason).toContain(outcome.why);
+    }
+  });
+
+  it('holds a scale-in while another provisioning run holds the lock', () => {
+    const p = new AutoscalePolicy(settings);
+    p.state.draining['bbb-p-1'] = { since: 0, reason: 'cold', stage: 'cordoned' };
+    const nodes = () => [node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true, state: 'disabled' })];
+    expect(run(p, 0, 3, nodes, true).map((d) => [d.minute, d.action])).toEqual([[0, 'scale-in-held']]);
+    expect(run(p, 4, 5, nodes).map((d) => [d.minute, d.action])).toEqual([[4, 'scale-in']]);
+  });
+
+  it('keeps an idle node whose drain would push the rest of the fleet above the low mark', () => {
+    const p = new AutoscalePolicy(settings);
+    const ds = run(p, 0, 20, () => [node('seed-1', 40), node('bbb-p-1', 0, { provisioned: true })]);
+    expect(ds).toEqual([expect.objectContaining({ minute: 10, action: 'scale-in-held', nodeId: 'bbb-p-1' })]);
+    expect(ds[0]!.reason).toContain('would be 40% > 25%');
+  });
+
+  it('forgets a draining node that someone else enabled again, and says so', () => {
+    const p = new AutoscalePolicy(settings);
+    p.state.coldSince = 0;
+    p.state.draining['bbb-p-1'] = { since: 0, reason: 'cold', stage: 'cordoned' };
+    const ds = p.decide({
+      at: MIN,
+      nodes: [node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true })],
+      runInProgress: false,
+    });
+    expect(ds).toEqual([expect.objectContaining({ action: 'abandoned', nodeId: 'bbb-p-1' })]);
+    expect(p.state.draining).toEqual({});
   });
 
   it('never proposes scale-in for a node it did not provision, and uncordons its node if the fleet warms up', () => {

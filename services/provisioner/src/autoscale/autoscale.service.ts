@@ -4,17 +4,22 @@ import { CONFIG, LOGGER, NATS_BUS, PeriodicTask, type Logger, type NatsBus } fro
 import type { ProvisionerConfig } from '../config.js';
 import { ProvisionedNodesStore } from '../nodes/provisioned-nodes.store.js';
 import { ProvisionService } from '../run/provision.service.js';
-import { AutoscalePolicy, type PolicyDecision } from './autoscale-policy.js';
+import { RunLockStore } from '../run/run-lock.store.js';
+import { RunStore } from '../run/run.store.js';
+import { AutoscalePolicy, type PolicyDecision, type RunOutcome } from './autoscale-policy.js';
+import type { AutoscaleState } from './autoscale-state.js';
+import { AutoscaleStore } from './autoscale.store.js';
 
 /**
- * Feeds the policy with the scheduler's node list every AUTOSCALE_INTERVAL_S and
- * carries out its decisions; each decision is published on
- * `ensemble.provision.decision` with its reason. Off unless AUTOSCALE_ENABLED.
+ * Every AUTOSCALE_INTERVAL_S: loads the policy's state from Redis, feeds it the
+ * scheduler's node list, the provisioned nodes, the lock and the draining nodes' runs,
+ * carries out its decisions, and saves the new state with the decisions (one script,
+ * over the revision it read). Each decision is published on `ensemble.provision.decision`
+ * and kept for `ensemble runs`. Off unless AUTOSCALE_ENABLED.
  */
 @Injectable()
 export class AutoscaleService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly loop: PeriodicTask;
-  private readonly policy: AutoscalePolicy;
 
   constructor(
     @Inject(CONFIG) private readonly config: ProvisionerConfig,
@@ -22,21 +27,14 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     private readonly provision: ProvisionService,
     private readonly provisioned: ProvisionedNodesStore,
+    private readonly store: AutoscaleStore,
+    private readonly lock: RunLockStore,
+    private readonly runs: RunStore,
   ) {
     this.loop = new PeriodicTask({
       intervalMs: () => this.config.AUTOSCALE_INTERVAL_S * 1000,
       run: () => this.tick(),
       onError: (error) => this.logger.warn('autoscale tick failed', { error }),
-    });
-    const c = config;
-    this.policy = new AutoscalePolicy({
-      highShare: c.AUTOSCALE_HIGH_SHARE,
-      lowShare: c.AUTOSCALE_LOW_SHARE,
-      windowMs: c.AUTOSCALE_WINDOW_S * 1000,
-      cooldownMs: c.AUTOSCALE_COOLDOWN_S * 1000,
-      maxFleet: c.AUTOSCALE_MAX_FLEET,
-      step: c.AUTOSCALE_STEP,
-      nodeCapacity: c.AUTOSCALE_NODE_CAPACITY,
     });
   }
 
@@ -51,14 +49,29 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async tick(): Promise<void> {
-    const [{ nodes }, provisioned] = await Promise.all([
+    const { rev, state } = await this.store.load();
+    // The lock before the run records: a run stores its end before it frees the lock, so a
+    // run not ended after its lock was seen elsewhere was interrupted.
+    const holder = await this.lock.holder();
+    const [{ nodes }, provisioned, runs] = await Promise.all([
       this.bus.request(contracts.listNodes, { engine: 'bbb' }),
       this.provisioned.all(),
+      this.drainRuns(state),
     ]);
     const mine = new Set(provisioned.map((p) => p.name));
-    const decisions = this.policy.decide({
+    const policy = new AutoscalePolicy(this.settings(), state);
+    const proposed = policy.decide({
       at: Date.now(),
-      runInProgress: this.provision.busy,
+      runInProgress: holder !== null,
+      provisioned: [...mine],
+      runs: Object.fromEntries(
+        Object.entries(runs).map(([id, outcome]) => [
+          id,
+          outcome.status === 'running' && holder !== id
+            ? { status: 'interrupted', why: 'its provisioner stopped before it ended' }
+            : outcome,
+        ]),
+      ),
       nodes: nodes.map((n) => ({
         id: n.id,
         state: n.state,
@@ -69,47 +82,91 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
         provisioned: mine.has(n.id),
       })),
     });
-    for (const d of decisions) await this.carryOut(d);
+    const done: AutoscaleDecision[] = [];
+    for (const d of proposed) {
+      const outcome = await this.carryOut(policy, d);
+      if (outcome) done.push(this.toEvent(outcome));
+    }
+    if (!(await this.store.save(rev, policy.state, done))) {
+      this.logger.warn('autoscale state changed during the tick (another provisioner?): this tick not saved');
+      return;
+    }
+    for (const event of done) {
+      this.bus.publish(contracts.autoscaleDecision, event);
+      this.logger.info('autoscale decision', { ...event });
+    }
   }
 
-  private async carryOut(d: PolicyDecision): Promise<void> {
-    let runId: string | undefined;
-    let decision: PolicyDecision = d;
+  /** Carries out one decision; returns what to report (the decision, its held form, or nothing). */
+  private async carryOut(policy: AutoscalePolicy, d: PolicyDecision): Promise<PolicyDecision | null> {
+    const reason = `autoscale: ${d.reason}`.slice(0, 200);
     try {
       if (d.action === 'scale-out') {
-        ({ runId } = await this.provision.scaleOut({
+        const { runId } = await this.provision.scaleOut({
           count: d.count ?? this.config.AUTOSCALE_STEP,
           offer: this.config.AUTOSCALE_OFFER,
           zone: this.config.AUTOSCALE_ZONE,
-          reason: `autoscale: ${d.reason}`.slice(0, 200),
-        }));
-      } else if (d.action === 'scale-in' && d.nodeId) {
-        ({ runId } = await this.provision.scaleIn({
-          nodeId: d.nodeId,
-          reason: `autoscale: ${d.reason}`.slice(0, 200),
-        }));
-      } else if ((d.action === 'cordon' || d.action === 'uncordon') && d.nodeId) {
+          reason,
+        });
+        return policy.started(d, runId, Date.now());
+      }
+      if (d.action === 'scale-in' && d.nodeId) {
+        const { runId } = await this.provision.scaleIn({ nodeId: d.nodeId, reason });
+        return policy.started(d, runId, Date.now());
+      }
+      if ((d.action === 'cordon' || d.action === 'uncordon') && d.nodeId) {
         const state = d.action === 'cordon' ? 'cordoned' : 'enabled';
         await this.bus.request(contracts.updateNode, { id: d.nodeId, state, by: 'autoscaler' });
       }
+      return d;
     } catch (e) {
-      decision = {
-        ...d,
-        action: d.action === 'scale-out' ? 'scale-out-held' : d.action,
-        reason: `${d.reason}; not done: ${(e as Error).message}`,
-      };
+      // Refused (busy, conflict) or failed: no run started, so no cool-down either.
+      return policy.refused(d, e instanceof Error ? e.message : String(e));
     }
-    const event: AutoscaleDecision = {
-      action: decision.action,
-      reason: decision.reason.slice(0, 300),
-      usedShare: decision.usedShare,
-      fleetSize: decision.fleetSize,
-      at: Date.now(),
-      ...(decision.count !== undefined ? { count: decision.count } : {}),
-      ...(decision.nodeId ? { nodeId: decision.nodeId } : {}),
-      ...(runId ? { runId } : {}),
+  }
+
+  /** What became of the scale-in run of each draining node that has one. */
+  private async drainRuns(state: AutoscaleState): Promise<Record<string, RunOutcome>> {
+    const ids = Object.values(state.draining).flatMap((d) => (d.runId ? [d.runId] : []));
+    const entries = await Promise.all(
+      ids.map(async (id): Promise<[string, RunOutcome]> => {
+        const run = await this.runs.get(id).catch(() => null);
+        if (!run) return [id, { status: 'interrupted', why: 'its run left no record' }];
+        if (run.phase === 'succeeded') return [id, { status: 'succeeded' }];
+        if (run.phase === 'failed')
+          return [
+            id,
+            { status: 'failed', why: run.failure ? `${run.failure.code}: ${run.failure.message}` : 'failed' },
+          ];
+        return [id, { status: 'running' }];
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  private settings() {
+    const c = this.config;
+    return {
+      highShare: c.AUTOSCALE_HIGH_SHARE,
+      lowShare: c.AUTOSCALE_LOW_SHARE,
+      windowMs: c.AUTOSCALE_WINDOW_S * 1000,
+      cooldownMs: c.AUTOSCALE_COOLDOWN_S * 1000,
+      maxFleet: c.AUTOSCALE_MAX_FLEET,
+      step: c.AUTOSCALE_STEP,
+      nodeCapacity: c.AUTOSCALE_NODE_CAPACITY,
     };
-    this.bus.publish(contracts.autoscaleDecision, event);
-    this.logger.info('autoscale decision', { ...event });
+  }
+
+  private toEvent(d: PolicyDecision): AutoscaleDecision {
+    return {
+      action: d.action,
+      reason: d.reason.slice(0, 300),
+      usedShare: d.usedShare,
+      fleetSize: d.fleetSize,
+      at: Date.now(),
+      ...(d.count !== undefined ? { count: d.count } : {}),
+      ...(d.nodeId ? { nodeId: d.nodeId } : {}),
+      ...(d.runId ? { runId: d.runId } : {}),
+    };
   }
 }

@@ -93,10 +93,6 @@ export class ProvisionService implements OnApplicationShutdown {
     });
   }
 
-  get busy(): boolean {
-    return this.active.size > 0;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     for (const { abort } of this.active.values())
       abort.abort({ code: 'terraform-failed', message: 'provisioner stopped' });
@@ -158,15 +154,18 @@ export class ProvisionService implements OnApplicationShutdown {
     const journal = new RunJournal(run);
     const log = this.logger.child({ runId: run.id, kind: run.kind });
     let writes = Promise.resolve();
+    // Stored, then published: whoever reads a run that has not ended yet (the CLI's
+    // --follow, subscribed first) is sure to get its end as an event.
     const emit = (e: RunEvent) => {
-      this.bus.publish(contracts.provisionRun, e);
       const phaseChange = e.phase !== 'progress';
       writes = writes
         .then(async () => {
           await this.runs.appendEvent(e);
           if (phaseChange) await this.runs.save(run);
         })
-        .catch(() => log.warn('run event not stored'));
+        .catch(() => log.warn('run event not stored'))
+        .then(() => this.bus.publish(contracts.provisionRun, e))
+        .catch(() => log.warn('run event not published'));
     };
     const timeout = setTimeout(
       () =>

@@ -1,4 +1,5 @@
 import { guarded } from '@ensemble/shared';
+import type { Redis } from 'ioredis';
 import { keys } from '../keys.js';
 import type { ProvisionerScripts } from '../scripts.js';
 
@@ -13,7 +14,10 @@ export interface HeldLock {
  * never start two runs: the second finds the lock held and is answered `busy`.
  */
 export class RunLockStore {
-  constructor(private readonly scripts: ProvisionerScripts) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: ProvisionerScripts,
+  ) {}
 
   /** The lock, or null with the current holder's run id when someone else has it. */
   async acquire(holder: string, ttlMs: number): Promise<{ lock: HeldLock } | { heldBy: string }> {
@@ -31,6 +35,12 @@ export class RunLockStore {
         this.scripts.releaseLock(keys.lock, value(lock), 'extend', Math.ceil(ttlMs)),
       )) === 1
     );
+  }
+
+  /** The run id holding the lock now, or null when it is free (whichever provisioner holds it). */
+  async holder(): Promise<string | null> {
+    const value = await guarded('provisioning lock', () => this.redis.get(keys.lock));
+    return value === null ? null : value.slice(value.indexOf(':') + 1);
   }
 
   async release(lock: HeldLock): Promise<boolean> {
