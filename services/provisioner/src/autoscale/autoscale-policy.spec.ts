@@ -49,7 +49,7 @@ function run(
 }
 
 /** The autoscaler's own fleet as the scheduler shows it: a seed node and provisioned nodes. */
-class Fleet {
+class SchedulerView {
   readonly nodes = new Map<string, NodeLoad>();
   constructor(...nodes: NodeLoad[]) {
     for (const n of nodes) this.nodes.set(n.id, n);
@@ -135,7 +135,7 @@ describe('the autoscale policy', () => {
 
   it('follows a drained node through cordoned, disabled by the scheduler when empty, a scale-in run, and removed', () => {
     const p = new AutoscalePolicy(settings);
-    const fleet = new Fleet(
+    const sched = new SchedulerView(
       node('seed-1', 20),
       node('bbb-p-1', 0, { provisioned: true }),
       node('bbb-p-2', 5, { provisioned: true }),
@@ -143,15 +143,15 @@ describe('the autoscale policy', () => {
     const ds = [];
     const outcomes: Record<string, RunOutcome> = {};
     for (let m = 0; m <= 14; m++) {
-      for (const d of p.decide({ at: m * MIN, nodes: fleet.list(), runInProgress: false, runs: outcomes })) {
+      for (const d of p.decide({ at: m * MIN, nodes: sched.list(), runInProgress: false, runs: outcomes })) {
         ds.push({ minute: m, ...(d.action === 'scale-in' ? p.started(d, 'run-in', m * MIN) : d) });
-        if (d.action === 'cordon') fleet.set(d.nodeId!, { state: 'cordoned' });
+        if (d.action === 'cordon') sched.set(d.nodeId!, { state: 'cordoned' });
         if (d.action === 'scale-in') outcomes['run-in'] = { status: 'running' };
       }
-      fleet.schedulerPoll();
+      sched.schedulerPoll();
       if (m === 13) {
         outcomes['run-in'] = { status: 'succeeded' };
-        fleet.nodes.delete('bbb-p-1');
+        sched.nodes.delete('bbb-p-1');
       }
     }
     expect(ds.map((d) => [d.minute, d.action, d.nodeId, d.runId])).toEqual([
@@ -165,16 +165,16 @@ describe('the autoscale policy', () => {
 
   it('waits, saying why once, while the cordoned node still holds rooms', () => {
     const p = new AutoscalePolicy(settings);
-    const fleet = new Fleet(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true }));
+    const sched = new SchedulerView(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true }));
     const ds = [];
     for (let m = 0; m <= 16; m++) {
-      for (const d of p.decide({ at: m * MIN, nodes: fleet.list(), runInProgress: false })) {
+      for (const d of p.decide({ at: m * MIN, nodes: sched.list(), runInProgress: false })) {
         ds.push({ minute: m, ...d });
         // A room lands on it just as it is cordoned: it stays cordoned until the room ends.
-        if (d.action === 'cordon') fleet.set('bbb-p-1', { state: 'cordoned', rooms: 1, load: 2 });
+        if (d.action === 'cordon') sched.set('bbb-p-1', { state: 'cordoned', rooms: 1, load: 2 });
       }
-      if (m === 15) fleet.set('bbb-p-1', { rooms: 0, load: 0 });
-      fleet.schedulerPoll();
+      if (m === 15) sched.set('bbb-p-1', { rooms: 0, load: 0 });
+      sched.schedulerPoll();
     }
     expect(ds.map((d) => [d.minute, d.action])).toEqual([
       [10, 'cordon'],
@@ -186,19 +186,19 @@ describe('the autoscale policy', () => {
 
   it('resumes a drain from its saved state, as a restarted provisioner does', () => {
     const first = new AutoscalePolicy(settings);
-    const fleet = new Fleet(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true }));
+    const sched = new SchedulerView(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true }));
     let cordonedAt = -1;
     for (let m = 0; m <= 10; m++)
-      for (const d of first.decide({ at: m * MIN, nodes: fleet.list(), runInProgress: false }))
+      for (const d of first.decide({ at: m * MIN, nodes: sched.list(), runInProgress: false }))
         if (d.action === 'cordon') {
           cordonedAt = m;
-          fleet.set('bbb-p-1', { state: 'cordoned' });
+          sched.set('bbb-p-1', { state: 'cordoned' });
         }
     expect(cordonedAt).toBe(10);
-    fleet.schedulerPoll(); // while the provisioner is down
+    sched.schedulerPoll(); // while the provisioner is down
     const saved = JSON.parse(JSON.stringify(first.state)) as AutoscaleState;
     const second = new AutoscalePolicy(settings, autoscaleStateSchema.parse(saved));
-    expect(second.decide({ at: 11 * MIN, nodes: fleet.list(), runInProgress: false })).toEqual([
+    expect(second.decide({ at: 11 * MIN, nodes: sched.list(), runInProgress: false })).toEqual([
       expect.objectContaining({ action: 'scale-in', nodeId: 'bbb-p-1' }),
     ]);
   });
@@ -209,13 +209,13 @@ describe('the autoscale policy', () => {
       { status: 'interrupted', why: 'its provisioner stopped' },
     ] as const) {
       const p = new AutoscalePolicy(settings);
-      const fleet = new Fleet(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true, state: 'disabled' }));
+      const sched = new SchedulerView(node('seed-1', 10), node('bbb-p-1', 0, { provisioned: true, state: 'disabled' }));
       p.state.draining['bbb-p-1'] = { since: 0, reason: 'cold', stage: 'scaling-in', runId: 'run-1' };
       const ds = [];
       for (let m = 0; m <= 12; m++)
         for (const d of p.decide({
           at: m * MIN,
-          nodes: fleet.list(),
+          nodes: sched.list(),
           runInProgress: false,
           runs: { 'run-1': outcome, 'run-2': { status: 'running' } },
         }))
