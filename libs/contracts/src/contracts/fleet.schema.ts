@@ -9,6 +9,7 @@ import {
   tagSchema,
 } from './common.schema.js';
 import { loadSampleSchema } from './load-sample.schema.js';
+import { noControlChars } from '../api/account.schema.js';
 
 export const loadMultiplierSchema = z.number().positive().max(100);
 
@@ -160,7 +161,7 @@ export const suspectNodeSchema = z.object({
     .string()
     .min(1)
     .max(120)
-    .refine((r) => ![...r].some((c) => c < ' ' || c === '\u007f'), 'reason: no control characters'),
+    .refine(noControlChars, 'reason: no control characters'),
   by: z.string().min(1).max(100).default('gateway'),
 });
 export type SuspectNode = z.infer<typeof suspectNodeSchema>;
