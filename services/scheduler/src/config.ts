@@ -43,6 +43,11 @@ export const schedulerEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).ext
     .default(3600),
   /** Deadline of one call the scheduler makes to a node itself (panic's getMeetings/end, version). */
   NODE_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /**
+   * Deadline of the scheduler's own probe of a node a caller reports as failing
+   * (a signed isMeetingRunning): only when it fails too is the node marked suspect (decision 083).
+   */
+  SUSPECT_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
   /** `end` calls in flight at once when a node panics. */
   PANIC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** Digest of every call the scheduler signs for nodes, polls included (sha1 for BBB older than 2.3). */

@@ -8,7 +8,8 @@
  *   <p>nodes                     set of node ids
  *   <p>node:<id>                 hash: the node record (id, engine, url, secret, state, loadMultiplier,
  *                                tags, createdAt, enableWhenHealthy, prometheusInstance, version),
- *                                health and its streaks (health, okStreak, failStreak), the last sample
+ *                                health and its streaks (health, okStreak, failStreak; while suspect,
+ *                                suspectAt and suspectReason: decision 083), the last sample
  *                                (sampleAt, sample, load); placement's fields: rooms, pending and the
  *                                learned Jitsi CPU (cpuNow, cpuPerParticipant, cpuLearnedAt)
  *

@@ -15,6 +15,7 @@ const FILES = {
   removeNode: 'remove-node',
   panicNode: 'panic-node',
   setVersion: 'set-version',
+  suspectNode: 'suspect-node',
 } as const;
 
 /**

@@ -72,18 +72,34 @@ export class BbbAdminClient {
     return v && /^[\w.+-]{1,64}$/.test(v) ? v : null;
   }
 
+  /**
+   * Whether the node answers a signed call with BBB's `<response>` within `timeoutMs`
+   * (any returncode: a FAILED answer still comes from a live node). Null when it
+   * does, else why not (`unreachable (ECONNREFUSED)`, `http-502`, `bad-xml`...).
+   */
+  async probe(url: string, timeoutMs: number): Promise<string | null> {
+    try {
+      await this.call(url, timeoutMs);
+      return null;
+    } catch (e) {
+      return (e as Error).message.slice(0, 80);
+    }
+  }
+
   async close(): Promise<void> {
     await this.agent.destroy().catch(() => undefined);
   }
 
-  private async call(url: string): Promise<BbbResponse> {
+  private async call(url: string, timeoutMs = this.opts.timeoutMs): Promise<BbbResponse> {
     const res = await request(url, {
       method: 'GET',
       dispatcher: this.agent,
-      signal: AbortSignal.timeout(this.opts.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
       headers: { accept: 'text/xml, application/xml' },
     }).catch((e: unknown) => {
-      throw new Error(`unreachable (${(e as { code?: string }).code ?? (e as Error).name})`);
+      const name = (e as Error).name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new Error('timeout');
+      throw new Error(`unreachable (${(e as { code?: string }).code ?? name})`);
     });
     if (res.statusCode !== 200) {
       await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
@@ -91,7 +107,13 @@ export class BbbAdminClient {
     }
     const body = await readCappedBody(res.body, this.opts.maxBodyBytes);
     if (body === null) throw new Error('too-large');
-    const parsed = responseSchema.safeParse(parser.parse(body));
+    let doc: unknown;
+    try {
+      doc = parser.parse(body);
+    } catch {
+      throw new Error('bad-xml');
+    }
+    const parsed = responseSchema.safeParse(doc);
     if (!parsed.success) throw new Error('bad-xml');
     return parsed.data.response;
   }

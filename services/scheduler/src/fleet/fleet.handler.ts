@@ -3,6 +3,7 @@ import { contracts } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import { FleetService } from './fleet.service.js';
 import { NodeAdminService } from './node-admin.service.js';
+import { NodeSuspicionService } from './node-suspicion.service.js';
 
 /** NATS edge of the fleet context: parse, call the service, reply. */
 @Injectable()
@@ -10,6 +11,7 @@ export class FleetHandler implements OnApplicationBootstrap {
   constructor(
     private readonly fleet: FleetService,
     private readonly admin: NodeAdminService,
+    private readonly suspicion: NodeSuspicionService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
@@ -18,6 +20,7 @@ export class FleetHandler implements OnApplicationBootstrap {
     this.bus.serve(contracts.updateNode, (req) => this.fleet.update(req));
     this.bus.serve(contracts.removeNode, (req) => this.fleet.remove(req.id, req.by));
     this.bus.serve(contracts.panicNode, (req) => this.admin.panic(req.id, req.by));
+    this.bus.serve(contracts.suspectNode, async (req) => ({ health: await this.suspicion.suspect(req) }));
     this.bus.serve(contracts.listNodes, async (req) => ({ nodes: await this.fleet.list(req.engine) }));
     this.bus.serve(contracts.sign, async (req) => ({ signed: await this.fleet.sign(req.nodeId, req.sign) }));
     this.bus.serve(contracts.pollTargets, async () => ({ targets: await this.fleet.pollTargets() }));

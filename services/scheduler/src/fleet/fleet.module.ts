@@ -10,11 +10,13 @@ import { FleetHandler } from './fleet.handler.js';
 import { FleetService } from './fleet.service.js';
 import { FleetStore } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
+import { NodeSuspicionService } from './node-suspicion.service.js';
 
 /**
  * The fleet context: nodes, their admin state, health and samples, poll targets,
- * panic. Shows each node's load through LoadModule; tells others of node changes
- * through FleetEventsPublisher (its one export).
+ * panic, callers' reports of a failing node (suspect, decision 083). Shows each
+ * node's load through LoadModule; tells others of node changes through
+ * FleetEventsPublisher (its one export).
  */
 @Module({
   imports: [SchedulerScriptsModule, LoadModule, SigningModule],
@@ -32,6 +34,7 @@ import { NodeAdminService } from './node-admin.service.js';
     },
     FleetEventsPublisher,
     NodeAdminService,
+    NodeSuspicionService,
     FleetService,
     FleetHandler,
   ],

@@ -159,6 +159,15 @@ export class FleetStore {
     return n < 0 ? null : n;
   }
 
+  /**
+   * Marks an online node suspect (suspect-node.lua); any other node is left as it is.
+   * Null when there is no such node.
+   */
+  async suspect(id: string, reason: string): Promise<{ previous: NodeHealth; health: NodeHealth } | null> {
+    const r = (await guarded('suspect node', () => this.scripts.suspectNode(id, reason))) as string[];
+    return r.length === 2 ? { previous: r[0] as NodeHealth, health: r[1] as NodeHealth } : null;
+  }
+
   async setVersion(id: string, version: string): Promise<void> {
     await guarded('set version', () => this.scripts.setVersion(id, version));
   }

@@ -2,7 +2,10 @@
 -- Invariant: samples apply in time order (an older one is ignored), and health
 -- changes only on streaks: offline after `offlineAfter` consecutive failed
 -- polls, online after `onlineAfter` consecutive good ones (a node never seen
--- healthy goes online on its first good poll). A node registered cordoned with
+-- healthy goes online on its first good poll). A suspect node (suspect-node.lua,
+-- docs/decisions/083) goes online on the first good poll that started after it was
+-- suspected (an older one says nothing of the failure), offline on the same failed
+-- streak as an online node; leaving suspect forgets why. A node registered cordoned with
 -- enableWhenHealthy becomes enabled as it goes online (new capacity joins by itself).
 -- A cordoned node becomes disabled once a good poll reports it empty (0 meetings)
 -- and no room placed on it is still too recent for a poll to see (no live pending
@@ -25,20 +28,26 @@ local s, rule = cjson.decode(sampleJson), o.placement
 local id, at, reachable = s.nodeId, s.at, s.reachable == true
 local nodeK = K.node(id)
 if redis.call('EXISTS', nodeK) == 0 then return {'unknown-node'} end
-local n = redis.call('HMGET', nodeK, 'sampleAt', 'health', 'okStreak', 'failStreak', 'state', 'enableWhenHealthy')
+local n = redis.call('HMGET', nodeK, 'sampleAt', 'health', 'okStreak', 'failStreak', 'state', 'enableWhenHealthy',
+  'suspectAt')
 if n[1] and tonumber(n[1]) >= at then return {'stale'} end
 local health = n[2] or 'unknown'
 local ok, fail = tonumber(n[3] or '0'), tonumber(n[4] or '0')
 local nextHealth = health
 if reachable then
   ok, fail = ok + 1, 0
-  if health ~= 'online' and (health == 'unknown' or ok >= o.onlineAfter) then nextHealth = 'online' end
+  if health == 'suspect' then
+    if at > tonumber(n[7] or '0') then nextHealth = 'online' end
+  elseif health ~= 'online' and (health == 'unknown' or ok >= o.onlineAfter) then
+    nextHealth = 'online'
+  end
   redis.call('HSET', nodeK, 'load', sampleLoad(s, rule))
 else
   ok, fail = 0, fail + 1
   if health ~= 'offline' and fail >= o.offlineAfter then nextHealth = 'offline' end
 end
 redis.call('HSET', nodeK, 'sampleAt', at, 'sample', sampleJson, 'okStreak', ok, 'failStreak', fail, 'health', nextHealth)
+if health == 'suspect' and nextHealth ~= 'suspect' then redis.call('HDEL', nodeK, 'suspectAt', 'suspectReason') end
 local enabled, disabled = '0', '0'
 if nextHealth ~= health and nextHealth == 'online' and n[6] == '1' and n[5] == 'cordoned' then
   redis.call('HSET', nodeK, 'state', 'enabled', 'enableWhenHealthy', '0')

@@ -1,7 +1,8 @@
 -- Places a room on a node, atomically.
 -- Invariant: a room key maps to at most one node, and that node's room set and
 -- room count agree with it. A room stays on its node (sticky) while the node is
--- online and enabled or cordoned; otherwise it moves to the enabled, online node
+-- online and enabled or cordoned (a suspect node is not online, docs/decisions/083);
+-- otherwise it moves to the enabled, online node
 -- of its engine carrying the requested tags that ranks first by lib/load.lua's
 -- nodeLoad (ties: fewer rooms, then node id).
 -- The chosen node's pending load grows by the room's load (lib/load.lua roomLoad)
