@@ -7,6 +7,10 @@ import { signUp, type Client } from './rooms.test-support.js';
 // Production keeps the poll deadline well under the interval (5 s vs 30 s); so does this test (0.6 s vs 1 s).
 const POLL_S = 1;
 const OFFLINE_AFTER = 2;
+/** How long the slow/garbage test listens; every check runs up to its end. */
+const WINDOW_MS = 8000;
+/** Half the slow node's 10 s, five poll intervals: a gap this long means the healthy node stalled. */
+const MAX_GAP_MS = 5000;
 
 /** One BBB node's whole story: it dies, its rooms move at their next join, it comes back and takes rooms again. */
 describe('a BBB node that dies and comes back', () => {
@@ -46,12 +50,10 @@ describe('a BBB node that dies and comes back', () => {
       async () => (await s.nodes()).find((n) => n.id === victim.id)?.health === 'offline',
       { timeoutMs: 15_000, intervalMs: 50 },
     );
-    const offlineMs = Date.now() - downAt;
+    // A figure for docs/reliability.md, not an assertion: the waitFor above is the (generous) deadline.
     process.stdout.write(
-      `faults-bbb-node: offline ${offlineMs} ms after going down (poll ${POLL_S} s x ${OFFLINE_AFTER})\n`,
+      `faults-bbb-node: offline ${Date.now() - downAt} ms after going down (poll ${POLL_S} s x ${OFFLINE_AFTER})\n`,
     );
-    // OFFLINE_AFTER failed polls, plus the poll in progress and a connect deadline of slack.
-    expect(offlineMs).toBeLessThan((OFFLINE_AFTER + 2) * POLL_S * 1000 + 2000);
 
     for (const token of itsRooms) {
       const now = await join(token);
@@ -89,8 +91,9 @@ describe('a BBB node that dies and comes back', () => {
     await slow!.setFault({ mode: 'slow', delayMs: 10_000 });
     await garbage!.setFault({ mode: 'bad-xml' });
     const from = Date.now();
-    await new Promise((r) => setTimeout(r, 6000));
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
     sub.unsubscribe();
+    const to = Date.now();
     await bus.close();
     await slow!.setFault({ mode: 'none' });
     await garbage!.setFault({ mode: 'none' });
@@ -99,11 +102,17 @@ describe('a BBB node that dies and comes back', () => {
     expect(of(garbage!.id).every((x) => !x.reachable && x.error === 'bad-xml')).toBe(true);
     expect(of(slow!.id).length).toBeGreaterThan(0);
     expect(of(slow!.id).every((x) => !x.reachable && x.error === 'timeout')).toBe(true);
-    // The healthy node: a sample every interval, no gap as long as the slow node's 10 s.
-    const at = [from, ...of(healthy!.id).map((x) => x.at)];
+    // The healthy node: sampled all through the window, up to its end. A node that stalled
+    // after one sample leaves a gap from that sample to the window's end and too few samples.
+    const healthyAt = of(healthy!.id).map((x) => x.at);
+    const at = [from, ...healthyAt, to];
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    process.stdout.write(`faults-bbb-node: healthy node largest gap ${Math.max(...gaps)} ms with a 10 s node\n`);
+    process.stdout.write(
+      `faults-bbb-node: healthy node ${healthyAt.length} samples in ${to - from} ms, largest gap ${Math.max(...gaps)} ms with a 10 s node\n`,
+    );
     expect(of(healthy!.id).every((x) => x.reachable)).toBe(true);
-    expect(Math.max(...gaps)).toBeLessThan(POLL_S * 1000 + 2500);
-  }, 30_000);
+    expect(healthyAt.length).toBeGreaterThanOrEqual(WINDOW_MS / 1000 / POLL_S / 2);
+    // No gap anywhere near the slow node's 10 s: cycles wait for no more than the poll deadline.
+    expect(Math.max(...gaps)).toBeLessThan(MAX_GAP_MS);
+  }, 40_000);
 });

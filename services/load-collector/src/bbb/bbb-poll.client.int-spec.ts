@@ -106,8 +106,8 @@ describe('polling one BBB node over HTTP', () => {
   it('gives up at the deadline when the node is slow to answer', async () => {
     const r = await client.poll(online(server.url('/slow')));
     expect(r).toMatchObject({ ok: false, error: 'timeout' });
+    // It waited for the deadline; a 'timeout' (not the answer the node sends after 2 s) says it gave up there.
     expect(r.latencyMs).toBeGreaterThanOrEqual(350);
-    expect(r.latencyMs).toBeLessThan(1500);
   });
 
   it('gives up at the deadline when the body stalls half way', async () => {
@@ -115,9 +115,17 @@ describe('polling one BBB node over HTTP', () => {
   });
 
   it('uses the shorter deadline for a node the scheduler reports offline', async () => {
-    const r = await client.poll({ pollUrl: server.url('/slow'), health: 'offline' });
-    expect(r).toMatchObject({ ok: false, error: 'timeout' });
-    expect(r.latencyMs).toBeLessThan(350);
+    const order: string[] = [];
+    const poll = (health: 'online' | 'offline') =>
+      client.poll({ pollUrl: server.url('/slow'), health }).then((r) => (order.push(health), r));
+    const [offline, onlinePoll] = await Promise.all([poll('offline'), poll('online')]);
+    expect([offline, onlinePoll]).toMatchObject([
+      { ok: false, error: 'timeout' },
+      { ok: false, error: 'timeout' },
+    ]);
+    // Started together, the offline poll gives up first.
+    expect(order).toEqual(['offline', 'online']);
+    expect(offline.latencyMs).toBeLessThan(onlinePoll.latencyMs);
   });
 
   it('refuses a body announced larger than the cap without reading it', async () => {
@@ -144,7 +152,7 @@ describe('polling one BBB node over HTTP', () => {
     const pending = client.poll(online(server.url('/slow')), shutdown.signal);
     setTimeout(() => shutdown.abort(), 50);
     const r = await pending;
+    // 'aborted', not 'timeout' (400 ms) nor the answer (2 s): the abort ended it.
     expect(r).toMatchObject({ ok: false, error: 'aborted' });
-    expect(r.latencyMs).toBeLessThan(300);
   });
 });

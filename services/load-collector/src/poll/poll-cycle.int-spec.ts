@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoadSample, PollTarget } from '@ensemble/contracts';
+import { waitFor } from '@ensemble/testing';
 import { BbbPollClient } from '../bbb/bbb-poll.client.js';
 import { failedXml, getMeetingsXml } from '../bbb/get-meetings.test-support.js';
 import { PollCycle } from './poll-cycle.js';
@@ -12,13 +13,16 @@ import { PollCycle } from './poll-cycle.js';
 async function fleetServer() {
   let inFlight = 0;
   let maxInFlight = 0;
+  let hanging = 0;
   const server: Server = createServer((req, res) => {
     const node = (req.url ?? '').split('?')[0]!.split('/')[1] ?? '';
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.on('close', () => inFlight--);
     const reply = (status: number, body: string) => res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
-    if (node.startsWith('slow')) {
+    if (node.startsWith('hang'))
+      hanging++; // never answers: only an abort or the deadline ends the poll
+    else if (node.startsWith('slow')) {
       const t = setTimeout(() => reply(200, getMeetingsXml([])), 1000);
       res.on('close', () => clearTimeout(t));
     } else if (node.startsWith('broken')) reply(200, '<response><returncode>SUCCESS</returncode><meetings><meeting>');
@@ -37,6 +41,9 @@ async function fleetServer() {
       pollUrl: `http://127.0.0.1:${port}/${nodeId}/bigbluebutton/api/getMeetings?checksum=00`,
     }),
     maxInFlight: () => maxInFlight,
+    /** Requests to `hang-*` nodes so far. */
+    requests: () => hanging,
+    waitForRequests: (n: number) => waitFor(`${n} requests to hanging nodes`, () => hanging >= n, { intervalMs: 5 }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -134,14 +141,27 @@ describe('a poll cycle over many nodes', () => {
   });
 
   it('stops starting polls and publishes nothing more once shutdown aborts the cycle', async () => {
-    const targets = Array.from({ length: 12 }, (_, i) => fleet.target(`slow-${i}`));
-    const { cycle, published } = cycleWith(2);
-    const shutdown = new AbortController();
-    const running = cycle.run(targets, shutdown.signal);
-    setTimeout(() => shutdown.abort(), 50);
-    const t0 = performance.now();
-    await running;
-    expect(performance.now() - t0).toBeLessThan(250);
-    expect(published).toHaveLength(0);
+    // Nodes that never answer and a poll deadline far beyond the test's timeout (60 s vs 5 s):
+    // the cycle can only end because the abort cut the polls in flight.
+    const patient = new BbbPollClient({
+      connectTimeoutMs: 500,
+      timeoutMs: 60_000,
+      offlineTimeoutMs: 60_000,
+      maxBodyBytes: 1 << 20,
+    });
+    try {
+      const targets = Array.from({ length: 12 }, (_, i) => fleet.target(`hang-${i}`));
+      const published: LoadSample[] = [];
+      const cycle = new PollCycle({ client: patient, concurrency: 2, publish: (s) => void published.push(s) });
+      const shutdown = new AbortController();
+      const running = cycle.run(targets, shutdown.signal);
+      await fleet.waitForRequests(2);
+      shutdown.abort();
+      await running;
+      expect(published).toHaveLength(0);
+      expect(fleet.requests()).toBe(2); // no poll started after the abort (12 were due)
+    } finally {
+      await patient.close();
+    }
   });
 });

@@ -28,6 +28,19 @@ const responseSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('error'), errorType: z.string().max(200), error: z.string().max(2000) }),
 ]);
 
+/** Prometheus writes a sample value as a decimal string ("0.42", "1e+06"), or NaN/±Inf. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A finite value, or undefined. `Number()` alone would read "" and " " as 0 (an idle
+ * node that is not) and "0x1F" as 31.
+ */
+function sampleValue(text: string): number | undefined {
+  if (!DECIMAL.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
 /** Why a query gave nothing. `reason` is bounded (a metric label); `message` is for logs. */
 export class PrometheusQueryError extends Error {
   constructor(
@@ -97,8 +110,8 @@ export class PrometheusClient {
         throw new PrometheusQueryError('query-error', `${parsed.data.errorType}: ${parsed.data.error}`);
       }
       return parsed.data.data.result.flatMap((r) => {
-        const value = Number(r.value[1]);
-        return Number.isFinite(value) ? [{ labels: r.metric, value }] : [];
+        const value = sampleValue(r.value[1]);
+        return value === undefined ? [] : [{ labels: r.metric, value }];
       });
     } finally {
       clearTimeout(timer);

@@ -115,11 +115,10 @@ describe('a provisioning run that hangs', () => {
 
   it('stops a hanging run at the timeout (even a terraform that ignores SIGINT) and fails it', async () => {
     slow.dir.scenario('hang');
-    const started = Date.now();
     const { runId } = await scaleOut(slow);
+    // Finished at all (the stub never ends by itself), and failed with the timeout's code.
     const run = await slow.finished(runId);
     expect(run.failure).toEqual({ code: 'timeout', message: expect.stringContaining('2 s') });
-    expect(Date.now() - started).toBeLessThan(15_000);
     expect(slow.dir.nodeMap()).toEqual({});
   });
 
