@@ -1,8 +1,10 @@
 // The floor's front end: bare node:http, one NATS request per HTTP request.
 import { connect } from '@nats-io/transport-node';
+import { natsConnectionOptions } from '@ensemble/shared';
 import { createServer } from 'node:http';
 
-const nc = await connect({ servers: process.env.NATS_URL! });
+// The services' connection options (async traces off): the floor is the bare path at its fastest.
+const nc = await connect(natsConnectionOptions(process.env.NATS_URL!, 'floor-http'));
 const enc = new TextEncoder();
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
