@@ -9,6 +9,8 @@ describe('accounts: register, sign in, sessions', () => {
   beforeAll(async () => {
     stack = await startRoomsStack({
       nodes: 1,
+      // The per-address limit is tested with many addresses: the test plays the trusted proxy.
+      asTrustedProxy: true,
       env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '6' },
     });
     base = stack.gateway.url;

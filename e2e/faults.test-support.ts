@@ -101,6 +101,9 @@ export class FaultStack {
         OPS_TOKEN,
         BBB_API_SECRET,
         NATS_REQUEST_TIMEOUT_MS: '3000',
+        // Every client is loopback (no X-Forwarded-For believed): limits sized for many.
+        LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000',
+        JOIN_MAX_PER_ADDRESS: '100000',
         ...opts.gateway,
       }),
       { logSink: sink },

@@ -40,7 +40,7 @@ export interface RoomsStack {
 
 /** Scheduler + gateway in this process, real NATS and Redis, a simulated BBB fleet registered and online. */
 export async function startRoomsStack(
-  opts: { nodes?: number; env?: Record<string, string> } = {},
+  opts: { nodes?: number; env?: Record<string, string>; asTrustedProxy?: boolean } = {},
 ): Promise<RoomsStack> {
   const logs: string[] = [];
   const sink = (l: string) => void logs.push(l);
@@ -58,10 +58,13 @@ export async function startRoomsStack(
       REDIS_URL: redis.url,
       GATEWAY_PORT: '0',
       OPS_TOKEN,
+      ...ONE_ADDRESS_LIMITS,
+      ...(opts.asTrustedProxy ? { TRUSTED_PROXIES: LOOPBACK } : {}),
       ...opts.env,
     }),
     { logSink: sink },
   );
+  if (opts.asTrustedProxy) actAsTrustedProxy(gateway.url);
   const bus = await NatsBus.connect({
     url: nats.url,
     name: 'test',
@@ -98,16 +101,42 @@ export async function startRoomsStack(
   };
 }
 
+/**
+ * Every test client connects from loopback, and a gateway believes X-Forwarded-For
+ * only from its TRUSTED_PROXIES: stacks whose suites do not test the per-address
+ * limits raise them instead, so many sign-ups and joins from one address pass.
+ */
+export const ONE_ADDRESS_LIMITS = { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '100000', JOIN_MAX_PER_ADDRESS: '100000' };
+export const LOOPBACK = '127.0.0.1/32';
+
+/** Gateways that trust loopback as their proxy (TRUSTED_PROXIES=127.0.0.1/32). */
+const proxiedGateways = new Set<string>();
+
+/**
+ * For suites that test the per-address limits with many addresses: the test plays
+ * the trusted proxy in front of the gateway at `base` (which must trust loopback),
+ * and each Client reports its own address in X-Forwarded-For, as NGINX would.
+ */
+export function actAsTrustedProxy(base: string): void {
+  proxiedGateways.add(base);
+}
+
 /** A browser-like HTTP client: keeps its session cookie and sends the gateway's Origin on writes. */
 export class Client {
   cookie: string | undefined;
-  /** Each client comes from its own address (the gateway trusts X-Forwarded-For), so rate limits stay apart. */
-  address = `10.${++seq % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  /**
+   * The address the trusted proxy reports for this client (X-Forwarded-For), only
+   * for a gateway `actAsTrustedProxy` was called for; otherwise none is sent.
+   */
+  address: string | undefined;
 
   constructor(
     readonly base: string,
     readonly origin: string | null = base,
-  ) {}
+  ) {
+    if (proxiedGateways.has(base))
+      this.address = `10.${++seq % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+  }
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     const res = await fetch(`${this.base}${path}`, {
@@ -115,7 +144,7 @@ export class Client {
       redirect: 'manual',
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        'x-forwarded-for': this.address,
+        ...(this.address ? { 'x-forwarded-for': this.address } : {}),
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.origin && method !== 'GET' ? { origin: this.origin } : {}),
         ...headers,

@@ -2,7 +2,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { bbbChecksum, parseConfig } from '@ensemble/shared';
 import { gatewayEnvSchema, startGateway } from '@ensemble/gateway-api';
 import { BBB_API_SECRET, FaultStack, OPS_TOKEN } from './faults.test-support.js';
-import { Client } from './rooms.test-support.js';
+import { Client, LOOPBACK, actAsTrustedProxy } from './rooms.test-support.js';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -14,8 +14,15 @@ describe('secrets, sessions, limits and headers', () => {
   beforeAll(async () => {
     await s.start({
       nodes: 2,
-      gateway: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '3', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '8', JOIN_MAX_PER_ADDRESS: '6' },
+      gateway: {
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '8',
+        JOIN_MAX_PER_ADDRESS: '6',
+        // The limits are tested per address with many addresses: the test plays the trusted proxy.
+        TRUSTED_PROXIES: LOOPBACK,
+      },
     });
+    actAsTrustedProxy(s.gateway.url);
     nc = await connect({ servers: s.nats.url });
     nc.subscribe('>', { callback: (_e, m) => void nats.push(`${m.subject} ${new TextDecoder().decode(m.data)}`) });
   }, 60_000);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config.js';
 import { GatewayModule } from './gateway.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
+import { trustProxyOption } from './http/trusted-proxies.js';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -24,7 +25,8 @@ export async function startGateway(
     // Prototype-pollution keys in JSON bodies are an error, not a silent merge.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    trustProxy: true,
+    // Forwarding headers count only from configured proxies: anyone else could forge them.
+    trustProxy: trustProxyOption(config.TRUSTED_PROXIES),
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, opts.logSink), adapter, {
     logger: false,

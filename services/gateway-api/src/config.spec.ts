@@ -20,3 +20,27 @@ describe('the node call deadline', () => {
     expect(withDeprecatedNames({ BBB_CALL_TIMEOUT_MS: '3000' }).used).toEqual(['BBB_CALL_TIMEOUT_MS']);
   });
 });
+
+describe('the trusted proxies', () => {
+  it('trusts no proxy by default', () => {
+    expect(parse(base).TRUSTED_PROXIES).toEqual([]);
+  });
+
+  it('reads a comma-separated list of addresses and CIDR blocks, IPv4 and IPv6', () => {
+    expect(parse({ ...base, TRUSTED_PROXIES: ' 172.16.0.0/12, 10.0.0.5 ,fd00::/8,::1' }).TRUSTED_PROXIES).toEqual([
+      '172.16.0.0/12',
+      '10.0.0.5',
+      'fd00::/8',
+      '::1',
+    ]);
+  });
+
+  it.each(['10.0.0.0/33', 'nginx', '10.0.0/8', '::1/129', '10.0.0.0/8/1', '10.0.0.0/x'])(
+    'stops at start on %s, naming the variable and the bad entry',
+    (bad) => {
+      expect(() => parse({ ...base, TRUSTED_PROXIES: `127.0.0.1/32,${bad}` })).toThrow(
+        new RegExp(`TRUSTED_PROXIES.*"${bad.replace(/[./]/g, '\\$&')}"`),
+      );
+    },
+  );
+});

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { CHECKSUM_ALGORITHMS, baseEnvSchema, port, redisEnvSchema } from '@ensemble/shared';
+import { trustedProxiesSchema } from './http/trusted-proxies.js';
 
 export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
   GATEWAY_PORT: port(8080),
   GATEWAY_HOST: z.string().default('127.0.0.1'),
+  /** Proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed; default none. */
+  TRUSTED_PROXIES: trustedProxiesSchema,
   /** Bearer token for `/api/ops/*`; long and random (npm start makes one). */
   OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters'),
   /** Shared secret of the BBB-compatible API (`/bigbluebutton/api`). */
