@@ -59,9 +59,31 @@ export class ProvisionerHarness {
   readonly logs: string[] = [];
   readonly events: RunEvent[] = [];
 
+  private env: Record<string, string> = {};
+
   async start(env: Record<string, string> = {}, servers?: { nats: TestServer; redis: TestServer }): Promise<this> {
     if (servers) ({ nats: this.nats, redis: this.redis } = servers);
     else [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
+    this.env = env;
+    await this.boot();
+    this.bus = await NatsBus.connect({
+      url: this.nats.url,
+      name: 'test',
+      logger: new Logger('test', 'error'),
+      metrics: new Metrics('test'),
+    });
+    this.bus.subscribe(contracts.provisionRun, (e) => void this.events.push(e));
+    return this;
+  }
+
+  /** Stops the provisioner only (a run in progress is aborted as on a real shutdown); `boot` starts it again. */
+  async halt(): Promise<void> {
+    await this.provisioner.close();
+  }
+
+  /** Starts a provisioner on the same NATS, Redis and TERRAFORM_DIR (again, after `halt`). */
+  async boot(): Promise<void> {
+    const env = this.env;
     this.provisioner = await startProvisioner(
       parseConfig('provisioner', provisionerEnvSchema, {
         NATS_URL: this.nats.url,
@@ -79,14 +101,6 @@ export class ProvisionerHarness {
       }),
       { logSink: (l) => void this.logs.push(l) },
     );
-    this.bus = await NatsBus.connect({
-      url: this.nats.url,
-      name: 'test',
-      logger: new Logger('test', 'error'),
-      metrics: new Metrics('test'),
-    });
-    this.bus.subscribe(contracts.provisionRun, (e) => void this.events.push(e));
-    return this;
   }
 
   async stop(opts: { keepServers?: boolean } = {}): Promise<void> {
