@@ -211,7 +211,7 @@ describe('bad input on every door', () => {
     expect(s.sim.nodes.map((n) => n.meetings().length)).toEqual(meetingsBefore);
   });
 
-  it('answers FAILED with a known messageKey (or join's error redirect) to arbitrary query strings on every call, and stays up', async () => {
+  it('answers FAILED with a known messageKey (or the error redirect of join) to arbitrary query strings on every call, and stays up', async () => {
     const calls = ['create', 'join', 'isMeetingRunning', 'getMeetingInfo', 'getMeetings', 'end', 'nope', ''];
     const part = fc.oneof(
       fc.string({ maxLength: 30 }).map(encodeURIComponent),
