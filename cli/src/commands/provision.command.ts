@@ -14,28 +14,59 @@ const positiveInt = (v: string) => {
 type Run = { runId?: string; id?: string; phase?: string; status?: string; reason?: string; [k: string]: unknown };
 const runId = (r: Run) => r.runId ?? r.id ?? '?';
 
-/** Follows `run` events of the event stream until the run succeeds (exit 0) or fails (exit 1). */
+const ended = (phase: string | undefined) => phase === 'succeeded' || phase === 'failed';
+
+/**
+ * Follows `run` events until the run ends: succeeded exits 0, failed exits 1. The stream
+ * is open (the gateway said `hello`, so it relays every run event from then on) before
+ * the run is read, so a run that ends in between is either read ended or seen ending.
+ * A stream that closes before the end is an error (exit 3); Ctrl-C ends quietly.
+ */
 async function follow(ctx: Context, id: string | undefined): Promise<void> {
   const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
-  const body = await ctx.api.stream('/api/ops/events', abort.signal);
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
   try {
-    for await (const e of readSse(body)) {
+    const events = readSse(await ctx.api.stream('/api/ops/events', abort.signal));
+    for (;;) {
+      const first = await events.next();
+      if (first.done) throw closed(id);
+      if (first.value.event === 'hello') break;
+    }
+    if (id) {
+      const run = await ctx.api.get<Run>(`/api/ops/runs/${encodeURIComponent(id)}`);
+      ctx.out(ctx.json ? JSON.stringify(run, null, 2) : describe(run));
+      const phase = run.phase ?? run.status;
+      if (ended(phase)) return exitWith(phase);
+    }
+    for await (const e of events) {
       if (e.event !== 'run') continue;
       const run = JSON.parse(e.data) as RunEvent;
       if (id && run.runId !== id) continue;
       ctx.out(ctx.json ? e.data : `${new Date(run.at).toISOString()}  ${run.runId}  ${run.phase}  ${run.message}`);
-      if (id && (run.phase === 'succeeded' || run.phase === 'failed')) {
-        if (run.phase === 'failed') process.exitCode = EXIT.api;
-        return;
-      }
+      if (id && ended(run.phase)) return exitWith(run.phase);
     }
+    if (!abort.signal.aborted) throw closed(id);
   } catch (e) {
-    if (!abort.signal.aborted) throw e;
+    if (abort.signal.aborted) return;
+    if (e instanceof CliError) throw e;
+    throw closed(id, e instanceof Error ? e.message : String(e)); // the connection broke mid-stream
   } finally {
+    process.off('SIGINT', stop);
     abort.abort();
   }
 }
+
+/** A run's end as the exit status: failed -> 1. */
+const exitWith = (phase: string | undefined) => {
+  if (phase === 'failed') process.exitCode = EXIT.api;
+};
+
+const closed = (id: string | undefined, why?: string) =>
+  new CliError(
+    `the event stream closed before ${id ? `run ${id} ended` : 'Ctrl-C'}${why ? ` (${why})` : ''}`,
+    EXIT.unreachable,
+  );
 
 export function scaleOutCommand(): Command {
   return new Command('scale-out')
@@ -62,23 +93,25 @@ export function scaleOutCommand(): Command {
     );
 }
 
+type Decision = { at: number; action: string; nodeId?: string; runId?: string; count?: number; reason: string };
+
 export function runsCommand(): Command {
   return new Command('runs')
-    .description('provisioning runs; one run with [id]; --follow streams its progress')
+    .description('provisioning runs and autoscale decisions; one run with [id]; --follow streams its progress')
     .argument('[id]', 'run id')
     .option('--follow', 'stream run events until the run ends (all runs without an id; Ctrl-C stops)')
+    .option('--decisions', 'the autoscale decisions only (taken or held, with their reasons)')
     .action(
-      action(async (ctx, id: string | undefined, o: { follow?: boolean }) => {
+      action(async (ctx, id: string | undefined, o: { follow?: boolean; decisions?: boolean }) => {
+        if (o.follow) return follow(ctx, id);
         if (id) {
           const run = await ctx.api.get<Run>(`/api/ops/runs/${encodeURIComponent(id)}`);
-          ctx.out(ctx.json ? JSON.stringify(run, null, 2) : describe(run));
-          const phase = run.phase ?? run.status;
-          if (!o.follow || phase === 'succeeded' || phase === 'failed') return;
-          return follow(ctx, id);
+          return ctx.out(ctx.json ? JSON.stringify(run, null, 2) : describe(run));
         }
-        if (o.follow) return follow(ctx, undefined);
-        const r = await ctx.api.get<{ runs: Run[] } | Run[]>('/api/ops/runs');
+        const r = await ctx.api.get<{ runs: Run[]; decisions?: Decision[] } | Run[]>('/api/ops/runs');
         const runs = Array.isArray(r) ? r : r.runs;
+        const decisions = Array.isArray(r) ? [] : (r.decisions ?? []);
+        if (o.decisions) return ctx.out(ctx.json ? JSON.stringify(decisions, null, 2) : decisionTable(decisions));
         if (ctx.json) return ctx.out(JSON.stringify(runs, null, 2));
         ctx.out(
           table(
@@ -86,8 +119,26 @@ export function runsCommand(): Command {
             runs.map((x) => [runId(x), x.phase ?? x.status ?? '-', x.reason ?? '-']),
           ),
         );
+        if (decisions.length > 0)
+          ctx.out(
+            `\nDECISIONS (latest ${Math.min(10, decisions.length)}; all: --decisions)\n${decisionTable(decisions.slice(0, 10))}`,
+          );
       }),
     );
+}
+
+/** Newest first: when, what, on which node, which run, why. */
+function decisionTable(decisions: Decision[]): string {
+  return table(
+    ['AT', 'ACTION', 'NODE', 'RUN', 'REASON'],
+    decisions.map((d) => [
+      new Date(d.at).toISOString().replace('T', ' ').slice(0, 19),
+      d.count !== undefined ? `${d.action} ${d.count}` : d.action,
+      d.nodeId ?? '-',
+      d.runId ?? '-',
+      d.reason,
+    ]),
+  );
 }
 
 function describe(run: Run): string {
