@@ -8,6 +8,9 @@ import { FlakyNode, enter, webRoom, type BadAnswer } from './meeting.test-suppor
  * meeting path (decision 080): `unavailable` (503, Retry-After) on the web,
  * FAILED `internalError` on the BBB API; never a 5xx of ours, a relayed HTML page
  * or a crash. The broken node is a stand-in in front of a real simulated node.
+ * Such an answer is also evidence that the node is dead (decision 083): the
+ * scheduler's own probe fails too, so the node becomes suspect; with no other node
+ * to fail over to, the node's failure stays the answer.
  */
 describe.each<[string, BadAnswer]>([
   ['garbage', 'garbage'],
@@ -35,6 +38,8 @@ describe.each<[string, BadAnswer]>([
   beforeEach(async () => {
     flaky.bad = undefined;
     await h.bus.request(contracts.updateNode, { id: healthy, state: 'disabled' });
+    // A good poll clears a suspicion an earlier test left (decision 083).
+    await h.sample('flaky');
   });
 
   const located = (roomKey: string) =>
@@ -54,13 +59,17 @@ describe.each<[string, BadAnswer]>([
     expect(await located(web.roomKey)).toBeUndefined();
   });
 
-  it('fails a participant web join (isMeetingRunning) with 503 unavailable', async () => {
+  it('tells a participant (isMeetingRunning) to wait for a moderator, the node being out of service now', async () => {
     const web = await webRoom(h.gateway.url);
     const host = await web.joinAsModerator();
     expect(host.status).toBe(200);
     await enter(host.body.url);
     flaky.bad = bad;
-    expectUnavailable(await web.joinAsParticipant());
+    const guest = await web.joinAsParticipant();
+    expect(guest.status).toBe(202);
+    expect(guest.body.status).toBe('waiting');
+    const { nodes } = await h.bus.request(contracts.listNodes, { engine: 'bbb' });
+    expect(nodes.find((n) => n.id === 'flaky')?.health).toBe('suspect');
   });
 
   it('fails a BBB API create with FAILED internalError, and does not keep the meeting placed', async () => {

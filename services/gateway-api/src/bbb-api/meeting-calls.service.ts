@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CallToSign } from '@ensemble/contracts';
-import { CONFIG, LOGGER, bbbApiRoomKey, type Logger } from '@ensemble/shared';
+import { DomainError, type CallToSign } from '@ensemble/contracts';
+import { CONFIG, LOGGER, bbbApiRoomKey, encodeQuery, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
 import { BbbNodeClient, type ReadReply } from '../meetings/bbb-node.client.js';
@@ -64,12 +64,16 @@ export class MeetingCallsService {
   }
 
   /**
-   * Joins a meeting that is placed (never creates one: an unknown meeting is
-   * `invalidMeetingIdentifier`), counted as a join by the scheduler. When its node
-   * can no longer serve it, the scheduler moves it and it is re-created there from
-   * its stored create call; `createTime` is dropped from that join (the re-created
-   * meeting has a new one). Each join keeps the stored create call another
-   * BBB_API_MEETING_TTL_S.
+   * Joins a meeting that is placed, or one lost with its node (never creates one
+   * from nothing: an unknown meeting is `invalidMeetingIdentifier`), counted as a
+   * join by the scheduler. When its node can no longer serve it (offline, disabled,
+   * or found dead just now: the join checks a node it has not heard from for 2 s
+   * before redirecting to it, decision 083), the scheduler moves it and it is
+   * re-created there from its stored create call; `createTime` is dropped from that
+   * join (the re-created meeting has a new one). A meeting released from its node
+   * (panic) is re-created the same way when that node is out of service; one that
+   * ended on a node still serving stays ended. Each join keeps the stored create
+   * call another BBB_API_MEETING_TTL_S.
    */
   async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
@@ -83,10 +87,17 @@ export class MeetingCallsService {
     const joinParams = params.withDefaults(this.config.BBB_JOIN_DEFAULTS).withOverrides(this.config.BBB_JOIN_OVERRIDES);
     const roomKey = bbbApiRoomKey(meetingID);
     const [loc, create] = await Promise.all([
-      this.meetings.locate(roomKey),
+      // Signed with the lookup, used only when the node must be checked before the redirect.
+      this.meetings.locate(roomKey, [{ call: 'isMeetingRunning', query: encodeQuery({ meetingID }) }]),
       this.store.refresh(meetingID, this.config.BBB_API_MEETING_TTL_S),
     ]);
-    if (!loc || (!usable(loc) && !create)) return joinError(logoutUrl, 'invalidMeetingIdentifier');
+    const invalid = () => joinError(logoutUrl, 'invalidMeetingIdentifier');
+    if (!loc) {
+      if (!create || !(await this.meetings.lostWithNode(create.nodeId))) return invalid();
+    } else if (!usable(loc) && !create) return invalid();
+    const dead = loc && usable(loc) ? await this.meetings.serves(loc.nodeId, loc.signed[0]!) : undefined;
+    // Lost with its node, and nothing to re-create it from.
+    if (dead && !create) return invalid();
     const sign: CallToSign[] = [{ call: 'join', query: joinParams.toQuery() }];
     if (create) {
       sign.push(
@@ -94,11 +105,12 @@ export class MeetingCallsService {
         { call: 'join', query: joinParams.without('createTime').toQuery() },
       );
     }
-    const placement = await this.meetings.join(
-      loc,
-      sign,
-      create ? placementHints(BbbParams.parse(create.query)) : undefined,
-    );
+    const placement = await this.meetings
+      .join(roomKey, sign, create ? placementHints(BbbParams.parse(create.query)) : undefined)
+      .catch((e: unknown) => {
+        // Its node died and no other node can take it: the node's failure is the answer.
+        throw dead && e instanceof DomainError && e.code === 'no-capacity' ? dead : e;
+      });
     let joinUrl = placement.signed[0]!;
     if (placement.outcome !== 'existing') {
       if (!create) {

@@ -1,9 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CallToSign, type Location, type Placement } from '@ensemble/contracts';
-import { LOGGER, type Logger } from '@ensemble/shared';
+import { DomainError, type CallToSign, type Location, type Placement } from '@ensemble/contracts';
+import { CONFIG, LOGGER, type Logger } from '@ensemble/shared';
+import type { GatewayConfig } from '../config.js';
 import { BbbNodeClient, type ReadReply } from './bbb-node.client.js';
 import { NodeCallError } from './node-call.error.js';
+import { NodeLiveness } from './node-liveness.js';
 import { SchedulerClient, type PlacementHints } from './scheduler.client.js';
+
+/** A node that answered this gateway within this long is not probed before a join is redirected to it. */
+const ANSWERED_WITHIN_MS = 2000;
+/** Deadline of that probe (or BBB_NODE_TIMEOUT_MS when shorter): joins wait on it. */
+const PROBE_TIMEOUT_MS = 2000;
 
 /** A create call as sent to the node: its query (no checksum) and an optional pre-upload body. */
 export interface CreateCall {
@@ -37,11 +44,17 @@ export type Ended =
  */
 @Injectable()
 export class BbbMeetingService {
+  private readonly liveness = new NodeLiveness(ANSWERED_WITHIN_MS);
+  private readonly probeTimeoutMs: number;
+
   constructor(
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) config: GatewayConfig,
     private readonly scheduler: SchedulerClient,
     private readonly nodes: BbbNodeClient,
-  ) {}
+  ) {
+    this.probeTimeoutMs = Math.min(PROBE_TIMEOUT_MS, config.BBB_NODE_TIMEOUT_MS);
+  }
 
   /** Where the meeting is, with `sign` signed for its node; undefined when it is on no node. */
   locate(roomKey: string, sign: CallToSign[] = []): Promise<Location | undefined> {
@@ -53,7 +66,10 @@ export class BbbMeetingService {
    * creates it there; with `joinQuery` the join is signed in the same request and
    * counted as a join. A placement made for this create is released when the node
    * fails or refuses it, so the room does not stay pinned to a node without it.
-   * Throws `NodeCallError` when the node gives no readable answer.
+   * A node that gives no usable answer is reported (`suspect`); once the scheduler
+   * takes it out of service the meeting is placed and created once more, on another
+   * node (decision 083). Throws `NodeCallError` when no node gives a readable answer
+   * (also when no other node could take the meeting).
    */
   async create(
     roomKey: string,
@@ -62,12 +78,23 @@ export class BbbMeetingService {
   ): Promise<Created> {
     const sign: CallToSign[] = [{ call: 'create', query: create.query }];
     if (opts.joinQuery !== undefined) sign.push({ call: 'join', query: opts.joinQuery });
-    const placement = await this.scheduler.place(roomKey, {
-      ...(opts.hints ? { hints: opts.hints } : {}),
-      join: opts.joinQuery !== undefined,
-      sign,
-    });
-    const created = await this.createOn(placement, placement.signed[0]!, create);
+    const place = () =>
+      this.scheduler.place(roomKey, {
+        ...(opts.hints ? { hints: opts.hints } : {}),
+        join: opts.joinQuery !== undefined,
+        sign,
+      });
+    let placement = await place();
+    let created: ReadReply;
+    try {
+      created = await this.createOn(placement, placement.signed[0]!, create);
+    } catch (e) {
+      if (!(await this.suspect(placement.nodeId, e))) throw e;
+      placement = await place().catch((err: unknown) => {
+        throw isNoCapacity(err) ? e : err;
+      });
+      created = await this.createOn(placement, placement.signed[0]!, create, false, true);
+    }
     if (placement.outcome !== 'existing') {
       this.logger.info('meeting placed', {
         roomKey,
@@ -80,20 +107,77 @@ export class BbbMeetingService {
   }
 
   /**
-   * The one join path: a participant joins a meeting found by `locate` (a join
-   * never creates a room). The scheduler counts the join into the room's pending
-   * load and signs `sign` on its node. Outcome `existing`: the meeting is where it
-   * was. Otherwise its node could not serve it any more (or the room was released
-   * meanwhile) and the scheduler placed it anew: the caller re-creates it there
-   * (`recreate`) or releases it.
+   * The one join path: a participant joins a meeting found by `locate`, or one its
+   * caller may re-create (a join never creates a room from nothing). The scheduler
+   * counts the join into the room's pending load and signs `sign` on its node.
+   * Outcome `existing`: the meeting is where it was. Otherwise its node could not
+   * serve it any more (or the room was released meanwhile) and the scheduler placed
+   * it anew: the caller re-creates it there (`recreate`) or releases it.
    */
-  join(at: Location, sign: CallToSign[], hints?: PlacementHints): Promise<Placement> {
-    return this.scheduler.place(at.roomKey, { ...(hints ? { hints } : {}), join: true, sign });
+  join(roomKey: string, sign: CallToSign[], hints?: PlacementHints): Promise<Placement> {
+    return this.scheduler.place(roomKey, { ...(hints ? { hints } : {}), join: true, sign });
   }
 
-  /** Creates the meeting on the node a join placement chose; releases the room when that fails. */
+  /**
+   * Before a join is redirected to a node the gateway does not call itself: whether
+   * the node serves. Undefined when it answered within the last 2 s, answers a probe
+   * (`probeUrl`, a signed read-only call on it) now, or fails it while the scheduler
+   * still finds it well (a blip). Else the probe's error: the node was reported and
+   * is out of service, so the room moves at its next placement (decision 083).
+   */
+  async serves(nodeId: string, probeUrl: string): Promise<NodeCallError | undefined> {
+    let failure: NodeCallError | undefined;
+    const ok = await this.liveness.check(nodeId, async () => {
+      try {
+        await this.nodes.read(probeUrl, { call: 'isMeetingRunning', timeoutMs: this.probeTimeoutMs });
+        this.liveness.answered(nodeId);
+        return true;
+      } catch (e) {
+        if (e instanceof NodeCallError) failure = e;
+        return !(await this.suspect(nodeId, e));
+      }
+    });
+    return ok
+      ? undefined
+      : (failure ?? new NodeCallError('isMeetingRunning', 'unreachable', 'reported by another join'));
+  }
+
+  /**
+   * Evidence that a node is dead: a call gave no usable answer (refused, timed out,
+   * unreadable or over the cap; never a FAILED answer, which is the caller's
+   * business). Reported to the scheduler, which probes the node itself before it
+   * marks it `suspect` (decision 083). True when the node is out of service now:
+   * its rooms move at their next placement.
+   */
+  async suspect(nodeId: string, e: unknown): Promise<boolean> {
+    if (!(e instanceof NodeCallError) || e.reason === 'refused') return false;
+    this.liveness.failed(nodeId);
+    try {
+      const health = await this.scheduler.suspect(nodeId, `${e.call}: ${e.reason}`);
+      this.logger.warn('bbb node reported', { nodeId, call: e.call, reason: e.reason, health });
+      return health !== 'online';
+    } catch (err) {
+      this.logger.warn('reporting a bbb node failed', { nodeId, error: (err as Error).message });
+      return false;
+    }
+  }
+
+  /**
+   * Whether a meeting released from its node (panic, or the node gone) was lost with
+   * it rather than ended there: true when the node it was created on is unknown,
+   * disabled or not online. A meeting that ended on a node still serving stays ended.
+   */
+  async lostWithNode(nodeId: string): Promise<boolean> {
+    const node = (await this.scheduler.bbbNodes()).find((n) => n.id === nodeId);
+    return !node || node.state === 'disabled' || node.health !== 'online';
+  }
+
+  /**
+   * Creates the meeting on the node a join placement chose; releases the room when
+   * that fails (and reports a node that gave no usable answer).
+   */
   async recreate(placement: Placement, signedCreate: string, create: CreateCall): Promise<ReadReply> {
-    const created = await this.createOn(placement, signedCreate, create, true);
+    const created = await this.createOn(placement, signedCreate, create, true, true);
     this.logger.info('meeting re-created', {
       roomKey: placement.roomKey,
       nodeId: placement.nodeId,
@@ -128,8 +212,17 @@ export class BbbMeetingService {
     return this.scheduler.release(roomKey);
   }
 
-  /** A create on a node; a fresh placement is released when the create fails or is refused. */
-  private async createOn(placement: Placement, url: string, create: CreateCall, required = false): Promise<ReadReply> {
+  /**
+   * A create on a node; a fresh placement is released when the create fails or is
+   * refused. With `report`, a node that gives no usable answer is reported too.
+   */
+  private async createOn(
+    placement: Placement,
+    url: string,
+    create: CreateCall,
+    required = false,
+    report = false,
+  ): Promise<ReadReply> {
     const fresh = placement.outcome !== 'existing';
     try {
       const created = await this.nodes.read(url, {
@@ -138,6 +231,7 @@ export class BbbMeetingService {
           ? { body: create.body, contentType: create.contentType ?? 'application/xml' }
           : {}),
       });
+      this.liveness.answered(placement.nodeId);
       if (required && created.xml.returncode !== 'SUCCESS') {
         throw new NodeCallError('create', 'refused', created.xml.messageKey || '?');
       }
@@ -150,7 +244,10 @@ export class BbbMeetingService {
         error: (e as Error).message,
       });
       if (fresh) await this.scheduler.release(placement.roomKey);
+      if (report) await this.suspect(placement.nodeId, e);
       throw e;
     }
   }
 }
+
+const isNoCapacity = (e: unknown) => e instanceof DomainError && e.code === 'no-capacity';

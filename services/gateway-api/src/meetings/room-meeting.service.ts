@@ -24,8 +24,10 @@ export class RoomMeetingService {
 
   /**
    * A join URL on the room's node. Whoever may start the meeting creates it there
-   * first (create is idempotent in BBB; after a move it creates it on the new node)
-   * and joins in the same placement; a participant of a room that is not running
+   * first (create is idempotent in BBB; after a move it creates it on the new node;
+   * when the node gives no usable answer and the scheduler takes it out of service,
+   * on another node at once: decision 083) and joins in the same placement; a
+   * participant of a room that is not running (or whose node was just found dead)
    * waits for a moderator. Both count as a join at the scheduler.
    */
   async join(room: MeetingRoom, role: JoinRole, fullName: string, logoutURL?: string): Promise<JoinReply> {
@@ -45,9 +47,17 @@ export class RoomMeetingService {
       { call: 'isMeetingRunning', query: encodeQuery({ meetingID: roomKey }) },
     ]);
     if (!loc || !usable(loc)) return WAIT;
-    const { xml } = await this.nodes.read(loc.signed[0]!, { call: 'isMeetingRunning' });
-    if (xml.returncode !== 'SUCCESS' || xml.fields['running'] !== 'true') return WAIT;
-    const p = await this.meetings.join(loc, [{ call: 'join', query: join }]);
+    let running: boolean;
+    try {
+      const { xml } = await this.nodes.read(loc.signed[0]!, { call: 'isMeetingRunning' });
+      running = xml.returncode === 'SUCCESS' && xml.fields['running'] === 'true';
+    } catch (e) {
+      // Its node is out of service now: the meeting runs nowhere until a moderator re-creates it.
+      if (await this.meetings.suspect(loc.nodeId, e)) return WAIT;
+      throw e;
+    }
+    if (!running) return WAIT;
+    const p = await this.meetings.join(roomKey, [{ call: 'join', query: join }]);
     // Moved or released since the check: no meeting there until a moderator comes.
     return p.outcome === 'existing' ? { status: 'ready', url: p.signed[0]! } : WAIT;
   }

@@ -6,6 +6,7 @@ import {
   type Engine,
   type FleetNodeView,
   type Location,
+  type NodeHealth,
   type Placement,
 } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
@@ -78,6 +79,14 @@ export class SchedulerClient {
   async bbbNodes(): Promise<FleetNodeView[]> {
     const { nodes } = await this.bus.request(contracts.listNodes, { engine: 'bbb' }, this.options.idempotent);
     return nodes;
+  }
+
+  /**
+   * Reports a node whose call gave no usable answer (decision 083); the node's health
+   * afterwards. Sent once: the scheduler probes the node, which takes most of the deadline.
+   */
+  async suspect(nodeId: string, reason: string): Promise<NodeHealth> {
+    return (await this.bus.request(contracts.suspectNode, { nodeId, reason }, this.options.once)).health;
   }
 
   async sign(nodeId: string, sign: CallToSign[]): Promise<string[]> {
