@@ -56,7 +56,7 @@ COPY --from=build /app/services/scheduler/dist/ services/scheduler/dist/
 ENV METRICS_PORT=9101
 EXPOSE 9101
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "services/scheduler/dist/main.js"]
 
 FROM runtime AS load-collector
@@ -64,7 +64,7 @@ COPY --from=build /app/services/load-collector/dist/ services/load-collector/dis
 ENV METRICS_PORT=9102
 EXPOSE 9102
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "services/load-collector/dist/main.js"]
 
 FROM runtime AS gateway-api
@@ -74,7 +74,7 @@ ENV GATEWAY_PORT=8080 \
     WEB_DIR=/app/web/dist
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.GATEWAY_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.GATEWAY_PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "services/gateway-api/dist/main.js"]
 
 # Terraform from HashiCorp's release, checked against its published SHA-256 sums.
@@ -99,7 +99,7 @@ COPY --from=build /app/services/provisioner/dist/ services/provisioner/dist/
 ENV METRICS_PORT=9103
 EXPOSE 9103
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.METRICS_PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "services/provisioner/dist/main.js"]
 
 # Demo only (compose profile `sim`): simulated BBB nodes and the script that registers them.

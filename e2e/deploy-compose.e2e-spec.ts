@@ -20,6 +20,7 @@ interface Service {
 interface Compose {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  networks?: { default?: { ipam?: { config?: Array<{ subnet?: string }> } } };
 }
 
 const CORE = ['nats', 'redis', 'prometheus', 'scheduler', 'load-collector', 'provisioner', 'gateway-api', 'web'];
@@ -94,6 +95,19 @@ describe('the compose files', () => {
     for (const name of ['scheduler', 'load-collector', 'provisioner'])
       expect(services[name]?.environment?.METRICS_HOST).toBe('0.0.0.0');
     expect(services['gateway-api']?.environment?.GATEWAY_HOST).toBe('0.0.0.0');
+  });
+
+  it('lets the gateway believe X-Forwarded-For from the compose network only, where NGINX is', () => {
+    const { services, networks } = config();
+    const subnet = networks?.default?.ipam?.config?.[0]?.subnet;
+    expect(subnet).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
+    expect(services['gateway-api']?.environment?.TRUSTED_PROXIES).toBe(subnet);
+  });
+
+  it('checks readiness (dependencies answering), not liveness, in every service healthcheck', () => {
+    const { services } = config();
+    for (const name of ['scheduler', 'load-collector', 'provisioner', 'gateway-api'])
+      expect([name, services[name]?.healthcheck?.test?.join(' ')]).toEqual([name, expect.stringContaining('/readyz')]);
   });
 
   it('refuses to start without the secrets, naming the missing one', () => {
@@ -174,6 +188,8 @@ describe('the Dockerfile', () => {
     for (const target of ['scheduler', 'load-collector', 'gateway-api', 'provisioner', 'web']) {
       expect([target, stage(target)]).toEqual([target, expect.stringContaining('HEALTHCHECK')]);
     }
+    for (const target of ['scheduler', 'load-collector', 'gateway-api', 'provisioner'])
+      expect([target, stage(target)]).toEqual([target, expect.stringContaining("/readyz')")]);
     expect(dockerfile).toContain('nginx-unprivileged');
   });
 

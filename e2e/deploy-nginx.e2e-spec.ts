@@ -9,6 +9,7 @@ import { Daemon, needBinary, removeDir, renderTemplate, repoFile, run, tempDir }
 
 const TOKEN = 'nginx-e2e-ops-token-0123456789';
 const MARKER = 'ensemble-web-app-under-test';
+const JOINS_PER_ADDRESS = 3;
 
 /** deploy/nginx: the rendered config passes `nginx -t`, and NGINX in front of a real gateway serves and proxies. */
 describe('the NGINX front in front of a running gateway', () => {
@@ -24,11 +25,19 @@ describe('the NGINX front in front of a running gateway', () => {
   let http: string;
   let tls: Agent;
 
-  const get = async (path: string, opts: { headers?: Record<string, string>; localAddress?: string } = {}) => {
+  const get = async (
+    path: string,
+    opts: { headers?: Record<string, string>; localAddress?: string; method?: 'GET' | 'POST'; body?: string } = {},
+  ) => {
     const dispatcher = opts.localAddress
       ? new Agent({ localAddress: opts.localAddress, connect: { ca: readFileSync(join(dir, 'cert.pem')) } })
       : tls;
-    const res = await request(`${https}${path}`, { dispatcher, headers: opts.headers ?? {} });
+    const res = await request(`${https}${path}`, {
+      dispatcher,
+      headers: opts.headers ?? {},
+      method: opts.method ?? 'GET',
+      ...(opts.body !== undefined ? { body: opts.body } : {}),
+    });
     const body = await res.body.text();
     if (dispatcher !== tls) await dispatcher.close();
     return { status: res.statusCode, headers: res.headers, body };
@@ -70,7 +79,17 @@ describe('the NGINX front in front of a running gateway', () => {
       { logSink: () => {} },
     );
     gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
+      parseConfig('gateway-api', gatewayEnvSchema, {
+        NATS_URL: nats.url,
+        REDIS_URL: redis.url,
+        GATEWAY_PORT: '0',
+        OPS_TOKEN: TOKEN,
+        // The whole loopback network, as compose trusts its whole network: it also holds
+        // the clients here (127.0.0.2, 127.0.0.3), so only NGINX overwriting the header
+        // keeps a forged address out.
+        TRUSTED_PROXIES: '127.0.0.0/8',
+        JOIN_MAX_PER_ADDRESS: String(JOINS_PER_ADDRESS),
+      }),
       { logSink: () => {} },
     );
 
@@ -169,6 +188,36 @@ describe('the NGINX front in front of a running gateway', () => {
     expect(res.body).toMatch(/^\{"error":\{"code":"[a-z-]+"|<response>|<!doctype html>/i);
     expect(res.body).not.toContain('<center>nginx</center>');
     expect(res.headers['strict-transport-security']).toBeDefined();
+  });
+
+  it('gives the load balancer the gateway readiness on plain HTTP', async () => {
+    const res = await request(`${http}/readyz`);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true } });
+  });
+
+  it('replaces a forged X-Forwarded-For with the address it saw: the gateway counts joins per real address', async () => {
+    let n = 0;
+    const joinFrom = async (localAddress: string) =>
+      (
+        await get('/api/join/not-a-token', {
+          localAddress,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            // NGINX passes Host without the port ($host): the origin the gateway expects.
+            origin: 'https://127.0.0.1',
+            // A new forged address every time: believed, it would dodge the limit.
+            'x-forwarded-for': `203.0.113.${++n}`,
+          },
+          body: JSON.stringify({ displayName: 'J' }),
+        })
+      ).status;
+    const fromOne = [];
+    for (let i = 0; i <= JOINS_PER_ADDRESS; i++) fromOne.push(await joinFrom('127.0.0.2'));
+    expect(fromOne).toEqual([...Array<number>(JOINS_PER_ADDRESS).fill(404), 429]);
+    // Another real address is counted apart (the gateway does not see NGINX's own address for all).
+    expect(await joinFrom('127.0.0.3')).toBe(404);
   });
 
   it('serves gateway metrics to the private network only', async () => {

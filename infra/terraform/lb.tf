@@ -1,5 +1,7 @@
 # A load balancer in front of the two API instances: TLS with the wildcard
-# certificate on 443, a redirect on 80, HTTP health checks on /healthz.
+# certificate on 443, a redirect on 80, HTTP health checks on /readyz (NGINX's
+# plain-HTTP server passes it to the gateway's readiness: NATS and Redis answer),
+# so an instance whose gateway lost a dependency leaves the pool.
 
 resource "scaleway_lb_ip" "api" {
   zone = var.zone
@@ -26,7 +28,7 @@ resource "scaleway_lb_backend" "api" {
   health_check_max_retries = 3
 
   health_check_http {
-    uri    = "/healthz"
+    uri    = "/readyz"
     method = "GET"
     code   = 200
   }

@@ -86,7 +86,7 @@ describe('the Scaleway Terraform module', () => {
   it('puts a load balancer with health checks and the wildcard certificate in front of the API instances', () => {
     const backend = resource('scaleway_lb_backend', 'api');
     expect(backend.server_ips).toBe('${scaleway_instance_ip.api[*].address}');
-    expect(backend.health_check_http[0]).toMatchObject({ uri: '/healthz' });
+    expect(backend.health_check_http[0]).toMatchObject({ uri: '/readyz' });
     expect(resource('scaleway_lb_frontend', 'https')).toMatchObject({
       inbound_port: 443,
       certificate_ids: ['${scaleway_lb_certificate.wildcard.id}'],
