@@ -26,6 +26,7 @@ export class RunsController {
     return this.bus.request(contracts.scaleOut, req, this.requests.once);
   }
 
+  /** `{ runs, decisions }`: the runs and the latest autoscale decisions, newest first. */
   @Get('runs')
   async list(@Query() query: unknown) {
     const { limit } = parseInput(listQuerySchema, query, 'query');
