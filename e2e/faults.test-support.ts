@@ -60,6 +60,8 @@ export interface FaultStackOptions {
   scheduler?: Record<string, string>;
   gateway?: Record<string, string>;
   collector?: Record<string, string>;
+  /** Runs once NATS and Redis are up, before any service: e.g. a subscription that must see everything. */
+  onServers?: (nats: TestServer, redis: TestServer) => Promise<void> | void;
 }
 
 /**
@@ -81,6 +83,7 @@ export class FaultStack {
   async start(opts: FaultStackOptions = {}): Promise<this> {
     this.opts = opts;
     [this.nats, this.redis] = await Promise.all([startNats(), startRedis({ appendOnly: opts.appendOnly ?? false })]);
+    await opts.onServers?.(this.nats, this.redis);
     this.sim = await BbbSim.start({ nodes: opts.nodes ?? 3 });
     const sink = (l: string) => void this.logs.push(l);
     const common = { NATS_URL: this.nats.url, LOG_LEVEL: 'info' };

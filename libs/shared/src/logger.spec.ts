@@ -1,4 +1,4 @@
-import { Logger, redact } from './logger.js';
+import { Logger, redact, secretValuesOf } from './logger.js';
 
 describe('the JSON logger', () => {
   const capture = () => {
@@ -38,6 +38,33 @@ describe('the JSON logger', () => {
     for (const secret of ['s3cr3t-value', 'abcdef0123', 'tok-123', 'tok-456', 'pw-789'])
       expect(text).not.toContain(secret);
     expect(text).toContain('meetingID=m');
+  });
+
+  it("scrubs the configuration's secrets from every line, whatever field or message carries them", () => {
+    const config = {
+      OPS_TOKEN: 'ops-token-0123456789',
+      BBB_API_SECRETS: ['old-secret-0123', 'new-secret-4567'],
+      SCW_ACCESS_KEY: 'SCWACCESSKEY0001',
+      SCW_SECRET_KEY: 'scw-"quoted"-secret',
+      NODE_CHECKSUM_ALGORITHM: 'sha256',
+      JITSI_TOKEN_TTL_S: 7200,
+      GATEWAY_HOST: '127.0.0.1',
+    };
+    expect(secretValuesOf(config).sort()).toEqual(
+      ['ops-token-0123456789', 'old-secret-0123', 'new-secret-4567', 'SCWACCESSKEY0001', 'scw-"quoted"-secret'].sort(),
+    );
+    const lines: string[] = [];
+    const logger = new Logger('svc', 'info', (l) => void lines.push(l), {}, secretValuesOf(config)).child({ c: 1 });
+    logger.warn('terraform said: key SCWACCESSKEY0001 rejected', {
+      stderr: 'debug: SCW_SECRET_KEY=scw-"quoted"-secret',
+      detail: { deep: ['old-secret-0123', 'new-secret-4567 and ops-token-0123456789'] },
+      redis: 'redis://:hunter2-pass@127.0.0.1:6379',
+    });
+    const text = lines.join('');
+    for (const secret of ['SCWACCESSKEY0001', 'quoted', 'old-secret-0123', 'new-secret-4567', 'ops-token', 'hunter2'])
+      expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toMatchObject({ msg: 'terraform said: key [redacted] rejected', c: 1 });
+    expect(text).toContain('127.0.0.1:6379');
   });
 
   it('keeps error messages but redacts them too', () => {

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Logger, type LogLevel } from '../logger.js';
+import { Logger, secretValuesOf, type LogLevel } from '../logger.js';
 import { Metrics } from '../metrics.js';
 import { NatsBus } from '../nats/nats-bus.js';
 import { createRedis } from '../redis.js';
@@ -27,7 +27,8 @@ export class CoreModule implements OnApplicationShutdown {
   ) {}
 
   static forRoot(opts: CoreOptions): DynamicModule {
-    const logger = new Logger(opts.service, opts.config.LOG_LEVEL, opts.logSink);
+    // Every secret of the service's own configuration is scrubbed from every line it logs.
+    const logger = new Logger(opts.service, opts.config.LOG_LEVEL, opts.logSink, {}, secretValuesOf(opts.config));
     const metrics = new Metrics(opts.service);
     const providers: Provider[] = [
       { provide: CONFIG, useValue: opts.config },
