@@ -147,13 +147,5 @@ export function verifiedCallParams(
 }
 
 /** `verifiedCallParams` as a yes/no (bbb-sim). */
-export function verifyCallChecksum(
-  call: string,
-  rawQuery: string,
-  rawForm: string,
-  checksum: string,
-  secrets: readonly string[],
-  allowed: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS,
-): boolean {
-  return verifiedCallParams(call, rawQuery, rawForm, checksum, secrets, allowed) !== undefined;
-}
+export const verifyCallChecksum = (...args: Parameters<typeof verifiedCallParams>): boolean =>
+  verifiedCallParams(...args) !== undefined;

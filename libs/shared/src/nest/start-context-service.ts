@@ -57,3 +57,20 @@ export async function startContextService(opts: {
       })()),
   };
 }
+
+/**
+ * A service's boot function (its `main.ts` and its tests call it): the service's
+ * root module over its parsed config, served as a context service.
+ */
+export function contextServiceStarter<C extends { METRICS_PORT: number; METRICS_HOST: string }>(
+  name: string,
+  rootModule: (config: C, logSink?: (line: string) => void) => DynamicModule,
+): (config: C, opts?: { logSink?: (line: string) => void }) => Promise<RunningService> {
+  return (config, opts = {}) =>
+    startContextService({
+      name,
+      module: rootModule(config, opts.logSink),
+      metricsPort: config.METRICS_PORT,
+      metricsHost: config.METRICS_HOST,
+    });
+}
