@@ -49,31 +49,37 @@ export function versionXml(): string {
   return response([el('returncode', 'SUCCESS'), el('version', '2.0'), el('apiVersion', '2.0')]);
 }
 
-/** get-meetings.ftlx over the fleet: the nodes' `<meeting>` elements verbatim, or the empty form. */
-export function meetingsXml(meetings: readonly string[]): string {
-  if (meetings.length === 0) {
+/**
+ * A fleet-wide list answer: the nodes' elements verbatim inside `<list>`, or BBB's
+ * empty form (its own empty element, messageKey and message, which differ per call).
+ */
+function listXml(list: string, items: readonly string[], empty: { element: string; key: string; message: string }) {
+  if (items.length === 0) {
     return response([
       el('returncode', 'SUCCESS'),
-      '<meetings/>',
-      el('messageKey', 'noMeetings'),
-      el('message', 'no meetings were found on this server'),
+      empty.element,
+      el('messageKey', empty.key),
+      el('message', empty.message),
     ]);
   }
-  return response([el('returncode', 'SUCCESS'), `<meetings>\n${meetings.join('\n')}\n</meetings>`]);
+  return response([el('returncode', 'SUCCESS'), `<${list}>\n${items.join('\n')}\n</${list}>`]);
 }
 
+/** get-meetings.ftlx over the fleet: the nodes' `<meeting>` elements verbatim, or the empty form. */
+export const meetingsXml = (meetings: readonly string[]): string =>
+  listXml('meetings', meetings, {
+    element: '<meetings/>',
+    key: 'noMeetings',
+    message: 'no meetings were found on this server',
+  });
+
 /** get-recordings.ftlx over the fleet, or BBB's empty answer. */
-export function recordingsXml(recordings: readonly string[]): string {
-  if (recordings.length === 0) {
-    return response([
-      el('returncode', 'SUCCESS'),
-      '<recordings></recordings>',
-      el('messageKey', 'noRecordings'),
-      el('message', 'There are no recordings for the meeting(s).'),
-    ]);
-  }
-  return response([el('returncode', 'SUCCESS'), `<recordings>\n${recordings.join('\n')}\n</recordings>`]);
-}
+export const recordingsXml = (recordings: readonly string[]): string =>
+  listXml('recordings', recordings, {
+    element: '<recordings></recordings>',
+    key: 'noRecordings',
+    message: 'There are no recordings for the meeting(s).',
+  });
 
 /** BBB answers join validation errors with a redirect to the logout URL carrying `errors=[{key,message}]`. */
 export function joinErrorLocation(logoutUrl: string, name: BbbErrorName): string {
