@@ -64,3 +64,10 @@ export function configOrExit<S extends z.ZodObject>(service: string, schema: S):
     throw e;
   }
 }
+
+/** A comma-separated env list: entries trimmed, empty ones dropped (unset or '': none). */
+export const commaList = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');

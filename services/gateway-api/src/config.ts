@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHECKSUM_ALGORITHMS, baseEnvSchema, port, redisEnvSchema } from '@ensemble/shared';
+import { CHECKSUM_ALGORITHMS, baseEnvSchema, commaList, port, redisEnvSchema } from '@ensemble/shared';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
 
 export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
@@ -22,23 +22,13 @@ export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).exten
   BBB_API_SECRETS: z
     .string()
     .optional()
-    .transform((s) =>
-      (s ?? '')
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x !== ''),
-    )
+    .transform(commaList)
     .pipe(z.array(z.string().min(8, 'each of BBB_API_SECRETS must be at least 8 characters'))),
   /** Checksum digests accepted from integrations (BBB's `supportedChecksumAlgorithms`). */
   BBB_API_CHECKSUM_ALGORITHMS: z
     .string()
     .default(CHECKSUM_ALGORITHMS.join(','))
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim().toLowerCase())
-        .filter((x) => x !== ''),
-    )
+    .transform((s) => commaList(s.toLowerCase()))
     .pipe(z.array(z.enum(CHECKSUM_ALGORITHMS)).min(1)),
   /**
    * Deadline of one call to a BBB node, from a web join or the BBB API (create, join,

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { commaList } from '@ensemble/shared';
 
 /**
  * `TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks of the proxies whose
@@ -11,10 +12,7 @@ export const trustedProxiesSchema = z
   .string()
   .default('')
   .transform((s, ctx) => {
-    const list = s
-      .split(',')
-      .map((x) => x.trim())
-      .filter((x) => x !== '');
+    const list = commaList(s);
     for (const entry of list) {
       if (!isCidr(entry)) {
         ctx.addIssue({
