@@ -82,6 +82,7 @@ export class FleetStack {
   }
 
   /** The JSON answer of an ops call that must succeed. */
+  // oxlint-disable-next-line typescript/no-explicit-any -- tests read any field of any answer
   async json<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
     const res = await this.ops(method, path, body, headers);
     const text = await res.text();
@@ -107,6 +108,7 @@ export class FleetStack {
 
 /** A Server-Sent Events client over fetch, collecting events until closed. */
 export class SseClient {
+  // oxlint-disable-next-line typescript/no-explicit-any -- events of every kind, read field by field
   readonly events: { event: string; data: any }[] = [];
   comments = 0;
   private readonly abort = new AbortController();

@@ -1,4 +1,12 @@
-import type { JoinInfo, JoinReply, RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contracts';
+import {
+  joinInfoSchema,
+  joinReplySchema,
+  roomListSchema,
+  roomLiveSchema,
+  roomViewSchema,
+  userReplySchema,
+  type RoomSettings,
+} from '@ensemble/contracts';
 
 /** An error the server answered (`{ error: { code, message } }`) or the network failed. */
 export class ApiError extends Error {
@@ -11,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
+async function call(method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -29,27 +37,38 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<{ 
     const e = (data as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? `Request failed (${res.status})`);
   }
-  return { status: res.status, data: data as T };
+  return data;
 }
 
-const value = async <T>(p: Promise<{ data: T }>): Promise<T> => (await p).data;
+/** A contract's zod schema, as far as reading an answer needs it. */
+export type AnswerSchema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
+
+/** The answer read by its schema: what the page shows is what the contract says. */
+async function answer<T>(schema: AnswerSchema<T>, p: Promise<unknown>): Promise<T> {
+  const r = schema.safeParse(await p);
+  if (!r.success)
+    throw new ApiError(502, 'bad-answer', 'Ensemble answered something this page does not understand. Reload it.');
+  return r.data;
+}
+
+const room = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
+const link = (token: string) => `/api/join/${encodeURIComponent(token)}`;
 
 export const api = {
-  me: () => value(call<{ user: UserView }>('GET', '/api/me')).then((r) => r.user),
+  me: () => answer(userReplySchema, call('GET', '/api/me')).then((r) => r.user),
   register: (email: string, password: string, name: string) =>
-    value(call<{ user: UserView }>('POST', '/api/auth/register', { email, password, name })).then((r) => r.user),
+    answer(userReplySchema, call('POST', '/api/auth/register', { email, password, name })).then((r) => r.user),
   login: (email: string, password: string) =>
-    value(call<{ user: UserView }>('POST', '/api/auth/login', { email, password })).then((r) => r.user),
+    answer(userReplySchema, call('POST', '/api/auth/login', { email, password })).then((r) => r.user),
   logout: () => call('POST', '/api/auth/logout'),
-  rooms: () => value(call<{ rooms: RoomView[] }>('GET', '/api/rooms')).then((r) => r.rooms),
+  rooms: () => answer(roomListSchema, call('GET', '/api/rooms')).then((r) => r.rooms),
   createRoom: (name: string, settings: RoomSettings, engine: 'bbb' | 'jitsi' = 'bbb') =>
-    value(call<RoomView>('POST', '/api/rooms', { name, engine, settings })),
-  rotate: (id: string) => value(call<RoomView>('POST', `/api/rooms/${encodeURIComponent(id)}/links/rotate`)),
-  deleteRoom: (id: string) => call('DELETE', `/api/rooms/${encodeURIComponent(id)}`),
-  live: (id: string) => value(call<RoomLive>('GET', `/api/rooms/${encodeURIComponent(id)}/live`)),
-  joinInfo: (token: string) => value(call<JoinInfo>('GET', `/api/join/${encodeURIComponent(token)}`)),
-  join: (token: string, displayName: string) =>
-    value(call<JoinReply>('POST', `/api/join/${encodeURIComponent(token)}`, { displayName })),
+    answer(roomViewSchema, call('POST', '/api/rooms', { name, engine, settings })),
+  rotate: (id: string) => answer(roomViewSchema, call('POST', `${room(id)}/links/rotate`)),
+  deleteRoom: (id: string) => call('DELETE', room(id)),
+  live: (id: string) => answer(roomLiveSchema, call('GET', `${room(id)}/live`)),
+  joinInfo: (token: string) => answer(joinInfoSchema, call('GET', link(token))),
+  join: (token: string, displayName: string) => answer(joinReplySchema, call('POST', link(token), { displayName })),
 };
 
 /** What a person should read for an error: plain words, and what to do next. */

@@ -1,6 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FleetNodeEvent, LoadSample, NodeHealthEvent, RunEvent } from '@ensemble/contracts';
-import { ApiError } from './api.js';
+import {
+  fleetNodeEventSchema,
+  loadSampleSchema,
+  nodeHealthEventSchema,
+  runEventSchema,
+  type FleetNodeEvent,
+  type LoadSample,
+  type NodeHealthEvent,
+  type RunEvent,
+} from '@ensemble/contracts';
+import { ApiError, type AnswerSchema } from './api.js';
 import type { OpsClient } from './ops-api.js';
 
 export interface OpsEventHandlers {
@@ -35,13 +44,17 @@ export function useOpsEvents(client: OpsClient, handlers: OpsEventHandlers): Liv
     const later = () => {
       if (!stopped) timer = window.setTimeout(() => void open(), RETRY_MS);
     };
-    const on = <T>(name: string, f: (data: T) => void) =>
+    // Each frame read by its contract's schema; one we cannot read is dropped (the next resync covers it).
+    const on = <T>(name: string, schema: AnswerSchema<T>, f: (data: T) => void) =>
       source!.addEventListener(name, (e) => {
+        let raw: unknown;
         try {
-          f(JSON.parse((e as MessageEvent<string>).data) as T);
+          raw = JSON.parse((e as MessageEvent<string>).data);
         } catch {
-          // A frame we cannot read: the next resync covers it.
+          return;
         }
+        const r = schema.safeParse(raw);
+        if (r.success) f(r.data);
       });
 
     const open = async () => {
@@ -55,15 +68,15 @@ export function useOpsEvents(client: OpsClient, handlers: OpsEventHandlers): Liv
       }
       if (stopped) return;
       source = new EventSource(`/api/ops/events?ticket=${encodeURIComponent(ticket)}`);
-      on('hello', () => {
+      source.addEventListener('hello', () => {
         setState('live');
         latest.current.resync();
       });
-      on('dropped', () => latest.current.resync());
-      on<LoadSample>('load', (s) => latest.current.load(s));
-      on<NodeHealthEvent>('health', (e) => latest.current.health(e));
-      on<FleetNodeEvent>('fleet', (e) => latest.current.fleet(e));
-      on<RunEvent>('run', (e) => latest.current.run(e));
+      source.addEventListener('dropped', () => latest.current.resync());
+      on('load', loadSampleSchema, (s) => latest.current.load(s));
+      on('health', nodeHealthEventSchema, (e) => latest.current.health(e));
+      on('fleet', fleetNodeEventSchema, (e) => latest.current.fleet(e));
+      on('run', runEventSchema, (e) => latest.current.run(e));
       source.addEventListener('error', () => {
         setState('reconnecting');
         if (source?.readyState === EventSource.CLOSED) {

@@ -99,7 +99,7 @@ export class SimNode {
 
   /** Switches the failure mode. 'down' closes the port; leaving it re-listens on the same port. */
   async setFault(fault: Fault): Promise<void> {
-    if (!FAULT_MODES.includes(fault.mode)) throw new Error(`unknown fault mode: ${String(fault.mode)}`);
+    if (!FAULT_MODES.includes(fault.mode)) throw new Error(`unknown fault mode: ${fault.mode}`);
     const wasDown = this.currentFault.mode === 'down';
     this.currentFault = { ...fault };
     this.clearTimers();
@@ -175,8 +175,7 @@ export class SimNode {
     readBody(req)
       .then((body) => {
         const form = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-        const answer = () =>
-          this.respond(res, { call: call!, rawQuery, rawBody: req.method === 'POST' && form ? body : '' });
+        const answer = () => this.respond(res, { call, rawQuery, rawBody: req.method === 'POST' && form ? body : '' });
         if (this.currentFault.mode === 'slow') {
           const t = setTimeout(() => {
             this.timers.delete(t);

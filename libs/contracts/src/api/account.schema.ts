@@ -47,3 +47,5 @@ export const userViewSchema = z.object({
   createdAt: z.number().int(),
 });
 export type UserView = z.infer<typeof userViewSchema>;
+/** The answer of `GET /api/me`, register and login. */
+export const userReplySchema = z.object({ user: userViewSchema });

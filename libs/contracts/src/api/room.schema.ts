@@ -68,6 +68,8 @@ export const roomViewSchema = z.object({
   createdAt: z.number().int(),
 });
 export type RoomView = z.infer<typeof roomViewSchema>;
+/** The answer of `GET /api/rooms`. */
+export const roomListSchema = z.object({ rooms: z.array(roomViewSchema) });
 
 /** `GET /api/rooms/:id/live`: the meeting right now, if running. */
 export const roomLiveSchema = z.object({ running: z.boolean(), participants: z.number().int().nonnegative() });
