@@ -157,11 +157,7 @@ export const pollTargetListSchema = z.object({ targets: z.array(pollTargetSchema
 export const suspectNodeSchema = z.object({
   nodeId: nodeIdSchema,
   /** What failed, for logs and the health event (e.g. `create: timeout`). */
-  reason: z
-    .string()
-    .min(1)
-    .max(120)
-    .refine(noControlChars, 'reason: no control characters'),
+  reason: z.string().min(1).max(120).refine(noControlChars, 'reason: no control characters'),
   by: z.string().min(1).max(100).default('gateway'),
 });
 export type SuspectNode = z.infer<typeof suspectNodeSchema>;
