@@ -31,6 +31,12 @@ export const placeRequestSchema = z.object({
   sign: signListSchema,
   /** True when a participant joins: counted as load until polls see the room. */
   join: z.boolean().default(false),
+  /**
+   * Only where it is: answer the room's node while that node serves it (a join's
+   * common case, one round trip), else `not-found` and change nothing; never place
+   * or move it (the caller decides, e.g. re-creating it from known parameters).
+   */
+  stickyOnly: z.boolean().default(false),
 });
 export type PlaceRequest = z.infer<typeof placeRequestSchema>;
 

@@ -73,7 +73,9 @@ export class MeetingCallsService {
    * join (the re-created meeting has a new one). A meeting released from its node
    * (panic) is re-created the same way when that node is out of service; one that
    * ended on a node still serving stays ended. Each join keeps the stored create
-   * call another BBB_API_MEETING_TTL_S.
+   * call another BBB_API_MEETING_TTL_S. The common case (its node serves it) is one
+   * scheduler round trip (`stickyOnly` placement) beside the TTL refresh; the rest
+   * takes a lookup and a second placement.
    */
   async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
@@ -86,16 +88,22 @@ export class MeetingCallsService {
     }
     const joinParams = params.withDefaults(this.config.BBB_JOIN_DEFAULTS).withOverrides(this.config.BBB_JOIN_OVERRIDES);
     const roomKey = bbbApiRoomKey(meetingID);
-    const [loc, create] = await Promise.all([
-      // Signed with the lookup, used only when the node must be checked before the redirect.
-      this.meetings.locate(roomKey, [{ call: 'isMeetingRunning', query: encodeQuery({ meetingID }) }]),
+    // Signed with the lookup, used only when the node must be checked before the redirect.
+    const probe = { call: 'isMeetingRunning', query: encodeQuery({ meetingID }) };
+    const [here, create] = await Promise.all([
+      this.meetings.joinWhereItIs(roomKey, [{ call: 'join', query: joinParams.toQuery() }, probe]),
       this.store.refresh(meetingID, this.config.BBB_API_MEETING_TTL_S),
     ]);
+    // The common case, one round trip: the meeting is on a node that serves it.
+    const hereFailed = here ? await this.meetings.serves(here.nodeId, here.signed[1]!) : undefined;
+    if (here && !hereFailed) return this.joinAnswer(params, here.signed[0]!);
+    const loc = await this.meetings.locate(roomKey, [probe]);
     const invalid = () => joinError(logoutUrl, 'invalidMeetingIdentifier');
     if (!loc) {
       if (!create || !(await this.meetings.lostWithNode(create.nodeId))) return invalid();
     } else if (!usable(loc) && !create) return invalid();
-    const dead = loc && usable(loc) ? await this.meetings.serves(loc.nodeId, loc.signed[0]!) : undefined;
+    const dead =
+      hereFailed ?? (loc && usable(loc) ? await this.meetings.serves(loc.nodeId, loc.signed[0]!) : undefined);
     // Lost with its node, and nothing to re-create it from.
     if (dead && !create) return invalid();
     const sign: CallToSign[] = [{ call: 'join', query: joinParams.toQuery() }];
@@ -126,6 +134,11 @@ export class MeetingCallsService {
       );
       joinUrl = placement.signed[2]!;
     }
+    return this.joinAnswer(params, joinUrl);
+  }
+
+  /** A redirect to the signed join, or (`redirect=false`) the node's own answer to it. */
+  private async joinAnswer(params: BbbParams, joinUrl: string): Promise<BbbAnswer> {
     const redirectParam = params.get('redirect') ?? '';
     // Boolean.parseBoolean, as BBB: only a present value other than "true" turns the redirect off.
     if (redirectParam === '' || redirectParam.toLowerCase() === 'true') return redirect(joinUrl);

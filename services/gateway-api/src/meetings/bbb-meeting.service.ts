@@ -119,6 +119,20 @@ export class BbbMeetingService {
   }
 
   /**
+   * A join's common case in one round trip: the meeting's node while it serves the
+   * room, the join counted and `sign` signed there; undefined (nothing changed) when
+   * the room is on no serving node, so the caller takes the full path (`join`).
+   */
+  async joinWhereItIs(roomKey: string, sign: CallToSign[]): Promise<Placement | undefined> {
+    try {
+      return await this.scheduler.place(roomKey, { join: true, stickyOnly: true, sign });
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  /**
    * Before a join is redirected to a node the gateway does not call itself: whether
    * the node serves. Undefined when it answered within the last 2 s, answers a probe
    * (`probeUrl`, a signed read-only call on it) now, or fails it while the scheduler

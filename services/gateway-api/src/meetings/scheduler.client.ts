@@ -25,6 +25,8 @@ export interface PlaceOptions {
   hints?: PlacementHints;
   /** A participant joins: the scheduler counts it into the room's pending load. */
   join?: boolean;
+  /** Only the room's own serving node, else `not-found` with nothing changed (see the contract). */
+  stickyOnly?: boolean;
   sign?: CallToSign[];
 }
 
@@ -50,6 +52,7 @@ export class SchedulerClient {
             tags,
             sign: opts.sign ?? [],
             join: opts.join ?? false,
+            stickyOnly: opts.stickyOnly ?? false,
             ...(hints.expectedSize !== undefined ? { expectedSize: hints.expectedSize } : {}),
           },
           this.options.idempotent,

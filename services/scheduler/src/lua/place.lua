@@ -14,8 +14,10 @@
 -- steerMinSize counts its own load in the ranking, so it goes where it weighs least;
 -- a small one does not, its size being too rough to steer by (docs/decisions/052).
 -- ARGV: prefix, options (PlacementOptions, JSON), request (JSON):
---   {roomKey, engine, size? (participants; absent when the caller gave none), tags: [..], join: bool}
--- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on) or {'no-capacity'}.
+--   {roomKey, engine, size? (participants; absent when the caller gave none), tags: [..], join: bool,
+--    stickyOnly: bool (only the sticky answer: a room on no serving node is {'not-placed'}, nothing changes)}
+-- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on),
+-- {'no-capacity'} or {'not-placed'}.
 local o, req = cjson.decode(ARGV[2]), cjson.decode(ARGV[3])
 local roomKey, engine = req.roomKey, req.engine
 local now = nowMs()
@@ -40,6 +42,7 @@ if current then
     return {'existing', current, n[3], '', n[5]}
   end
 end
+if req.stickyOnly == true then return {'not-placed'} end
 
 local function hasTags(tagList)
   if #req.tags == 0 then return true end

@@ -103,6 +103,29 @@ describe('placement', () => {
     expect((await h.node('j1'))?.pendingLoad).toBe(0);
   });
 
+  it('answers a sticky-only join where the room is, and otherwise not-found with nothing placed or moved', async () => {
+    await h.addNodes(['s1', 's2']);
+    await h.sample('s1');
+    await h.sample('s2');
+    const sticky = (roomKey: string) =>
+      h.bus.request(contracts.place, { roomKey, join: true, stickyOnly: true }).catch((e: unknown) => e);
+    // Never placed: not-found, and still on no node afterwards.
+    expect(await sticky('nowhere')).toMatchObject({ code: 'not-found' });
+    await expect(h.bus.request(contracts.locate, { roomKey: 'nowhere', sign: [] })).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    // Placed: the same node, the join counted (as a full join placement does).
+    const placed = await h.place('here', { expectedSize: 1 });
+    for (let i = 0; i < 4; i++)
+      expect(await sticky('here')).toMatchObject({ outcome: 'existing', nodeId: placed.nodeId });
+    expect((await h.node(placed.nodeId))?.pendingLoad).toBe(5); // 4 joins + meeting weight
+    // Its node goes offline: not-found, and the room is not moved by the sticky-only request.
+    for (let i = 0; i < 3; i++)
+      await h.sample(placed.nodeId, { reachable: false, error: 'timeout', at: Date.now() + i });
+    expect(await sticky('here')).toMatchObject({ code: 'not-found' });
+    expect((await h.bus.request(contracts.locate, { roomKey: 'here', sign: [] })).nodeId).toBe(placed.nodeId);
+  });
+
   it('sends a big room to the node where it weighs least', async () => {
     await h.addNodes(['small']);
     await h.addNodes(['large'], { loadMultiplier: 4 });

@@ -35,6 +35,7 @@ export class PlacementService {
         req.expectedSize,
         req.tags,
         req.join,
+        req.stickyOnly,
       );
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {

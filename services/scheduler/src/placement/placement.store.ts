@@ -41,7 +41,8 @@ export class PlacementStore {
   /**
    * `size`: the participants the caller expects, undefined when it does not say (the
    * script then takes the size remembered from the room's last meeting, else the
-   * default); `join`: a participant joins (counted while the room is pending).
+   * default); `join`: a participant joins (counted while the room is pending);
+   * `stickyOnly`: only the room's own serving node, else `not-found` with nothing changed.
    */
   async place(
     roomKey: string,
@@ -49,12 +50,14 @@ export class PlacementStore {
     size: number | undefined,
     tags: readonly string[],
     join: boolean,
+    stickyOnly = false,
   ): Promise<StoredPlacement> {
-    const request = JSON.stringify({ roomKey, engine, size, tags, join });
+    const request = JSON.stringify({ roomKey, engine, size, tags, join, stickyOnly });
     const r = (await guarded('place', () => this.scripts.place(this.options, request))) as string[];
     if (r[0] === 'no-capacity') {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);
     }
+    if (r[0] === 'not-placed') throw new DomainError('not-found', 'the room is on no node that serves it');
     return {
       roomKey,
       engine,
