@@ -1,5 +1,6 @@
 import { contracts } from '@ensemble/contracts';
 import { bbbChecksum } from '@ensemble/shared';
+import { Redis } from 'ioredis';
 import { API_SECRET, BbbApiHarness, OLD_SECRET } from './bbb-api.test-support.js';
 
 /** The BBB API of the gateway, call by call, against a bbb-sim fleet through the real scheduler. */
@@ -233,6 +234,28 @@ describe('the BBB API on the gateway', () => {
       const client = await fetch(a.location!, { redirect: 'follow' });
       expect(client.status).toBe(200);
       expect(node.meetings().find((m) => m.meetingID === 'join-1')!.attendees[0]!.fullName).toBe('Ada Lovelace');
+    });
+
+    it('keeps the create call of a joined meeting alive, writing its TTL once per interval, not per join', async () => {
+      await create('kept-1');
+      const redis = new Redis(h.redis.url);
+      try {
+        const key = 'ensemble:gateway:bbb:create:kept-1';
+        const join = () =>
+          h.call('join', [
+            ['fullName', 'Kim'],
+            ['meetingID', 'kept-1'],
+            ['role', 'viewer'],
+          ]);
+        await redis.expire(key, 100);
+        expect((await join()).status).toBe(302);
+        expect(await redis.ttl(key)).toBeGreaterThan(86_400); // BBB_API_MEETING_TTL_S (7 days) again
+        await redis.expire(key, 100);
+        expect((await join()).status).toBe(302);
+        expect(await redis.ttl(key)).toBeLessThanOrEqual(100); // the next write is due in an hour
+      } finally {
+        redis.disconnect();
+      }
     });
 
     it('answers the join XML with redirect=false', async () => {

@@ -25,6 +25,9 @@ export class CreateParamsStore {
     return this.redis;
   }
 
+  /** When this process last kept each meeting's create call alive (`keepAlive`). */
+  private readonly keptAt = new Map<string, number>();
+
   async save(meetingID: string, create: StoredCreate, ttlS: number): Promise<void> {
     await guarded('create params', () =>
       this.client.set(keys.createParams(meetingID), JSON.stringify(create), 'EX', ttlS),
@@ -40,10 +43,29 @@ export class CreateParamsStore {
     return parse(await guarded('create params', () => this.client.getex(keys.createParams(meetingID), 'EX', ttlS)));
   }
 
+  /**
+   * `refresh` for a join that does not need the create call: at most once per
+   * `ttlS / 100` (and per hour) per meeting in this process, so a class of 300
+   * joining costs one Redis write, not 300. The TTL is days; a skipped refresh
+   * shortens it by minutes at most.
+   */
+  async keepAlive(meetingID: string, ttlS: number): Promise<void> {
+    const now = Date.now();
+    const every = Math.min(ttlS * 10, 3_600_000);
+    if (now - (this.keptAt.get(meetingID) ?? 0) < every) return;
+    if (this.keptAt.size >= KEPT_MAX) this.keptAt.clear();
+    this.keptAt.set(meetingID, now);
+    await guarded('create params', () => this.client.expire(keys.createParams(meetingID), ttlS));
+  }
+
   async delete(meetingID: string): Promise<void> {
+    this.keptAt.delete(meetingID);
     await guarded('create params', () => this.client.del(keys.createParams(meetingID)));
   }
 }
+
+/** Meetings whose last keep-alive is remembered; past it the memory starts again. */
+const KEPT_MAX = 50_000;
 
 function parse(raw: string | null): StoredCreate | undefined {
   if (raw === null) return undefined;

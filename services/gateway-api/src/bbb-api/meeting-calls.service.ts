@@ -74,8 +74,9 @@ export class MeetingCallsService {
    * (panic) is re-created the same way when that node is out of service; one that
    * ended on a node still serving stays ended. Each join keeps the stored create
    * call another BBB_API_MEETING_TTL_S. The common case (its node serves it) is one
-   * scheduler round trip (`stickyOnly` placement) beside the TTL refresh; the rest
-   * takes a lookup and a second placement.
+   * scheduler round trip (`stickyOnly` placement) beside a TTL refresh now and then
+   * (`keepAlive`); the rest takes a lookup, a read of the create call and a second
+   * placement.
    */
   async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
@@ -90,14 +91,18 @@ export class MeetingCallsService {
     const roomKey = bbbApiRoomKey(meetingID);
     // Signed with the lookup, used only when the node must be checked before the redirect.
     const probe = { call: 'isMeetingRunning', query: encodeQuery({ meetingID }) };
-    const [here, create] = await Promise.all([
+    const ttlS = this.config.BBB_API_MEETING_TTL_S;
+    const [here] = await Promise.all([
       this.meetings.joinWhereItIs(roomKey, [{ call: 'join', query: joinParams.toQuery() }, probe]),
-      this.store.refresh(meetingID, this.config.BBB_API_MEETING_TTL_S),
+      this.store.keepAlive(meetingID, ttlS),
     ]);
     // The common case, one round trip: the meeting is on a node that serves it.
     const hereFailed = here ? await this.meetings.serves(here.nodeId, here.signed[1]!) : undefined;
     if (here && !hereFailed) return this.joinAnswer(params, here.signed[0]!);
-    const loc = await this.meetings.locate(roomKey, [probe]);
+    const [loc, create] = await Promise.all([
+      this.meetings.locate(roomKey, [probe]),
+      this.store.refresh(meetingID, ttlS),
+    ]);
     const invalid = () => joinError(logoutUrl, 'invalidMeetingIdentifier');
     if (!loc) {
       if (!create || !(await this.meetings.lostWithNode(create.nodeId))) return invalid();
@@ -127,11 +132,7 @@ export class MeetingCallsService {
         return joinError(logoutUrl, 'invalidMeetingIdentifier');
       }
       await this.meetings.recreate(placement, placement.signed[1]!, createCallOf(create));
-      await this.store.save(
-        meetingID,
-        { ...create, nodeId: placement.nodeId, at: Date.now() },
-        this.config.BBB_API_MEETING_TTL_S,
-      );
+      await this.store.save(meetingID, { ...create, nodeId: placement.nodeId, at: Date.now() }, ttlS);
       joinUrl = placement.signed[2]!;
     }
     return this.joinAnswer(params, joinUrl);
