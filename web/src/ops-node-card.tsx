@@ -80,7 +80,7 @@ export function NodeCard(props: OpsSession & { node: ClusterNode; totalParticipa
       {s?.cpu != null ? <Bar label="CPU" value={s.cpu} text={percent(s.cpu)} /> : null}
       <p className="facts">
         {s?.meetings ?? 0} meetings · largest {s?.largestMeeting ?? 0} · {s?.videoStreams ?? 0} video · {n.rooms} rooms
-        · load {n.load.toFixed(1)} · ×{n.loadMultiplier}
+        · load {n.engine === 'jitsi' ? `${percent(n.load)} CPU` : n.load.toFixed(1)} · ×{n.loadMultiplier}
         {n.version ? ` · v${n.version}` : ''}
         {n.tags.length ? ` · ${n.tags.join(', ')}` : ''}
       </p>

@@ -30,7 +30,8 @@ export function statusCommand(): Command {
         n.lastSample?.participants ?? 0,
         n.lastSample?.largestMeeting ?? 0,
         n.lastSample?.videoStreams ?? 0,
-        num(n.load),
+        // Jitsi ranks by CPU share (decision 050/081): shown as a percentage; BBB in participant-equivalents.
+        n.engine === 'jitsi' ? `${Math.round(n.load * 100)}%` : num(n.load),
         n.version ?? '-',
         n.tags.join(',') || '-',
       ]);
