@@ -1,4 +1,5 @@
 import { verifyCallChecksum, type ChecksumAlgorithm } from '@ensemble/shared';
+import { bbbErrorXml, endMeetingXml, isMeetingRunningXml } from '@ensemble/contracts';
 import * as xml from './sim-responses.xml.js';
 import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
 import type { RecordingStore } from './recording-store.js';
@@ -37,7 +38,7 @@ const ok = (body: string, status = 200): ApiResult => ({
   headers: { 'content-type': XML_CONTENT_TYPE, 'cache-control': 'no-cache' },
   body,
 });
-const fail = (key: string, message: string): ApiResult => ok(xml.errorXml(key, message));
+const fail = (key: string, message: string): ApiResult => ok(bbbErrorXml(key, message));
 
 export const SUPPORTED_CALLS = [
   'create',
@@ -103,7 +104,7 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
       return create({ ...params, meetingID }, ctx);
     case 'isMeetingRunning':
       if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
-      return ok(xml.isMeetingRunningXml(ctx.store.get(meetingID)?.running ?? false));
+      return ok(isMeetingRunningXml(ctx.store.get(meetingID)?.running ?? false));
     case 'getMeetingInfo': {
       if (!meetingID) return fail('missingParamMeetingID', MSG.missingMeetingID);
       const m = ctx.store.get(meetingID);
@@ -130,7 +131,7 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
       }
       ctx.recordings.recordEnded(m);
       ctx.store.end(meetingID);
-      return ok(xml.endXml());
+      return ok(endMeetingXml());
     }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errorXml, escapeXml } from './sim-responses.xml.js';
+import { bbbErrorXml as errorXml, escapeXml } from '@ensemble/contracts';
 import { MeetingStore, internalIdFor, javaDate } from './meeting-store.js';
 
 describe('BBB response rendering', () => {

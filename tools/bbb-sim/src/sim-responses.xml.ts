@@ -1,13 +1,6 @@
 import { type Attendee, type Meeting, videoCount } from './meeting-store.js';
 import type { Recording } from './recording-store.js';
-import {
-  bbbErrorXml,
-  endMeetingXml,
-  escapeXml,
-  isMeetingRunningXml,
-  xmlElement as el,
-  xmlResponse as response,
-} from '@ensemble/contracts';
+import { xmlElement as el, xmlResponse as response } from '@ensemble/contracts';
 
 /**
  * Response rendering. Element names and order follow BBB's FreeMarker
@@ -15,17 +8,12 @@ import {
  * Like BBB (no XML declaration, <#compress>), one element per line.
  */
 
-export { escapeXml, isMeetingRunningXml };
-export const endXml = endMeetingXml;
-
 /** Metadata and customdata names are user input; only names that are valid XML can be emitted. */
 const XML_NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
 const dynamic = (record: Record<string, string>): string[] =>
   Object.entries(record)
     .filter(([k]) => XML_NAME.test(k) && !/^xml/i.test(k))
     .map(([k, v]) => el(k, v));
-
-export const errorXml = bbbErrorXml;
 
 export function versionXml(o: {
   apiVersion: string;

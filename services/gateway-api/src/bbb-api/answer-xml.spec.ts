@@ -1,5 +1,6 @@
 import { listItems } from '../meetings/node-answer.js';
-import { escapeXml, meetingsXml, recordingsXml } from './answer-xml.js';
+import { escapeXml } from '@ensemble/contracts';
+import { meetingsXml, recordingsXml } from './answer-xml.js';
 
 const meeting = (id: string) => `<meeting>\n<meetingID>${escapeXml(id)}</meetingID>\n<metadata></metadata>\n</meeting>`;
 

@@ -1,22 +1,10 @@
-import {
-  BBB_XML_CONTENT_TYPE,
-  bbbErrorXml,
-  endMeetingXml,
-  escapeXml,
-  isMeetingRunningXml,
-  xmlElement as el,
-  xmlResponse as response,
-} from '@ensemble/contracts';
+import { bbbErrorXml, xmlElement as el, xmlResponse as response } from '@ensemble/contracts';
 
 /**
  * The gateway's own BBB answers. Element names, order and texts follow BBB's
  * FreeMarker templates and ApiController (the facts bbb-sim verified):
  * no XML declaration, one element per line, values XML-escaped.
  */
-
-export { escapeXml, isMeetingRunningXml };
-export const XML_CONTENT_TYPE = BBB_XML_CONTENT_TYPE;
-export const endXml = endMeetingXml;
 
 /** BBB's message keys and texts for the errors the gateway answers itself. */
 export const BBB_ERRORS = {

@@ -1,5 +1,6 @@
 import type { NodeReply } from '../meetings/bbb-node.client.js';
-import { XML_CONTENT_TYPE, errorXml, joinErrorLocation, type BbbErrorName } from './answer-xml.js';
+import { BBB_XML_CONTENT_TYPE as XML_CONTENT_TYPE } from '@ensemble/contracts';
+import { errorXml, joinErrorLocation, type BbbErrorName } from './answer-xml.js';
 
 /** One HTTP answer of the BBB API. */
 export interface BbbAnswer {

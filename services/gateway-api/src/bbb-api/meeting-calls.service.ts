@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type CallToSign } from '@ensemble/contracts';
+import { DomainError, endMeetingXml, isMeetingRunningXml, type CallToSign } from '@ensemble/contracts';
 import { CONFIG, LOGGER, bbbApiRoomKey, encodeQuery, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
@@ -8,7 +8,6 @@ import { NodeCallError } from '../meetings/node-call.error.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
-import { endXml, isMeetingRunningXml } from './answer-xml.js';
 import { CreateParamsStore, type StoredCreate } from './create-params.store.js';
 import { placementHints } from './placement-hints.js';
 
@@ -180,7 +179,7 @@ export class MeetingCallsService {
     if (ended.kind === 'refused') return ended.reply ? relay(ended.reply.reply) : failed('internalError');
     await this.store.delete(meetingID);
     // An unreachable node ends its meetings with it: the meeting is over either way.
-    return ended.reply ? relay(ended.reply.reply) : xmlAnswer(endXml());
+    return ended.reply ? relay(ended.reply.reply) : xmlAnswer(endMeetingXml());
   }
 
   /** The call on the meeting's node, read by the schema; undefined when unknown or its node cannot say. */
