@@ -195,7 +195,7 @@ describe('the NGINX front in front of a running gateway', () => {
   it('gives the load balancer the gateway readiness on plain HTTP', async () => {
     const res = await request(`${http}/readyz`);
     expect(res.statusCode).toBe(200);
-    expect(await res.body.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true } });
+    expect(await res.body.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true, database: true } });
   });
 
   it('replaces a forged X-Forwarded-For with the address it saw: the gateway counts joins per real address', async () => {

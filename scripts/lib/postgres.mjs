@@ -25,7 +25,7 @@ async function untilReady(pg, url, timeoutMs = 20_000) {
       return client;
     } catch (e) {
       await client.end().catch(() => undefined);
-      if (Date.now() > deadline) throw new Error(`postgres did not accept connections: ${e.message}`);
+      if (Date.now() > deadline) throw new Error(`postgres did not accept connections: ${e.message}`, { cause: e });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { Client } from 'pg';
 import { freePort } from './free-port.js';
 import { ServerProcess, requireBinary } from './server-process.js';
 import type { TestServer } from './servers.js';
@@ -61,7 +61,7 @@ function initializedCluster(user: { uid: number; gid: number } | undefined): str
 }
 
 async function query(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   await client.connect();
   try {
     await client.query(text);

@@ -1,6 +1,6 @@
 import { DomainError, isDomainError } from '@ensemble/contracts';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Pool } from 'pg';
 import type { Logger } from '../logger.js';
 
 /** How long one statement may run, server side; the client gives up shortly after. */
@@ -18,7 +18,7 @@ export class Database {
   private readonly kysely: Kysely<object>;
 
   constructor(
-    readonly pool: pg.Pool,
+    readonly pool: Pool,
     logger: Logger,
   ) {
     this.kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
@@ -36,7 +36,7 @@ export class Database {
 
   static connect(url: string, logger: Logger, name: string): Database {
     return new Database(
-      new pg.Pool({
+      new Pool({
         connectionString: url,
         application_name: name,
         max: 10,

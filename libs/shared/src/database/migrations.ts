@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
-import pg from 'pg';
+import { Pool } from 'pg';
 import type { Logger } from '../logger.js';
 
 /** A service's migrations by name; names sort in the order they apply (`001-users`, `002-rooms`). */
@@ -22,7 +22,7 @@ export async function migrateToLatest(
   const table = `${opts.service.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_migration`;
   const db = new Kysely<object>({
     dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000, application_name: table }),
+      pool: new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000, application_name: table }),
     }),
   });
   try {
@@ -35,8 +35,10 @@ export async function migrateToLatest(
     const { error, results = [] } = await migrator.migrateToLatest();
     const failed = results.find((r) => r.status === 'Error');
     if (error || failed) {
-      const cause = error instanceof Error ? error.message : String(error ?? 'failed');
-      throw new Error(`${opts.service}: migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+      const message = error instanceof Error ? error.message : 'failed';
+      throw new Error(`${opts.service}: migration ${failed?.migrationName ?? ''} failed: ${message}`, {
+        cause: error,
+      });
     }
     const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
     if (applied.length > 0) opts.logger?.info('database migrated', { applied: applied.join(',') });

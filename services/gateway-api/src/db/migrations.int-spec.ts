@@ -1,11 +1,11 @@
 import { migrateToLatest } from '@ensemble/shared';
 import { startPostgres, type PostgresServer } from '@ensemble/testing';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Pool } from 'pg';
 import { gatewayMigrations } from './migrations/index.js';
 
 const tablesOf = async (url: string): Promise<string[]> => {
-  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }) });
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url }) }) });
   try {
     const r = await sql<{ table_name: string }>`
       SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`.execute(db);
