@@ -7,6 +7,8 @@ import { importFromRedis } from './migrate/import-command.js';
 try {
   await importFromRedis(process.env, (line) => process.stdout.write(`${line}\n`));
 } catch (e) {
-  process.stderr.write(`migrate-from-redis: ${(e as Error).message}\n`);
+  // A ConfigError's message already names the command and the variable.
+  const message = e instanceof ConfigError ? e.message : `migrate-from-redis: ${(e as Error).message}`;
+  process.stderr.write(`${message}\n`);
   process.exitCode = e instanceof ConfigError ? 78 : 1;
 }
