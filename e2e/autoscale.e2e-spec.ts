@@ -1,6 +1,6 @@
 import { contracts, type AutoscaleDecision, type FleetNodeEvent, type FleetNodeView } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
-import { waitFor } from '@ensemble/testing';
+import { startPostgres, waitFor, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -20,6 +20,7 @@ const STEP = { timeoutMs: 60_000, intervalMs: 100 };
  */
 describe('autoscale, end to end', () => {
   const h = new ProvisionerHarness();
+  let postgres: TestServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
@@ -41,6 +42,7 @@ describe('autoscale, end to end', () => {
     }));
 
   beforeAll(async () => {
+    postgres = await startPostgres();
     sim = await BbbSim.start({ nodes: 3 });
     await h.start({
       AUTOSCALE_ENABLED: 'true',
@@ -70,7 +72,12 @@ describe('autoscale, end to end', () => {
       { logSink: sink },
     );
     gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: h.nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
+      parseConfig('gateway-api', gatewayEnvSchema, {
+        NATS_URL: h.nats.url,
+        DATABASE_URL: postgres.url,
+        GATEWAY_PORT: '0',
+        OPS_TOKEN: TOKEN,
+      }),
       { logSink: sink },
     );
     // One node of our own (not provisioned: never scaled in), serving alone.
@@ -87,6 +94,7 @@ describe('autoscale, end to end', () => {
     await collector?.close();
     await scheduler?.close();
     await h.stop();
+    await postgres?.stop();
     await sim?.stop();
   });
 

@@ -1,6 +1,6 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig, signQuery, type ChecksumAlgorithm } from '@ensemble/shared';
-import { applySample, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { applySample, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { BbbSim } from '@ensemble/bbb-sim';
@@ -20,10 +20,11 @@ export interface Answer {
 
 const parser = new XMLParser({ parseTagValue: false, ignoreAttributes: true });
 
-/** nats + redis + scheduler + gateway (in-process) + a bbb-sim fleet, all real. */
+/** nats + redis + postgres + scheduler + gateway (in-process) + a bbb-sim fleet, all real. */
 export class BbbApiHarness {
   nats!: TestServer;
   redis!: TestServer;
+  postgres!: TestServer;
   scheduler!: RunningScheduler;
   gateway!: RunningGateway;
   sim!: BbbSim;
@@ -38,7 +39,7 @@ export class BbbApiHarness {
       schedulerEnv?: Record<string, string>;
     } = {},
   ): Promise<this> {
-    [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
+    [this.nats, this.redis, this.postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const sink = (l: string) => void this.logs.push(l);
     this.scheduler = await startScheduler(
       parseConfig('scheduler', schedulerEnvSchema, {
@@ -55,6 +56,7 @@ export class BbbApiHarness {
       parseConfig('gateway-api', gatewayEnvSchema, {
         NATS_URL: this.nats.url,
         REDIS_URL: this.redis.url,
+        DATABASE_URL: this.postgres.url,
         GATEWAY_PORT: '0',
         OPS_TOKEN: 'bbb-api-test-ops-token',
         BBB_API_SECRET: API_SECRET,
@@ -88,7 +90,7 @@ export class BbbApiHarness {
     await this.gateway?.close();
     await this.scheduler?.close();
     await this.sim?.stop();
-    await Promise.all([this.nats?.stop(), this.redis?.stop()]);
+    await Promise.all([this.nats?.stop(), this.redis?.stop(), this.postgres?.stop()]);
   }
 
   /** Publishes a load sample (reachable or not) and waits until the scheduler applied it. */

@@ -1,6 +1,6 @@
 import { contracts } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
-import { waitFor } from '@ensemble/testing';
+import { startPostgres, waitFor, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -19,6 +19,7 @@ const SLOW = 120_000;
 /** `ensemble runs`: --follow around runs that end before, while and never, and the autoscale decisions. */
 describe('the ensemble CLI on provisioning runs', () => {
   const h = new ProvisionerHarness();
+  let postgres: TestServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
@@ -26,7 +27,12 @@ describe('the ensemble CLI on provisioning runs', () => {
 
   const gatewayWith = () =>
     startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: h.nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
+      parseConfig('gateway-api', gatewayEnvSchema, {
+        NATS_URL: h.nats.url,
+        DATABASE_URL: postgres.url,
+        GATEWAY_PORT: '0',
+        OPS_TOKEN: TOKEN,
+      }),
       { logSink: (l) => void h.logs.push(l) },
     );
 
@@ -62,6 +68,7 @@ describe('the ensemble CLI on provisioning runs', () => {
     (await h.bus.request(contracts.scaleOut, { count: 1, reason: 'cli test' }, { timeoutMs: 5000 })).runId;
 
   beforeAll(async () => {
+    postgres = await startPostgres();
     await exec(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
     sim = await BbbSim.start({ nodes: 1 });
     // A hanging run ends (failed) after 6 s; the autoscaler sees one hot node it may not grow.
@@ -99,6 +106,7 @@ describe('the ensemble CLI on provisioning runs', () => {
     await collector?.close();
     await scheduler?.close();
     await h.stop();
+    await postgres?.stop();
     await sim?.stop();
   });
 

@@ -133,6 +133,13 @@ describe('the ensemble CLI', () => {
     ['no provisioner yet (scale-out)', ['scale-out', '--count', '1'], {}, 1, /^ensemble: (unavailable|not-found): /],
     ['no provisioner yet (runs)', ['runs'], {}, 1, /^ensemble: (unavailable|not-found): /],
     ['a bad count', ['scale-out', '--count', 'many'], {}, 2, /--count/],
+    [
+      'migrate from-redis (it runs on the gateway host)',
+      ['migrate', 'from-redis'],
+      {},
+      2,
+      /^ensemble: migrate from-redis runs where the gateway runs, .*node services\/gateway-api\/dist\/migrate-from-redis\.js/,
+    ],
   ])(
     'fails with one line and a non-zero exit on %s',
     async (_what, args, env, code, line) => {

@@ -23,7 +23,17 @@ interface Compose {
   networks?: { default?: { ipam?: { config?: Array<{ subnet?: string }> } } };
 }
 
-const CORE = ['nats', 'redis', 'prometheus', 'scheduler', 'load-collector', 'provisioner', 'gateway-api', 'web'];
+const CORE = [
+  'nats',
+  'redis',
+  'postgres',
+  'prometheus',
+  'scheduler',
+  'load-collector',
+  'provisioner',
+  'gateway-api',
+  'web',
+];
 /** Each service's env schema: every variable it reads must be passed by compose (bar those its image sets). */
 const SCHEMAS = {
   scheduler: schedulerEnvSchema.shape,
@@ -40,7 +50,13 @@ describe('the compose files', () => {
   let compose: string;
   let dir: string;
   let emptyEnv: string;
-  const env = { ...process.env, OPS_TOKEN: 'compose-test-ops-token-0123', BBB_API_SECRET: 'compose-test-bbb-secret' };
+  const env = {
+    ...process.env,
+    OPS_TOKEN: 'compose-test-ops-token-0123',
+    BBB_API_SECRET: 'compose-test-bbb-secret',
+    POSTGRES_PASSWORD: 'compose-test-postgres-password',
+    DATABASE_URL: 'postgres://ensemble:compose-test-postgres-password@postgres:5432/ensemble',
+  };
   const seen = new Map<string, Compose>(); // docker-compose takes seconds to start: once per file set
   const config = (args: string[] = []): Compose => {
     const key = args.join(' ');
@@ -69,7 +85,7 @@ describe('the compose files', () => {
     }
   });
 
-  it('keeps NATS JetStream and Redis append-only data on volumes', () => {
+  it('keeps NATS JetStream, Redis append-only and PostgreSQL data on volumes', () => {
     const { services, volumes } = config();
     expect(services.nats?.command).toEqual(expect.arrayContaining(['--jetstream', '--store_dir', '/data']));
     expect(services.redis?.command).toEqual(
@@ -78,10 +94,14 @@ describe('the compose files', () => {
     const mounts = (s: Service | undefined) => JSON.stringify(s?.volumes ?? []);
     expect(mounts(services.nats)).toContain('nats-data');
     expect(mounts(services.redis)).toContain('redis-data');
+    expect(mounts(services.postgres)).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(services.postgres?.healthcheck?.test).toEqual(expect.arrayContaining(['pg_isready']));
     expect(mounts(services.prometheus)).toContain('prometheus-targets');
     expect(mounts(services.provisioner)).toContain('prometheus-targets');
     expect(mounts(services.provisioner)).toContain('/opt/ensemble/terraform');
-    expect(Object.keys(volumes ?? {})).toEqual(expect.arrayContaining(['nats-data', 'redis-data', 'prometheus-data']));
+    expect(Object.keys(volumes ?? {})).toEqual(
+      expect.arrayContaining(['nats-data', 'redis-data', 'postgres-data', 'prometheus-data']),
+    );
   });
 
   it.each(Object.entries(SCHEMAS))('passes %s every variable its config reads', (name, shape) => {

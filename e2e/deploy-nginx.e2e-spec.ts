@@ -1,5 +1,5 @@
 import { parseConfig } from '@ensemble/shared';
-import { freePort, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { freePort, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ const JOINS_PER_ADDRESS = 3;
 describe('the NGINX front in front of a running gateway', () => {
   let nats: TestServer;
   let redis: TestServer;
+  let postgres: TestServer;
   let scheduler: RunningScheduler;
   let gateway: RunningGateway;
   let nginx: Daemon | undefined;
@@ -73,13 +74,14 @@ describe('the NGINX front in front of a running gateway', () => {
       mode: 0o644,
     });
 
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     scheduler = await startScheduler(
       parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
       { logSink: () => {} },
     );
     gateway = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {
+        DATABASE_URL: postgres.url,
         NATS_URL: nats.url,
         REDIS_URL: redis.url,
         GATEWAY_PORT: '0',
@@ -119,7 +121,7 @@ describe('the NGINX front in front of a running gateway', () => {
     await tls?.close();
     await gateway?.close();
     await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop()]);
+    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
     removeDir(dir);
   });
 
@@ -193,7 +195,7 @@ describe('the NGINX front in front of a running gateway', () => {
   it('gives the load balancer the gateway readiness on plain HTTP', async () => {
     const res = await request(`${http}/readyz`);
     expect(res.statusCode).toBe(200);
-    expect(await res.body.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true } });
+    expect(await res.body.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true, database: true } });
   });
 
   it('replaces a forged X-Forwarded-For with the address it saw: the gateway counts joins per real address', async () => {

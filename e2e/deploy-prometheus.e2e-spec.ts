@@ -1,5 +1,5 @@
 import { parseConfig } from '@ensemble/shared';
-import { freePort, startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { freePort, startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -21,6 +21,7 @@ const SERVICE_JOBS = ['gateway-api', 'scheduler', 'load-collector', 'provisioner
 describe('the Prometheus config', () => {
   let nats: TestServer;
   let redis: TestServer;
+  let postgres: TestServer;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
   let provisioner: RunningProvisioner;
@@ -41,7 +42,7 @@ describe('the Prometheus config', () => {
     promtool = needBinary('promtool', 'prometheus');
     needBinary('prometheus', 'prometheus');
     dir = tempDir('prometheus-config');
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const common = { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' };
     const quiet = { logSink: () => {} };
     scheduler = await startScheduler(parseConfig('scheduler', schedulerEnvSchema, common), quiet);
@@ -49,6 +50,7 @@ describe('the Prometheus config', () => {
     provisioner = await startProvisioner(parseConfig('provisioner', provisionerEnvSchema, common), quiet);
     gateway = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {
+        DATABASE_URL: postgres.url,
         ...common,
         GATEWAY_PORT: '0',
         OPS_TOKEN: 'prom-e2e-ops-token-0123',
@@ -72,7 +74,7 @@ describe('the Prometheus config', () => {
     await provisioner?.close();
     await collector?.close();
     await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop()]);
+    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
     removeDir(dir);
   });
 

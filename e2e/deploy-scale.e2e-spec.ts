@@ -1,6 +1,6 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { loadSample, startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { loadSample, startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 
@@ -21,6 +21,7 @@ interface Answer {
 describe('two gateways and two schedulers against one NATS and Redis', () => {
   let nats: TestServer;
   let redis: TestServer;
+  let postgres: TestServer;
   const schedulers: RunningScheduler[] = [];
   const gateways: RunningGateway[] = [];
   let bus: NatsBus;
@@ -35,7 +36,7 @@ describe('two gateways and two schedulers against one NATS and Redis', () => {
   };
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const quiet = { logSink: () => {} };
     for (let i = 0; i < 2; i++) {
       schedulers.push(
@@ -47,6 +48,7 @@ describe('two gateways and two schedulers against one NATS and Redis', () => {
       gateways.push(
         await startGateway(
           parseConfig('gateway-api', gatewayEnvSchema, {
+            DATABASE_URL: postgres.url,
             NATS_URL: nats.url,
             GATEWAY_PORT: '0',
             OPS_TOKEN: TOKEN,
@@ -83,7 +85,7 @@ describe('two gateways and two schedulers against one NATS and Redis', () => {
     await bus?.close();
     for (const g of gateways) await g.close();
     for (const s of schedulers) await s.close();
-    await Promise.all([nats?.stop(), redis?.stop()]);
+    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
   });
 
   it('places 2,000 concurrent joins over 200 rooms through both gateways: each room on exactly one node, no error', async () => {

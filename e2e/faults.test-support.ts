@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseConfig } from '@ensemble/shared';
-import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, waitFor, type PostgresServer, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
@@ -65,13 +65,14 @@ export interface FaultStackOptions {
 }
 
 /**
- * Real NATS and Redis, a bbb-sim fleet, schedulers (in this process or as
+ * Real NATS, Redis and PostgreSQL, a bbb-sim fleet, schedulers (in this process or as
  * spawned processes), a gateway and a load-collector in this process, with
  * every log line of the in-process services kept.
  */
 export class FaultStack {
   nats!: TestServer;
   redis!: TestServer;
+  postgres!: PostgresServer;
   sim!: BbbSim;
   schedulers: ServiceProcess[] = [];
   inProcessScheduler: RunningScheduler | undefined;
@@ -82,7 +83,11 @@ export class FaultStack {
 
   async start(opts: FaultStackOptions = {}): Promise<this> {
     this.opts = opts;
-    [this.nats, this.redis] = await Promise.all([startNats(), startRedis({ appendOnly: opts.appendOnly ?? false })]);
+    [this.nats, this.redis, this.postgres] = await Promise.all([
+      startNats(),
+      startRedis({ appendOnly: opts.appendOnly ?? false }),
+      startPostgres(),
+    ]);
     await opts.onServers?.(this.nats, this.redis);
     this.sim = await BbbSim.start({ nodes: opts.nodes ?? 3 });
     const sink = (l: string) => void this.logs.push(l);
@@ -100,6 +105,7 @@ export class FaultStack {
       parseConfig('gateway-api', gatewayEnvSchema, {
         ...common,
         REDIS_URL: this.redis.url,
+        DATABASE_URL: this.postgres.url,
         GATEWAY_PORT: '0',
         OPS_TOKEN,
         BBB_API_SECRET,
@@ -154,7 +160,7 @@ export class FaultStack {
     await this.inProcessScheduler?.close();
     await Promise.all(this.schedulers.map((s) => s.kill()));
     await this.sim?.stop();
-    await Promise.all([this.nats?.stop(), this.redis?.stop()]);
+    await Promise.all([this.nats?.stop(), this.redis?.stop(), this.postgres?.stop()]);
   }
 
   ops(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {

@@ -1,5 +1,5 @@
 import { parseConfig } from '@ensemble/shared';
-import { startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
@@ -15,6 +15,7 @@ export const OPS_TOKEN = 'fleet-ops-token-0123456789';
 export class FleetStack {
   nats!: TestServer;
   redis!: TestServer;
+  postgres!: TestServer;
   sim!: BbbSim;
   scheduler!: RunningScheduler;
   gateway!: RunningGateway;
@@ -22,7 +23,7 @@ export class FleetStack {
   logs: string[] = [];
 
   async start(opts: { nodes?: number; pollS?: number; scheduler?: Record<string, string> } = {}): Promise<this> {
-    [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
+    [this.nats, this.redis, this.postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     this.sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
     const sink = (l: string) => void this.logs.push(l);
     const common = { NATS_URL: this.nats.url, LOG_LEVEL: 'info' };
@@ -40,6 +41,8 @@ export class FleetStack {
     this.gateway = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {
         ...common,
+        REDIS_URL: this.redis.url,
+        DATABASE_URL: this.postgres.url,
         GATEWAY_PORT: '0',
         OPS_TOKEN,
         SSE_HEARTBEAT_MS: '500',
@@ -66,7 +69,7 @@ export class FleetStack {
     await this.gateway?.close();
     await this.scheduler?.close();
     await this.sim?.stop();
-    await Promise.all([this.nats?.stop(), this.redis?.stop()]);
+    await Promise.all([this.nats?.stop(), this.redis?.stop(), this.postgres?.stop()]);
   }
 
   ops(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -43,6 +43,7 @@ describe('client addresses behind X-Forwarded-For', () => {
       parseConfig('gateway-api', gatewayEnvSchema, {
         NATS_URL: s.nats.url,
         REDIS_URL: s.redis.url,
+        DATABASE_URL: s.postgres.url,
         GATEWAY_PORT: '0',
         OPS_TOKEN,
         TRUSTED_PROXIES: LOOPBACK,

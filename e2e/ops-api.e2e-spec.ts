@@ -1,6 +1,6 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { loadSample, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { loadSample, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 
@@ -10,6 +10,7 @@ const idleSample = (nodeId: string): LoadSample => loadSample(nodeId);
 describe('the ops API', () => {
   let nats: TestServer;
   let redis: TestServer;
+  let postgres: TestServer;
   let scheduler: RunningScheduler;
   let gateway: RunningGateway;
   let bus: NatsBus;
@@ -27,7 +28,7 @@ describe('the ops API', () => {
     });
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const sink = (l: string) => void logs.push(l);
     scheduler = await startScheduler(
       parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
@@ -35,6 +36,7 @@ describe('the ops API', () => {
     );
     gateway = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {
+        DATABASE_URL: postgres.url,
         NATS_URL: nats.url,
         REDIS_URL: redis.url,
         GATEWAY_PORT: '0',
@@ -54,7 +56,7 @@ describe('the ops API', () => {
     await bus?.close();
     await gateway?.close();
     await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop()]);
+    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
   });
 
   it('refuses requests without the operator token', async () => {

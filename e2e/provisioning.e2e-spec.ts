@@ -1,6 +1,6 @@
 import { contracts } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
-import { waitFor } from '@ensemble/testing';
+import { startPostgres, waitFor, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -13,6 +13,7 @@ const TOKEN = 'test-ops-token-0123456789';
 
 describe('scale-out through Terraform, end to end', () => {
   const h = new ProvisionerHarness();
+  let postgres: TestServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
@@ -28,6 +29,7 @@ describe('scale-out through Terraform, end to end', () => {
   };
 
   beforeAll(async () => {
+    postgres = await startPostgres();
     await h.start();
     const sink = (l: string) => void h.logs.push(l);
     const base = { NATS_URL: h.nats.url, METRICS_PORT: '0' };
@@ -42,7 +44,12 @@ describe('scale-out through Terraform, end to end', () => {
       { logSink: sink },
     );
     gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, { NATS_URL: h.nats.url, GATEWAY_PORT: '0', OPS_TOKEN: TOKEN }),
+      parseConfig('gateway-api', gatewayEnvSchema, {
+        NATS_URL: h.nats.url,
+        DATABASE_URL: postgres.url,
+        GATEWAY_PORT: '0',
+        OPS_TOKEN: TOKEN,
+      }),
       { logSink: sink },
     );
     sim = await BbbSim.start({ nodes: 2 });
@@ -54,6 +61,7 @@ describe('scale-out through Terraform, end to end', () => {
     await scheduler?.close();
     await sim?.stop();
     await h.stop();
+    await postgres?.stop();
   });
 
   it('adds two nodes that register cordoned, go healthy and get enabled; then scales one in', async () => {

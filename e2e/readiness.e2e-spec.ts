@@ -8,12 +8,12 @@ const status = (url: string) =>
   );
 
 /**
- * Liveness and readiness under real outages: Redis and then NATS stopped under a
+ * Liveness and readiness under real outages: Redis, PostgreSQL and then NATS stopped under a
  * running stack. Readiness turns red while a dependency is away and green once it
  * is back; liveness stays green throughout (a process that waits for its
  * dependencies must not be restarted for it).
  */
-describe('liveness and readiness while Redis or NATS is away', () => {
+describe('liveness and readiness while Redis, PostgreSQL or NATS is away', () => {
   const s = new FaultStack();
   let probes: Record<string, string>;
   /** Every /livez answer that was not 200, per component, while the outages ran. */
@@ -57,7 +57,7 @@ describe('liveness and readiness while Redis or NATS is away', () => {
     expect(await readiness()).toEqual({ gateway: 200, scheduler: 200, 'load-collector': 200 });
     const health = await fetch(`${s.gateway.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true } });
+    expect(await health.json()).toEqual({ status: 'ok', checks: { nats: true, redis: true, database: true } });
     expect(await (await fetch(`${probes['load-collector']}/readyz`)).json()).toEqual({
       status: 'ok',
       checks: { nats: true },
@@ -68,7 +68,7 @@ describe('liveness and readiness while Redis or NATS is away', () => {
     await s.redis.process.stop();
     await eventually('gateway and scheduler not ready without Redis', { gateway: 503, scheduler: 503 });
     const body = (await (await fetch(`${s.gateway.url}/readyz`)).json()) as { checks: Record<string, boolean> };
-    expect(body.checks).toEqual({ nats: true, redis: false });
+    expect(body.checks).toEqual({ nats: true, redis: false, database: true });
     // The collector has no Redis: it stays ready.
     expect((await readiness())['load-collector']).toBe(200);
 
@@ -76,11 +76,26 @@ describe('liveness and readiness while Redis or NATS is away', () => {
     await eventually('every service ready once Redis is back', { gateway: 200, scheduler: 200, 'load-collector': 200 });
   }, 90_000);
 
+  it("turns the gateway's readiness red while PostgreSQL is stopped (only the gateway has one), and green again after", async () => {
+    await s.postgres.process.stop();
+    await eventually('the gateway not ready without PostgreSQL', { gateway: 503 });
+    const body = (await (await fetch(`${s.gateway.url}/readyz`)).json()) as { checks: Record<string, boolean> };
+    expect(body.checks).toEqual({ nats: true, redis: true, database: false });
+    expect(await readiness()).toMatchObject({ scheduler: 200, 'load-collector': 200 });
+
+    await s.postgres.restart();
+    await eventually('every service ready once PostgreSQL is back', {
+      gateway: 200,
+      scheduler: 200,
+      'load-collector': 200,
+    });
+  }, 90_000);
+
   it('turns readiness red while NATS is stopped (every service), and green again after', async () => {
     await s.nats.process.stop();
     await eventually('no service ready without NATS', { gateway: 503, scheduler: 503, 'load-collector': 503 });
     const body = (await (await fetch(`${s.gateway.url}/readyz`)).json()) as { checks: Record<string, boolean> };
-    expect(body.checks).toEqual({ nats: false, redis: true });
+    expect(body.checks).toEqual({ nats: false, redis: true, database: true });
 
     await s.nats.process.start();
     await eventually('every service ready once NATS is back', { gateway: 200, scheduler: 200, 'load-collector': 200 });

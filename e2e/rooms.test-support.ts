@@ -1,6 +1,6 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
@@ -38,7 +38,7 @@ export interface RoomsStack {
   close(): Promise<void>;
 }
 
-/** Scheduler + gateway in this process, real NATS and Redis, a simulated BBB fleet registered and online. */
+/** Scheduler + gateway in this process, real NATS, Redis and PostgreSQL, a simulated BBB fleet registered and online. */
 export async function startRoomsStack(
   opts: { nodes?: number; env?: Record<string, string>; asTrustedProxy?: boolean } = {},
 ): Promise<RoomsStack> {
@@ -46,7 +46,8 @@ export async function startRoomsStack(
   const sink = (l: string) => void logs.push(l);
   let nats: TestServer | undefined;
   let redis: TestServer | undefined;
-  [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  let postgres: TestServer | undefined;
+  [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
   const sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
   const scheduler = await startScheduler(
     parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
@@ -56,6 +57,7 @@ export async function startRoomsStack(
     parseConfig('gateway-api', gatewayEnvSchema, {
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
+      DATABASE_URL: postgres.url,
       GATEWAY_PORT: '0',
       OPS_TOKEN,
       ...ONE_ADDRESS_LIMITS,
@@ -96,7 +98,7 @@ export async function startRoomsStack(
       await gateway.close();
       await scheduler.close();
       await sim.stop();
-      await Promise.all([nats?.stop(), redis?.stop()]);
+      await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
     },
   };
 }

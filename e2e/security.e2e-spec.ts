@@ -82,6 +82,7 @@ describe('sessions, limits and headers', () => {
       parseConfig('gateway-api', gatewayEnvSchema, {
         NATS_URL: s.nats.url,
         REDIS_URL: s.redis.url,
+        DATABASE_URL: s.postgres.url,
         GATEWAY_PORT: '0',
         OPS_TOKEN,
         PUBLIC_URL: 'https://ensemble.example.org',

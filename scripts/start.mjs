@@ -5,10 +5,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureBinaries, ensureNodeModules, has, log, root, run } from './lib/setup.mjs';
 import { Supervisor, freePort, preferredPort, waitForPort } from './lib/processes.mjs';
+import { startPostgres } from './lib/postgres.mjs';
 
 const HELP = `Usage: npm start -- [options]
 
-Runs NATS, Redis, the four services and a simulated BBB fleet in the foreground.
+Runs NATS, Redis, PostgreSQL, the four services and a simulated BBB fleet in the foreground.
 Ctrl-C (or SIGTERM) stops everything.
 
 Options:
@@ -17,12 +18,12 @@ Options:
   --no-sim             no simulated nodes: register real ones with POST /api/ops/nodes
   --port P             gateway HTTP port (default 8080, env GATEWAY_PORT)
   --poll-interval S    seconds between polls of every node (default 2 here; 30 in production)
-  --state-dir DIR      where Redis and NATS keep data and the generated secrets (default .ensemble/)
+  --state-dir DIR      where Redis, NATS and PostgreSQL keep data and the generated secrets (default .ensemble/)
   --skip-install       do not install or build (for a second start)
   --any-ports          free ports for metrics and Prometheus instead of 9101-9103/9090 (several stacks at once)
   -h, --help           this text
 
-Environment: NATS_URL / REDIS_URL / PROMETHEUS_URL use existing servers (then none is started here);
+Environment: NATS_URL / REDIS_URL / DATABASE_URL / PROMETHEUS_URL use existing servers (then none is started here);
 BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID and JITSI_APP_SECRET are used when set, otherwise made
 once and kept in the state dir.`;
 
@@ -69,9 +70,11 @@ mkdirSync(stateDir, { recursive: true, mode: 0o700 });
 
 if (!args['skip-install']) {
   ensureNodeModules();
-  const needed = [process.env.NATS_URL ? null : 'nats-server', process.env.REDIS_URL ? null : 'redis-server'].filter(
-    Boolean,
-  );
+  const needed = [
+    process.env.NATS_URL ? null : 'nats-server',
+    process.env.REDIS_URL ? null : 'redis-server',
+    ...(process.env.DATABASE_URL ? [] : ['initdb', 'postgres']),
+  ].filter(Boolean);
   ensureBinaries(needed);
   try {
     ensureBinaries(['prometheus']); // scraped by the Jitsi side; the BBB stack runs without it
@@ -152,6 +155,8 @@ async function main() {
     await waitForPort(port);
     REDIS_URL = `redis://127.0.0.1:${port}`;
   }
+
+  const DATABASE_URL = process.env.DATABASE_URL || (await startPostgres(sup, stateDir));
 
   let simNodes = [];
   let controlPort = null;
@@ -264,6 +269,7 @@ async function main() {
     env: {
       NATS_URL,
       REDIS_URL,
+      DATABASE_URL,
       LOG_LEVEL: common.LOG_LEVEL,
       GATEWAY_PORT: String(ports.gateway),
       OPS_TOKEN,
@@ -292,6 +298,7 @@ async function main() {
     `  Ops token          ${OPS_TOKEN}`,
     `  Metrics            ${gateway}/metrics, scheduler :${ports.scheduler}, load-collector :${ports.collector}, provisioner :${ports.provisioner}`,
     `  NATS / Redis       ${NATS_URL}  ${REDIS_URL}`,
+    `  PostgreSQL         ${DATABASE_URL.replace(/(\/\/[^/:@]*:)[^@/]+@/, '$1[redacted]@')}`,
     `  Prometheus         ${PROMETHEUS_URL ?? 'none (no Jitsi measurement)'}`,
     `  Simulated fleet    ${simNodes.length} BBB node(s): ${simNodes.map((n) => n.id).join(', ') || 'none'}`,
     `                     ${jitsiNodes.length} Jitsi node(s): ${jitsiNodes.map((n) => n.instance).join(', ') || 'none'}${jitsiControlPort ? ` (control http://127.0.0.1:${jitsiControlPort})` : ''}`,
@@ -315,6 +322,7 @@ async function main() {
         gateway,
         nats: NATS_URL,
         redis: REDIS_URL,
+        database: DATABASE_URL,
         ports,
         bbbSimControl: controlPort && `http://127.0.0.1:${controlPort}`,
         simNodes: simNodes.map((n) => n.id),

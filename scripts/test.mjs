@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { ensureBinaries, ensureNodeModules, nx, root } from './lib/setup.mjs';
 
 ensureNodeModules();
-ensureBinaries(['nats-server', 'redis-server', 'chromium']); // chromium: the browser e2e (playwright-core)
+// initdb/postgres: the private PostgreSQL servers of libs/testing; chromium: the browser e2e (playwright-core).
+ensureBinaries(['nats-server', 'redis-server', 'initdb', 'postgres', 'chromium']);
 // The deploy tests (e2e/deploy-*.e2e-spec.ts): compose validation, NGINX, Prometheus and a
 // node exporter for real.
 ensureBinaries(['docker-compose', 'nginx', 'prometheus', 'promtool', 'openssl', 'prometheus-node-exporter']);

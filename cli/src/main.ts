@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
+import { migrateCommand } from './commands/migrate.command.js';
 import { nodesCommand } from './commands/nodes.command.js';
 import { runsCommand, scaleOutCommand } from './commands/provision.command.js';
 import { roomsCommand } from './commands/rooms.command.js';
@@ -18,7 +19,14 @@ function program(): Command {
     .option('--json', 'machine-readable output')
     .showHelpAfterError()
     .exitOverride();
-  for (const c of [nodesCommand(), statusCommand(), roomsCommand(), scaleOutCommand(), runsCommand()]) {
+  for (const c of [
+    nodesCommand(),
+    statusCommand(),
+    roomsCommand(),
+    scaleOutCommand(),
+    runsCommand(),
+    migrateCommand(),
+  ]) {
     p.addCommand(c.exitOverride());
     for (const sub of c.commands) sub.exitOverride();
   }

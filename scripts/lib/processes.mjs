@@ -54,7 +54,8 @@ export class Supervisor {
     });
   }
 
-  start(name, cmd, args, { env = {}, cwd, quiet = false } = {}) {
+  /** `user` ({ uid, gid }): run as that user (PostgreSQL refuses root); `stopSignal`: what stops it promptly. */
+  start(name, cmd, args, { env = {}, cwd, quiet = false, user, stopSignal = 'SIGTERM' } = {}) {
     // Own process group: a terminal's Ctrl-C reaches only us, and we stop the
     // children in order (services before Redis and NATS).
     const child = spawn(cmd, args, {
@@ -62,21 +63,22 @@ export class Supervisor {
       env: { ...process.env, ...env },
       stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
       detached: true,
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
-    this.children.push({ name, child });
+    this.children.push({ name, child, stopSignal });
     child.once('exit', (code, signal) => {
       if (!this.stopping) this.onUnexpectedExit(name, code ?? signal);
     });
     return child;
   }
 
-  /** SIGTERM in reverse start order, SIGKILL after a grace period. */
+  /** SIGTERM (or the child's own stop signal) in reverse start order, SIGKILL after a grace period. */
   async stopAll(graceMs = 8000) {
     this.stopping = true;
-    for (const { child } of [...this.children].reverse()) {
+    for (const { child, stopSignal } of [...this.children].reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await gone;
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 // Set-up shared by `npm start` and `npm test`: what a fresh machine lacks, installed once.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,22 @@ export function run(cmd, args, opts = {}) {
   }
 }
 
-export const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+/** Debian's postgresql package keeps its binaries off PATH: /usr/lib/postgresql/<major>/bin. */
+const PG_LIB = '/usr/lib/postgresql';
+
+/** Where a binary is: on PATH, else (initdb, postgres) in the newest /usr/lib/postgresql/<major>/bin; null if nowhere. */
+export function findBinary(bin) {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  if (!existsSync(PG_LIB)) return null;
+  const majors = readdirSync(PG_LIB)
+    .filter((d) => /^\d+$/.test(d))
+    .sort((a, b) => Number(b) - Number(a));
+  for (const m of majors) if (existsSync(join(PG_LIB, m, 'bin', bin))) return join(PG_LIB, m, 'bin', bin);
+  return null;
+}
+
+export const has = (bin) => findBinary(bin) !== null;
 
 /** npm dependencies: `npm ci` when node_modules is missing or older than the lockfile. */
 export function ensureNodeModules() {
@@ -37,6 +52,8 @@ const PACKAGES = {
   nginx: 'nginx',
   openssl: 'openssl',
   'prometheus-node-exporter': 'prometheus-node-exporter',
+  initdb: 'postgresql',
+  postgres: 'postgresql',
 };
 
 /** System binaries from Debian's packages when absent (needs root; otherwise says what to run). */

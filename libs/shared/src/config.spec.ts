@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, baseEnvSchema, parseConfig, port, redisEnvSchema } from './config.js';
+import { ConfigError, baseEnvSchema, databaseEnvSchema, parseConfig, port, redisEnvSchema } from './config.js';
 
 const schema = baseEnvSchema
   .extend(redisEnvSchema.shape)
@@ -33,5 +33,21 @@ describe('config parsing', () => {
     const attempt = () => parseConfig('svc', schema, { [name]: value });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(new RegExp(`^svc: invalid configuration: ${name}:`));
+  });
+});
+
+describe('the database variable', () => {
+  const withDb = baseEnvSchema.extend(databaseEnvSchema.shape);
+
+  it('defaults to a local PostgreSQL and accepts postgres:// and postgresql:// URLs', () => {
+    expect(parseConfig('svc', withDb, {}).DATABASE_URL).toBe('postgres://ensemble@127.0.0.1:5432/ensemble');
+    const url = 'postgresql://u:p@db.internal:5432/ensemble?sslmode=require';
+    expect(parseConfig('svc', withDb, { DATABASE_URL: url }).DATABASE_URL).toBe(url);
+  });
+
+  it('names DATABASE_URL when it is not a PostgreSQL URL', () => {
+    expect(() => parseConfig('svc', withDb, { DATABASE_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /^svc: invalid configuration: DATABASE_URL:/,
+    );
   });
 });

@@ -29,6 +29,14 @@ export const redisEnvSchema = z.object({
     .default('redis://127.0.0.1:6379'),
 });
 
+/** PostgreSQL of a service that keeps durable records (accounts, rooms...); see docs/decisions/090. */
+export const databaseEnvSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user[:password]@host:port/database')
+    .default('postgres://ensemble@127.0.0.1:5432/ensemble'),
+});
+
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 export const positiveNumber = (fallback: number) => z.coerce.number().positive().finite().default(fallback);

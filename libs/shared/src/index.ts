@@ -5,6 +5,8 @@ export * from './bbb/checksum.js';
 export * from './nats/nats-bus.js';
 export * from './redis.js';
 export * from './redis/lua-scripts.js';
+export * from './database/database.js';
+export * from './database/migrations.js';
 export * from './ops-server.js';
 export * from './readiness.js';
 export * from './nest/tokens.js';

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Database } from './database/database.js';
 import type { NatsBus } from './nats/nats-bus.js';
 
 /** How long a dependency may take to answer a readiness probe before it counts as away. */
@@ -9,19 +10,26 @@ export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 /**
  * Readiness as a round trip to each dependency, not a remembered connection state:
  * NATS must answer a PING (a client that is reconnecting cannot), Redis a PING,
- * each within `deadlineMs`. Redis is checked only where the service has one.
+ * PostgreSQL a `SELECT 1`, each within `deadlineMs`. Redis and PostgreSQL are checked
+ * only where the service has them.
  */
 export function dependencyReadiness(
   bus: NatsBus,
   redis: Redis | null,
+  database: Database | null = null,
   deadlineMs = READINESS_DEADLINE_MS,
 ): ReadinessCheck {
   return async (): Promise<Record<string, boolean>> => {
-    const [nats, red] = await Promise.all([
+    const [nats, red, db] = await Promise.all([
       answersWithin(() => natsPing(bus), deadlineMs),
       redis ? answersWithin(() => redis.ping(), deadlineMs) : Promise.resolve(undefined),
+      database ? answersWithin(() => database.ping(), deadlineMs) : Promise.resolve(undefined),
     ]);
-    return red === undefined ? { nats } : { nats, redis: red };
+    return {
+      nats,
+      ...(red === undefined ? {} : { redis: red }),
+      ...(db === undefined ? {} : { database: db }),
+    };
   };
 }
 

@@ -5,3 +5,4 @@ export * from './wait-for.js';
 export * from './prometheus.js';
 export * from './load-sample.js';
 export * from './simulator-process.js';
+export * from './postgres.js';

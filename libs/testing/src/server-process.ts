@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,12 @@ const INSTALL_HINT: Record<string, string> = {
   'redis-server': 'apt-get update && apt-get install -y redis-server (or run `npm start` once, which installs it)',
   prometheus: 'apt-get update && apt-get install -y prometheus (or run `npm start` once, which installs it)',
   'prometheus-node-exporter': 'apt-get update && apt-get install -y prometheus-node-exporter (optional)',
+  initdb: 'apt-get update && apt-get install -y postgresql (or run `npm start` once, which installs it)',
+  postgres: 'apt-get update && apt-get install -y postgresql (or run `npm start` once, which installs it)',
 };
+
+/** Debian's postgresql package keeps its binaries off PATH, one directory per major version. */
+const EXTRA_DIRS = ['/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -18,8 +23,8 @@ process.once('exit', () => {
 
 export function requireBinary(name: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || !path) {
+  const path = found.stdout.trim() || EXTRA_DIRS.map((d) => join(d, name)).find((p) => existsSync(p));
+  if (!path) {
     throw new Error(
       `${name} is not installed, and the tests need a real one. Install it: ${INSTALL_HINT[name] ?? name}`,
     );
@@ -46,6 +51,13 @@ export function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
   });
 }
 
+export interface ServerProcessOptions {
+  /** Run as this user (PostgreSQL refuses root); the data dir is handed to it. */
+  user?: { uid: number; gid: number };
+  /** The signal that stops it promptly (PostgreSQL: SIGINT, a fast shutdown; SIGTERM waits for clients). */
+  stopSignal?: NodeJS.Signals;
+}
+
 /**
  * A real server binary on a loopback port, in a private temp dir. `restart()`
  * keeps port and data, so fault tests can take it away and bring it back.
@@ -59,13 +71,18 @@ export class ServerProcess {
     readonly name: string,
     readonly port: number,
     private readonly args: (dataDir: string) => string[],
+    private readonly opts: ServerProcessOptions = {},
   ) {
     this.dataDir = mkdtempSync(join(tmpdir(), `ensemble-${name}-`));
   }
 
   async start(): Promise<this> {
     const bin = requireBinary(this.name);
-    const child = spawn(bin, this.args(this.dataDir), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const user = this.opts.user;
+    const child = spawn(bin, this.args(this.dataDir), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
     this.child = child;
     live.add(child);
     child.stdout?.on('data', (d: Buffer) => this.keep(d));
@@ -78,7 +95,7 @@ export class ServerProcess {
   }
 
   /** Stops the process (SIGTERM, then SIGKILL) and waits for it to be gone. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  async stop(signal: NodeJS.Signals = this.opts.stopSignal ?? 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));

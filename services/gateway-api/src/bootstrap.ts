@@ -1,12 +1,23 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LOGGER, METRICS, NestLogger, type Logger, type Metrics } from '@ensemble/shared';
+import {
+  DATABASE,
+  LOGGER,
+  METRICS,
+  NestLogger,
+  REDIS,
+  type Database,
+  type Logger,
+  type Metrics,
+} from '@ensemble/shared';
+import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from './config.js';
 import { GatewayModule } from './gateway.module.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { trustProxyOption } from './http/trusted-proxies.js';
+import { warnIfAccountsLeftInRedis } from './migrate/old-accounts-warning.js';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -41,6 +52,7 @@ export async function startGateway(
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = `http://${config.GATEWAY_HOST}:${port}`;
   logger.info('gateway started', { url });
+  await warnIfAccountsLeftInRedis(app.get<Redis | null>(REDIS), app.get<Database | null>(DATABASE), logger);
   return { app, port, url, close: () => app.close() };
 }
 

@@ -1,90 +1,100 @@
 import { z } from 'zod';
-import { CHECKSUM_ALGORITHMS, baseEnvSchema, commaList, port, redisEnvSchema } from '@ensemble/shared';
+import {
+  CHECKSUM_ALGORITHMS,
+  baseEnvSchema,
+  commaList,
+  databaseEnvSchema,
+  port,
+  redisEnvSchema,
+} from '@ensemble/shared';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
 
-export const gatewayEnvSchema = baseEnvSchema.extend(redisEnvSchema.shape).extend({
-  GATEWAY_PORT: port(8080),
-  GATEWAY_HOST: z.string().default('127.0.0.1'),
-  /** Proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed; default none. */
-  TRUSTED_PROXIES: trustedProxiesSchema,
-  /** Bearer token for `/api/ops/*`; long and random (npm start makes one). */
-  OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters'),
-  /** Shared secret of the BBB-compatible API (`/bigbluebutton/api`). */
-  BBB_API_SECRET: z.string().min(8).optional(),
-  /** Base of the links handed out (`<PUBLIC_URL>/j/<token>`); default: the origin the request came to. */
-  PUBLIC_URL: z
-    .string()
-    .url()
-    .regex(/^https?:\/\//, 'PUBLIC_URL: expected an http(s) URL')
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  /** More accepted secrets (comma-separated), e.g. the old and the new one during a rotation. */
-  BBB_API_SECRETS: z
-    .string()
-    .optional()
-    .transform(commaList)
-    .pipe(z.array(z.string().min(8, 'each of BBB_API_SECRETS must be at least 8 characters'))),
-  /** Checksum digests accepted from integrations (BBB's `supportedChecksumAlgorithms`). */
-  BBB_API_CHECKSUM_ALGORITHMS: z
-    .string()
-    .default(CHECKSUM_ALGORITHMS.join(','))
-    .transform((s) => commaList(s.toLowerCase()))
-    .pipe(z.array(z.enum(CHECKSUM_ALGORITHMS)).min(1)),
-  /**
-   * Deadline of one call to a BBB node, from a web join or the BBB API (create, join,
-   * isMeetingRunning, end...); fan-outs (getMeetings, recordings) use BBB_API_FANOUT_TIMEOUT_MS
-   * per node. Replaces BBB_CALL_TIMEOUT_MS and BBB_API_NODE_TIMEOUT_MS (see DEPRECATED_NAMES).
-   */
-  BBB_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  BBB_API_FANOUT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
-  /** How long the create parameters of a BBB API meeting are kept (refreshed by each create and join). */
-  BBB_API_MEETING_TTL_S: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(90 * 86_400)
-    .default(7 * 86_400),
-  /** Create/join parameters as a query string (`a=1&b=2`): defaults fill gaps, overrides win. */
-  BBB_CREATE_DEFAULTS: queryParams(),
-  BBB_CREATE_OVERRIDES: queryParams(),
-  BBB_JOIN_DEFAULTS: queryParams(),
-  BBB_JOIN_OVERRIDES: queryParams(),
-  NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
-  /** Idempotent requests (place, locate, sign, end, list) are sent again this many times within the timeout. */
-  NATS_REQUEST_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
-  /** Largest request body accepted on any route. */
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(50 * 1024 * 1024)
-    .default(1024 * 1024),
-  WEB_DIR: z.string().optional(),
-  SESSION_TTL_S: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .default(7 * 24 * 3600),
-  /** Failed logins per account, and login/register attempts per address, within LOGIN_WINDOW_S. */
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
-  LOGIN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
-  LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
-  /** Jitsi token authentication (prosody `app_id` / `app_secret`); unset: no Jitsi rooms. */
-  JITSI_APP_ID: z.string().min(1).max(200).optional(),
-  JITSI_APP_SECRET: z.string().min(16, 'JITSI_APP_SECRET must be at least 16 characters').optional(),
-  /** Lifetime of a Jitsi join token: enough to open the link, not to keep it. */
-  JITSI_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(300),
-  /** `POST /api/join/:token` attempts per address within JOIN_WINDOW_S (a classroom behind one NAT is ~40). */
-  JOIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
-  JOIN_WINDOW_S: z.coerce.number().int().min(1).default(60),
-  /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */
-  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
-  /** A client whose socket stays full this long is closed. */
-  SSE_STALL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
-  SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(100),
-  /** Lifetime of an events ticket (`POST /api/ops/events/ticket`, for EventSource). */
-  SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
-});
+export const gatewayEnvSchema = baseEnvSchema
+  .extend(redisEnvSchema.shape)
+  .extend(databaseEnvSchema.shape)
+  .extend({
+    GATEWAY_PORT: port(8080),
+    GATEWAY_HOST: z.string().default('127.0.0.1'),
+    /** Proxies (addresses or CIDR blocks) whose X-Forwarded-For is believed; default none. */
+    TRUSTED_PROXIES: trustedProxiesSchema,
+    /** Bearer token for `/api/ops/*`; long and random (npm start makes one). */
+    OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters'),
+    /** Shared secret of the BBB-compatible API (`/bigbluebutton/api`). */
+    BBB_API_SECRET: z.string().min(8).optional(),
+    /** Base of the links handed out (`<PUBLIC_URL>/j/<token>`); default: the origin the request came to. */
+    PUBLIC_URL: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, 'PUBLIC_URL: expected an http(s) URL')
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /** More accepted secrets (comma-separated), e.g. the old and the new one during a rotation. */
+    BBB_API_SECRETS: z
+      .string()
+      .optional()
+      .transform(commaList)
+      .pipe(z.array(z.string().min(8, 'each of BBB_API_SECRETS must be at least 8 characters'))),
+    /** Checksum digests accepted from integrations (BBB's `supportedChecksumAlgorithms`). */
+    BBB_API_CHECKSUM_ALGORITHMS: z
+      .string()
+      .default(CHECKSUM_ALGORITHMS.join(','))
+      .transform((s) => commaList(s.toLowerCase()))
+      .pipe(z.array(z.enum(CHECKSUM_ALGORITHMS)).min(1)),
+    /**
+     * Deadline of one call to a BBB node, from a web join or the BBB API (create, join,
+     * isMeetingRunning, end...); fan-outs (getMeetings, recordings) use BBB_API_FANOUT_TIMEOUT_MS
+     * per node. Replaces BBB_CALL_TIMEOUT_MS and BBB_API_NODE_TIMEOUT_MS (see DEPRECATED_NAMES).
+     */
+    BBB_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    BBB_API_FANOUT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+    /** How long the create parameters of a BBB API meeting are kept (refreshed by each create and join). */
+    BBB_API_MEETING_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(90 * 86_400)
+      .default(7 * 86_400),
+    /** Create/join parameters as a query string (`a=1&b=2`): defaults fill gaps, overrides win. */
+    BBB_CREATE_DEFAULTS: queryParams(),
+    BBB_CREATE_OVERRIDES: queryParams(),
+    BBB_JOIN_DEFAULTS: queryParams(),
+    BBB_JOIN_OVERRIDES: queryParams(),
+    NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+    /** Idempotent requests (place, locate, sign, end, list) are sent again this many times within the timeout. */
+    NATS_REQUEST_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    /** Largest request body accepted on any route. */
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
+    WEB_DIR: z.string().optional(),
+    SESSION_TTL_S: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 24 * 3600),
+    /** Failed logins per account, and login/register attempts per address, within LOGIN_WINDOW_S. */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+    LOGIN_MAX_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+    LOGIN_WINDOW_S: z.coerce.number().int().min(1).default(900),
+    /** Jitsi token authentication (prosody `app_id` / `app_secret`); unset: no Jitsi rooms. */
+    JITSI_APP_ID: z.string().min(1).max(200).optional(),
+    JITSI_APP_SECRET: z.string().min(16, 'JITSI_APP_SECRET must be at least 16 characters').optional(),
+    /** Lifetime of a Jitsi join token: enough to open the link, not to keep it. */
+    JITSI_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(300),
+    /** `POST /api/join/:token` attempts per address within JOIN_WINDOW_S (a classroom behind one NAT is ~40). */
+    JOIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
+    JOIN_WINDOW_S: z.coerce.number().int().min(1).default(60),
+    /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /** A client whose socket stays full this long is closed. */
+    SSE_STALL_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+    SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Lifetime of an events ticket (`POST /api/ops/events/ticket`, for EventSource). */
+    SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
+  });
 function queryParams() {
   return z
     .string()

@@ -4,6 +4,7 @@ import { AccountsModule } from './accounts/accounts.module.js';
 import { BbbApiModule } from './bbb-api/bbb-api.module.js';
 import type { GatewayConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
+import { gatewayMigrations } from './db/migrations/index.js';
 import { JoinModule } from './join/join.module.js';
 import { NatsRequestModule } from './nats/nats-request.module.js';
 import { OpsModule } from './ops/ops.module.js';
@@ -16,7 +17,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        CoreModule.forRoot({ service: 'gateway-api', config, ...(logSink ? { logSink } : {}) }),
+        CoreModule.forRoot({
+          service: 'gateway-api',
+          config,
+          database: { migrations: gatewayMigrations },
+          ...(logSink ? { logSink } : {}),
+        }),
         NatsRequestModule,
         AccountsModule,
         RoomsModule,

@@ -4,18 +4,23 @@ import { Logger, secretValuesOf, type LogLevel } from '../logger.js';
 import { Metrics } from '../metrics.js';
 import { NatsBus } from '../nats/nats-bus.js';
 import { createRedis } from '../redis.js';
-import { CONFIG, LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
+import { Database } from '../database/database.js';
+import { migrateToLatest, type Migrations } from '../database/migrations.js';
+import { CONFIG, DATABASE, LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
 
 export interface CoreOptions {
   service: string;
-  config: { NATS_URL: string; LOG_LEVEL: LogLevel; REDIS_URL?: string };
+  config: { NATS_URL: string; LOG_LEVEL: LogLevel; REDIS_URL?: string; DATABASE_URL?: string };
+  /** A service that keeps records in PostgreSQL: its migrations, applied at start before it serves. */
+  database?: { migrations: Migrations };
   /** Replaces stdout, e.g. to capture logs in tests. */
   logSink?: (line: string) => void;
 }
 
 /**
- * Config, logger, metrics, the NATS bus and (when REDIS_URL is set) Redis,
- * once per process, closed in order on shutdown.
+ * Config, logger, metrics, the NATS bus, (when REDIS_URL is set) Redis and (when the
+ * service asks for a database) PostgreSQL, migrated to the latest version, once per
+ * process, closed in order on shutdown.
  */
 @Global()
 @Module({})
@@ -24,6 +29,7 @@ export class CoreModule implements OnApplicationShutdown {
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(DATABASE) private readonly database: Database | null,
   ) {}
 
   static forRoot(opts: CoreOptions): DynamicModule {
@@ -47,6 +53,15 @@ export class CoreModule implements OnApplicationShutdown {
           return redis;
         },
       },
+      {
+        provide: DATABASE,
+        useFactory: async () => {
+          const url = opts.config.DATABASE_URL;
+          if (!opts.database || !url) return null;
+          await migrateToLatest(url, opts.database.migrations, { service: opts.service, logger });
+          return Database.connect(url, logger, opts.service);
+        },
+      },
     ];
     return { module: CoreModule, providers, exports: providers };
   }
@@ -57,5 +72,6 @@ export class CoreModule implements OnApplicationShutdown {
     // A Redis that is away gets no QUIT (it would wait out reconnect timers).
     if (this.redis?.status === 'ready') await this.redis.quit().catch(() => this.redis?.disconnect());
     else this.redis?.disconnect();
+    await this.database?.close();
   }
 }

@@ -8,7 +8,8 @@ import type { NatsBus } from '../nats/nats-bus.js';
 import { startOpsServer } from '../ops-server.js';
 import { dependencyReadiness } from '../readiness.js';
 import { NestLogger } from './nest-logger.js';
-import { LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
+import { DATABASE, LOGGER, METRICS, NATS_BUS, REDIS } from './tokens.js';
+import type { Database } from '../database/database.js';
 
 export interface RunningService {
   app: INestApplicationContext;
@@ -39,7 +40,7 @@ export async function startContextService(opts: {
     port: opts.metricsPort,
     ...(opts.metricsHost ? { host: opts.metricsHost } : {}),
     metrics: app.get(METRICS),
-    ready: dependencyReadiness(bus, redis),
+    ready: dependencyReadiness(bus, redis, app.get<Database | null>(DATABASE)),
   }).catch(async (e: unknown) => {
     await app.close();
     throw e;

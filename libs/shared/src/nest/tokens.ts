@@ -4,3 +4,4 @@ export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');
 export const NATS_BUS = Symbol('NATS_BUS');
 export const REDIS = Symbol('REDIS');
+export const DATABASE = Symbol('DATABASE');

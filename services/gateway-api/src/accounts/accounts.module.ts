@@ -1,26 +1,28 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, REDIS } from '@ensemble/shared';
+import { CONFIG, DATABASE, REDIS, type Database } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config.js';
+import type { GatewayTables } from '../db/schema.js';
 import { AccountsController } from './accounts.controller.js';
+import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService } from './accounts.service.js';
-import { AccountsStore } from './accounts.store.js';
 import { OriginGuard } from './origin.guard.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionsStore } from './sessions.store.js';
 
-/** People: registration, login, sessions. Owns the `ens:gw:acct:` keys. */
+/** People: registration, login, sessions. Owns the `users` table and the `ens:gw:acct:` keys (sessions, limits). */
 @Module({
   controllers: [AccountsController],
   providers: [
     {
       provide: AccountsService,
-      inject: [REDIS, CONFIG],
-      useFactory: (redis: Redis | null, config: GatewayConfig) => {
+      inject: [REDIS, DATABASE, CONFIG],
+      useFactory: (redis: Redis | null, database: Database | null, config: GatewayConfig) => {
         if (!redis) throw new Error('the gateway needs REDIS_URL');
+        if (!database) throw new Error('the gateway needs DATABASE_URL');
         return new AccountsService(
-          new AccountsStore(redis),
+          new AccountsRepository(database.typed<GatewayTables>()),
           new SessionsStore(redis, config.SESSION_TTL_S),
           new RateLimitStore(redis, config.LOGIN_WINDOW_S),
           {

@@ -1,6 +1,6 @@
 import { DomainError, type LoginBody, type RegisterBody, type UserView } from '@ensemble/contracts';
 import { randomBytes } from 'node:crypto';
-import type { AccountsStore, StoredUser } from './accounts.store.js';
+import type { AccountsRepository, StoredUser } from './accounts.repository.js';
 import { keys } from './keys.js';
 import { dummyHash, hashPassword, verifyPassword } from './password.js';
 import type { RateLimitStore } from './rate-limit.store.js';
@@ -16,7 +16,7 @@ const view = (u: StoredUser): UserView => ({ id: u.id, email: u.email, name: u.n
 /** Registration, login and sessions. Passwords only ever meet scrypt here. */
 export class AccountsService {
   constructor(
-    private readonly accounts: AccountsStore,
+    private readonly accounts: AccountsRepository,
     private readonly sessions: SessionsStore,
     private readonly limits: RateLimitStore,
     private readonly max: Limits,

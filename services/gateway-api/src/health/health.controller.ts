@@ -1,11 +1,20 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { METRICS, NATS_BUS, REDIS, dependencyReadiness, type Metrics, type NatsBus } from '@ensemble/shared';
+import {
+  DATABASE,
+  METRICS,
+  NATS_BUS,
+  REDIS,
+  dependencyReadiness,
+  type Database,
+  type Metrics,
+  type NatsBus,
+} from '@ensemble/shared';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 
 /**
  * Liveness (`/livez`: the process serves; restart it when this fails) apart from
- * readiness (`/readyz`: NATS and Redis each answer a PING within a second; send it
+ * readiness (`/readyz`: NATS and Redis each answer a PING, PostgreSQL a query, within a second; send it
  * no traffic while this fails). `/healthz` is readiness's old name, kept for
  * existing probes.
  */
@@ -16,9 +25,10 @@ export class HealthController {
   constructor(
     @Inject(NATS_BUS) bus: NatsBus,
     @Inject(REDIS) redis: Redis | null,
+    @Inject(DATABASE) database: Database | null,
     @Inject(METRICS) private readonly metrics: Metrics,
   ) {
-    this.ready = dependencyReadiness(bus, redis);
+    this.ready = dependencyReadiness(bus, redis, database);
   }
 
   @Get('livez')

@@ -12,7 +12,7 @@ import { publicBase } from '../http/public-base.js';
 import { effectiveRole } from '../meetings/room-bbb-params.js';
 import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import { RoomMeetingService } from '../meetings/room-meeting.service.js';
-import { RoomsStore } from '../rooms/rooms.store.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
 
 /** `/api/join/:token`: anyone holding a link; the link alone says which room and role. */
 @Controller('api/join')
@@ -21,7 +21,7 @@ export class JoinController {
   private readonly limits: RateLimitStore | undefined;
 
   constructor(
-    private readonly rooms: RoomsStore,
+    private readonly rooms: RoomsRepository,
     private readonly meetings: RoomMeetingService,
     private readonly jitsi: JitsiMeetingService,
     @Inject(CONFIG) private readonly config: GatewayConfig,

@@ -1,34 +1,34 @@
 import { Module } from '@nestjs/common';
-import { REDIS } from '@ensemble/shared';
-import type { Redis } from 'ioredis';
+import { DATABASE, type Database } from '@ensemble/shared';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
-import { RoomsStore } from './rooms.store.js';
+import type { GatewayTables } from '../db/schema.js';
+import { RoomsRepository } from './rooms.repository.js';
 
-/** Rooms and their links. Owns the `ens:gw:rooms:` keys. */
+/** Rooms and their links. Owns the `rooms` table. */
 @Module({
   imports: [AccountsModule, MeetingsModule],
   controllers: [RoomsController],
   providers: [
     {
-      provide: RoomsStore,
-      inject: [REDIS],
-      useFactory: (redis: Redis | null) => {
-        if (!redis) throw new Error('the gateway needs REDIS_URL');
-        return new RoomsStore(redis);
+      provide: RoomsRepository,
+      inject: [DATABASE],
+      useFactory: (database: Database | null) => {
+        if (!database) throw new Error('the gateway needs DATABASE_URL');
+        return new RoomsRepository(database.typed<GatewayTables>());
       },
     },
     {
       provide: RoomsService,
-      inject: [RoomsStore, RoomMeetingService, JitsiMeetingService],
-      useFactory: (store: RoomsStore, meetings: RoomMeetingService, jitsi: JitsiMeetingService) =>
+      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService],
+      useFactory: (store: RoomsRepository, meetings: RoomMeetingService, jitsi: JitsiMeetingService) =>
         new RoomsService(store, meetings, jitsi),
     },
   ],
-  exports: [RoomsStore],
+  exports: [RoomsRepository],
 })
 export class RoomsModule {}

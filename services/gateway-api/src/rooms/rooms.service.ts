@@ -1,7 +1,7 @@
 import { DomainError, type CreateRoomBody, type RoomView, type UpdateRoomBody } from '@ensemble/contracts';
 import type { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import type { RoomMeetingService } from '../meetings/room-meeting.service.js';
-import type { RoomsStore, StoredRoom } from './rooms.store.js';
+import type { RoomsRepository, StoredRoom } from './rooms.repository.js';
 
 export const viewOf = (room: StoredRoom, base: string): RoomView => ({
   id: room.id,
@@ -14,11 +14,14 @@ export const viewOf = (room: StoredRoom, base: string): RoomView => ({
 });
 
 const notFound = () => new DomainError('not-found', 'no such room');
+const notFoundThrown = (): never => {
+  throw notFound();
+};
 
 /** Rooms of their owners. Someone else's room is answered exactly like a missing one. */
 export class RoomsService {
   constructor(
-    private readonly rooms: RoomsStore,
+    private readonly rooms: RoomsRepository,
     private readonly meetings: RoomMeetingService,
     private readonly jitsi: JitsiMeetingService,
   ) {}
@@ -44,15 +47,12 @@ export class RoomsService {
   }
 
   async update(ownerId: string, id: string, body: UpdateRoomBody): Promise<StoredRoom> {
-    const room = await this.get(ownerId, id);
-    const next = { ...room, name: body.name ?? room.name, settings: { ...room.settings, ...body.settings } };
-    if (!(await this.rooms.update(next))) throw notFound();
-    return next;
+    return (await this.rooms.update(id, ownerId, body)) ?? notFoundThrown();
   }
 
+  /** The answer carries the pair this rotation wrote, even when another rotation follows at once. */
   async rotate(ownerId: string, id: string): Promise<StoredRoom> {
-    if (!(await this.rooms.rotate(id, ownerId))) throw notFound();
-    return this.get(ownerId, id);
+    return (await this.rooms.rotate(id, ownerId)) ?? notFoundThrown();
   }
 
   /** The live meeting ends first, so nobody stays in a room that no longer exists. */

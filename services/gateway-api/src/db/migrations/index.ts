@@ -1,0 +1,10 @@
+import type { Migrations } from '@ensemble/shared';
+import * as usersAndRooms from './001-users-and-rooms.js';
+
+/**
+ * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
+ * directory scan). Append a new file here; never edit or remove one that has shipped.
+ */
+export const gatewayMigrations: Migrations = {
+  '001-users-and-rooms': usersAndRooms,
+};

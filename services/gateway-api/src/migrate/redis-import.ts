@@ -1,0 +1,165 @@
+import { roomSettingsSchema, type RoomSettings } from '@ensemble/contracts';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { GatewayTables } from '../db/schema.js';
+import { isLinkToken, linkHash } from '../rooms/link-token.js';
+import { oldKeys } from './redis-keys.js';
+
+/** What happened to one kind of record: counts, and each skipped one with why (ids only, never a secret). */
+export interface ImportTally {
+  copied: number;
+  alreadyThere: number;
+  skipped: { id: string; reason: string }[];
+}
+
+export interface ImportReport {
+  users: ImportTally;
+  rooms: ImportTally;
+}
+
+const tally = (): ImportTally => ({ copied: 0, alreadyThere: 0, skipped: [] });
+
+/**
+ * Copies the accounts and rooms (with their links) the gateway kept in Redis before
+ * decision 090 into PostgreSQL. Idempotent: a record already there (same id) is counted,
+ * not touched; a record that would clash with a different one (an e-mail taken by another
+ * id, a link hash another room holds) is skipped and reported, never overwritten. Each
+ * record is copied in a transaction of its own. Links keep their tokens and hashes, so the
+ * old link URLs open the same rooms. Redis is only read.
+ */
+export class RedisImport {
+  constructor(
+    private readonly redis: Redis,
+    private readonly db: Kysely<GatewayTables>,
+  ) {}
+
+  async run(): Promise<ImportReport> {
+    const users = tally();
+    for (const key of await this.keys(oldKeys.users)) await this.copyUser(key, users);
+    const rooms = tally();
+    for (const key of await this.keys(oldKeys.rooms)) await this.copyRoom(key, rooms);
+    return { users, rooms };
+  }
+
+  /** True when Redis still holds accounts in the old format (the gateway warns at start). */
+  async hasOldAccounts(): Promise<boolean> {
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', oldKeys.users, 'COUNT', 1000);
+      if (found.length > 0) return true;
+      cursor = next;
+    } while (cursor !== '0');
+    return false;
+  }
+
+  /** Every key matching `pattern`, sorted (SCAN, never KEYS: a large Redis is not blocked). */
+  private async keys(pattern: string): Promise<string[]> {
+    const all = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      for (const k of found) all.add(k);
+      cursor = next;
+    } while (cursor !== '0');
+    return [...all].sort();
+  }
+
+  private async copyUser(key: string, t: ImportTally): Promise<void> {
+    const h = await this.redis.hgetall(key);
+    const id = h.id ?? key.slice(oldKeys.user('').length);
+    const createdAt = Number(h.createdAt);
+    // The old store read a user only with these three fields; anything less was never a user.
+    if (!h.id || !h.email || !h.passwordHash) return void t.skipped.push({ id, reason: 'incomplete record' });
+    if (!Number.isFinite(createdAt)) return void t.skipped.push({ id, reason: 'no valid createdAt' });
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('users')
+        .values({
+          id,
+          email: h.email!,
+          name: h.name ?? '',
+          password_hash: h.passwordHash!,
+          created_at: new Date(createdAt),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return 'copied';
+      const same = await trx.selectFrom('users').select('email').where('id', '=', id).executeTakeFirst();
+      if (same?.email === h.email) return 'there';
+      return same ? 'id-taken' : 'email-taken';
+    });
+    if (outcome === 'copied') t.copied++;
+    else if (outcome === 'there') t.alreadyThere++;
+    else if (outcome === 'email-taken')
+      t.skipped.push({ id, reason: 'its e-mail already belongs to another account in PostgreSQL' });
+    else t.skipped.push({ id, reason: 'its id already belongs to an account with another e-mail in PostgreSQL' });
+  }
+
+  private async copyRoom(key: string, t: ImportTally): Promise<void> {
+    const h = await this.redis.hgetall(key);
+    const id = h.id ?? key.slice(oldKeys.room('').length);
+    const why = invalidRoom(h);
+    if (why) return void t.skipped.push({ id, reason: why });
+    const settings = parseSettings(h.settings);
+    if (!settings) return void t.skipped.push({ id, reason: 'settings are not valid' });
+    const [m, p] = [h.moderatorToken!, h.participantToken!];
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('rooms').select('owner_id').where('id', '=', id).executeTakeFirst();
+      if (existing) return existing.owner_id === h.ownerId ? 'there' : 'id-taken';
+      const owner = await trx.selectFrom('users').select('id').where('id', '=', h.ownerId!).executeTakeFirst();
+      if (!owner) return 'no-owner';
+      const inserted = await trx
+        .insertInto('rooms')
+        .values({
+          id,
+          owner_id: h.ownerId!,
+          name: h.name ?? '',
+          engine: h.engine === 'jitsi' ? 'jitsi' : 'bbb',
+          settings: JSON.stringify(settings),
+          moderator_token: m,
+          participant_token: p,
+          moderator_hash: linkHash(m),
+          participant_hash: linkHash(p),
+          created_at: new Date(Number(h.createdAt)),
+        })
+        // A room inserted meanwhile (id) or a link hash another room holds: nothing is written.
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted ? 'copied' : 'link-taken';
+    });
+    if (outcome === 'copied') t.copied++;
+    else if (outcome === 'there') t.alreadyThere++;
+    else
+      t.skipped.push({
+        id,
+        reason: {
+          'id-taken': 'its id already belongs to another owner’s room in PostgreSQL',
+          'no-owner': 'its owner is not in PostgreSQL (skipped or missing account)',
+          'link-taken': 'one of its links already belongs to another room in PostgreSQL',
+        }[outcome],
+      });
+  }
+}
+
+/** Why an old room record cannot be copied, or null. */
+function invalidRoom(h: Record<string, string>): string | null {
+  if (!h.id || !h.ownerId) return 'incomplete record';
+  if (h.engine !== undefined && h.engine !== 'bbb' && h.engine !== 'jitsi') return 'unknown engine';
+  if (!Number.isFinite(Number(h.createdAt))) return 'no valid createdAt';
+  if (!isLinkToken(h.moderatorToken ?? '') || !isLinkToken(h.participantToken ?? '')) return 'links are not valid';
+  // The old link index was keyed by these hashes: a token that does not hash to them never opened the room.
+  if (h.moderatorHash && h.moderatorHash !== linkHash(h.moderatorToken!)) return 'links are not valid';
+  if (h.participantHash && h.participantHash !== linkHash(h.participantToken!)) return 'links are not valid';
+  return null;
+}
+
+function parseSettings(json: string | undefined): RoomSettings | null {
+  try {
+    const r = roomSettingsSchema.safeParse(JSON.parse(json ?? '{}'));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,153 @@
+import {
+  roomSettingsSchema,
+  type Engine,
+  type JoinRole,
+  type RoomSettings,
+  type UpdateRoomBody,
+} from '@ensemble/contracts';
+import { guardedSql } from '@ensemble/shared';
+import { sql, type Kysely } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import type { GatewayTables, RoomRow } from '../db/schema.js';
+import { isLinkToken, linkHash, newLinkToken } from './link-token.js';
+
+export interface StoredRoom {
+  id: string;
+  ownerId: string;
+  name: string;
+  engine: Engine;
+  settings: RoomSettings;
+  moderatorToken: string;
+  participantToken: string;
+  createdAt: number;
+}
+
+const roomOf = (r: RoomRow): StoredRoom => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  name: r.name,
+  engine: r.engine,
+  settings: roomSettingsSchema.parse(r.settings),
+  moderatorToken: r.moderator_token,
+  participantToken: r.participant_token,
+  createdAt: r.created_at.getTime(),
+});
+
+/** A fresh pair of links: the tokens handed out and the hashes they are found by. */
+const newLinks = () => {
+  const [m, p] = [newLinkToken(), newLinkToken()];
+  return { moderator_token: m, moderator_hash: linkHash(m), participant_token: p, participant_hash: linkHash(p) };
+};
+
+/**
+ * Rooms and their links in PostgreSQL (`rooms`). Each change is one statement (one
+ * transaction), conditioned on the owner, so a change racing a delete or another change
+ * never leaves half a room or two valid pairs of links.
+ */
+export class RoomsRepository {
+  constructor(private readonly db: Kysely<GatewayTables>) {}
+
+  async create(ownerId: string, name: string, engine: Engine, settings: RoomSettings): Promise<StoredRoom> {
+    const row = await guardedSql('create room', () =>
+      this.db
+        .insertInto('rooms')
+        .values({
+          id: `r${randomBytes(9).toString('base64url')}`,
+          owner_id: ownerId,
+          name,
+          engine,
+          settings: JSON.stringify(settings),
+          ...newLinks(),
+          created_at: new Date(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    return roomOf(row);
+  }
+
+  async get(id: string): Promise<StoredRoom | null> {
+    const row = await guardedSql('room', () =>
+      this.db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+    return row ? roomOf(row) : null;
+  }
+
+  /** The owner's rooms, newest first (at most 1000, as before). */
+  async list(ownerId: string): Promise<StoredRoom[]> {
+    const rows = await guardedSql('rooms', () =>
+      this.db
+        .selectFrom('rooms')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('created_at', 'desc')
+        .limit(1000)
+        .execute(),
+    );
+    return rows.map(roomOf);
+  }
+
+  /**
+   * A new name and/or settings merged into the stored ones (jsonb `||`, in the statement:
+   * two updates at once both land). Null when the room is missing or someone else's.
+   */
+  async update(id: string, ownerId: string, change: UpdateRoomBody): Promise<StoredRoom | null> {
+    const row = await guardedSql('update room', () =>
+      this.db
+        .updateTable('rooms')
+        .set((eb) => ({
+          name: change.name ?? eb.ref('name'),
+          settings: sql<string>`settings || ${JSON.stringify(change.settings ?? {})}::jsonb`,
+        }))
+        .where('id', '=', id)
+        .where('owner_id', '=', ownerId)
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    return row ? roomOf(row) : null;
+  }
+
+  /**
+   * Replaces both links at once: the old hashes stop matching in the same statement the
+   * new ones start. Two rotations at once queue on the row lock; the later one wins whole,
+   * so exactly one pair is valid after them. Null when the room is missing or someone else's.
+   */
+  async rotate(id: string, ownerId: string): Promise<StoredRoom | null> {
+    const row = await guardedSql('rotate links', () =>
+      this.db
+        .updateTable('rooms')
+        .set(newLinks())
+        .where('id', '=', id)
+        .where('owner_id', '=', ownerId)
+        .returningAll()
+        .executeTakeFirst(),
+    );
+    return row ? roomOf(row) : null;
+  }
+
+  /** Deletes the caller's room; its links die with the row. False when missing or someone else's. */
+  async remove(id: string, ownerId: string): Promise<boolean> {
+    const r = await guardedSql('delete room', () =>
+      this.db.deleteFrom('rooms').where('id', '=', id).where('owner_id', '=', ownerId).executeTakeFirst(),
+    );
+    return r.numDeletedRows > 0n;
+  }
+
+  /**
+   * The room and role a link token opens, or null (unknown, rotated, deleted): one row,
+   * found through a unique index on either hash.
+   */
+  async byLink(token: string): Promise<{ room: StoredRoom; linkRole: JoinRole } | null> {
+    if (!isLinkToken(token)) return null;
+    const hash = linkHash(token);
+    const row = await guardedSql('link', () =>
+      this.db
+        .selectFrom('rooms')
+        .selectAll()
+        .where((eb) => eb.or([eb('moderator_hash', '=', hash), eb('participant_hash', '=', hash)]))
+        .executeTakeFirst(),
+    );
+    if (!row) return null;
+    return { room: roomOf(row), linkRole: row.moderator_hash === hash ? 'moderator' : 'viewer' };
+  }
+}
