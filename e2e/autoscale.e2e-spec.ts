@@ -1,6 +1,6 @@
 import { contracts, type AutoscaleDecision, type FleetNodeEvent, type FleetNodeView } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
-import { startPostgres, waitFor, type TestServer } from '@ensemble/testing';
+import { startPostgres, waitFor, type PostgresServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -20,7 +20,7 @@ const STEP = { timeoutMs: 60_000, intervalMs: 100 };
  */
 describe('autoscale, end to end', () => {
   const h = new ProvisionerHarness();
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
@@ -62,6 +62,7 @@ describe('autoscale, end to end', () => {
       parseConfig('scheduler', schedulerEnvSchema, {
         ...base,
         REDIS_URL: h.redis.url,
+        DATABASE_URL: await postgres.createDatabase(),
         // Load shown = load placed, so the shares below are exact.
         PLACEMENT_LARGE_NODE_HEADROOM: '0',
       }),

@@ -1,6 +1,13 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig, signQuery, type ChecksumAlgorithm } from '@ensemble/shared';
-import { applySample, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
+import {
+  applySample,
+  startNats,
+  startPostgres,
+  startRedis,
+  type PostgresServer,
+  type TestServer,
+} from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { BbbSim } from '@ensemble/bbb-sim';
@@ -24,7 +31,7 @@ const parser = new XMLParser({ parseTagValue: false, ignoreAttributes: true });
 export class BbbApiHarness {
   nats!: TestServer;
   redis!: TestServer;
-  postgres!: TestServer;
+  postgres!: PostgresServer;
   scheduler!: RunningScheduler;
   gateway!: RunningGateway;
   sim!: BbbSim;
@@ -45,6 +52,7 @@ export class BbbApiHarness {
       parseConfig('scheduler', schedulerEnvSchema, {
         NATS_URL: this.nats.url,
         REDIS_URL: this.redis.url,
+        DATABASE_URL: await this.postgres.createDatabase(),
         METRICS_PORT: '0',
         HEALTH_OFFLINE_AFTER: '1',
         HEALTH_ONLINE_AFTER: '1',

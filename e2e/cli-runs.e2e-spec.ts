@@ -1,6 +1,6 @@
 import { contracts } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
-import { startPostgres, waitFor, type TestServer } from '@ensemble/testing';
+import { startPostgres, waitFor, type PostgresServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -19,7 +19,7 @@ const SLOW = 120_000;
 /** `ensemble runs`: --follow around runs that end before, while and never, and the autoscale decisions. */
 describe('the ensemble CLI on provisioning runs', () => {
   const h = new ProvisionerHarness();
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
@@ -83,7 +83,11 @@ describe('the ensemble CLI on provisioning runs', () => {
     const base = { NATS_URL: h.nats.url, METRICS_PORT: '0' };
     const sink = (l: string) => void h.logs.push(l);
     scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, { ...base, REDIS_URL: h.redis.url }),
+      parseConfig('scheduler', schedulerEnvSchema, {
+        ...base,
+        REDIS_URL: h.redis.url,
+        DATABASE_URL: await postgres.createDatabase(),
+      }),
       {
         logSink: sink,
       },

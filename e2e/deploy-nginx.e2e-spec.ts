@@ -1,5 +1,12 @@
 import { parseConfig } from '@ensemble/shared';
-import { freePort, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
+import {
+  freePort,
+  startNats,
+  startPostgres,
+  startRedis,
+  type TestServer,
+  type PostgresServer,
+} from '@ensemble/testing';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +22,7 @@ const JOINS_PER_ADDRESS = 3;
 describe('the NGINX front in front of a running gateway', () => {
   let nats: TestServer;
   let redis: TestServer;
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   let scheduler: RunningScheduler;
   let gateway: RunningGateway;
   let nginx: Daemon | undefined;
@@ -76,7 +83,12 @@ describe('the NGINX front in front of a running gateway', () => {
 
     [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+      parseConfig('scheduler', schedulerEnvSchema, {
+        NATS_URL: nats.url,
+        REDIS_URL: redis.url,
+        DATABASE_URL: await postgres.createDatabase(),
+        METRICS_PORT: '0',
+      }),
       { logSink: () => {} },
     );
     gateway = await startGateway(

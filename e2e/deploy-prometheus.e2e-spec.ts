@@ -1,5 +1,13 @@
 import { parseConfig } from '@ensemble/shared';
-import { freePort, startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import {
+  freePort,
+  startNats,
+  startPostgres,
+  startRedis,
+  waitFor,
+  type TestServer,
+  type PostgresServer,
+} from '@ensemble/testing';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -21,7 +29,7 @@ const SERVICE_JOBS = ['gateway-api', 'scheduler', 'load-collector', 'provisioner
 describe('the Prometheus config', () => {
   let nats: TestServer;
   let redis: TestServer;
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
   let provisioner: RunningProvisioner;
@@ -45,7 +53,10 @@ describe('the Prometheus config', () => {
     [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const common = { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' };
     const quiet = { logSink: () => {} };
-    scheduler = await startScheduler(parseConfig('scheduler', schedulerEnvSchema, common), quiet);
+    scheduler = await startScheduler(
+      parseConfig('scheduler', schedulerEnvSchema, { ...common, DATABASE_URL: await postgres.createDatabase() }),
+      quiet,
+    );
     collector = await startLoadCollector(parseConfig('load-collector', loadCollectorEnvSchema, common), quiet);
     provisioner = await startProvisioner(parseConfig('provisioner', provisionerEnvSchema, common), quiet);
     gateway = await startGateway(

@@ -1,6 +1,14 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { loadSample, startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import {
+  loadSample,
+  startNats,
+  startPostgres,
+  startRedis,
+  waitFor,
+  type TestServer,
+  type PostgresServer,
+} from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 
@@ -21,7 +29,7 @@ interface Answer {
 describe('two gateways and two schedulers against one NATS and Redis', () => {
   let nats: TestServer;
   let redis: TestServer;
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   const schedulers: RunningScheduler[] = [];
   const gateways: RunningGateway[] = [];
   let bus: NatsBus;
@@ -41,7 +49,12 @@ describe('two gateways and two schedulers against one NATS and Redis', () => {
     for (let i = 0; i < 2; i++) {
       schedulers.push(
         await startScheduler(
-          parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+          parseConfig('scheduler', schedulerEnvSchema, {
+            NATS_URL: nats.url,
+            REDIS_URL: redis.url,
+            DATABASE_URL: await postgres.createDatabase(),
+            METRICS_PORT: '0',
+          }),
           quiet,
         ),
       );

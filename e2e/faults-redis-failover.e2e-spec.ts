@@ -1,17 +1,25 @@
 import { DomainError, contracts } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, createRedis, parseConfig } from '@ensemble/shared';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import { loadSample, startNats, startRedis, startSentinel, waitFor, type TestServer } from '@ensemble/testing';
+import {
+  loadSample,
+  startNats,
+  startPostgres,
+  startRedis,
+  startSentinel,
+  waitFor,
+  type TestServer,
+} from '@ensemble/testing';
 
 /** The Redis primary killed under a scheduler that reaches Redis through Sentinel (decision 043). */
 describe('a Redis primary failing over to its replica', () => {
-  let nats: TestServer, primary: TestServer, replica: TestServer, sentinel: TestServer;
+  let nats: TestServer, primary: TestServer, replica: TestServer, sentinel: TestServer, postgres: TestServer;
   let scheduler: RunningScheduler;
   let bus: NatsBus;
   const log = new Logger('test', 'error');
 
   beforeAll(async () => {
-    [nats, primary] = await Promise.all([startNats(), startRedis()]);
+    [nats, primary, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     replica = await startRedis({ replicaOf: primary.port });
     const direct = createRedis(replica.url, log, 'test-replica');
     await direct.connect();
@@ -21,7 +29,12 @@ describe('a Redis primary failing over to its replica', () => {
     direct.disconnect();
     sentinel = await startSentinel(primary.port);
     scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: sentinel.url, METRICS_PORT: '0' }),
+      parseConfig('scheduler', schedulerEnvSchema, {
+        NATS_URL: nats.url,
+        REDIS_URL: sentinel.url,
+        DATABASE_URL: postgres.url,
+        METRICS_PORT: '0',
+      }),
       { logSink: () => {} },
     );
     bus = await NatsBus.connect({ url: nats.url, name: 'test', logger: log, metrics: new Metrics('test') });
@@ -29,7 +42,7 @@ describe('a Redis primary failing over to its replica', () => {
   afterAll(async () => {
     await bus?.close();
     await scheduler?.close();
-    for (const s of [sentinel, replica, primary, nats]) await s?.stop();
+    for (const s of [sentinel, replica, primary, nats, postgres]) await s?.stop();
   });
 
   const place = (roomKey: string) => bus.request(contracts.place, { roomKey, engine: 'bbb' }, { timeoutMs: 5000 });

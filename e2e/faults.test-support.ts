@@ -73,6 +73,8 @@ export class FaultStack {
   nats!: TestServer;
   redis!: TestServer;
   postgres!: PostgresServer;
+  /** The scheduler's own database (its node inventory), shared by every scheduler instance. */
+  schedulerDatabaseUrl = '';
   sim!: BbbSim;
   schedulers: ServiceProcess[] = [];
   inProcessScheduler: RunningScheduler | undefined;
@@ -88,6 +90,7 @@ export class FaultStack {
       startRedis({ appendOnly: opts.appendOnly ?? false }),
       startPostgres(),
     ]);
+    this.schedulerDatabaseUrl = await this.postgres.createDatabase();
     await opts.onServers?.(this.nats, this.redis);
     this.sim = await BbbSim.start({ nodes: opts.nodes ?? 3 });
     const sink = (l: string) => void this.logs.push(l);
@@ -140,6 +143,7 @@ export class FaultStack {
     return {
       NATS_URL: this.nats.url,
       REDIS_URL: this.redis.url,
+      DATABASE_URL: this.schedulerDatabaseUrl,
       METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       HEALTH_OFFLINE_AFTER: '2',

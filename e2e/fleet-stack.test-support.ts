@@ -1,5 +1,5 @@
 import { parseConfig } from '@ensemble/shared';
-import { startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, type PostgresServer, type TestServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
@@ -15,7 +15,7 @@ export const OPS_TOKEN = 'fleet-ops-token-0123456789';
 export class FleetStack {
   nats!: TestServer;
   redis!: TestServer;
-  postgres!: TestServer;
+  postgres!: PostgresServer;
   sim!: BbbSim;
   scheduler!: RunningScheduler;
   gateway!: RunningGateway;
@@ -31,6 +31,7 @@ export class FleetStack {
       parseConfig('scheduler', schedulerEnvSchema, {
         ...common,
         REDIS_URL: this.redis.url,
+        DATABASE_URL: await this.postgres.createDatabase(),
         METRICS_PORT: '0',
         HEALTH_OFFLINE_AFTER: '1',
         HEALTH_ONLINE_AFTER: '1',

@@ -3,6 +3,7 @@ import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import {
   startNats,
   startNodeExporter,
+  startPostgres,
   startPrometheus,
   startRedis,
   waitFor,
@@ -20,6 +21,7 @@ import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector }
 describe('a Jitsi fleet measured through Prometheus', () => {
   let nats: TestServer;
   let redis: TestServer;
+  let postgres: TestServer;
   let prometheus: PrometheusServer;
   let sim: JitsiSim;
   let scheduler: RunningScheduler;
@@ -32,12 +34,17 @@ describe('a Jitsi fleet measured through Prometheus', () => {
   const nodeOf = async (i: number) => (await jitsiNodes()).find((n) => n.prometheusInstance === sim.nodes[i]!.instance);
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     sim = await JitsiSim.start({ nodes: 3, cpu: { base: 0.05, perParticipant: 0.01 } });
     prometheus = await startPrometheus({ targets: sim.targets(), scrapeIntervalS: 0.5 });
     const sink = (l: string) => void logs.push(l);
     scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+      parseConfig('scheduler', schedulerEnvSchema, {
+        NATS_URL: nats.url,
+        REDIS_URL: redis.url,
+        DATABASE_URL: postgres.url,
+        METRICS_PORT: '0',
+      }),
       { logSink: sink },
     );
     collector = await startLoadCollector(
@@ -68,7 +75,7 @@ describe('a Jitsi fleet measured through Prometheus', () => {
     await collector?.close();
     await scheduler?.close();
     await sim?.stop();
-    await Promise.all([prometheus?.stop(), nats?.stop(), redis?.stop()]);
+    await Promise.all([prometheus?.stop(), nats?.stop(), redis?.stop(), postgres?.stop()]);
   });
 
   it('discovers every Jitsi node Prometheus scrapes and registers it online, with its instance and URL', async () => {

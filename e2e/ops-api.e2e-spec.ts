@@ -1,6 +1,13 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { loadSample, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
+import {
+  loadSample,
+  startNats,
+  startPostgres,
+  startRedis,
+  type TestServer,
+  type PostgresServer,
+} from '@ensemble/testing';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 
@@ -10,7 +17,7 @@ const idleSample = (nodeId: string): LoadSample => loadSample(nodeId);
 describe('the ops API', () => {
   let nats: TestServer;
   let redis: TestServer;
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   let scheduler: RunningScheduler;
   let gateway: RunningGateway;
   let bus: NatsBus;
@@ -31,7 +38,12 @@ describe('the ops API', () => {
     [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const sink = (l: string) => void logs.push(l);
     scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+      parseConfig('scheduler', schedulerEnvSchema, {
+        NATS_URL: nats.url,
+        REDIS_URL: redis.url,
+        DATABASE_URL: await postgres.createDatabase(),
+        METRICS_PORT: '0',
+      }),
       { logSink: sink },
     );
     gateway = await startGateway(

@@ -3,24 +3,26 @@ import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector }
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig, signedApiUrl } from '@ensemble/shared';
-import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
 
 /** Polls are signed like every other call the scheduler signs: with NODE_CHECKSUM_ALGORITHM. */
 describe('poll signing', () => {
   let nats: TestServer;
   let redis: TestServer;
+  let postgres: TestServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
   let bus: NatsBus;
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     sim = await BbbSim.start({ nodes: 1, checksumAlgorithms: ['sha1'] }); // an old BBB
     scheduler = await startScheduler(
       parseConfig('scheduler', schedulerEnvSchema, {
         NATS_URL: nats.url,
         REDIS_URL: redis.url,
+        DATABASE_URL: postgres.url,
         METRICS_PORT: '0',
         NODE_CHECKSUM_ALGORITHM: 'sha1',
         // One refused poll would take the node offline.
@@ -41,7 +43,7 @@ describe('poll signing', () => {
     await bus?.close();
     await scheduler?.close();
     await sim?.stop();
-    await Promise.all([nats?.stop(), redis?.stop()]);
+    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
   });
 
   it('signs polls with sha1 when NODE_CHECKSUM_ALGORITHM=sha1: a node accepting only sha1 goes and stays online', async () => {

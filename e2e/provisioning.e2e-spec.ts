@@ -1,6 +1,6 @@
 import { contracts } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
-import { startPostgres, waitFor, type TestServer } from '@ensemble/testing';
+import { startPostgres, waitFor, type PostgresServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -13,7 +13,7 @@ const TOKEN = 'test-ops-token-0123456789';
 
 describe('scale-out through Terraform, end to end', () => {
   const h = new ProvisionerHarness();
-  let postgres: TestServer;
+  let postgres: PostgresServer;
   let sim: BbbSim;
   let scheduler: RunningScheduler;
   let collector: RunningLoadCollector;
@@ -34,7 +34,11 @@ describe('scale-out through Terraform, end to end', () => {
     const sink = (l: string) => void h.logs.push(l);
     const base = { NATS_URL: h.nats.url, METRICS_PORT: '0' };
     scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, { ...base, REDIS_URL: h.redis.url }),
+      parseConfig('scheduler', schedulerEnvSchema, {
+        ...base,
+        REDIS_URL: h.redis.url,
+        DATABASE_URL: await postgres.createDatabase(),
+      }),
       {
         logSink: sink,
       },

@@ -1,6 +1,6 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { startNats, startPostgres, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, waitFor, type TestServer, type PostgresServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
@@ -46,11 +46,16 @@ export async function startRoomsStack(
   const sink = (l: string) => void logs.push(l);
   let nats: TestServer | undefined;
   let redis: TestServer | undefined;
-  let postgres: TestServer | undefined;
+  let postgres: PostgresServer | undefined;
   [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
   const sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
   const scheduler = await startScheduler(
-    parseConfig('scheduler', schedulerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
+    parseConfig('scheduler', schedulerEnvSchema, {
+      NATS_URL: nats.url,
+      REDIS_URL: redis.url,
+      DATABASE_URL: await postgres.createDatabase(),
+      METRICS_PORT: '0',
+    }),
     { logSink: sink },
   );
   const gateway = await startGateway(

@@ -23,7 +23,8 @@ Options:
   --any-ports          free ports for metrics and Prometheus instead of 9101-9103/9090 (several stacks at once)
   -h, --help           this text
 
-Environment: NATS_URL / REDIS_URL / DATABASE_URL / PROMETHEUS_URL use existing servers (then none is started here);
+Environment: NATS_URL / REDIS_URL / DATABASE_URL / PROMETHEUS_URL use existing servers (then none is started here;
+SCHEDULER_DATABASE_URL: the scheduler's database, default the same as DATABASE_URL);
 BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID and JITSI_APP_SECRET are used when set, otherwise made
 once and kept in the state dir.`;
 
@@ -156,7 +157,11 @@ async function main() {
     REDIS_URL = `redis://127.0.0.1:${port}`;
   }
 
-  const DATABASE_URL = process.env.DATABASE_URL || (await startPostgres(sup, stateDir));
+  const privatePostgres = process.env.DATABASE_URL ? null : await startPostgres(sup, stateDir);
+  const DATABASE_URL = process.env.DATABASE_URL || privatePostgres.gateway;
+  // The scheduler's node inventory: its own database here; with DATABASE_URL given,
+  // SCHEDULER_DATABASE_URL or the same database (its tables and migration history are its own).
+  const SCHEDULER_DATABASE_URL = process.env.SCHEDULER_DATABASE_URL || privatePostgres?.scheduler || DATABASE_URL;
 
   let simNodes = [];
   let controlPort = null;
@@ -240,7 +245,7 @@ async function main() {
   };
   if (ports.gateway === 0) ports.gateway = await freePort();
   sup.start('scheduler', process.execPath, node('services/scheduler/dist/main.js'), {
-    env: { ...common, METRICS_PORT: String(ports.scheduler) },
+    env: { ...common, DATABASE_URL: SCHEDULER_DATABASE_URL, METRICS_PORT: String(ports.scheduler) },
   });
   sup.start('load-collector', process.execPath, node('services/load-collector/dist/main.js'), {
     env: {

@@ -1,7 +1,7 @@
 import { contracts } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { schedulerEnvSchema, startScheduler } from '@ensemble/scheduler';
-import { loadSample, startNats, startRedis } from '@ensemble/testing';
+import { loadSample, startNats, startPostgres, startRedis } from '@ensemble/testing';
 import { HORIZON_MIN, PARTICIPANTS_PER_UNIT, RAMP_S, makeTrace, type Trace } from './balance/trace.js';
 import { joinedAt, scaleliteRule, seedRule, type Strategy } from './balance/strategies.js';
 
@@ -21,10 +21,11 @@ type SizeHints = 'rough' | 'exact' | 'none' | 'last-week';
 /** Ensemble's rule, run by the real scheduler (Lua in a real Redis), fed the same trace. */
 async function ensembleRule(hints: SizeHints): Promise<Strategy> {
   return async (trace: Trace) => {
-    const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    const [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const config = parseConfig('scheduler', schedulerEnvSchema, {
       NATS_URL: nats.url,
       REDIS_URL: redis.url,
+      DATABASE_URL: postgres.url,
       METRICS_PORT: '0',
     });
     const scheduler = await startScheduler(config, { logSink: () => {} });
@@ -74,7 +75,7 @@ async function ensembleRule(hints: SizeHints): Promise<Strategy> {
     } finally {
       await bus.close();
       await scheduler.close();
-      await Promise.all([nats.stop(), redis.stop()]);
+      await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
     }
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { contracts } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus } from '@ensemble/shared';
-import { freePort, startNats, startRedis } from '@ensemble/testing';
+import { freePort, startNats, startPostgres, startRedis } from '@ensemble/testing';
 import { drive } from './load.js';
 import { BenchProcess } from './processes.js';
 
@@ -31,7 +31,9 @@ export interface SoakFigures {
  * every room placed is still assigned and fits a slope to each process's RSS.
  */
 export async function benchSoak(minutes: number, log: (s: string) => void): Promise<SoakFigures> {
-  const [nats, redis] = await Promise.all([startNats(), startRedis({ appendOnly: true })]);
+  const [nats, redis, postgres] = await Promise.all([startNats(), startRedis({ appendOnly: true }), startPostgres()]);
+  // The scheduler and the gateway each own their tables: one database each.
+  const [schedulerDb, gatewayDb] = [await postgres.createDatabase(), await postgres.createDatabase()];
   const sim = await BbbSim.start({ nodes: 4 });
   const bus = await NatsBus.connect({
     url: nats.url,
@@ -43,7 +45,7 @@ export async function benchSoak(minutes: number, log: (s: string) => void): Prom
   const scheduler = async (name: string) => {
     const port = await freePort();
     // The soak's placements have no meeting behind them: released as ended, they would count as lost.
-    const soakEnv = { ...env, METRICS_PORT: String(port), RELEASE_ENDED_ROOMS: 'false' };
+    const soakEnv = { ...env, DATABASE_URL: schedulerDb, METRICS_PORT: String(port), RELEASE_ENDED_ROOMS: 'false' };
     return BenchProcess.start(name, 'services/scheduler/dist/main.js', soakEnv, port);
   };
   const procs: Record<string, BenchProcess> = {};
@@ -54,7 +56,7 @@ export async function benchSoak(minutes: number, log: (s: string) => void): Prom
     procs.gateway = await BenchProcess.start(
       'gateway-api',
       'services/gateway-api/dist/main.js',
-      { ...env, GATEWAY_PORT: String(gwPort), OPS_TOKEN },
+      { ...env, DATABASE_URL: gatewayDb, GATEWAY_PORT: String(gwPort), OPS_TOKEN },
       gwPort,
     );
     for (const n of sim.nodes)
@@ -188,7 +190,7 @@ export async function benchSoak(minutes: number, log: (s: string) => void): Prom
     await bus.close();
     for (const p of Object.values(procs)) await p.stop();
     await sim.stop();
-    await Promise.all([nats.stop(), redis.stop()]);
+    await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
   }
 }
 

@@ -1,22 +1,25 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { applySample, startNats, startRedis, type TestServer } from '@ensemble/testing';
+import { applySample, startNats, startRedis, type PostgresServer, type TestServer } from '@ensemble/testing';
 import { startScheduler, type RunningScheduler } from './bootstrap.js';
 import { schedulerEnvSchema } from './config.js';
+import { startSchedulerPostgres } from './db/scheduler-db.test-support.js';
 
-/** Real nats-server + redis-server + N scheduler instances + a client bus. */
+/** Real nats-server + redis-server + PostgreSQL + N scheduler instances + a client bus. */
 export class SchedulerHarness {
   nats!: TestServer;
   redis!: TestServer;
+  postgres!: PostgresServer;
   schedulers: RunningScheduler[] = [];
   bus!: NatsBus;
   logs: string[] = [];
 
   async start(opts: { instances?: number; env?: Record<string, string> } = {}): Promise<this> {
-    [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
+    [this.nats, this.redis, this.postgres] = await Promise.all([startNats(), startRedis(), startSchedulerPostgres()]);
     const config = parseConfig('scheduler', schedulerEnvSchema, {
       NATS_URL: this.nats.url,
       REDIS_URL: this.redis.url,
+      DATABASE_URL: await this.postgres.createDatabase(),
       METRICS_PORT: '0',
       ...opts.env,
     });
@@ -35,7 +38,7 @@ export class SchedulerHarness {
   async stop(): Promise<void> {
     await this.bus?.close();
     for (const s of this.schedulers) await s.close();
-    await Promise.all([this.nats?.stop(), this.redis?.stop()]);
+    await Promise.all([this.nats?.stop(), this.redis?.stop(), this.postgres?.stop()]);
   }
 
   async addNodes(

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { CONFIG } from '@ensemble/shared';
+import { CONFIG, DATABASE, type Database } from '@ensemble/shared';
+import type { SchedulerTables } from '../db/schema.js';
 import type { SchedulerConfig } from '../config.js';
 import { LoadModule } from '../load/load.module.js';
 import { SchedulerScriptsModule } from '../scripts.js';
@@ -10,10 +11,12 @@ import { FleetHandler } from './fleet.handler.js';
 import { FleetService } from './fleet.service.js';
 import { FleetStore } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
+import { NodeMirrorService } from './node-mirror.service.js';
+import { NodesRepository } from './nodes.repository.js';
 import { NodeSuspicionService } from './node-suspicion.service.js';
 
 /**
- * The fleet context: nodes, their admin state, health and samples, poll targets,
+ * The fleet context: nodes (their record in PostgreSQL, mirrored into Redis), their admin state, health and samples, poll targets,
  * panic, callers' reports of a failing node (suspect, decision 083). Shows each
  * node's load through LoadModule; tells others of node changes through
  * FleetEventsPublisher (its one export).
@@ -22,6 +25,15 @@ import { NodeSuspicionService } from './node-suspicion.service.js';
   imports: [SchedulerScriptsModule, LoadModule, SigningModule],
   providers: [
     FleetStore,
+    {
+      provide: NodesRepository,
+      inject: [DATABASE],
+      useFactory: (database: Database | null) => {
+        if (!database) throw new Error('the scheduler needs DATABASE_URL');
+        return new NodesRepository(database.typed<SchedulerTables>());
+      },
+    },
+    NodeMirrorService,
     {
       provide: BbbAdminClient,
       useFactory: (c: SchedulerConfig) =>

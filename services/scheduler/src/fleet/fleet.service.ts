@@ -19,6 +19,7 @@ import { FleetEventsPublisher } from './fleet-events.publisher.js';
 import { FleetStore } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
 import { nodeIdFromUrl } from './node-id.js';
+import { fleetNodeOf, NodesRepository, type NodeRecord } from './nodes.repository.js';
 
 /** Node registry and health: applies samples, decides online/offline, tells the world. */
 @Injectable()
@@ -31,6 +32,7 @@ export class FleetService {
 
   constructor(
     private readonly store: FleetStore,
+    private readonly nodes: NodesRepository,
     private readonly loads: NodeLoadsStore,
     private readonly signer: NodeSigningService,
     private readonly events: FleetEventsPublisher,
@@ -52,14 +54,27 @@ export class FleetService {
     );
   }
 
+  /** PostgreSQL first (the record), then its mirror in Redis (what placement reads). */
   async register(req: RegisterNode, by: string): Promise<FleetNode> {
     const id = req.id ?? nodeIdFromUrl(req.url);
     const now = Date.now();
-    const result = await this.store.register(id, req, now);
-    if (result === 'conflict') throw new DomainError('conflict', `node id ${id} is taken by another node`);
+    const r = await this.nodes.register({
+      id,
+      engine: req.engine,
+      url: req.url,
+      secret: req.secret ?? '',
+      tags: req.tags,
+      loadMultiplier: req.loadMultiplier,
+      state: req.state,
+      enableWhenHealthy: req.enableWhenHealthy,
+      prometheusInstance: req.prometheusInstance ?? null,
+      createdAt: now,
+    });
+    if (r.outcome === 'conflict') throw new DomainError('conflict', `node id ${id} is taken by another node`);
+    await this.mirror(r.node);
     const node = await this.store.get(id);
     if (!node) throw new DomainError('unavailable', 'node vanished during registration');
-    if (result === 'added') {
+    if (r.outcome === 'added') {
       this.logger.info('node registered', { nodeId: id, engine: node.engine, url: node.url, by });
       this.bus.publish(contracts.fleetNode, { change: 'added', node, by, at: now });
     }
@@ -67,7 +82,10 @@ export class FleetService {
   }
 
   async update(u: UpdateNode): Promise<FleetNode> {
-    if (!(await this.store.update(u))) throw new DomainError('not-found', `no node ${u.id}`);
+    const record = await this.nodes.update(u);
+    if (!record) throw new DomainError('not-found', `no node ${u.id}`);
+    // A mirror that lost the node gets it back whole, the change included.
+    if (!(await this.store.update(u))) await this.mirror(record);
     const node = await this.store.get(u.id);
     if (!node) throw new DomainError('not-found', `no node ${u.id}`);
     const { id, by, ...changes } = u;
@@ -77,11 +95,33 @@ export class FleetService {
   }
 
   async remove(id: string, by: string): Promise<{ removed: boolean }> {
-    const node = await this.store.get(id);
-    if (!node || !(await this.store.remove(id))) return { removed: false };
+    const mirrored = await this.store.get(id);
+    const record = await this.nodes.remove(id);
+    const unmirrored = await this.store.remove(id);
+    const node = mirrored ?? (record ? { ...fleetNodeOf(record), health: 'unknown' as const } : null);
+    if (!node || !(record || unmirrored)) return { removed: false };
     this.logger.info('node removed', { nodeId: id, by });
     this.bus.publish(contracts.fleetNode, { change: 'removed', node, by, at: Date.now() });
     return { removed: true };
+  }
+
+  /**
+   * Records a state the scheduler itself decided in Redis (enabled on going healthy,
+   * disabled once a cordoned node is empty), so a rebuilt mirror keeps it. A failure only
+   * logs: the mirror stays right, and the rule decides the same again after a rebuild.
+   */
+  private async recordState(nodeId: string, state: 'enabled' | 'disabled'): Promise<void> {
+    await this.nodes.update({ id: nodeId, state }).catch((e: unknown) => {
+      this.logger.warn('node state not recorded', { nodeId, state, error: (e as Error).message });
+    });
+  }
+
+  private async mirror(record: NodeRecord): Promise<void> {
+    if ((await this.store.mirror(record)) === 'conflict') {
+      // Redis holds another node under this id (a mirror older than the inventory): the record wins.
+      await this.store.remove(record.id);
+      await this.store.mirror(record);
+    }
   }
 
   /** Every node with its load as the ranking sees it (the same Lua definition, lua/lib/load.lua). */
@@ -115,6 +155,7 @@ export class FleetService {
       this.logger.info('ended rooms released', { nodeId: sample.nodeId, rooms: outcome.released });
     }
     if (outcome.disabled) {
+      await this.recordState(sample.nodeId, 'disabled');
       await this.events.changed(sample.nodeId, 'updated', 'scheduler', 'cordoned node empty: disabled');
     }
     if (outcome.kind !== 'transition') return;
@@ -135,6 +176,7 @@ export class FleetService {
       at: Date.now(),
     });
     if (outcome.enabled) {
+      await this.recordState(sample.nodeId, 'enabled');
       await this.events.changed(sample.nodeId, 'updated', 'scheduler', 'node enabled on first healthy polls');
     }
     // A node coming (back) online may have been upgraded: read its version again.

@@ -6,7 +6,6 @@ import {
   type FleetNodeView,
   type LoadSample,
   type NodeHealth,
-  type RegisterNode,
   type UpdateNode,
 } from '@ensemble/contracts';
 import { CONFIG, REDIS, roomKeysOfMeeting, guarded } from '@ensemble/shared';
@@ -15,6 +14,7 @@ import type { PlacementOptions, SchedulerConfig } from '../config.js';
 import { fleetKeys as keys } from '../keys.js';
 import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
 import { SCHEDULER_SCRIPTS, type SchedulerScripts } from '../scripts.js';
+import type { NodeRecord } from './nodes.repository.js';
 
 export type SampleOutcome =
   | { kind: 'unknown-node' | 'stale' }
@@ -43,7 +43,10 @@ export interface BbbPollNode {
   secret: string;
 }
 
-/** Nodes, their health and last samples in Redis. The only holder of node secrets. */
+/**
+ * Nodes, their health and last samples in Redis: the mirror of the inventory (PostgreSQL,
+ * NodesRepository) that placement reads, plus the hot state only Redis keeps.
+ */
 @Injectable()
 export class FleetStore {
   /** apply-sample's options (JSON, encoded once): health streaks and the placement rule it shares. */
@@ -62,25 +65,53 @@ export class FleetStore {
     });
   }
 
-  async register(id: string, n: RegisterNode, now: number): Promise<'added' | 'exists' | 'conflict'> {
-    const result = await guarded('register', () =>
+  /**
+   * Mirrors a node's record from PostgreSQL (register-node.lua): added when Redis lacks it,
+   * 'exists' when Redis holds the same id, engine and URL (left as it is), else 'conflict'.
+   */
+  async mirror(n: NodeRecord): Promise<'added' | 'exists' | 'conflict'> {
+    const result = await guarded('mirror node', () =>
       this.scripts.registerNode(
-        id,
+        n.id,
         n.engine,
         n.url,
-        n.secret ?? '',
+        n.secret,
         n.state,
         n.loadMultiplier,
         n.tags.join(','),
-        now,
+        n.createdAt,
         n.enableWhenHealthy ? 1 : 0,
       ),
     );
     // Idempotent, so a retried registration still records it.
     if (result !== 'conflict' && n.prometheusInstance) {
-      await guarded('register', () => this.redis.hset(keys.node(id), 'prometheusInstance', n.prometheusInstance!));
+      await guarded('mirror node', () => this.redis.hset(keys.node(n.id), 'prometheusInstance', n.prometheusInstance!));
     }
     return result as 'added' | 'exists' | 'conflict';
+  }
+
+  /** The ids of the mirrored nodes. */
+  async ids(): Promise<string[]> {
+    return guarded('list node ids', () => this.redis.smembers(keys.nodes));
+  }
+
+  /** Every node's record as Redis holds it (to copy nodes registered before the inventory moved). */
+  async records(): Promise<NodeRecord[]> {
+    return (await this.hashes()).map((h) => {
+      const n = toNode(h);
+      return {
+        id: n.id,
+        engine: n.engine,
+        url: n.url,
+        secret: h.secret ?? '',
+        tags: n.tags,
+        loadMultiplier: n.loadMultiplier,
+        state: n.state,
+        enableWhenHealthy: h.enableWhenHealthy === '1',
+        prometheusInstance: n.prometheusInstance ?? null,
+        createdAt: n.createdAt,
+      };
+    });
   }
 
   async get(id: string): Promise<FleetNode | null> {

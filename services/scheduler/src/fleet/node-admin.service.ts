@@ -6,12 +6,14 @@ import { NodeSigningService } from '../signing/node-signing.service.js';
 import { BbbAdminClient } from './bbb-admin.client.js';
 import { FleetEventsPublisher } from './fleet-events.publisher.js';
 import { FleetStore } from './fleet.store.js';
+import { NodesRepository } from './nodes.repository.js';
 
 /** Operator actions that reach a node itself: panic (end its meetings) and reading its version. */
 @Injectable()
 export class NodeAdminService implements OnApplicationShutdown {
   constructor(
     private readonly store: FleetStore,
+    private readonly nodes: NodesRepository,
     private readonly signer: NodeSigningService,
     private readonly client: BbbAdminClient,
     private readonly events: FleetEventsPublisher,
@@ -23,7 +25,11 @@ export class NodeAdminService implements OnApplicationShutdown {
    * join of those rooms is placed anew elsewhere), then ends what still runs on it.
    */
   async panic(id: string, by: string): Promise<PanicNodeReply> {
-    const released = await this.store.panic(id);
+    // The record first: a rebuilt mirror keeps the node disabled.
+    const record = await this.nodes.update({ id, state: 'disabled' });
+    if (!record) throw new DomainError('not-found', `no node ${id}`);
+    let released = await this.store.panic(id);
+    if (released === null && (await this.store.mirror(record)) !== 'conflict') released = await this.store.panic(id);
     if (released === null) throw new DomainError('not-found', `no node ${id}`);
     await this.events.changed(id, 'updated', by, 'node panicked: disabled, rooms released', { released });
     const creds = await this.store.credentials(id);

@@ -1,0 +1,33 @@
+import type { Engine, NodeState } from '@ensemble/contracts';
+import type { ColumnType, Selectable } from 'kysely';
+
+/**
+ * The scheduler's tables, as its migrations leave them (db/migrations/): the one type its
+ * repository's queries are checked against. No other service reads them (decision 090).
+ */
+export interface SchedulerTables {
+  nodes: NodesTable;
+}
+
+/**
+ * The node inventory: what an operator set. Health, samples, streaks, rooms and pending load
+ * are not here: they live in Redis only, and the next polls rebuild them.
+ */
+export interface NodesTable {
+  id: string;
+  engine: Engine;
+  url: string;
+  /** BBB's shared secret ('' for Jitsi); never leaves the scheduler. */
+  secret: string;
+  /** text[] */
+  tags: string[];
+  load_multiplier: number;
+  state: NodeState;
+  /** Registered cordoned: enabled by the scheduler on its first healthy polls. */
+  enable_when_healthy: boolean;
+  prometheus_instance: string | null;
+  /** Epoch ms, as the API shows it. */
+  created_at: ColumnType<string | number, number, never>;
+}
+
+export type NodeRow = Selectable<NodesTable>;

@@ -1,0 +1,78 @@
+import { contracts } from '@ensemble/contracts';
+import { Logger, createRedis } from '@ensemble/shared';
+import { waitFor } from '@ensemble/testing';
+import type { Redis } from 'ioredis';
+import { SchedulerHarness } from '../harness.test-support.js';
+import { fleetKeys as keys } from '../keys.js';
+
+/** Redis loses everything under a running scheduler: the inventory comes back from PostgreSQL (decision 090). */
+describe('the node inventory after Redis lost everything', () => {
+  let h: SchedulerHarness;
+  let redis: Redis;
+  // r1 runs a meeting: cordoned and not empty, it stays cordoned (an empty one would be disabled).
+  const online = async (id: string) => {
+    const busy = id === 'r1' ? { meetings: 1, participants: 3 } : {};
+    for (let i = 1; i <= 3; i++) await h.sample(id, { at: Date.now() + i, ...busy });
+    await waitFor(`${id} online`, async () => (await h.node(id))?.health === 'online');
+  };
+
+  beforeAll(async () => {
+    h = await new SchedulerHarness().start({ env: { NODE_MIRROR_CHECK_S: '0.2' } });
+    redis = createRedis(h.redis.url, new Logger('test', 'error'), 'test');
+    await redis.connect();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await h?.stop();
+  });
+
+  it('mirrors every node back by itself, operator-set state, multiplier and tags intact, and places again', async () => {
+    await h.addNodes(['r1', 'r2', 'r3', 'r4']);
+    await h.bus.request(contracts.updateNode, { id: 'r1', state: 'cordoned', by: 'carol' });
+    await h.bus.request(contracts.updateNode, { id: 'r2', loadMultiplier: 4, tags: ['eu', 'big'], by: 'carol' });
+    await h.bus.request(contracts.panicNode, { id: 'r4', by: 'carol' });
+    for (const id of ['r1', 'r2', 'r3']) await online(id);
+    const before = (await h.bus.request(contracts.listNodes, {})).nodes;
+
+    await redis.flushall();
+
+    await waitFor('every node back in redis', async () => (await redis.scard(keys.nodes)) === 4);
+    const after = (await h.bus.request(contracts.listNodes, {})).nodes;
+    const admin = (ns: typeof before) =>
+      ns.map(({ id, engine, url, state, loadMultiplier, tags, createdAt }) => ({
+        id,
+        engine,
+        url,
+        state,
+        loadMultiplier,
+        tags,
+        createdAt,
+      }));
+    expect(admin(after)).toEqual(admin(before));
+    expect(after.find((n) => n.id === 'r1')?.state).toBe('cordoned');
+    expect(after.find((n) => n.id === 'r2')).toMatchObject({ loadMultiplier: 4, tags: ['eu', 'big'] });
+    expect(after.find((n) => n.id === 'r4')?.state).toBe('disabled');
+    // Health is Redis's own: unknown until the next polls.
+    expect(after.every((n) => n.health === 'unknown')).toBe(true);
+
+    for (const id of ['r1', 'r2', 'r3']) await online(id);
+    expect(await h.place('after-the-loss', { tags: ['big'] })).toMatchObject({ nodeId: 'r2' });
+    const placed = await h.place('another');
+    expect(['r2', 'r3']).toContain(placed.nodeId);
+  });
+
+  it('brings back a single node that Redis lost, and keeps a change made while it was gone', async () => {
+    await redis.del(keys.node('r3'));
+    await redis.srem(keys.nodes, 'r3');
+    await h.bus.request(contracts.updateNode, { id: 'r3', loadMultiplier: 2, by: 'carol' });
+    await waitFor('r3 back', async () => (await h.node('r3'))?.loadMultiplier === 2);
+  });
+
+  it('never brings back a node that was removed', async () => {
+    expect(await h.bus.request(contracts.removeNode, { id: 'r3', by: 'carol' })).toEqual({ removed: true });
+    await redis.flushall();
+    await waitFor('the others back', async () => (await redis.scard(keys.nodes)) === 3);
+    await new Promise((r) => setTimeout(r, 500)); // two more checks
+    expect(await h.node('r3')).toBeUndefined();
+  });
+});
