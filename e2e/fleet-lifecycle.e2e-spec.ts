@@ -87,9 +87,9 @@ describe('node lifecycle on a live fleet', () => {
     const { nodeId: on } = await stack.json('GET', '/api/ops/rooms/cordon-room');
     expect(await (await endOnNode(on, 'cordon-room')).text()).toContain('SUCCESS');
     await waitFor('auto-disabled', async () => (await state(on)) === 'disabled', { timeoutMs: 10_000 });
-    expect(stack.logs.join('\n')).toMatch(
-      new RegExp(`"cordoned node empty: disabled".*"nodeId":"${on}".*"by":"scheduler"`),
-    );
+    // The event is told after the change (and after its write to PostgreSQL): it follows the state.
+    const told = new RegExp(`"cordoned node empty: disabled".*"nodeId":"${on}".*"by":"scheduler"`);
+    await waitFor('told as a fleet change', async () => told.test(stack.logs.join('\n')), { timeoutMs: 10_000 });
     await setState(on, 'enabled');
   });
 
