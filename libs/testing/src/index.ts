@@ -6,3 +6,4 @@ export * from './prometheus.js';
 export * from './load-sample.js';
 export * from './simulator-process.js';
 export * from './postgres.js';
+export * from './migration-suite.js';
