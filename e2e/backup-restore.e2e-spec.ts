@@ -50,17 +50,21 @@ describe('a backup restored into a new PostgreSQL server', () => {
         const r = await owner.json('POST', '/api/rooms', { name, engine: 'bbb' });
         if (r.status !== 201) throw new Error(`create room: ${r.status}`);
       }
-      const [maths, physics] = (await owner.json('GET', '/api/rooms')).body.rooms;
-      const rotated = await owner.json('POST', `/api/rooms/${physics.id}/links/rotate`);
+      const [, rotatedRoom] = (await owner.json('GET', '/api/rooms')).body.rooms;
+      const rotated = await owner.json('POST', `/api/rooms/${rotatedRoom.id}/links/rotate`);
       if (rotated.status !== 200) throw new Error(`rotate: ${rotated.status}`);
-      before.rotatedAway = [physics.moderatorLink, physics.participantLink];
+      before.rotatedAway = [rotatedRoom.moderatorLink, rotatedRoom.participantLink];
       before.rooms = (await owner.json('GET', '/api/rooms')).body.rooms;
-      expect(before.rooms.map((r) => r.id).sort()).toEqual([maths.id, physics.id].sort());
+      if (before.rooms.length !== 2) throw new Error(`rooms before the backup: ${before.rooms.length}`);
       // Operator-set states the rule never changes by itself: disabled, a multiplier, tags.
       const [, second, third] = sim.nodes;
-      expect((await first.ops('PATCH', `/api/ops/nodes/${second!.id}`, { state: 'disabled' })).status).toBe(200);
-      const patched = await first.ops('PATCH', `/api/ops/nodes/${third!.id}`, { loadMultiplier: 2, tags: ['big'] });
-      expect(patched.status).toBe(200);
+      for (const [node, change] of [
+        [second!, { state: 'disabled' }],
+        [third!, { loadMultiplier: 2, tags: ['big'] }],
+      ] as const) {
+        const res = await first.ops('PATCH', `/api/ops/nodes/${node.id}`, change);
+        if (res.status !== 200) throw new Error(`patch ${node.id}: ${res.status}`);
+      }
       before.nodes = (await first.nodes()).map(({ id, url, state, loadMultiplier, tags }) => ({
         id,
         url,
@@ -78,7 +82,10 @@ describe('a backup restored into a new PostgreSQL server', () => {
       sim,
       registered: true, // the nodes come back from the restored inventory, not from a new registration
       postgres: fresh,
-      databases: { gateway: moved(first.gatewayDatabaseUrl, fresh), scheduler: moved(first.schedulerDatabaseUrl, fresh) },
+      databases: {
+        gateway: moved(first.gatewayDatabaseUrl, fresh),
+        scheduler: moved(first.schedulerDatabaseUrl, fresh),
+      },
     });
   }, 120_000);
 

@@ -98,9 +98,9 @@ describe('PostgreSQL killed with kill -9 under a mixed load', () => {
     let phase: 'before' | 'down' | 'after' = 'before';
     const failuresDuring = { before: 0, down: 0, after: 0 };
     const successesAfter = new Set<string>();
-    let running = true;
+    const load = { running: true };
     const signUps = async (worker: number) => {
-      for (let i = 0; running; i++) {
+      for (let i = 0; load.running; i++) {
         const email = `kill-${worker}-${i}-${Date.now()}@example.org`;
         const r = await call(new Client(s.gateway.url), 'sign-up', 'POST', '/api/auth/register', {
           email,
@@ -113,7 +113,7 @@ describe('PostgreSQL killed with kill -9 under a mixed load', () => {
       }
     };
     const roomWrites = async (owner: Client, rooms: RoomHistory[], worker: number) => {
-      for (let i = 0; running; i++) {
+      for (let i = 0; load.running; i++) {
         const created = await call(owner, 'create room', 'POST', '/api/rooms', { name: `R${i}`, engine: 'bbb' });
         if (created?.status === 201) {
           rooms.push({
@@ -129,11 +129,14 @@ describe('PostgreSQL killed with kill -9 under a mixed load', () => {
         const renamed = await call(owner, 'rename room', 'PATCH', `/api/rooms/${room.id}`, { name });
         room.names.push({ name, acked: renamed?.status === 200 });
         const rotated = await call(owner, 'rotate links', 'POST', `/api/rooms/${room.id}/links/rotate`);
-        room.links.push({ links: rotated?.status === 200 ? tokens(rotated.body) : undefined, acked: rotated?.status === 200 });
+        room.links.push({
+          links: rotated?.status === 200 ? tokens(rotated.body) : undefined,
+          acked: rotated?.status === 200,
+        });
       }
     };
     const joins = async (worker: number) => {
-      for (let i = 0; running; i++) {
+      for (let i = 0; load.running; i++) {
         const room = joinable[i % joinable.length]!;
         const r = await call(new Client(s.gateway.url), 'join', 'POST', `/api/join/${room.moderator}`, {
           displayName: `Joiner ${worker}`,
@@ -141,7 +144,7 @@ describe('PostgreSQL killed with kill -9 under a mixed load', () => {
         if (r?.status === 200 && phase === 'after') successesAfter.add(`join ${worker}`);
       }
     };
-    const load = Promise.all([
+    const workers = Promise.all([
       signUps(1),
       signUps(2),
       ...owners.map((o, i) => roomWrites(o, histories[i]!, i)),
@@ -149,9 +152,13 @@ describe('PostgreSQL killed with kill -9 under a mixed load', () => {
       joins(2),
     ]);
 
-    await waitFor('writes acknowledged before the kill', () => signedUp.length >= 3 && histories.every((h) => h.length >= 1), {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      'writes acknowledged before the kill',
+      () => signedUp.length >= 3 && histories.every((h) => h.length >= 1),
+      {
+        timeoutMs: 20_000,
+      },
+    );
     await postgres.kill();
     phase = 'down';
     await waitFor('requests answered while PostgreSQL is down', () => failuresDuring.down >= 5, { timeoutMs: 20_000 });
@@ -161,8 +168,8 @@ describe('PostgreSQL killed with kill -9 under a mixed load', () => {
     await waitFor('every worker succeeding again', () => successesAfter.size >= 2 + owners.length + 2, {
       timeoutMs: 30_000,
     });
-    running = false;
-    await load;
+    load.running = false;
+    await workers;
 
     // Every request was answered: 2xx, or a typed error (never a 500, a reset, a hang).
     const bad = outcomes.filter(

@@ -71,6 +71,13 @@ function pgEnv(url) {
   return { ...process.env, ...(password ? { PGPASSWORD: password } : {}) };
 }
 
+/** The same URL for libpq (pg_dump, pg_restore), which refuses node-postgres's own `uselibpqcompat`. */
+function forLibpq(url) {
+  const u = new URL(url);
+  u.searchParams.delete('uselibpqcompat');
+  return u.toString();
+}
+
 function tool(name, toolArgs, url) {
   const bin = findBinary(name);
   if (!bin) throw new Error(`${name} is not installed (apt-get install postgresql-client)`);
@@ -124,7 +131,8 @@ async function backup(url) {
   const databases = await withClient(on(url, 'postgres'), async (c) => {
     const r = await c.query(
       `SELECT datname FROM pg_database
-        WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres' ORDER BY datname`,
+        WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'
+          AND has_database_privilege(datname, 'CONNECT') ORDER BY datname`,
     );
     const odd = r.rows.map((row) => row.datname).filter((name) => !NAME.test(name));
     if (odd.length) throw new Error(`database names not handled (quote-free lower case only): ${odd.join(', ')}`);
@@ -132,10 +140,17 @@ async function backup(url) {
   });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const name of databases) {
-    tool('pg_dump', ['-Fc', '--no-password', '-f', join(dir, `${name}.dump`), '--dbname', on(url, name)], url);
+    tool(
+      'pg_dump',
+      ['-Fc', '--no-password', '-f', join(dir, `${name}.dump`), '--dbname', forLibpq(on(url, name))],
+      url,
+    );
     process.stdout.write(`dumped ${name}\n`);
   }
-  writeFileSync(join(dir, MANIFEST), `${JSON.stringify({ createdAt: new Date().toISOString(), databases }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, MANIFEST),
+    `${JSON.stringify({ createdAt: new Date().toISOString(), databases }, null, 2)}\n`,
+  );
   process.stdout.write(`${databases.length} database(s) in ${dir}\n`);
 }
 
@@ -177,7 +192,7 @@ async function restore(url) {
         '--single-transaction',
         '--no-password',
         '--dbname',
-        on(url, name),
+        forLibpq(on(url, name)),
         join(dir, `${name}.dump`),
       ],
       url,

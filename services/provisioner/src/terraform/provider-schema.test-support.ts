@@ -40,7 +40,12 @@ function fits(type: Attribute['type'], v: unknown): boolean {
   if (Array.isArray(type) && (type[0] === 'list' || type[0] === 'set'))
     return Array.isArray(v) && v.every((x) => fits(type[1] as Attribute['type'], x));
   if (Array.isArray(type) && type[0] === 'map')
-    return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => fits(type[1] as Attribute['type'], x));
+    return (
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.values(v).every((x) => fits(type[1] as Attribute['type'], x))
+    );
   return true;
 }
 
@@ -69,7 +74,8 @@ export function problems(type: string, body: Hcl, where = type, block?: Block): 
       }
       if (nested.max_items !== undefined && value.length > nested.max_items)
         out.push(`${where}.${key}: at most ${nested.max_items}`);
-      for (const [i, b] of value.entries()) out.push(...problems(type, b as Hcl, `${where}.${key}[${i}]`, nested.block));
+      for (const [i, b] of value.entries())
+        out.push(...problems(type, b as Hcl, `${where}.${key}[${i}]`, nested.block));
     } else out.push(`${where}.${key}: no such argument`);
   }
   for (const [key, attribute] of Object.entries(attributes))
@@ -80,9 +86,14 @@ export function problems(type: string, body: Hcl, where = type, block?: Block): 
 /** `type.name.path...` references in an expression string, for the resource types described here. */
 export function references(text: string): Array<{ type: string; name: string; path: string[] }> {
   const found: Array<{ type: string; name: string; path: string[] }> = [];
-  for (const m of text.matchAll(/\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([a-z_][a-z0-9_-]*)((?:\[[^\]]*\]|\.[a-z_][a-z0-9_]*)*)/g)) {
+  for (const m of text.matchAll(
+    /\b([a-z][a-z0-9]*_[a-z0-9_]+)\.([a-z_][a-z0-9_-]*)((?:\[[^\]]*\]|\.[a-z_][a-z0-9_]*)*)/g,
+  )) {
     if (!SCHEMAS[m[1]!]) continue;
-    const path = m[3]!.replace(/\[[^\]]*\]/g, '').split('.').filter(Boolean);
+    const path = m[3]!
+      .replace(/\[[^\]]*\]/g, '')
+      .split('.')
+      .filter(Boolean);
     found.push({ type: m[1]!, name: m[2]!, path });
   }
   return found;

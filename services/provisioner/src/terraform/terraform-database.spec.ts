@@ -38,7 +38,7 @@ function carriesSecret(): (text: string) => boolean {
     sensitiveVars.some((v) => new RegExp(`\\bvar\\.${v}\\b`).test(text)) ||
     references(text).some((r) => isSensitive(r.type, r.path)) ||
     [...secretLocals].some((l) => new RegExp(`\\blocal\\.${l}\\b`).test(text));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [name, value] of Object.entries(locals())) {
       if (!secretLocals.has(name) && direct(JSON.stringify(value))) {
@@ -59,7 +59,9 @@ describe("the Terraform module's managed PostgreSQL", () => {
     }
     for (const [name, [server]] of Object.entries(hcl.resource.scaleway_instance_server as Record<string, Hcl[]>)) {
       for (const [i, pn] of ((server!.private_network ?? []) as Hcl[]).entries())
-        found.push(...problems('scaleway_instance_server', { private_network: [pn] }, `scaleway_instance_server.${name}[${i}]`));
+        found.push(
+          ...problems('scaleway_instance_server', { private_network: [pn] }, `scaleway_instance_server.${name}[${i}]`),
+        );
     }
     expect(found).toEqual([]);
   });
