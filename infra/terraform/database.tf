@@ -10,19 +10,13 @@ resource "scaleway_vpc_private_network" "ensemble" {
   tags   = var.tags
 }
 
-# The instance's first user is its administrator: kept in the state only, used by no service.
-resource "random_password" "database_admin" {
-  length           = 32
-  min_lower        = 1
-  min_upper        = 1
-  min_numeric      = 1
-  min_special      = 1
-  override_special = "-_."
-}
-
-# The services' user, unless var.database_password is given. Scaleway asks for a lower-case
-# and an upper-case letter, a digit and a special character; these specials need no escaping in a URL.
+# admin: the instance's first user, its administrator, kept in the state only and used by no
+# service; services: the services' user, unless var.database_password is given. Scaleway asks
+# for a lower-case and an upper-case letter, a digit and a special character; these specials
+# need no escaping in a URL.
 resource "random_password" "database" {
+  for_each = toset(["admin", "services"])
+
   length           = 32
   min_lower        = 1
   min_upper        = 1
@@ -32,7 +26,7 @@ resource "random_password" "database" {
 }
 
 locals {
-  database_password = var.database_password != null ? var.database_password : random_password.database.result
+  database_password = var.database_password != null ? var.database_password : random_password.database["services"].result
 }
 
 resource "scaleway_rdb_instance" "main" {
@@ -42,7 +36,7 @@ resource "scaleway_rdb_instance" "main" {
   is_ha_cluster      = true
   region             = var.region
   user_name          = "ensemble_admin"
-  password           = random_password.database_admin.result
+  password           = random_password.database["admin"].result
   encryption_at_rest = true
   tags               = var.tags
 

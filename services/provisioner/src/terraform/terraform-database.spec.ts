@@ -116,9 +116,12 @@ describe("the Terraform module's managed PostgreSQL", () => {
 
   it('generates the password unless one is passed, and takes a passed one as a sensitive variable', () => {
     expect(hcl.variable.database_password[0]).toMatchObject({ sensitive: true, default: null });
-    expect(locals().database_password).toMatch(/var\.database_password.*random_password\.database\.result/);
+    expect(locals().database_password).toMatch(
+      /var\.database_password.*random_password\.database\["services"\]\.result/,
+    );
     // Scaleway's rule: a lower-case and an upper-case letter, a digit, a special character.
     expect(resource('random_password', 'database')).toMatchObject({
+      for_each: '${toset(["admin", "services"])}',
       min_lower: 1,
       min_upper: 1,
       min_numeric: 1,
