@@ -62,6 +62,16 @@ export interface FaultStackOptions {
   collector?: Record<string, string>;
   /** Runs once NATS and Redis are up, before any service: e.g. a subscription that must see everything. */
   onServers?: (nats: TestServer, redis: TestServer) => Promise<void> | void;
+  /**
+   * A PostgreSQL of the caller's (e.g. one a backup was restored into, or one started for a
+   * crash test), not stopped with the stack; `databases` names the services' databases on
+   * it (default: a new one each).
+   */
+  postgres?: PostgresServer;
+  databases?: { gateway: string; scheduler: string };
+  /** A fleet of the caller's, kept after `stop()`; its nodes are registered unless `registered`. */
+  sim?: BbbSim;
+  registered?: boolean;
 }
 
 /**
@@ -75,6 +85,8 @@ export class FaultStack {
   postgres!: PostgresServer;
   /** The scheduler's own database (its node inventory), shared by every scheduler instance. */
   schedulerDatabaseUrl = '';
+  /** The gateway's database (accounts, rooms and links). */
+  gatewayDatabaseUrl = '';
   sim!: BbbSim;
   schedulers: ServiceProcess[] = [];
   inProcessScheduler: RunningScheduler | undefined;
@@ -88,11 +100,12 @@ export class FaultStack {
     [this.nats, this.redis, this.postgres] = await Promise.all([
       startNats(),
       startRedis({ appendOnly: opts.appendOnly ?? false }),
-      startPostgres(),
+      opts.postgres ?? startPostgres(),
     ]);
-    this.schedulerDatabaseUrl = await this.postgres.createDatabase();
+    this.gatewayDatabaseUrl = opts.databases?.gateway ?? (await this.postgres.createDatabase());
+    this.schedulerDatabaseUrl = opts.databases?.scheduler ?? (await this.postgres.createDatabase());
     await opts.onServers?.(this.nats, this.redis);
-    this.sim = await BbbSim.start({ nodes: opts.nodes ?? 3 });
+    this.sim = opts.sim ?? (await BbbSim.start({ nodes: opts.nodes ?? 3 }));
     const sink = (l: string) => void this.logs.push(l);
     const common = { NATS_URL: this.nats.url, LOG_LEVEL: 'info' };
     const n = opts.schedulerProcesses ?? 0;
@@ -108,7 +121,7 @@ export class FaultStack {
       parseConfig('gateway-api', gatewayEnvSchema, {
         ...common,
         REDIS_URL: this.redis.url,
-        DATABASE_URL: this.postgres.url,
+        DATABASE_URL: this.gatewayDatabaseUrl,
         GATEWAY_PORT: '0',
         OPS_TOKEN,
         BBB_API_SECRET,
@@ -120,7 +133,7 @@ export class FaultStack {
       }),
       { logSink: sink },
     );
-    for (const node of this.sim.nodes) {
+    for (const node of opts.registered ? [] : this.sim.nodes) {
       const res = await this.ops('POST', '/api/ops/nodes', { id: node.id, url: node.baseUrl, secret: node.secret });
       if (res.status !== 201) throw new Error(`register ${node.id}: ${res.status} ${await res.text()}`);
     }
@@ -163,8 +176,8 @@ export class FaultStack {
     await this.gateway?.close();
     await this.inProcessScheduler?.close();
     await Promise.all(this.schedulers.map((s) => s.kill()));
-    await this.sim?.stop();
-    await Promise.all([this.nats?.stop(), this.redis?.stop(), this.postgres?.stop()]);
+    if (!this.opts.sim) await this.sim?.stop();
+    await Promise.all([this.nats?.stop(), this.redis?.stop(), this.opts.postgres ? undefined : this.postgres?.stop()]);
   }
 
   ops(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {

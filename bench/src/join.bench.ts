@@ -1,7 +1,7 @@
 import { BbbSim } from '@ensemble/bbb-sim';
 import { contracts } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, signQuery, encodeQuery } from '@ensemble/shared';
-import { loadSample, freePort, startNats, startRedis } from '@ensemble/testing';
+import { loadSample, freePort, startNats, startPostgres, startRedis } from '@ensemble/testing';
 import { drive, type LoadResult } from './load.js';
 import { BenchProcess, type MemoryReport } from './processes.js';
 
@@ -26,7 +26,9 @@ export interface JoinFigures {
  * responder -> one EVALSHA, same NATS and Redis, same load generator, same run.
  */
 export async function benchJoin(durationS: number, memory: MemoryReport): Promise<JoinFigures> {
-  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  // The scheduler and the gateway own tables (decision 090): a private PostgreSQL, a database each.
+  const [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
+  const [schedulerDb, gatewayDb] = [await postgres.createDatabase(), await postgres.createDatabase()];
   const sim = await BbbSim.start({ nodes: 4 });
   const procs: BenchProcess[] = [];
   const bus = await NatsBus.connect({
@@ -43,14 +45,14 @@ export async function benchJoin(durationS: number, memory: MemoryReport): Promis
       await BenchProcess.start(
         'scheduler',
         'services/scheduler/dist/main.js',
-        { ...env, METRICS_PORT: String(schedPort) },
+        { ...env, DATABASE_URL: schedulerDb, METRICS_PORT: String(schedPort) },
         schedPort,
       ),
     );
     const gateway = await BenchProcess.start(
       'gateway-api',
       'services/gateway-api/dist/main.js',
-      { ...env, GATEWAY_PORT: String(gwPort), OPS_TOKEN, BBB_API_SECRET: BBB_SECRET },
+      { ...env, DATABASE_URL: gatewayDb, GATEWAY_PORT: String(gwPort), OPS_TOKEN, BBB_API_SECRET: BBB_SECRET },
       gwPort,
     );
     procs.push(gateway);
@@ -140,7 +142,7 @@ export async function benchJoin(durationS: number, memory: MemoryReport): Promis
     for (const p of procs) await p.stop();
     await bus.close();
     await sim.stop();
-    await Promise.all([nats.stop(), redis.stop()]);
+    await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
   }
 }
 

@@ -1,6 +1,6 @@
 import { contracts } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus } from '@ensemble/shared';
-import { freePort, startNats, startRedis, waitFor } from '@ensemble/testing';
+import { freePort, startNats, startPostgres, startRedis, waitFor } from '@ensemble/testing';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ const metric = (text: string, name: string) => {
 
 /** One load-collector polling `nodes` simulated BBB nodes with realistic getMeetings payloads. */
 export async function benchPoll(nodes: number, cycles: number, memory: MemoryReport): Promise<PollFigures> {
-  const [nats, redis] = await Promise.all([startNats(), startRedis()]);
+  // The scheduler keeps its node inventory in PostgreSQL (decision 090).
+  const [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
   const dir = mkdtempSync(join(tmpdir(), 'ensemble-bench-'));
   const procs: BenchProcess[] = [];
   const bus = await NatsBus.connect({
@@ -74,7 +75,12 @@ export async function benchPoll(nodes: number, cycles: number, memory: MemoryRep
       await BenchProcess.start(
         'scheduler',
         'services/scheduler/dist/main.js',
-        { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: String(schedPort) },
+        {
+          NATS_URL: nats.url,
+          REDIS_URL: redis.url,
+          DATABASE_URL: await postgres.createDatabase(),
+          METRICS_PORT: String(schedPort),
+        },
         schedPort,
       ),
     );
@@ -129,7 +135,7 @@ export async function benchPoll(nodes: number, cycles: number, memory: MemoryRep
     for (const p of procs) await p.stop();
     sim.kill('SIGTERM');
     await bus.close();
-    await Promise.all([nats.stop(), redis.stop()]);
+    await Promise.all([nats.stop(), redis.stop(), postgres.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

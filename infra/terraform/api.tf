@@ -47,6 +47,11 @@ resource "scaleway_instance_server" "api" {
   placement_group_id = scaleway_instance_placement_group.api.id
   security_group_id  = scaleway_instance_security_group.edge.id
   tags               = concat(var.tags, ["api"])
+
+  # The managed PostgreSQL is reachable here only (database.tf).
+  private_network {
+    pn_id = scaleway_vpc_private_network.ensemble.id
+  }
 }
 
 resource "scaleway_instance_ip" "prometheus" {}

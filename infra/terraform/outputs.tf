@@ -20,3 +20,20 @@ output "prometheus_ip" {
   description = "Public IP of the Prometheus instance."
   value       = scaleway_instance_ip.prometheus.address
 }
+
+output "database_urls" {
+  description = "DATABASE_URL of each service (service -> URL) on the managed PostgreSQL's private endpoint, password included."
+  sensitive   = true
+  value       = local.database_urls
+}
+
+output "database_endpoint" {
+  description = "Private address and port of the managed PostgreSQL (no public endpoint exists)."
+  value       = { ip = local.database_endpoint.ip, port = local.database_endpoint.port }
+}
+
+output "database_ca_certificate" {
+  description = "CA certificate of the managed PostgreSQL, for sslmode=verify-full."
+  value       = scaleway_rdb_instance.main.certificate
+}
+

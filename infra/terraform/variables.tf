@@ -92,3 +92,33 @@ variable "tags" {
   type        = list(string)
   default     = ["ensemble"]
 }
+
+variable "databases" {
+  description = "The PostgreSQL database of each service that owns tables (service -> database name); the names npm start uses."
+  type        = map(string)
+  default = {
+    gateway     = "ensemble"
+    scheduler   = "ensemble_scheduler"
+    provisioner = "ensemble_provisioner"
+  }
+}
+
+variable "database_node_type" {
+  description = "Node type of the managed PostgreSQL instance (two nodes of it: high availability)."
+  type        = string
+  default     = "DB-PRO2-XXS"
+}
+
+variable "database_backup_retention_days" {
+  description = "Days Scaleway keeps the instance's daily automatic backups."
+  type        = number
+  default     = 7
+}
+
+variable "database_password" {
+  description = "Password of the services' PostgreSQL user; generated when null. 8-128 characters with a lower-case and an upper-case letter, a digit and a special character."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+

@@ -59,4 +59,28 @@ describe('a service database', () => {
     await waitFor('a write after the restart', () => insert('back', 1).then(() => true));
     expect(await db.selectFrom('things').select('id').where('id', '=', 'back').execute()).toEqual([{ id: 'back' }]);
   });
+
+  it('survives a kill -9 of PostgreSQL while a connection is lent out between two statements', async () => {
+    // A transaction holds its connection between statements: no query is active when the server dies.
+    let inTransaction!: () => void;
+    const held = new Promise<void>((r) => (inTransaction = r));
+    let killed!: () => void;
+    const afterKill = new Promise<void>((r) => (killed = r));
+    const transaction = guardedSql('transaction', () =>
+      db.transaction().execute(async (trx) => {
+        await trx.insertInto('things').values({ id: 'lent', size: 1 }).execute();
+        inTransaction();
+        await afterKill;
+        await trx.insertInto('things').values({ id: 'lent-2', size: 1 }).execute();
+      }),
+    );
+    await held;
+    await server.kill();
+    await new Promise((r) => setTimeout(r, 200)); // the dying backend's FATAL reaches the idle connection
+    killed();
+    await expect(transaction).rejects.toMatchObject({ code: 'unavailable' });
+    await server.restart();
+    await waitFor('a write after the crash', () => insert('after-crash', 1).then(() => true));
+    expect(await db.selectFrom('things').select('id').where('id', 'in', ['lent', 'lent-2']).execute()).toEqual([]);
+  });
 });

@@ -52,3 +52,26 @@ describe('a private PostgreSQL for tests', () => {
     );
   });
 });
+
+describe('a private PostgreSQL killed with kill -9', () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres({ durableCommits: true });
+  });
+  afterAll(() => server?.stop());
+
+  it('refuses connections once killed, and after a restart (crash recovery) has every committed row', async () => {
+    const url = await server.createDatabase();
+    await rows(url, 'CREATE TABLE t (n int)');
+    await rows(url, 'INSERT INTO t SELECT generate_series(1, 1000)');
+    // A connection open across the kill: its backend exits with the postmaster.
+    const open = new Client({ connectionString: url });
+    await open.connect();
+    open.on('error', () => undefined);
+    await server.kill();
+    await expect(open.query('SELECT 1')).rejects.toThrow();
+    await expect(rows(url, 'SELECT 1')).rejects.toThrow(/ECONNREFUSED/);
+    await server.restart();
+    expect(await rows(url, 'SELECT count(*)::int AS n FROM t')).toEqual([{ n: 1000 }]);
+  });
+});

@@ -14,8 +14,13 @@ export interface PostgresServer extends TestServer {
    * a file copy, no migrations replayed); its URL.
    */
   createDatabase(): Promise<string>;
-  /** Starts it again (same port, same data) after `process.stop()`, once it accepts queries. */
+  /** Starts it again (same port, same data) after `process.stop()` or `kill()`, once it accepts queries. */
   restart(): Promise<void>;
+  /**
+   * `kill -9` of the postmaster (its backends exit on postmaster death): what a crash does.
+   * `restart()` then runs crash recovery on the same data directory.
+   */
+  kill(): Promise<void>;
 }
 
 const TEMPLATE = 'ensemble_template';
@@ -72,15 +77,22 @@ async function query(url: string, text: string): Promise<void> {
 
 let databases = 0;
 
+export interface StartPostgresOptions {
+  /** Fills the template every `createDatabase` copies (e.g. runs migrations once per test file). */
+  prepareTemplate?: (url: string) => Promise<void>;
+  /**
+   * Commits acknowledged only once their WAL is written out (synchronous_commit on, as in
+   * production), so a `kill()` loses none: for crash tests. Off by default (faster).
+   */
+  durableCommits?: boolean;
+}
+
 /**
  * A real PostgreSQL on a free loopback port, its cluster and socket in a private temp dir,
  * durability traded for speed (fsync off: a test's data need not survive a power cut, a
- * clean `restart()` keeps it). `prepareTemplate` fills the template every `createDatabase`
- * copies (e.g. runs migrations once per test file).
+ * clean `restart()` keeps it; a `kill()` keeps it with `durableCommits`).
  */
-export async function startPostgres(
-  opts: { prepareTemplate?: (url: string) => Promise<void> } = {},
-): Promise<PostgresServer> {
+export async function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresServer> {
   const user = serverUser();
   const cluster = initializedCluster(user);
   const port = await freePort();
@@ -98,8 +110,7 @@ export async function startPostgres(
       'listen_addresses=127.0.0.1',
       '-c',
       'fsync=off',
-      '-c',
-      'synchronous_commit=off',
+      ...(opts.durableCommits ? [] : ['-c', 'synchronous_commit=off']),
       '-c',
       'full_page_writes=off',
     ],
@@ -112,7 +123,9 @@ export async function startPostgres(
   const base = `postgres://ensemble@127.0.0.1:${port}`;
   const url = `${base}/postgres`;
   const start = async () => {
-    await proc.start();
+    // After a kill, a backend may outlive the postmaster for a moment; PostgreSQL then
+    // refuses to start ("pre-existing shared memory block is still in use"): try again.
+    await waitFor('postgres started', () => proc.start().then(() => true), { timeoutMs: 15_000 });
     // The port opens before recovery ends ("the database system is starting up").
     await waitFor('postgres accepting queries', () => query(url, 'SELECT 1').then(() => true), {
       timeoutMs: 15_000,
@@ -130,6 +143,7 @@ export async function startPostgres(
       await proc.stop();
       await start();
     },
+    kill: () => proc.stop('SIGKILL'),
     async createDatabase() {
       const name = `test_${process.pid}_${++databases}`;
       await query(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);

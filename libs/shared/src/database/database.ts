@@ -23,14 +23,19 @@ export class Database {
   ) {
     this.kysely = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
     let down = false;
-    // An idle connection PostgreSQL drops (restart, failover) surfaces here; unhandled, it would crash.
-    pool.on('error', (e: Error) => {
+    const lost = (e: Error) => {
       if (!down) logger.warn('postgres error', { error: e.message });
       down = true;
-    });
-    pool.on('connect', () => {
+    };
+    // An idle connection PostgreSQL drops (restart, failover) surfaces here; unhandled, it would crash.
+    pool.on('error', lost);
+    pool.on('connect', (client) => {
       if (down) logger.info('postgres reconnected');
       down = false;
+      // A connection the pool has lent out has no listener of the pool's: one that dies between
+      // two statements (postmaster killed, failover) would crash the process. Its next query
+      // fails instead (typed 503 through guardedSql), and the pool drops it on release.
+      client.on('error', lost);
     });
   }
 

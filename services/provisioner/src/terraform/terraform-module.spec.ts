@@ -1,34 +1,15 @@
-import { parse } from '@cdktf/hcl2json';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { MODULE_DIR as DIR, readModule, resourceOf, type Hcl } from './terraform-module.test-support.js';
 
-/**
- * The module in infra/terraform, read with HashiCorp's own HCL parser (Go, compiled
- * to WebAssembly): the facts the provisioner and operators rely on.
- */
-const DIR = fileURLToPath(new URL('../../../../infra/terraform/', import.meta.url));
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Hcl = Record<string, any>;
-
+/** The module in infra/terraform: the facts the provisioner and operators rely on. */
 let hcl: Hcl = {};
-const files: Record<string, string> = {};
+let files: Record<string, string> = {};
 
 beforeAll(async () => {
-  for (const name of readdirSync(DIR).filter((f) => f.endsWith('.tf'))) {
-    files[name] = readFileSync(DIR + name, 'utf8');
-    const parsed = (await parse(name, files[name])) as Hcl;
-    for (const [block, body] of Object.entries(parsed)) {
-      hcl[block] ??= {};
-      for (const [k, v] of Object.entries(body as Hcl)) hcl[block][k] = { ...hcl[block][k], ...(v as Hcl) };
-    }
-  }
+  ({ hcl, files } = await readModule());
 });
 
-const resource = (type: string, name: string): Hcl => {
-  const r = hcl.resource?.[type]?.[name]?.[0];
-  if (!r) throw new Error(`no resource ${type}.${name}`);
-  return r;
-};
+const resource = (type: string, name: string): Hcl => resourceOf(hcl, type, name);
 
 describe('the Scaleway Terraform module', () => {
   it('requires the scaleway/scaleway provider and takes credentials from the environment only', () => {
