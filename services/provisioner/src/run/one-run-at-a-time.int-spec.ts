@@ -1,0 +1,96 @@
+import { contracts, type ScaleOutRequest } from '@ensemble/contracts';
+import { Database, Logger } from '@ensemble/shared';
+import { Redis } from 'ioredis';
+import { ProvisionerHarness } from '../provisioner-harness.test-support.js';
+import type { ProvisionerTables } from '../db/schema.js';
+import { ProvisionService } from './provision.service.js';
+import { RunsRepository } from './runs.repository.js';
+
+const request: ScaleOutRequest = { count: 1, offer: 'GP-BM1-M', zone: 'fr-par-2', reason: 'test', by: 'ops' };
+
+/** Two provisioners on one database, as two instances (or one after a restart) would be. */
+describe('one provisioning run at a time, held in PostgreSQL', () => {
+  const a = new ProvisionerHarness();
+  const b = new ProvisionerHarness();
+  const service = (h: ProvisionerHarness) => h.provisioner.app.get(ProvisionService);
+  const busyOrId = (p: Promise<{ runId: string }>) =>
+    p.then(
+      (r) => r.runId,
+      (e: Error) => e.message,
+    );
+
+  beforeAll(async () => {
+    await a.start({ PROVISION_RUN_TIMEOUT_S: '2' });
+    await b.start(
+      { PROVISION_RUN_TIMEOUT_S: '2', DATABASE_URL: a.databaseUrl },
+      { nats: a.nats, redis: a.redis, postgres: a.postgres },
+    );
+  });
+  afterAll(async () => {
+    await b.stop({ keepServers: true });
+    await a.stop();
+  });
+
+  it('starts exactly one run when two provisioners are asked at once', async () => {
+    a.dir.scenario('hang');
+    b.dir.scenario('hang');
+    const answers = await Promise.all([busyOrId(service(a).scaleOut(request)), busyOrId(service(b).scaleOut(request))]);
+    const started = answers.filter((x) => x.startsWith('run-'));
+    expect(started).toHaveLength(1);
+    expect(answers.filter((x) => x.startsWith('busy:'))).toEqual([`busy: run ${started[0]} is in progress`]);
+    expect((await a.finished(started[0]!)).failure?.code).toBe('timeout');
+  });
+
+  it('keeps the slot through a Redis FLUSHALL during a run: a second scale-out is still refused', async () => {
+    a.dir.scenario('hang');
+    const { runId } = await service(a).scaleOut(request);
+    const redis = new Redis(a.redis.url);
+    try {
+      await redis.flushall();
+    } finally {
+      redis.disconnect();
+    }
+    await expect(service(b).scaleOut(request)).rejects.toMatchObject({ message: `busy: run ${runId} is in progress` });
+    await expect(a.bus.request(contracts.scaleOut, { count: 1, reason: 'again' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    await a.finished(runId);
+  });
+
+  it('marks the run of a provisioner that died interrupted once its lease ran out, at the next start', async () => {
+    // A run claimed by a provisioner that is gone: nobody renews its lease (0 ms: already over).
+    const database = Database.connect(a.databaseUrl, new Logger('test', 'error'), 'test');
+    const runs = new RunsRepository(database.typed<ProvisionerTables>());
+    const orphan = await runs.claim(
+      {
+        id: 'run-orphan-1',
+        kind: 'scale-out',
+        phase: 'applying',
+        reason: 'its provisioner died',
+        requestedBy: 'ops',
+        params: {},
+        nodes: ['bbb-par2-dead01'],
+        offer: null,
+        zone: null,
+        changes: null,
+        resources: [],
+        diagnostics: [],
+        registered: [],
+        failure: null,
+        createdAt: Date.now(),
+        finishedAt: null,
+      },
+      0,
+    );
+    await database.close();
+    expect(orphan).toHaveProperty('run');
+    await b.halt();
+    await b.boot();
+    const run = await b.bus.request(contracts.getRun, { runId: 'run-orphan-1' });
+    expect(run).toMatchObject({ phase: 'failed', failure: { code: 'interrupted' } });
+    expect(b.logs.some((l) => l.includes('runs interrupted') && l.includes('run-orphan-1'))).toBe(true);
+    a.dir.scenario('init-fails');
+    const next = await service(a).scaleOut(request);
+    expect((await a.finished(next.runId)).failure?.code).toBe('terraform-failed');
+  });
+});
