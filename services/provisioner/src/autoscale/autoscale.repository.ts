@@ -83,10 +83,16 @@ export class AutoscaleRepository {
     );
   }
 
-  /** Newest first. */
+  /** Newest first (by when decided: decisions imported later sort by their own time). */
   async decisions(limit: number): Promise<AutoscaleDecision[]> {
     const rows = await guardedSql('autoscale decisions', () =>
-      this.db.selectFrom('autoscale_decisions').selectAll().orderBy('id', 'desc').limit(limit).execute(),
+      this.db
+        .selectFrom('autoscale_decisions')
+        .selectAll()
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
     );
     return rows.flatMap((r) => decisionOf(r) ?? []);
   }

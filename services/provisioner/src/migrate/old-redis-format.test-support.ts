@@ -21,9 +21,9 @@ if #ARGV >= 4 then redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1) end
 return rev + 1
 `;
 
-/** The old RunStore.save: the record without its events, and the index. */
+/** The old RunStore.save: the record without its events, and the index (the old record had no `requestedBy`). */
 export async function oldSaveRun(redis: Redis, run: RunRecord): Promise<void> {
-  const { events: _events, ...record } = run;
+  const { events: _events, requestedBy: _new, ...record } = run;
   await redis
     .multi()
     .set(oldKeys.run(run.id), JSON.stringify(record))

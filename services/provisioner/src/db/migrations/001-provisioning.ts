@@ -62,6 +62,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('run_id', 'text')
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('autoscale_decisions_newest').on('autoscale_decisions').columns(['at desc', 'id desc']).execute();
   await db.schema.createIndex('autoscale_decisions_run').on('autoscale_decisions').column('run_id').execute();
 
   await db.schema
