@@ -30,7 +30,7 @@ describe('scale-out through Terraform, end to end', () => {
 
   beforeAll(async () => {
     postgres = await startPostgres();
-    await h.start();
+    await h.start({}, { postgres });
     const sink = (l: string) => void h.logs.push(l);
     const base = { NATS_URL: h.nats.url, METRICS_PORT: '0' };
     scheduler = await startScheduler(

@@ -164,8 +164,7 @@ async function main() {
   // SCHEDULER_DATABASE_URL or the same database (its tables and migration history are its own).
   const SCHEDULER_DATABASE_URL = process.env.SCHEDULER_DATABASE_URL || privatePostgres?.scheduler || DATABASE_URL;
   // The provisioner's runs and decisions: the same, with PROVISIONER_DATABASE_URL.
-  const PROVISIONER_DATABASE_URL =
-    process.env.PROVISIONER_DATABASE_URL || privatePostgres?.provisioner || DATABASE_URL;
+  const PROVISIONER_DATABASE_URL = process.env.PROVISIONER_DATABASE_URL || privatePostgres?.provisioner || DATABASE_URL;
 
   let simNodes = [];
   let controlPort = null;

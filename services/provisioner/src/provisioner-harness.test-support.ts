@@ -71,12 +71,12 @@ export class ProvisionerHarness {
 
   async start(
     env: Record<string, string> = {},
-    servers?: { nats: TestServer; redis: TestServer; postgres?: PostgresServer },
+    servers: { nats?: TestServer; redis?: TestServer; postgres?: PostgresServer } = {},
   ): Promise<this> {
-    if (servers) ({ nats: this.nats, redis: this.redis } = servers);
+    if (servers.nats && servers.redis) ({ nats: this.nats, redis: this.redis } = servers);
     else [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
-    this.ownPostgres = !servers?.postgres;
-    this.postgres = servers?.postgres ?? (await startPostgres());
+    this.ownPostgres = !servers.postgres;
+    this.postgres = servers.postgres ?? (await startPostgres());
     this.databaseUrl = await this.postgres.createDatabase();
     this.env = env;
     await this.boot();

@@ -51,7 +51,11 @@ describe('autoscale state and decisions on PostgreSQL', () => {
       { action: 'scale-out-held', reason: 'cool-down', usedShare: 0.81, fleetSize: 3, at: 1_700_000_000_000 },
       decision(),
     ]);
-    const rows = await db.selectFrom('autoscale_decisions').select(['action', 'held', 'run_id']).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('autoscale_decisions')
+      .select(['action', 'held', 'run_id'])
+      .orderBy('id')
+      .execute();
     expect(rows).toEqual([
       { action: 'scale-out', held: false, run_id: 'run-abc' },
       { action: 'scale-out-held', held: true, run_id: null },
@@ -96,7 +100,10 @@ describe('autoscale state and decisions on PostgreSQL', () => {
   });
 
   it('starts over from an empty state when the stored one is unreadable', async () => {
-    await db.insertInto('autoscale_state').values({ id: 1, rev: 4, state: JSON.stringify({ hotSince: 'x' }) }).execute();
+    await db
+      .insertInto('autoscale_state')
+      .values({ id: 1, rev: 4, state: JSON.stringify({ hotSince: 'x' }) })
+      .execute();
     expect(await store.load()).toEqual({ rev: 4, state: emptyAutoscaleState() });
   });
 });

@@ -1,11 +1,4 @@
-import type {
-  AutoscaleAction,
-  RunDiagnostic,
-  RunFailure,
-  RunPhase,
-  RunRecord,
-  RunResource,
-} from '@ensemble/contracts';
+import type { AutoscaleAction, RunDiagnostic, RunFailure, RunPhase, RunRecord, RunResource } from '@ensemble/contracts';
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** jsonb: written as JSON text, read back parsed. */

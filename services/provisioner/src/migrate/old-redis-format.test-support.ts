@@ -24,11 +24,7 @@ return rev + 1
 /** The old RunStore.save: the record without its events, and the index (the old record had no `requestedBy`). */
 export async function oldSaveRun(redis: Redis, run: RunRecord): Promise<void> {
   const { events: _events, requestedBy: _new, ...record } = run;
-  await redis
-    .multi()
-    .set(oldKeys.run(run.id), JSON.stringify(record))
-    .zadd(oldKeys.runs, run.createdAt, run.id)
-    .exec();
+  await redis.multi().set(oldKeys.run(run.id), JSON.stringify(record)).zadd(oldKeys.runs, run.createdAt, run.id).exec();
 }
 
 /** The old RunStore.appendEvent. */

@@ -4,12 +4,7 @@ import { Client } from 'pg';
 import { emptyAutoscaleState } from '../autoscale/autoscale-state.js';
 import { ProvisionerHarness } from '../provisioner-harness.test-support.js';
 import { importFromRedis } from './import-command.js';
-import {
-  oldAddProvisioned,
-  oldAppendEvent,
-  oldSaveAutoscale,
-  oldSaveRun,
-} from './old-redis-format.test-support.js';
+import { oldAddProvisioned, oldAppendEvent, oldSaveAutoscale, oldSaveRun } from './old-redis-format.test-support.js';
 import { oldKeys } from './redis-keys.js';
 
 const T = 1_700_000_000_000;
@@ -57,7 +52,10 @@ describe('migrate from-redis: runs, events, decisions, state and provisioned nod
   let redis: Redis;
   const run = async () => {
     const out: string[] = [];
-    const report = await importFromRedis({ REDIS_URL: h.redis.url, DATABASE_URL: h.databaseUrl }, (l) => void out.push(l));
+    const report = await importFromRedis(
+      { REDIS_URL: h.redis.url, DATABASE_URL: h.databaseUrl },
+      (l) => void out.push(l),
+    );
     return { report, out: out.join('\n') };
   };
 
@@ -71,8 +69,12 @@ describe('migrate from-redis: runs, events, decisions, state and provisioned nod
   });
   const okEvents = [
     ev('run-old-ok', 'queued', 'scale-out of bbb-par2-aaaaaa: more rooms next week', T),
-    ev('run-old-ok', 'planning', 'Plan to create', T + 1000, { resource: 'scaleway_baremetal_server.bbb["bbb-par2-aaaaaa"]' }),
-    ev('run-old-ok', 'progress', 'Creating...', T + 2000, { resource: 'scaleway_baremetal_server.bbb["bbb-par2-aaaaaa"]' }),
+    ev('run-old-ok', 'planning', 'Plan to create', T + 1000, {
+      resource: 'scaleway_baremetal_server.bbb["bbb-par2-aaaaaa"]',
+    }),
+    ev('run-old-ok', 'progress', 'Creating...', T + 2000, {
+      resource: 'scaleway_baremetal_server.bbb["bbb-par2-aaaaaa"]',
+    }),
     ev('run-old-ok', 'succeeded', 'scale-out done: bbb-par2-aaaaaa', T + 60_000),
   ];
   const failed = aRun('run-old-failed', {
@@ -90,7 +92,15 @@ describe('migrate from-redis: runs, events, decisions, state and provisioned nod
   const running = aRun('run-old-running', { fence: 9, createdAt: T + 200_000 });
   const runningEvents = [ev('run-old-running', 'applying', 'applying', T + 201_000)];
   const decisions: AutoscaleDecision[] = [
-    { action: 'scale-out', reason: 'hot for 10 min', count: 1, usedShare: 0.8, fleetSize: 2, runId: 'run-old-ok', at: T },
+    {
+      action: 'scale-out',
+      reason: 'hot for 10 min',
+      count: 1,
+      usedShare: 0.8,
+      fleetSize: 2,
+      runId: 'run-old-ok',
+      at: T,
+    },
     { action: 'scale-out-held', reason: 'cool-down', usedShare: 0.82, fleetSize: 3, at: T + 30_000 },
     { action: 'cordon', reason: 'cold', nodeId: 'bbb-par2-aaaaaa', usedShare: 0.1, fleetSize: 3, at: T + 90_000 },
   ];
@@ -99,7 +109,13 @@ describe('migrate from-redis: runs, events, decisions, state and provisioned nod
     lastScaleOutAt: T,
     draining: { 'bbb-par2-aaaaaa': { since: T + 90_000, reason: 'cold', stage: 'cordoned' as const } },
   };
-  const provisioned = { name: 'bbb-par2-aaaaaa', hostname: 'a.example.org', ipv4: '192.0.2.7', runId: 'run-old-ok', at: T };
+  const provisioned = {
+    name: 'bbb-par2-aaaaaa',
+    hostname: 'a.example.org',
+    ipv4: '192.0.2.7',
+    runId: 'run-old-ok',
+    at: T,
+  };
 
   beforeAll(async () => {
     await h.start();
@@ -134,7 +150,11 @@ describe('migrate from-redis: runs, events, decisions, state and provisioned nod
     expect(runs.map((r) => r.id)).toEqual(['run-old-running', 'run-old-failed', 'run-old-ok']);
     const { events: _e, resources: _r, ...okSummary } = succeeded;
     expect(runs[2]).toEqual(okSummary);
-    expect(runs[1]).toMatchObject({ requestedBy: 'autoscaler', failure: failed.failure, diagnostics: failed.diagnostics });
+    expect(runs[1]).toMatchObject({
+      requestedBy: 'autoscaler',
+      failure: failed.failure,
+      diagnostics: failed.diagnostics,
+    });
     expect(shown).toEqual([...decisions].reverse());
     expect(await h.bus.request(contracts.getRun, { runId: 'run-old-ok' })).toEqual({ ...succeeded, events: okEvents });
   });
@@ -157,7 +177,9 @@ describe('migrate from-redis: runs, events, decisions, state and provisioned nod
       const s = await client.query<{ state: unknown }>('SELECT state FROM autoscale_state');
       expect(s.rows).toEqual([{ state }]);
       const n = await client.query('SELECT name, hostname, ipv4, run_id FROM provisioned_nodes');
-      expect(n.rows).toEqual([{ name: provisioned.name, hostname: 'a.example.org', ipv4: '192.0.2.7', run_id: 'run-old-ok' }]);
+      expect(n.rows).toEqual([
+        { name: provisioned.name, hostname: 'a.example.org', ipv4: '192.0.2.7', run_id: 'run-old-ok' },
+      ]);
     } finally {
       await client.end();
     }

@@ -36,7 +36,9 @@ export class ProvisionedNodesRepository {
   }
 
   async remove(name: string): Promise<void> {
-    await guardedSql('provisioned nodes', () => this.db.deleteFrom('provisioned_nodes').where('name', '=', name).execute());
+    await guardedSql('provisioned nodes', () =>
+      this.db.deleteFrom('provisioned_nodes').where('name', '=', name).execute(),
+    );
   }
 
   /** By name. */

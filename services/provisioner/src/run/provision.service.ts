@@ -136,8 +136,7 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
       },
       this.leaseMs,
     );
-    if ('heldBy' in claimed)
-      throw new DomainError('conflict', `${BUSY_PREFIX}: run ${claimed.heldBy} is in progress`);
+    if ('heldBy' in claimed) throw new DomainError('conflict', `${BUSY_PREFIX}: run ${claimed.heldBy} is in progress`);
     const run = claimed.run;
     // Planned under the claim: the node map is only changed by the run holding the slot.
     let existing: NodeMap;
@@ -158,12 +157,7 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
     return { runId: run.id };
   }
 
-  private async execute(
-    run: RunRecord,
-    existing: NodeMap,
-    desired: NodeMap,
-    abort: AbortController,
-  ): Promise<void> {
+  private async execute(run: RunRecord, existing: NodeMap, desired: NodeMap, abort: AbortController): Promise<void> {
     const started = Date.now();
     const journal = new RunJournal(run);
     const log = this.logger.child({ runId: run.id, kind: run.kind });
@@ -202,7 +196,10 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
         () => {
           log.warn('lease renewal failed');
           if (Date.now() - confirmedAt > (this.leaseMs * 3) / 4)
-            abort.abort({ code: 'lost-lock', message: 'provisioning lease not confirmed in time' } satisfies RunFailure);
+            abort.abort({
+              code: 'lost-lock',
+              message: 'provisioning lease not confirmed in time',
+            } satisfies RunFailure);
         },
       );
     }, this.leaseMs / 4);

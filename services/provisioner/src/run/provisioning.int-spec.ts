@@ -8,9 +8,16 @@ async function everyRow(url: string): Promise<string[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = ['provisioning_runs', 'provisioning_run_events', 'autoscale_decisions', 'autoscale_state', 'provisioned_nodes'];
+    const tables = [
+      'provisioning_runs',
+      'provisioning_run_events',
+      'autoscale_decisions',
+      'autoscale_state',
+      'provisioned_nodes',
+    ];
     const out: string[] = [];
-    for (const t of tables) out.push(...(await client.query(`SELECT t::text AS row FROM ${t} t`)).rows.map((r: { row: string }) => r.row));
+    for (const t of tables)
+      out.push(...(await client.query(`SELECT t::text AS row FROM ${t} t`)).rows.map((r: { row: string }) => r.row));
     return out;
   } finally {
     await client.end();

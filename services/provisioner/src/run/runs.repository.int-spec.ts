@@ -89,7 +89,11 @@ describe('provisioning runs on PostgreSQL', () => {
     claimed = [];
     expect(await runs.active()).toBeNull();
     const second = await claim();
-    expect(await runs.get(first.id)).toMatchObject({ phase: 'succeeded', registered: ['bbb-x'], finishedAt: done.finishedAt });
+    expect(await runs.get(first.id)).toMatchObject({
+      phase: 'succeeded',
+      registered: ['bbb-x'],
+      finishedAt: done.finishedAt,
+    });
     expect(await runs.active()).toBe(second.id);
   });
 
@@ -101,7 +105,9 @@ describe('provisioning runs on PostgreSQL', () => {
     const gone = await runs.get(dead.run.id);
     expect(gone).toMatchObject({ phase: 'failed', failure: { code: 'interrupted' } });
     expect(gone.finishedAt).not.toBeNull();
-    expect(gone.events).toEqual([expect.objectContaining({ phase: 'failed', message: expect.stringContaining('interrupted') })]);
+    expect(gone.events).toEqual([
+      expect.objectContaining({ phase: 'failed', message: expect.stringContaining('interrupted') }),
+    ]);
     expect(await runs.active()).toBe(next.id);
     // Its provisioner, back, can no longer renew, record progress or end it.
     expect(await runs.renew(dead.run.id, HOUR)).toBe(false);

@@ -200,7 +200,13 @@ export class RunsRepository {
   /** Newest first, without events and resources. */
   async list(limit: number): Promise<RunSummary[]> {
     const rows = await guardedSql('list runs', () =>
-      this.db.selectFrom('provisioning_runs').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+      this.db
+        .selectFrom('provisioning_runs')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
     );
     return rows.map((r) => {
       const { resources: _r, ...summary } = summaryOf(r);

@@ -32,7 +32,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE UNIQUE INDEX provisioning_runs_one_active ON provisioning_runs ((true)) WHERE finished_at IS NULL`.execute(
     db,
   );
-  await db.schema.createIndex('provisioning_runs_newest').on('provisioning_runs').columns(['created_at desc']).execute();
+  await db.schema
+    .createIndex('provisioning_runs_newest')
+    .on('provisioning_runs')
+    .columns(['created_at desc'])
+    .execute();
 
   await db.schema
     .createTable('provisioning_run_events')
@@ -44,14 +48,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('resource', 'text')
     .addColumn('diagnostic', 'jsonb')
     .execute();
-  await db.schema.createIndex('provisioning_run_events_run').on('provisioning_run_events').columns(['run_id', 'id']).execute();
+  await db.schema
+    .createIndex('provisioning_run_events_run')
+    .on('provisioning_run_events')
+    .columns(['run_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('autoscale_decisions')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('held', 'boolean', (c) =>
-      c.notNull().generatedAlwaysAs(sql`action IN ('scale-out-held', 'scale-in-held')`).stored(),
+      c
+        .notNull()
+        .generatedAlwaysAs(sql`action IN ('scale-out-held', 'scale-in-held')`)
+        .stored(),
     )
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('count', 'integer')
@@ -62,7 +73,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('run_id', 'text')
     .addColumn('at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('autoscale_decisions_newest').on('autoscale_decisions').columns(['at desc', 'id desc']).execute();
+  await db.schema
+    .createIndex('autoscale_decisions_newest')
+    .on('autoscale_decisions')
+    .columns(['at desc', 'id desc'])
+    .execute();
   await db.schema.createIndex('autoscale_decisions_run').on('autoscale_decisions').column('run_id').execute();
 
   await db.schema
