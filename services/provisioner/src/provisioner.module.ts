@@ -34,7 +34,7 @@ function terraformEnv(c: ProvisionerConfig): Record<string, string> {
 }
 
 /** A repository over the provisioner's tables (decision 093: it keeps nothing in Redis). */
-const repository = <T>(cls: new (db: Kysely<ProvisionerTables>) => T): Provider => ({
+const repository = (cls: new (db: Kysely<ProvisionerTables>) => object): Provider => ({
   provide: cls,
   inject: [DATABASE],
   useFactory: (database: Database) => new cls(database.typed<ProvisionerTables>()),

@@ -68,7 +68,7 @@ describe('autoscale state and decisions on PostgreSQL', () => {
       store.save(1, { ...emptyAutoscaleState(), hotSince: 1 }, [decision({ reason: 'a' })]),
       store.save(1, { ...emptyAutoscaleState(), hotSince: 2 }, [decision({ reason: 'b' })]),
     ]);
-    expect(results.sort()).toEqual([false, true]);
+    expect(results.filter(Boolean)).toHaveLength(1);
     const { rev, state } = await store.load();
     const decisions = await store.decisions(10);
     expect(rev).toBe(2);
@@ -81,7 +81,7 @@ describe('autoscale state and decisions on PostgreSQL', () => {
       store.save(0, emptyAutoscaleState(), [decision()]),
       store.save(0, emptyAutoscaleState(), [decision()]),
     ]);
-    expect(results.sort()).toEqual([false, true]);
+    expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.decisions(10)).toHaveLength(1);
   });
 
