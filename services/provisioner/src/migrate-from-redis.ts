@@ -1,15 +1,8 @@
 #!/usr/bin/env node
-import { ConfigError } from '@ensemble/shared';
-import { importFromRedis } from './migrate/import-command.js';
+import { redisImportMain } from '@ensemble/shared';
+import { provisionerImport } from './migrate/import-command.js';
 
 // One-shot, idempotent: copies the runs (with their events), autoscale decisions and state and
 // provisioned nodes an older provisioner kept in Redis (REDIS_URL) into PostgreSQL
 // (DATABASE_URL). Docs: services/provisioner/README.md.
-try {
-  await importFromRedis(process.env, (line) => process.stdout.write(`${line}\n`));
-} catch (e) {
-  // A ConfigError's message already names the command and the variable.
-  const message = e instanceof ConfigError ? e.message : `migrate-from-redis: ${(e as Error).message}`;
-  process.stderr.write(`${message}\n`);
-  process.exitCode = e instanceof ConfigError ? 78 : 1;
-}
+await redisImportMain(provisionerImport);

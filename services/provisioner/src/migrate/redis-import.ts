@@ -6,20 +6,15 @@ import {
   type RunEvent,
   type RunRecord,
 } from '@ensemble/contracts';
+import { newTally, type ImportTally } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
 import { decisionRow } from '../autoscale/autoscale.repository.js';
+import { eventRow, runRow } from '../run/runs.repository.js';
 import { autoscaleStateSchema } from '../autoscale/autoscale-state.js';
 import type { ProvisionerTables } from '../db/schema.js';
 import { provisionedNodeSchema } from '../nodes/provisioned-nodes.repository.js';
 import { oldKeys } from './redis-keys.js';
-
-/** What happened to one kind of record: counts, and each skipped one with why (ids only). */
-export interface ImportTally {
-  copied: number;
-  alreadyThere: number;
-  skipped: { id: string; reason: string }[];
-}
 
 export interface ImportReport {
   runs: ImportTally;
@@ -29,8 +24,6 @@ export interface ImportReport {
   provisionedNodes: ImportTally;
   autoscaleState: 'copied' | 'already there' | 'none';
 }
-
-const tally = (): ImportTally => ({ copied: 0, alreadyThere: 0, skipped: [] });
 
 const INTERRUPTED = {
   code: 'interrupted',
@@ -61,7 +54,7 @@ export class RedisImport {
   ) {}
 
   async run(): Promise<ImportReport> {
-    const runs = tally();
+    const runs = newTally();
     let events = 0;
     for (const id of await this.redis.zrange(oldKeys.runs, '0', '-1')) events += await this.copyRun(id, runs);
     await this.advanceFence();
@@ -95,49 +88,24 @@ export class RedisImport {
       const row = await trx
         .insertInto('provisioning_runs')
         .values({
-          id,
-          kind: run.kind,
-          // Redis kept no requester: the autoscaler's runs said so in their reason.
-          requested_by: run.reason.startsWith('autoscale:') ? 'autoscaler' : 'ops',
-          reason: run.reason,
-          params: JSON.stringify(
-            run.kind === 'scale-out'
-              ? { count: run.nodes.length, offer: run.offer, zone: run.zone }
-              : { nodeId: run.nodes[0] ?? null },
-          ),
-          phase: ended.run.phase,
-          nodes: run.nodes,
-          offer: run.offer,
-          zone: run.zone,
-          changes: JSON.stringify(run.changes),
-          resources: JSON.stringify(run.resources),
-          diagnostics: JSON.stringify(run.diagnostics),
-          registered: run.registered,
-          failure: JSON.stringify(ended.run.failure),
+          ...runRow({
+            ...ended.run,
+            // Redis kept no requester: the autoscaler's runs said so in their reason.
+            requestedBy: run.reason.startsWith('autoscale:') ? 'autoscaler' : 'ops',
+            params:
+              run.kind === 'scale-out'
+                ? { count: run.nodes.length, offer: run.offer, zone: run.zone }
+                : { nodeId: run.nodes[0] ?? null },
+          }),
           fence: run.fence,
-          created_at: run.createdAt,
-          finished_at: ended.run.finishedAt,
           lease_until: null,
-        } as never)
+        })
         .onConflict((c) => c.column('id').doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!row) return false;
       const all = [...evs, ...ended.extra];
-      if (all.length > 0)
-        await trx
-          .insertInto('provisioning_run_events')
-          .values(
-            all.map((e) => ({
-              run_id: id,
-              phase: e.phase,
-              message: e.message,
-              at: e.at,
-              resource: e.resource ?? null,
-              diagnostic: JSON.stringify(e.diagnostic ?? null),
-            })),
-          )
-          .execute();
+      if (all.length > 0) await trx.insertInto('provisioning_run_events').values(all.map(eventRow)).execute();
       return true;
     });
     if (!copied) {
@@ -156,7 +124,7 @@ export class RedisImport {
 
   /** Decisions oldest first (Redis kept them newest first), each unless the same one is there. */
   private async copyDecisions(): Promise<ImportTally> {
-    const t = tally();
+    const t = newTally();
     const raws = (await this.redis.lrange(oldKeys.decisions, 0, -1)).reverse();
     for (const [i, raw] of raws.entries()) {
       const d = autoscaleDecisionSchema.safeParse(parseJson(raw));
@@ -184,7 +152,7 @@ export class RedisImport {
   }
 
   private async copyProvisioned(): Promise<ImportTally> {
-    const t = tally();
+    const t = newTally();
     for (const [name, raw] of Object.entries(await this.redis.hgetall(oldKeys.nodes))) {
       const n = provisionedNodeSchema.safeParse(parseJson(raw));
       if (!n.success || n.data.name !== name) {

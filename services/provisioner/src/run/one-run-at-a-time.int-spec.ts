@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { ProvisionerHarness } from '../provisioner-harness.test-support.js';
 import type { ProvisionerTables } from '../db/schema.js';
 import { ProvisionService } from './provision.service.js';
-import { RunsRepository } from './runs.repository.js';
+import { RunsRepository, queuedRun } from './runs.repository.js';
 
 const request: ScaleOutRequest = { count: 1, offer: 'GP-BM1-M', zone: 'fr-par-2', reason: 'test', by: 'ops' };
 
@@ -63,22 +63,15 @@ describe('one provisioning run at a time, held in PostgreSQL', () => {
     const runs = new RunsRepository(database.typed<ProvisionerTables>());
     const orphan = await runs.claim(
       {
-        id: 'run-orphan-1',
-        kind: 'scale-out',
+        ...queuedRun({
+          id: 'run-orphan-1',
+          kind: 'scale-out',
+          reason: 'its provisioner died',
+          requestedBy: 'ops',
+          params: {},
+        }),
         phase: 'applying',
-        reason: 'its provisioner died',
-        requestedBy: 'ops',
-        params: {},
         nodes: ['bbb-par2-dead01'],
-        offer: null,
-        zone: null,
-        changes: null,
-        resources: [],
-        diagnostics: [],
-        registered: [],
-        failure: null,
-        createdAt: Date.now(),
-        finishedAt: null,
       },
       0,
     );

@@ -19,7 +19,7 @@ import { NodeMapFile, type NodeMap } from '../nodes/node-map.file.js';
 import { ProvisionedNodesRepository } from '../nodes/provisioned-nodes.repository.js';
 import { TerraformRunner } from '../terraform/terraform-runner.js';
 import { RunJournal } from './run-journal.js';
-import { RunsRepository } from './runs.repository.js';
+import { RunsRepository, queuedRun } from './runs.repository.js';
 import { StepFailure, TerraformSteps } from './terraform-steps.js';
 import { registerNewNodes } from './register-nodes.js';
 
@@ -116,24 +116,7 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
     ) => Promise<{ nodes: string[]; desired: NodeMap; offer: string | null; zone: string | null }>,
   ): Promise<{ runId: string }> {
     const claimed = await this.runs.claim(
-      {
-        id: newRunId(),
-        kind,
-        phase: 'queued',
-        reason: req.reason,
-        requestedBy: req.by,
-        params,
-        nodes: [],
-        offer: null,
-        zone: null,
-        changes: null,
-        resources: [],
-        diagnostics: [],
-        registered: [],
-        failure: null,
-        createdAt: Date.now(),
-        finishedAt: null,
-      },
+      queuedRun({ id: newRunId(), kind, reason: req.reason, requestedBy: req.by, params }),
       this.leaseMs,
     );
     if ('heldBy' in claimed) throw new DomainError('conflict', `${BUSY_PREFIX}: run ${claimed.heldBy} is in progress`);

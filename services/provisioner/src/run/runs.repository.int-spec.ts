@@ -4,27 +4,19 @@ import type { PostgresServer } from '@ensemble/testing';
 import { sql, type Kysely } from 'kysely';
 import type { ProvisionerTables } from '../db/schema.js';
 import { provisionerDatabase, startProvisionerPostgres } from '../db/provisioner-db.test-support.js';
-import { RunsRepository, type NewRun } from './runs.repository.js';
+import { RunsRepository, queuedRun, type NewRun } from './runs.repository.js';
 
 const HOUR = 3_600_000;
 let n = 0;
 const aRun = (over: Partial<NewRun> = {}): NewRun => ({
-  id: `run-test-${++n}`,
-  kind: 'scale-out',
-  phase: 'queued',
-  reason: 'fleet hot',
-  requestedBy: 'alice',
-  params: { count: 2, offer: 'GP-BM1-M', zone: 'fr-par-2' },
-  nodes: [],
-  offer: null,
-  zone: null,
-  changes: null,
-  resources: [],
-  diagnostics: [],
-  registered: [],
-  failure: null,
+  ...queuedRun({
+    id: `run-test-${++n}`,
+    kind: 'scale-out',
+    reason: 'fleet hot',
+    requestedBy: 'alice',
+    params: { count: 2, offer: 'GP-BM1-M', zone: 'fr-par-2' },
+  }),
   createdAt: 1_700_000_000_000 + n,
-  finishedAt: null,
   ...over,
 });
 const event = (runId: string, message: string, over: Partial<RunEvent> = {}): RunEvent => ({

@@ -19,6 +19,22 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 /** A run about to start: its record without the fields the database gives it. */
 export type NewRun = Omit<RunRecord, 'fence' | 'events'> & { params: Record<string, unknown> };
 
+/** A run about to be claimed: queued, nothing planned or done yet. */
+export const queuedRun = (r: Pick<NewRun, 'id' | 'kind' | 'reason' | 'requestedBy' | 'params'>): NewRun => ({
+  ...r,
+  phase: 'queued',
+  nodes: [],
+  offer: null,
+  zone: null,
+  changes: null,
+  resources: [],
+  diagnostics: [],
+  registered: [],
+  failure: null,
+  createdAt: Date.now(),
+  finishedAt: null,
+});
+
 const INTERRUPTED: RunFailure = {
   code: 'interrupted',
   message: 'its provisioner stopped before the run ended (lease expired)',
@@ -55,7 +71,7 @@ const eventOf = (e: RunEventRow): RunEvent => ({
 });
 
 /** The columns a run changes as it goes (its outcome included). */
-const progressOf = (run: RunRecord) => ({
+const progressOf = (run: Omit<RunRecord, 'fence' | 'events'>) => ({
   phase: run.phase,
   nodes: run.nodes,
   offer: run.offer,
@@ -65,6 +81,28 @@ const progressOf = (run: RunRecord) => ({
   diagnostics: JSON.stringify(run.diagnostics),
   registered: run.registered,
   failure: JSON.stringify(run.failure),
+});
+
+/** A run as a new row (also what the import writes); its lease and fence are set apart. */
+export const runRow = (run: NewRun) => ({
+  id: run.id,
+  kind: run.kind,
+  requested_by: run.requestedBy,
+  reason: run.reason,
+  params: JSON.stringify(run.params),
+  created_at: run.createdAt,
+  finished_at: run.finishedAt,
+  ...progressOf(run),
+});
+
+/** An event as a row (also what the import writes). */
+export const eventRow = (e: RunEvent) => ({
+  run_id: e.runId,
+  phase: e.phase,
+  message: e.message,
+  at: e.at,
+  resource: e.resource ?? null,
+  diagnostic: JSON.stringify(e.diagnostic ?? null),
 });
 
 /**
@@ -87,13 +125,7 @@ export class RunsRepository {
         const row = await trx
           .insertInto('provisioning_runs')
           .values({
-            id: run.id,
-            kind: run.kind,
-            requested_by: run.requestedBy,
-            reason: run.reason,
-            params: JSON.stringify(run.params),
-            created_at: run.createdAt,
-            ...progressOf({ ...run, fence: 0, events: [] }),
+            ...runRow(run),
             // The database's clock, not ours: every instance compares leases on the same one.
             lease_until: leaseFromNow(leaseMs),
           })
@@ -165,17 +197,7 @@ export class RunsRepository {
 
   async appendEvent(e: RunEvent): Promise<void> {
     await guardedSql('append run event', () =>
-      this.db
-        .insertInto('provisioning_run_events')
-        .values({
-          run_id: e.runId,
-          phase: e.phase,
-          message: e.message,
-          at: e.at,
-          resource: e.resource ?? null,
-          diagnostic: JSON.stringify(e.diagnostic ?? null),
-        })
-        .execute(),
+      this.db.insertInto('provisioning_run_events').values(eventRow(e)).execute(),
     );
   }
 
