@@ -19,8 +19,4 @@ export const oldKeys = {
   nodes: `${OLD_PREFIX}nodes`,
   autoscale: `${OLD_PREFIX}autoscale`,
   decisions: `${OLD_PREFIX}decisions`,
-  lock: `${OLD_PREFIX}lock`,
 } as const;
-
-/** The command an operator runs once after upgrading (named in logs, READMEs and the CLI). */
-export const IMPORT_COMMAND = 'node services/provisioner/dist/migrate-from-redis.js';
