@@ -1,6 +1,7 @@
 import { contracts, type ScaleOutRequest } from '@ensemble/contracts';
 import { Database, Logger } from '@ensemble/shared';
 import { Redis } from 'ioredis';
+import { waitFor } from '@ensemble/testing';
 import { ProvisionerHarness } from '../provisioner-harness.test-support.js';
 import type { ProvisionerTables } from '../db/schema.js';
 import { ProvisionService } from './provision.service.js';
@@ -85,5 +86,40 @@ describe('one provisioning run at a time, held in PostgreSQL', () => {
     a.dir.scenario('init-fails');
     const next = await service(a).scaleOut(request);
     expect((await a.finished(next.runId)).failure?.code).toBe('terraform-failed');
+  });
+});
+
+describe('a run that cannot renew its lease', () => {
+  const h = new ProvisionerHarness();
+
+  beforeAll(async () => {
+    await h.start({ PROVISION_LEASE_S: '1', PROVISION_RUN_TIMEOUT_S: '120' });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it('stops itself while PostgreSQL is away (before another could take the slot), and is marked interrupted once it is back', async () => {
+    h.dir.scenario('hang');
+    const { runId } = await h.bus.request(contracts.scaleOut, { count: 1, reason: 'test' }, { timeoutMs: 5000 });
+    await waitFor('the run applying', () => h.events.some((e) => e.runId === runId && e.phase === 'applying'));
+    await h.postgres.process.stop();
+    // Its end could not be stored; it is still told on NATS.
+    const failed = await waitFor('the run to stop itself', () =>
+      h.events.find((e) => e.runId === runId && e.phase === 'failed'),
+    );
+    expect(failed.message).toMatch(/^lost-lock: provisioning lease not confirmed in time/);
+    expect(h.dir.nodeMap()).toEqual({});
+
+    await h.postgres.restart();
+    h.dir.scenario('init-fails');
+    const next = await waitFor('a new run once PostgreSQL is back', () =>
+      h.bus.request(contracts.scaleOut, { count: 1, reason: 'again' }, { timeoutMs: 5000 }).catch(() => null),
+    );
+    expect((await h.finished(next.runId)).failure?.code).toBe('terraform-failed');
+    expect(await h.bus.request(contracts.getRun, { runId })).toMatchObject({
+      phase: 'failed',
+      failure: { code: 'interrupted' },
+    });
   });
 });
