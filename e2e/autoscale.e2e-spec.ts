@@ -44,15 +44,18 @@ describe('autoscale, end to end', () => {
   beforeAll(async () => {
     postgres = await startPostgres();
     sim = await BbbSim.start({ nodes: 3 });
-    await h.start({
-      AUTOSCALE_ENABLED: 'true',
-      AUTOSCALE_INTERVAL_S: '0.3',
-      AUTOSCALE_WINDOW_S: '1',
-      AUTOSCALE_COOLDOWN_S: '1800',
-      AUTOSCALE_NODE_CAPACITY: '10',
-      AUTOSCALE_STEP: '2',
-      AUTOSCALE_MAX_FLEET: '3',
-    });
+    await h.start(
+      {
+        AUTOSCALE_ENABLED: 'true',
+        AUTOSCALE_INTERVAL_S: '0.3',
+        AUTOSCALE_WINDOW_S: '1',
+        AUTOSCALE_COOLDOWN_S: '1800',
+        AUTOSCALE_NODE_CAPACITY: '10',
+        AUTOSCALE_STEP: '2',
+        AUTOSCALE_MAX_FLEET: '3',
+      },
+      { postgres },
+    );
     h.dir.scenario('success', endpoints());
     h.bus.subscribe(contracts.autoscaleDecision, (d) => void decisions.push(d));
     h.bus.subscribe(contracts.fleetNode, (e) => void fleetEvents.push(e));

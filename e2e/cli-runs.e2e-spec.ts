@@ -72,14 +72,17 @@ describe('the ensemble CLI on provisioning runs', () => {
     await exec(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
     sim = await BbbSim.start({ nodes: 1 });
     // A hanging run ends (failed) after 6 s; the autoscaler sees one hot node it may not grow.
-    await h.start({
-      PROVISION_RUN_TIMEOUT_S: '6',
-      AUTOSCALE_ENABLED: 'true',
-      AUTOSCALE_INTERVAL_S: '0.3',
-      AUTOSCALE_WINDOW_S: '1',
-      AUTOSCALE_NODE_CAPACITY: '10',
-      AUTOSCALE_MAX_FLEET: '1',
-    });
+    await h.start(
+      {
+        PROVISION_RUN_TIMEOUT_S: '6',
+        AUTOSCALE_ENABLED: 'true',
+        AUTOSCALE_INTERVAL_S: '0.3',
+        AUTOSCALE_WINDOW_S: '1',
+        AUTOSCALE_NODE_CAPACITY: '10',
+        AUTOSCALE_MAX_FLEET: '1',
+      },
+      { postgres },
+    );
     const base = { NATS_URL: h.nats.url, METRICS_PORT: '0' };
     const sink = (l: string) => void h.logs.push(l);
     scheduler = await startScheduler(

@@ -134,11 +134,11 @@ describe('the ensemble CLI', () => {
     ['no provisioner yet (runs)', ['runs'], {}, 1, /^ensemble: (unavailable|not-found): /],
     ['a bad count', ['scale-out', '--count', 'many'], {}, 2, /--count/],
     [
-      'migrate from-redis (it runs on the gateway host)',
+      'migrate from-redis (it runs on the gateway and provisioner hosts)',
       ['migrate', 'from-redis'],
       {},
       2,
-      /^ensemble: migrate from-redis runs where the gateway runs, .*node services\/gateway-api\/dist\/migrate-from-redis\.js/,
+      /^ensemble: migrate from-redis runs where the gateway and the provisioner run, .*node services\/gateway-api\/dist\/migrate-from-redis\.js .*node services\/provisioner\/dist\/migrate-from-redis\.js/,
     ],
   ])(
     'fails with one line and a non-zero exit on %s',

@@ -22,7 +22,11 @@ describe('scale-out through Terraform, end to end', () => {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${gateway.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'x-ensemble-operator': 'alice',
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: await res.json() };
@@ -30,7 +34,7 @@ describe('scale-out through Terraform, end to end', () => {
 
   beforeAll(async () => {
     postgres = await startPostgres();
-    await h.start();
+    await h.start({}, { postgres });
     const sink = (l: string) => void h.logs.push(l);
     const base = { NATS_URL: h.nats.url, METRICS_PORT: '0' };
     scheduler = await startScheduler(
@@ -78,12 +82,21 @@ describe('scale-out through Terraform, end to end', () => {
         hostname: `bbb-${i}.example.org`,
       })),
     );
+    // Who asked comes from the operator header, never from the body.
+    const forged = await call('POST', '/api/ops/scale-out', { count: 2, reason: 'e2e', by: 'mallory' });
+    expect(forged.status).toBe(400);
     const accepted = await call('POST', '/api/ops/scale-out', { count: 2, reason: 'e2e: evening peak' });
     expect(accepted.status).toBe(202);
     const { runId } = accepted.body as { runId: string };
 
     const run = await h.finished(runId);
-    expect(run).toMatchObject({ phase: 'succeeded', failure: null, offer: 'GP-BM1-M', zone: 'fr-par-2' });
+    expect(run).toMatchObject({
+      phase: 'succeeded',
+      failure: null,
+      offer: 'GP-BM1-M',
+      zone: 'fr-par-2',
+      requestedBy: 'alice',
+    });
     expect(run.registered.sort()).toEqual([...run.nodes].sort());
     expect(Object.keys(h.dir.nodeMap()).sort()).toEqual([...run.nodes].sort());
     expect(h.dir.calls().map((c) => c.args.join(' '))).toEqual([

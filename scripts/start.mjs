@@ -24,7 +24,8 @@ Options:
   -h, --help           this text
 
 Environment: NATS_URL / REDIS_URL / DATABASE_URL / PROMETHEUS_URL use existing servers (then none is started here;
-SCHEDULER_DATABASE_URL: the scheduler's database, default the same as DATABASE_URL);
+SCHEDULER_DATABASE_URL / PROVISIONER_DATABASE_URL: the scheduler's and the provisioner's databases,
+default the same as DATABASE_URL);
 BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID and JITSI_APP_SECRET are used when set, otherwise made
 once and kept in the state dir.`;
 
@@ -162,6 +163,8 @@ async function main() {
   // The scheduler's node inventory: its own database here; with DATABASE_URL given,
   // SCHEDULER_DATABASE_URL or the same database (its tables and migration history are its own).
   const SCHEDULER_DATABASE_URL = process.env.SCHEDULER_DATABASE_URL || privatePostgres?.scheduler || DATABASE_URL;
+  // The provisioner's runs and decisions: the same, with PROVISIONER_DATABASE_URL.
+  const PROVISIONER_DATABASE_URL = process.env.PROVISIONER_DATABASE_URL || privatePostgres?.provisioner || DATABASE_URL;
 
   let simNodes = [];
   let controlPort = null;
@@ -268,7 +271,7 @@ async function main() {
     },
   });
   sup.start('provisioner', process.execPath, node('services/provisioner/dist/main.js'), {
-    env: { ...common, METRICS_PORT: String(ports.provisioner) },
+    env: { ...common, DATABASE_URL: PROVISIONER_DATABASE_URL, METRICS_PORT: String(ports.provisioner) },
   });
   sup.start('gateway-api', process.execPath, node('services/gateway-api/dist/main.js'), {
     env: {

@@ -35,7 +35,8 @@ async function untilReady(pg, url, timeoutMs = 20_000) {
  * initdb on first start (kept in `<stateDir>/postgres/data`, so rooms, accounts and nodes
  * survive restarts), then the server under the supervisor (stopped with SIGINT: a fast
  * shutdown that does not wait for clients), then the databases if missing: `ensemble` (the
- * gateway's) and `ensemble_scheduler` (the scheduler's: each service owns its tables).
+ * gateway's), `ensemble_scheduler` (the scheduler's) and `ensemble_provisioner` (the
+ * provisioner's): each service owns its tables.
  * Their URLs.
  */
 export async function startPostgres(sup, stateDir) {
@@ -73,12 +74,16 @@ export async function startPostgres(sup, stateDir) {
   const base = `postgres://ensemble@127.0.0.1:${port}`;
   const client = await untilReady(pg, `${base}/postgres`);
   try {
-    for (const name of ['ensemble', 'ensemble_scheduler']) {
+    for (const name of ['ensemble', 'ensemble_scheduler', 'ensemble_provisioner']) {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
     }
   } finally {
     await client.end();
   }
-  return { gateway: `${base}/ensemble`, scheduler: `${base}/ensemble_scheduler` };
+  return {
+    gateway: `${base}/ensemble`,
+    scheduler: `${base}/ensemble_scheduler`,
+    provisioner: `${base}/ensemble_provisioner`,
+  };
 }

@@ -7,6 +7,7 @@ export * from './redis.js';
 export * from './redis/lua-scripts.js';
 export * from './database/database.js';
 export * from './database/migrations.js';
+export * from './database/redis-import-command.js';
 export * from './ops-server.js';
 export * from './readiness.js';
 export * from './nest/tokens.js';

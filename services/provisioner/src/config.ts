@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, port, positiveNumber, redisEnvSchema } from '@ensemble/shared';
+import { baseEnvSchema, databaseEnvSchema, port, positiveNumber } from '@ensemble/shared';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])
@@ -7,8 +7,9 @@ const flag = z
   .transform((v) => v === 'true' || v === '1');
 const share = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
+// Runs, their lease, autoscale state and decisions are in PostgreSQL; nothing in Redis (decision 093).
 export const provisionerEnvSchema = baseEnvSchema
-  .extend(redisEnvSchema.shape)
+  .extend(databaseEnvSchema.shape)
   .extend({
     METRICS_PORT: port(9103),
     /** Address of `/metrics` and `/healthz`; 0.0.0.0 in containers so Prometheus and the healthcheck reach it. */
@@ -19,6 +20,11 @@ export const provisionerEnvSchema = baseEnvSchema
     TERRAFORM_DIR: z.string().min(1).default('infra/terraform'),
     /** A run (init + plan + apply + output) that takes longer is stopped and failed. */
     PROVISION_RUN_TIMEOUT_S: positiveNumber(3600),
+    /**
+     * A run holds the one provisioning slot under a lease in PostgreSQL, renewed every quarter
+     * of it; a run whose provisioner died is marked interrupted once it runs out.
+     */
+    PROVISION_LEASE_S: positiveNumber(60),
     /** After SIGINT, how long terraform gets to stop before SIGKILL. */
     PROVISION_KILL_GRACE_S: positiveNumber(10),
     /** Prometheus file-SD target files for provisioned nodes go here (unset: none written). */

@@ -1,39 +1,38 @@
-import { parseConfig } from '@ensemble/shared';
-import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
-import { startProvisioner, type RunningProvisioner } from './bootstrap.js';
-import { provisionerEnvSchema } from './config.js';
+import { contracts } from '@ensemble/contracts';
+import { waitFor } from '@ensemble/testing';
+import { ProvisionerHarness } from './provisioner-harness.test-support.js';
 
-describe('the provisioner skeleton', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let provisioner: RunningProvisioner;
+describe('the provisioner and its PostgreSQL', () => {
+  const h = new ProvisionerHarness();
+  const ready = () => fetch(`http://127.0.0.1:${h.provisioner.metricsPort}/readyz`);
+  const scaleOut = () => h.bus.request(contracts.scaleOut, { count: 1, reason: 'test' }, { timeoutMs: 5000 });
 
   beforeAll(async () => {
-    [nats, redis] = await Promise.all([startNats(), startRedis()]);
-    provisioner = await startProvisioner(
-      parseConfig('provisioner', provisionerEnvSchema, { NATS_URL: nats.url, REDIS_URL: redis.url, METRICS_PORT: '0' }),
-      { logSink: () => {} },
-    );
+    await h.start();
   });
   afterAll(async () => {
-    await provisioner?.close();
-    await Promise.all([nats?.stop(), redis?.stop()]);
+    await h.stop();
   });
 
-  it('reports healthy while NATS and Redis are reachable, degraded while Redis is away, healthy again after', async () => {
-    const health = () => fetch(`http://127.0.0.1:${provisioner.metricsPort}/healthz`);
-    expect((await health()).status).toBe(200);
-    await redis.process.stop();
-    await new Promise((r) => setTimeout(r, 300));
-    const res = await health();
+  it('is ready with NATS and PostgreSQL; without PostgreSQL it is not, answers a scale-out unavailable and starts nothing; both come back by themselves', async () => {
+    expect((await ready()).status).toBe(200);
+    await h.postgres.process.stop();
+    const res = await ready();
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ checks: { nats: true, redis: false } });
-    await redis.process.start();
-    await waitFor('healthy again', async () => (await health()).status === 200, { timeoutMs: 5000 });
+    expect(await res.json()).toMatchObject({ checks: { nats: true, database: false } });
+    await expect(scaleOut()).rejects.toMatchObject({ code: 'unavailable' });
+    expect(h.dir.calls()).toEqual([]);
+    expect(h.dir.nodeMap()).toEqual({});
+
+    await h.postgres.restart();
+    await waitFor('ready again', async () => (await ready()).status === 200, { timeoutMs: 10_000 });
+    h.dir.scenario('init-fails');
+    const { runId } = await scaleOut();
+    expect((await h.finished(runId)).failure?.code).toBe('terraform-failed');
   });
 
   it('exposes Prometheus metrics', async () => {
-    const text = await (await fetch(`http://127.0.0.1:${provisioner.metricsPort}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${h.provisioner.metricsPort}/metrics`)).text();
     expect(text).toContain('ensemble_process_cpu_seconds_total');
   });
 });

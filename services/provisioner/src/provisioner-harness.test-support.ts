@@ -1,6 +1,6 @@
 import { contracts, type RunEvent, type RunRecord } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { startNats, startRedis, waitFor, type TestServer } from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, waitFor, type PostgresServer, type TestServer } from '@ensemble/testing';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,10 +48,18 @@ export class StubDir {
   }
 }
 
-/** Real NATS + Redis + one provisioner driving the stub; a client bus that records events. */
+/**
+ * Real NATS + Redis + PostgreSQL + one provisioner driving the stub; a client bus that records
+ * events. The provisioner gets a database of its own (on the PostgreSQL given, or on one the
+ * harness starts); Redis is for the stack it may join (the provisioner keeps nothing there).
+ */
 export class ProvisionerHarness {
   nats!: TestServer;
   redis!: TestServer;
+  postgres!: PostgresServer;
+  /** The provisioner's database (kept across `halt`/`boot`). */
+  databaseUrl!: string;
+  private ownPostgres = false;
   provisioner!: RunningProvisioner;
   bus!: NatsBus;
   readonly dir = new StubDir();
@@ -61,9 +69,15 @@ export class ProvisionerHarness {
 
   private env: Record<string, string> = {};
 
-  async start(env: Record<string, string> = {}, servers?: { nats: TestServer; redis: TestServer }): Promise<this> {
-    if (servers) ({ nats: this.nats, redis: this.redis } = servers);
+  async start(
+    env: Record<string, string> = {},
+    servers: { nats?: TestServer; redis?: TestServer; postgres?: PostgresServer } = {},
+  ): Promise<this> {
+    if (servers.nats && servers.redis) ({ nats: this.nats, redis: this.redis } = servers);
     else [this.nats, this.redis] = await Promise.all([startNats(), startRedis()]);
+    this.ownPostgres = !servers.postgres;
+    this.postgres = servers.postgres ?? (await startPostgres());
+    this.databaseUrl = await this.postgres.createDatabase();
     this.env = env;
     await this.boot();
     this.bus = await NatsBus.connect({
@@ -81,13 +95,13 @@ export class ProvisionerHarness {
     await this.provisioner.close();
   }
 
-  /** Starts a provisioner on the same NATS, Redis and TERRAFORM_DIR (again, after `halt`). */
+  /** Starts a provisioner on the same NATS, database and TERRAFORM_DIR (again, after `halt`). */
   async boot(): Promise<void> {
     const env = this.env;
     this.provisioner = await startProvisioner(
       parseConfig('provisioner', provisionerEnvSchema, {
         NATS_URL: this.nats.url,
-        REDIS_URL: this.redis.url,
+        DATABASE_URL: this.databaseUrl,
         METRICS_PORT: '0',
         TERRAFORM_BIN: TERRAFORM_STUB,
         TERRAFORM_DIR: this.dir.path,
@@ -106,6 +120,7 @@ export class ProvisionerHarness {
   async stop(opts: { keepServers?: boolean } = {}): Promise<void> {
     await this.bus?.close();
     await this.provisioner?.close();
+    if (this.ownPostgres) await this.postgres?.stop();
     if (!opts.keepServers) await Promise.all([this.nats?.stop(), this.redis?.stop()]);
   }
 

@@ -1,17 +1,17 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { CONFIG, CoreModule, REDIS } from '@ensemble/shared';
-import type { Redis } from 'ioredis';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { CONFIG, CoreModule, DATABASE, type Database } from '@ensemble/shared';
 import { AutoscaleService } from './autoscale/autoscale.service.js';
-import { AutoscaleStore } from './autoscale/autoscale.store.js';
+import { AutoscaleRepository } from './autoscale/autoscale.repository.js';
 import type { ProvisionerConfig } from './config.js';
+import type { Kysely } from 'kysely';
+import { provisionerMigrations } from './db/migrations/index.js';
+import type { ProvisionerTables } from './db/schema.js';
 import { FileSdWriter } from './nodes/file-sd.writer.js';
 import { NodeMapFile } from './nodes/node-map.file.js';
-import { ProvisionedNodesStore } from './nodes/provisioned-nodes.store.js';
+import { ProvisionedNodesRepository } from './nodes/provisioned-nodes.repository.js';
 import { ProvisionService } from './run/provision.service.js';
 import { RunHandler } from './run/run.handler.js';
-import { RunLockStore } from './run/run-lock.store.js';
-import { RunStore } from './run/run.store.js';
-import { defineScripts } from './scripts.js';
+import { RunsRepository } from './run/runs.repository.js';
 import { TerraformRunner } from './terraform/terraform-runner.js';
 
 /** Child-process environment: credentials and the basics, nothing else of ours. */
@@ -33,18 +33,31 @@ function terraformEnv(c: ProvisionerConfig): Record<string, string> {
   return env;
 }
 
+/** A repository over the provisioner's tables (decision 093: it keeps nothing in Redis). */
+const repository = (cls: new (db: Kysely<ProvisionerTables>) => object): Provider => ({
+  provide: cls,
+  inject: [DATABASE],
+  useFactory: (database: Database) => new cls(database.typed<ProvisionerTables>()),
+});
+
 /** Terraform runs on Scaleway (scale-out/in), run records, and the autoscale policy. */
 @Module({})
 export class ProvisionerModule {
   static forRoot(config: ProvisionerConfig, logSink?: (line: string) => void): DynamicModule {
     return {
       module: ProvisionerModule,
-      imports: [CoreModule.forRoot({ service: 'provisioner', config, ...(logSink ? { logSink } : {}) })],
+      imports: [
+        CoreModule.forRoot({
+          service: 'provisioner',
+          config,
+          database: { migrations: provisionerMigrations },
+          ...(logSink ? { logSink } : {}),
+        }),
+      ],
       providers: [
-        { provide: RunLockStore, useFactory: (r: Redis) => new RunLockStore(r, defineScripts(r)), inject: [REDIS] },
-        { provide: AutoscaleStore, useFactory: (r: Redis) => new AutoscaleStore(r, defineScripts(r)), inject: [REDIS] },
-        { provide: RunStore, useFactory: (r: Redis) => new RunStore(r), inject: [REDIS] },
-        { provide: ProvisionedNodesStore, useFactory: (r: Redis) => new ProvisionedNodesStore(r), inject: [REDIS] },
+        repository(RunsRepository),
+        repository(AutoscaleRepository),
+        repository(ProvisionedNodesRepository),
         {
           provide: NodeMapFile,
           useFactory: (c: ProvisionerConfig) => new NodeMapFile(c.TERRAFORM_DIR),

@@ -13,12 +13,18 @@ export const scaleOutRequestSchema = z.object({
     .regex(/^[a-z]{2}-[a-z]{3}-\d$/)
     .default('fr-par-2'),
   reason: z.string().min(1).max(200),
+  /** Who asked (the operator, `autoscaler`); kept with the run. */
+  by: z.string().min(1).max(100).default('ops'),
 });
 export type ScaleOutRequest = z.infer<typeof scaleOutRequestSchema>;
 export const scaleOutReplySchema = z.object({ runId: z.string() });
 
 /** `ensemble.provision.scalein`: a run that removes one provisioned node from the node map. */
-export const scaleInRequestSchema = z.object({ nodeId: nodeIdSchema, reason: z.string().min(1).max(200) });
+export const scaleInRequestSchema = z.object({
+  nodeId: nodeIdSchema,
+  reason: z.string().min(1).max(200),
+  by: z.string().min(1).max(100).default('ops'),
+});
 export type ScaleInRequest = z.infer<typeof scaleInRequestSchema>;
 
 /** Message prefix of the `conflict` error answered while another run holds the lock. */
@@ -77,6 +83,8 @@ export const runFailureSchema = z.object({
     'bad-output',
     'register-failed',
     'lost-lock',
+    /** Its provisioner stopped (or lost PostgreSQL) and its lease ran out before it ended. */
+    'interrupted',
   ]),
   message: z.string().max(500),
 });
@@ -88,6 +96,8 @@ export const runRecordSchema = z.object({
   kind: z.enum(['scale-out', 'scale-in']),
   phase: runPhaseSchema,
   reason: z.string().max(200),
+  /** Who asked for it: an operator's name, `ops`, or `autoscaler`. */
+  requestedBy: z.string().max(100).default('ops'),
   /** Node names the run adds (scale-out) or removes (scale-in). */
   nodes: z.array(nodeIdSchema),
   offer: z.string().max(32).nullable(),

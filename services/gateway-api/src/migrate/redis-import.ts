@@ -1,23 +1,15 @@
 import { roomSettingsSchema, type RoomSettings } from '@ensemble/contracts';
+import { newTally, type ImportTally } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { GatewayTables } from '../db/schema.js';
 import { isLinkToken, linkHash } from '../rooms/link-token.js';
 import { oldKeys } from './redis-keys.js';
 
-/** What happened to one kind of record: counts, and each skipped one with why (ids only, never a secret). */
-export interface ImportTally {
-  copied: number;
-  alreadyThere: number;
-  skipped: { id: string; reason: string }[];
-}
-
 export interface ImportReport {
   users: ImportTally;
   rooms: ImportTally;
 }
-
-const tally = (): ImportTally => ({ copied: 0, alreadyThere: 0, skipped: [] });
 
 /**
  * Copies the accounts and rooms (with their links) the gateway kept in Redis before
@@ -34,9 +26,9 @@ export class RedisImport {
   ) {}
 
   async run(): Promise<ImportReport> {
-    const users = tally();
+    const users = newTally();
     for (const key of await this.keys(oldKeys.users)) await this.copyUser(key, users);
-    const rooms = tally();
+    const rooms = newTally();
     for (const key of await this.keys(oldKeys.rooms)) await this.copyRoom(key, rooms);
     return { users, rooms };
   }

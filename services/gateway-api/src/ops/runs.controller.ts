@@ -1,12 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { contracts, runIdSchema, scaleOutRequestSchema } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
+import { operatorOf } from './operator.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
-const scaleOutBodySchema = scaleOutRequestSchema.strict();
+// Who asked comes from the operator header, never from the body.
+const scaleOutBodySchema = scaleOutRequestSchema.omit({ by: true }).strict();
 const listQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 
 /** Scale-out and provisioning runs: the provisioner decides, this only translates. */
@@ -21,9 +24,9 @@ export class RunsController {
   /** 202 `{ runId }`; 409 `conflict` (message `busy: ...`) while another run holds the lock. */
   @Post('scale-out')
   @HttpCode(202)
-  async scaleOut(@Body() body: unknown) {
+  async scaleOut(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(scaleOutBodySchema, body);
-    return this.bus.request(contracts.scaleOut, req, this.requests.once);
+    return this.bus.request(contracts.scaleOut, { ...req, by: operatorOf(http) }, this.requests.once);
   }
 
   /** `{ runs, decisions }`: the runs and the latest autoscale decisions, newest first. */

@@ -2,19 +2,21 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { contracts, type AutoscaleDecision } from '@ensemble/contracts';
 import { CONFIG, LOGGER, NATS_BUS, PeriodicTask, type Logger, type NatsBus } from '@ensemble/shared';
 import type { ProvisionerConfig } from '../config.js';
-import { ProvisionedNodesStore } from '../nodes/provisioned-nodes.store.js';
+import { ProvisionedNodesRepository } from '../nodes/provisioned-nodes.repository.js';
 import { ProvisionService } from '../run/provision.service.js';
-import { RunLockStore } from '../run/run-lock.store.js';
-import { RunStore } from '../run/run.store.js';
+import { RunsRepository } from '../run/runs.repository.js';
 import { AutoscalePolicy, type PolicyDecision, type RunOutcome } from './autoscale-policy.js';
 import type { AutoscaleState } from './autoscale-state.js';
-import { AutoscaleStore } from './autoscale.store.js';
+import { AutoscaleRepository } from './autoscale.repository.js';
+
+/** Who the autoscaler's runs are recorded as asked by. */
+export const AUTOSCALER = 'autoscaler';
 
 /**
- * Every AUTOSCALE_INTERVAL_S: loads the policy's state from Redis, feeds it the
- * scheduler's node list, the provisioned nodes, the lock and the draining nodes' runs,
- * carries out its decisions, and saves the new state with the decisions (one script,
- * over the revision it read). Each decision is published on `ensemble.provision.decision`
+ * Every AUTOSCALE_INTERVAL_S: loads the policy's state from PostgreSQL, feeds it the
+ * scheduler's node list, the provisioned nodes, the run holding the slot and the draining
+ * nodes' runs, carries out its decisions, and saves the new state with the decisions (one
+ * transaction, over the revision it read). Each decision is published on `ensemble.provision.decision`
  * and kept for `ensemble runs`. Off unless AUTOSCALE_ENABLED.
  */
 @Injectable()
@@ -26,10 +28,9 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     private readonly provision: ProvisionService,
-    private readonly provisioned: ProvisionedNodesStore,
-    private readonly store: AutoscaleStore,
-    private readonly lock: RunLockStore,
-    private readonly runs: RunStore,
+    private readonly provisioned: ProvisionedNodesRepository,
+    private readonly store: AutoscaleRepository,
+    private readonly runs: RunsRepository,
   ) {
     this.loop = new PeriodicTask({
       intervalMs: () => this.config.AUTOSCALE_INTERVAL_S * 1000,
@@ -50,9 +51,15 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
 
   async tick(): Promise<void> {
     const { rev, state } = await this.store.load();
-    // The lock before the run records: a run stores its end before it frees the lock, so a
-    // run not ended after its lock was seen elsewhere was interrupted.
-    const holder = await this.lock.holder();
+    // Runs whose provisioner died end as interrupted first; then a draining node's run that
+    // is not the one holding the slot has ended (its end is stored with the slot's release).
+    await this.runs.reapExpired();
+    const holder = await this.runs.active();
+    // The cool-down runs from the last scale-out the runs table holds, even if the state that
+    // followed it was never saved: a lost save never lets the autoscaler scale out twice.
+    const lastOut = await this.runs.lastStarted('scale-out', AUTOSCALER);
+    if (lastOut !== null && (state.lastScaleOutAt === null || lastOut > state.lastScaleOutAt))
+      state.lastScaleOutAt = lastOut;
     const [{ nodes }, provisioned, runs] = await Promise.all([
       this.bus.request(contracts.listNodes, { engine: 'bbb' }),
       this.provisioned.all(),
@@ -107,11 +114,12 @@ export class AutoscaleService implements OnApplicationBootstrap, OnApplicationSh
           offer: this.config.AUTOSCALE_OFFER,
           zone: this.config.AUTOSCALE_ZONE,
           reason,
+          by: AUTOSCALER,
         });
         return policy.started(d, runId, Date.now());
       }
       if (d.action === 'scale-in' && d.nodeId) {
-        const { runId } = await this.provision.scaleIn({ nodeId: d.nodeId, reason });
+        const { runId } = await this.provision.scaleIn({ nodeId: d.nodeId, reason, by: AUTOSCALER });
         return policy.started(d, runId, Date.now());
       }
       if ((d.action === 'cordon' || d.action === 'uncordon') && d.nodeId) {

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProvisionedNode } from './provisioned-nodes.store.js';
+import type { ProvisionedNode } from './provisioned-nodes.repository.js';
 
 export const FILE_SD_NAME = 'bbb-provisioned.json';
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   BUSY_PREFIX,
   DomainError,
@@ -16,25 +16,23 @@ import { join } from 'node:path';
 import type { ProvisionerConfig } from '../config.js';
 import { FileSdWriter } from '../nodes/file-sd.writer.js';
 import { NodeMapFile, type NodeMap } from '../nodes/node-map.file.js';
-import { ProvisionedNodesStore } from '../nodes/provisioned-nodes.store.js';
+import { ProvisionedNodesRepository } from '../nodes/provisioned-nodes.repository.js';
 import { TerraformRunner } from '../terraform/terraform-runner.js';
 import { RunJournal } from './run-journal.js';
-import { RunLockStore, type HeldLock } from './run-lock.store.js';
-import { RunStore } from './run.store.js';
+import { RunsRepository, queuedRun } from './runs.repository.js';
 import { StepFailure, TerraformSteps } from './terraform-steps.js';
 import { registerNewNodes } from './register-nodes.js';
 
-/** The provisioning lock's lifetime; a live run extends it every quarter of it. */
-const LOCK_TTL_MS = 60_000;
 const newRunId = () => `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const nodeName = (zone: string) => `bbb-${zone.split('-').slice(1).join('')}-${randomBytes(3).toString('hex')}`;
 
 /**
- * Owns provisioning runs: one at a time (Redis lock with fencing), each a Terraform
- * init/plan/apply over the desired node map, recorded and evented as it goes.
+ * Owns provisioning runs: one at a time (the run's row in PostgreSQL holds the one slot,
+ * under a lease its heartbeat renews), each a Terraform init/plan/apply over the desired
+ * node map, recorded and evented as it goes.
  */
 @Injectable()
-export class ProvisionService implements OnApplicationShutdown {
+export class ProvisionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly active = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly runsTotal;
   private readonly runSeconds;
@@ -45,9 +43,8 @@ export class ProvisionService implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Metrics,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
-    private readonly lock: RunLockStore,
-    private readonly runs: RunStore,
-    private readonly provisioned: ProvisionedNodesStore,
+    private readonly runs: RunsRepository,
+    private readonly provisioned: ProvisionedNodesRepository,
     private readonly nodeMap: NodeMapFile,
     private readonly fileSd: FileSdWriter,
     private readonly runner: TerraformRunner,
@@ -68,8 +65,19 @@ export class ProvisionService implements OnApplicationShutdown {
     );
   }
 
+  private get leaseMs(): number {
+    return this.config.PROVISION_LEASE_S * 1000;
+  }
+
+  /** A run left unfinished by a provisioner that died is marked interrupted once its lease ran out. */
+  async onApplicationBootstrap(): Promise<void> {
+    const reaped = await this.runs.reapExpired().catch(() => []);
+    if (reaped.length > 0) this.logger.warn('runs interrupted (their provisioner stopped)', { runIds: reaped });
+  }
+
   async scaleOut(req: ScaleOutRequest): Promise<{ runId: string }> {
-    return this.start('scale-out', req.reason, async (existing) => {
+    const params = { count: req.count, offer: req.offer, zone: req.zone };
+    return this.start('scale-out', req, params, async (existing) => {
       const added: string[] = [];
       while (added.length < req.count) {
         const name = nodeName(req.zone);
@@ -86,7 +94,7 @@ export class ProvisionService implements OnApplicationShutdown {
     const node = nodes.find((n) => n.id === req.nodeId);
     if (node && (node.state === 'enabled' || node.rooms > 0))
       throw new DomainError('conflict', `node ${req.nodeId} must be cordoned and empty before scale-in`);
-    return this.start('scale-in', req.reason, async (existing) => {
+    return this.start('scale-in', req, { nodeId: req.nodeId }, async (existing) => {
       if (!(req.nodeId in existing)) throw new DomainError('not-found', `${req.nodeId} is not in the node map`);
       const { [req.nodeId]: gone, ...desired } = existing;
       return { nodes: [req.nodeId], desired, offer: gone?.offer ?? null, zone: gone?.zone ?? null };
@@ -101,55 +109,38 @@ export class ProvisionService implements OnApplicationShutdown {
 
   private async start(
     kind: RunRecord['kind'],
-    reason: string,
+    req: { reason: string; by: string },
+    params: Record<string, unknown>,
     plan: (
       existing: NodeMap,
     ) => Promise<{ nodes: string[]; desired: NodeMap; offer: string | null; zone: string | null }>,
   ): Promise<{ runId: string }> {
-    const runId = newRunId();
-    const got = await this.lock.acquire(runId, LOCK_TTL_MS);
-    if ('heldBy' in got) throw new DomainError('conflict', `${BUSY_PREFIX}: run ${got.heldBy} is in progress`);
-    const lock = got.lock;
+    const claimed = await this.runs.claim(
+      queuedRun({ id: newRunId(), kind, reason: req.reason, requestedBy: req.by, params }),
+      this.leaseMs,
+    );
+    if ('heldBy' in claimed) throw new DomainError('conflict', `${BUSY_PREFIX}: run ${claimed.heldBy} is in progress`);
+    const run = claimed.run;
+    // Planned under the claim: the node map is only changed by the run holding the slot.
+    let existing: NodeMap;
+    let p: Awaited<ReturnType<typeof plan>>;
     try {
-      const existing = await this.nodeMap.read();
-      const p = await plan(existing);
-      const run: RunRecord = {
-        id: runId,
-        kind,
-        phase: 'queued',
-        reason,
-        nodes: p.nodes,
-        offer: p.offer,
-        zone: p.zone,
-        changes: null,
-        resources: [],
-        diagnostics: [],
-        events: [],
-        registered: [],
-        failure: null,
-        fence: lock.token,
-        createdAt: Date.now(),
-        finishedAt: null,
-      };
+      existing = await this.nodeMap.read();
+      p = await plan(existing);
+      Object.assign(run, { nodes: p.nodes, offer: p.offer, zone: p.zone });
       await this.runs.save(run);
-      await this.runs.prune();
-      const abort = new AbortController();
-      const done = this.execute(run, lock, existing, p.desired, abort).finally(() => this.active.delete(runId));
-      this.active.set(runId, { abort, done });
-      return { runId };
     } catch (e) {
-      await this.lock.release(lock).catch(() => false);
+      // Refused before anything started: the claim goes, as if it had never been made.
+      await this.runs.abandon(run.id).catch(() => this.logger.warn('claim not withdrawn; its lease runs out'));
       throw e;
     }
+    const abort = new AbortController();
+    const done = this.execute(run, existing, p.desired, abort).finally(() => this.active.delete(run.id));
+    this.active.set(run.id, { abort, done });
+    return { runId: run.id };
   }
 
-  private async execute(
-    run: RunRecord,
-    lock: HeldLock,
-    existing: NodeMap,
-    desired: NodeMap,
-    abort: AbortController,
-  ): Promise<void> {
+  private async execute(run: RunRecord, existing: NodeMap, desired: NodeMap, abort: AbortController): Promise<void> {
     const started = Date.now();
     const journal = new RunJournal(run);
     const log = this.logger.child({ runId: run.id, kind: run.kind });
@@ -175,12 +166,26 @@ export class ProvisionService implements OnApplicationShutdown {
         } satisfies RunFailure),
       this.config.PROVISION_RUN_TIMEOUT_S * 1000,
     );
+    // The lease is renewed every quarter of it. Lost (another instance marked the run
+    // interrupted), or not confirmed for three quarters of it (PostgreSQL away: another
+    // instance may soon take the slot), the run stops: two applies never overlap.
+    let confirmedAt = Date.now();
     const heartbeat = setInterval(() => {
-      void this.lock.extend(lock, LOCK_TTL_MS).then(
-        (held) => held || abort.abort({ code: 'lost-lock', message: 'provisioning lock lost' } satisfies RunFailure),
-        () => log.warn('lock heartbeat failed'),
+      void this.runs.renew(run.id, this.leaseMs).then(
+        (held) => {
+          if (held) confirmedAt = Date.now();
+          else abort.abort({ code: 'lost-lock', message: 'provisioning lease lost' } satisfies RunFailure);
+        },
+        () => {
+          log.warn('lease renewal failed');
+          if (Date.now() - confirmedAt > (this.leaseMs * 3) / 4)
+            abort.abort({
+              code: 'lost-lock',
+              message: 'provisioning lease not confirmed in time',
+            } satisfies RunFailure);
+        },
       );
-    }, LOCK_TTL_MS / 4);
+    }, this.leaseMs / 4);
     const planFile = `ensemble-${run.id}.tfplan`;
     try {
       log.info('run started', { nodes: run.nodes, reason: run.reason });
@@ -190,8 +195,8 @@ export class ProvisionService implements OnApplicationShutdown {
       await steps.init();
       await steps.plan(planFile);
       await steps.apply(planFile);
-      if (!(await this.lock.extend(lock, LOCK_TTL_MS)))
-        throw new StepFailure({ code: 'lost-lock', message: 'provisioning lock lost before touching the fleet' });
+      if (!(await this.runs.renew(run.id, this.leaseMs).catch(() => false)))
+        throw new StepFailure({ code: 'lost-lock', message: 'provisioning lease lost before touching the fleet' });
       emit(journal.setPhase('registering', run.kind === 'scale-out' ? 'registering new nodes' : 'removing node'));
       if (run.kind === 'scale-out') {
         const outputs = await steps.outputs();
@@ -236,10 +241,13 @@ export class ProvisionService implements OnApplicationShutdown {
       clearInterval(heartbeat);
       await rm(join(this.config.TERRAFORM_DIR, planFile), { force: true }).catch(() => undefined);
       await writes;
-      // Lock first, then the finished record: whoever sees the run finished can start the next.
-      await this.lock.release(lock).catch(() => log.warn('lock not released; it expires by itself'));
-      run.finishedAt = Date.now();
-      await this.runs.save(run).catch(() => log.error('run record not stored'));
+      // The outcome and the freed slot in one statement. Not stored: the lease runs out and the
+      // run is marked interrupted (by whichever instance looks next).
+      const finishedAt = Date.now();
+      run.finishedAt = finishedAt;
+      const ended = await this.runs.finish({ ...run, finishedAt }).catch(() => null);
+      if (ended === null) log.error('run outcome not stored; its lease runs out');
+      else if (!ended) log.warn('run had been marked interrupted meanwhile; its outcome is in the log only');
       const outcome = run.failure ? run.failure.code : 'succeeded';
       this.runsTotal.inc({ kind: run.kind, outcome });
       this.runSeconds.observe({ kind: run.kind, outcome }, (Date.now() - started) / 1000);

@@ -1,6 +1,28 @@
 import { DomainError, contracts, type RunRecord } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
+import { Client } from 'pg';
 import { ProvisionerHarness, SCW_ACCESS_KEY, SCW_SECRET_KEY } from '../provisioner-harness.test-support.js';
+
+/** Every row of every provisioner table, as text. */
+async function everyRow(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = [
+      'provisioning_runs',
+      'provisioning_run_events',
+      'autoscale_decisions',
+      'autoscale_state',
+      'provisioned_nodes',
+    ];
+    const out: string[] = [];
+    for (const t of tables)
+      out.push(...(await client.query(`SELECT t::text AS row FROM ${t} t`)).rows.map((r: { row: string }) => r.row));
+    return out;
+  } finally {
+    await client.end();
+  }
+}
 
 const scaleOut = (h: ProvisionerHarness, count = 2) =>
   h.bus.request(contracts.scaleOut, { count, reason: 'test' }, { timeoutMs: 5000 });
@@ -91,7 +113,14 @@ describe('provisioning runs against a stand-in terraform', () => {
     expect(env).toEqual(expect.arrayContaining(['SCW_ACCESS_KEY', 'SCW_SECRET_KEY', 'SCW_DEFAULT_PROJECT_ID']));
     expect(env).not.toContain('NATS_URL');
     expect(env).not.toContain('REDIS_URL');
-    const everything = JSON.stringify([h.logs, h.events, run, await h.bus.request(contracts.listRuns, { limit: 200 })]);
+    const everything = JSON.stringify([
+      h.logs,
+      h.events,
+      run,
+      await h.bus.request(contracts.listRuns, { limit: 200 }),
+      await everyRow(h.databaseUrl),
+    ]);
+    expect(everything).toContain(runId);
     for (const secret of [SCW_SECRET_KEY, SCW_ACCESS_KEY]) expect(everything).not.toContain(secret);
   });
 

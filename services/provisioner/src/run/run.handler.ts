@@ -1,17 +1,17 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { contracts } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
-import { AutoscaleStore } from '../autoscale/autoscale.store.js';
+import { AutoscaleRepository } from '../autoscale/autoscale.repository.js';
 import { ProvisionService } from './provision.service.js';
-import { RunStore } from './run.store.js';
+import { RunsRepository } from './runs.repository.js';
 
 /** NATS edge of provisioning: scale-out/in requests and run queries (with the autoscale decisions). */
 @Injectable()
 export class RunHandler implements OnApplicationBootstrap {
   constructor(
     private readonly provision: ProvisionService,
-    private readonly runs: RunStore,
-    private readonly autoscale: AutoscaleStore,
+    private readonly runs: RunsRepository,
+    private readonly autoscale: AutoscaleRepository,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
