@@ -204,7 +204,14 @@ if (command === 'output') {
     value[name] = cfg.scenario === 'bad-output' ? { api_url: e.api_url } : e;
   }
   const type = ['map', ['object', { api_url: 'string', hostname: 'string', ipv4: 'string', secret: 'string' }]];
-  process.stdout.write(`${JSON.stringify({ bbb_nodes: { sensitive: true, type, value } }, null, 2)}\n`);
+  // `output -json NAME` prints that output's value alone; without a name, every output.
+  const all = { bbb_nodes: { sensitive: true, type, value }, database_urls: { sensitive: true, type: ['map', 'string'], value: { gateway: 'postgres://ensemble:stub-db-password@db/ensemble' } } };
+  const name = args.find((a, i) => i > 0 && !a.startsWith('-'));
+  if (name && !(name in all)) {
+    process.stderr.write(`Error: Output "${name}" not found\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${JSON.stringify(name ? all[name].value : all, null, 2)}\n`);
   process.exit(0);
 }
 

@@ -102,6 +102,9 @@ describe('provisioning runs against a stand-in terraform', () => {
     ]);
     expect(run).toMatchObject({ phase: 'failed', failure: { code: 'register-failed' }, registered: [] });
     expect(h.dir.nodeMap()).toEqual({});
+    // Only the nodes' output is read: the module's other outputs (database URLs) are not ours.
+    expect(h.dir.calls().map((c) => c.args)).toContainEqual(['output', '-json', 'bbb_nodes']);
+    expect(JSON.stringify([h.logs, run, await everyRow(h.databaseUrl)])).not.toContain('stub-db-password');
   });
 
   it('hands the cloud credentials to terraform only, and never logs, events or records them', async () => {

@@ -1,5 +1,5 @@
 import type { RunFailure } from '@ensemble/contracts';
-import { parseUiLine, terraformOutputsSchema, type BbbNodeOutput } from '../terraform/terraform-ui.schema.js';
+import { parseUiLine, bbbNodesOutputSchema, type BbbNodeOutput } from '../terraform/terraform-ui.schema.js';
 import type { TerraformRunner } from '../terraform/terraform-runner.js';
 import type { RunJournal } from './run-journal.js';
 import type { RunEvent } from '@ensemble/contracts';
@@ -39,9 +39,12 @@ export class TerraformSteps {
     await this.step('apply', ['apply', '-json', '-input=false', planFile], true);
   }
 
-  /** `terraform output -json`, validated: the `bbb_nodes` map. */
+  /**
+   * `terraform output -json bbb_nodes`, validated. Only that output: the module's others
+   * (the database URLs) are secrets this process has no use for.
+   */
   async outputs(): Promise<Record<string, BbbNodeOutput>> {
-    const res = await this.runner.run({ args: ['output', '-json'], signal: this.signal, collect: true });
+    const res = await this.runner.run({ args: ['output', '-json', 'bbb_nodes'], signal: this.signal, collect: true });
     if (res.aborted) throw this.abortFailure();
     if (res.code !== 0)
       throw new StepFailure({ code: 'terraform-failed', message: `terraform output exited ${res.code}` });
@@ -51,17 +54,17 @@ export class TerraformSteps {
     } catch {
       throw new StepFailure({ code: 'bad-output', message: 'terraform output -json is not JSON' });
     }
-    const parsed = terraformOutputsSchema.safeParse(json);
+    const parsed = bbbNodesOutputSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       // The path names the node and field, never a value (values are secrets).
-      const where = issue?.path.join('.') ?? 'bbb_nodes';
+      const where = ['bbb_nodes', ...(issue?.path ?? [])].join('.');
       throw new StepFailure({
         code: 'bad-output',
         message: `terraform output: ${where}: ${issue?.message ?? 'invalid'}`,
       });
     }
-    return parsed.data.bbb_nodes.value;
+    return parsed.data;
   }
 
   private async step(name: string, args: string[], json: boolean): Promise<void> {

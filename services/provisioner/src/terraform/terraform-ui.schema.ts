@@ -92,7 +92,7 @@ export function parseUiLine(line: string): ParsedLine {
   return { kind: 'message', message: parsed.data };
 }
 
-/** `terraform output -json`, the part we need: `bbb_nodes` (sensitive) name -> endpoint. */
+/** `terraform output -json bbb_nodes`: name -> endpoint (a sensitive output). */
 export const bbbNodeOutputSchema = z.object({
   api_url: z
     .string()
@@ -104,6 +104,4 @@ export const bbbNodeOutputSchema = z.object({
 });
 export type BbbNodeOutput = z.infer<typeof bbbNodeOutputSchema>;
 
-export const terraformOutputsSchema = z.object({
-  bbb_nodes: z.object({ sensitive: z.boolean(), value: z.record(z.string(), bbbNodeOutputSchema) }),
-});
+export const bbbNodesOutputSchema = z.record(z.string(), bbbNodeOutputSchema);
