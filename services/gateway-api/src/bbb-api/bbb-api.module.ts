@@ -1,20 +1,39 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { DATABASE, type Database } from '@ensemble/shared';
+import type { GatewayTables } from '../db/schema.js';
 import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
-import { CreateParamsStore } from './create-params.store.js';
+import { CreateParamsPurge } from './create-params.purge.js';
+import { CreateParamsRepository } from './create-params.repository.js';
 import { MeetingCallsService } from './meeting-calls.service.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet, on the one meeting path of MeetingsModule. */
+/**
+ * The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet, on the one meeting
+ * path of MeetingsModule. Owns the `bbb_create_params` table.
+ */
 @Module({
   imports: [MeetingsModule],
   controllers: [BbbApiController],
-  providers: [BbbApiService, MeetingCallsService, BbbFleetService, CreateParamsStore],
+  providers: [
+    BbbApiService,
+    MeetingCallsService,
+    BbbFleetService,
+    {
+      provide: CreateParamsRepository,
+      inject: [DATABASE],
+      useFactory: (database: Database | null) => {
+        if (!database) throw new Error('the gateway needs DATABASE_URL');
+        return new CreateParamsRepository(database.typed<GatewayTables>());
+      },
+    },
+    CreateParamsPurge,
+  ],
 })
 export class BbbApiModule implements OnModuleInit {
   constructor(

@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { contracts, runIdSchema, scaleOutRequestSchema } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
+import type { FastifyRequest } from 'fastify';
+import { AuditLog } from './audit-log.js';
+import { auditActorOf } from './operator.js';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
@@ -16,14 +19,19 @@ export class RunsController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     private readonly requests: NatsRequestOptionsProvider,
+    private readonly audit: AuditLog,
   ) {}
 
   /** 202 `{ runId }`; 409 `conflict` (message `busy: ...`) while another run holds the lock. */
   @Post('scale-out')
   @HttpCode(202)
-  async scaleOut(@Body() body: unknown) {
+  async scaleOut(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(scaleOutBodySchema, body);
-    return this.bus.request(contracts.scaleOut, req, this.requests.once);
+    return this.audit.run(
+      auditActorOf(http),
+      { action: 'fleet.scale-out', target: null, details: req, result: (r) => ({ target: r.runId }) },
+      () => this.bus.request(contracts.scaleOut, req, this.requests.once),
+    );
   }
 
   /** `{ runs, decisions }`: the runs and the latest autoscale decisions, newest first. */
