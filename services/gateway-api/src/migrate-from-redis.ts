@@ -2,8 +2,8 @@
 import { ConfigError } from '@ensemble/shared';
 import { importFromRedis } from './migrate/import-command.js';
 
-// One-shot, idempotent: copies the accounts, rooms and links an older gateway kept in Redis
-// (REDIS_URL) into PostgreSQL (DATABASE_URL). Docs: services/gateway-api/README.md.
+// One-shot, idempotent: copies the accounts, rooms, links and BBB API create calls an older
+// gateway kept in Redis (REDIS_URL) into PostgreSQL (DATABASE_URL). Docs: services/gateway-api/README.md.
 try {
   await importFromRedis(process.env, (line) => process.stdout.write(`${line}\n`));
 } catch (e) {
