@@ -33,7 +33,7 @@ export class OpsController {
   @HttpCode(201)
   async register(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(registerBodySchema, body);
-    const { secret: _secret, url, ...rest } = req;
+    const { secret: _secret, id: _id, url, ...rest } = req;
     return this.audit.run(
       auditActorOf(http),
       {
