@@ -39,7 +39,7 @@ export function auditCommand(): Command {
           const v = o[k];
           if (v !== undefined) query.set(k, v);
         }
-        const page = await ctx.api.get<AuditPage>(`/api/ops/audit?${query}`);
+        const page = await ctx.api.get<AuditPage>(`/api/ops/audit?${query.toString()}`);
         if (ctx.json) return ctx.out(JSON.stringify(page, null, 2));
         ctx.out(
           table(
