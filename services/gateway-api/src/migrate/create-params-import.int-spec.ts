@@ -7,7 +7,8 @@ import { startGatewayPostgres } from '../db/gateway-db.test-support.js';
 import type { GatewayTables } from '../db/schema.js';
 import { importFromRedis } from './import-command.js';
 import { oldSaveCreateParams, type OldCreate } from './old-redis-format.test-support.js';
-import { OLD_CREATE_PARAMS_PREFIX } from './redis-keys.js';
+import { warnIfAccountsLeftInRedis } from './old-accounts-warning.js';
+import { IMPORT_COMMAND, OLD_CREATE_PARAMS_PREFIX } from './redis-keys.js';
 
 const DAY = 86_400;
 
@@ -70,6 +71,18 @@ describe('migrate from-redis: create calls of BBB API meetings', () => {
     redis?.disconnect();
     await database?.close();
     await Promise.all([redisServer?.stop(), postgres?.stop()]);
+  });
+
+  it('warns at start, naming the command, while PostgreSQL has no create call and Redis still has some', async () => {
+    await repo.delete('newer');
+    const lines: string[] = [];
+    const logger = new Logger('test', 'warn', (l) => void lines.push(l));
+    expect(await warnIfAccountsLeftInRedis(redis, database, logger)).toBe(true);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'warn', msg: expect.stringContaining('create calls'), command: IMPORT_COMMAND }),
+    ]);
+    await repo.save('newer', { query: 'meetingID=newer&name=New', nodeId: 'bbb-3', at: Date.now() }, DAY);
+    expect(await warnIfAccountsLeftInRedis(redis, database, logger)).toBe(false);
   });
 
   it('copies each create call as it was sent, with the time Redis had left, and reports the unreadable one', async () => {

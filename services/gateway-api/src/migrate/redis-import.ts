@@ -58,11 +58,11 @@ export class RedisImport {
     return { users, rooms, meetings };
   }
 
-  /** True when Redis still holds accounts in the old format (the gateway warns at start). */
-  async hasOldAccounts(): Promise<boolean> {
+  /** True when Redis still holds records of the old format under `pattern` (the gateway warns at start). */
+  async hasOld(pattern: string): Promise<boolean> {
     let cursor = '0';
     do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', oldKeys.users, 'COUNT', 1000);
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       if (found.length > 0) return true;
       cursor = next;
     } while (cursor !== '0');
