@@ -1,7 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { DATABASE, type Database } from '@ensemble/shared';
-import type { GatewayTables } from '../db/schema.js';
+import { repositoryProvider } from '../db/repository.provider.js';
 import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
@@ -24,14 +23,7 @@ const FORM = 'application/x-www-form-urlencoded';
     BbbApiService,
     MeetingCallsService,
     BbbFleetService,
-    {
-      provide: CreateParamsRepository,
-      inject: [DATABASE],
-      useFactory: (database: Database | null) => {
-        if (!database) throw new Error('the gateway needs DATABASE_URL');
-        return new CreateParamsRepository(database.typed<GatewayTables>());
-      },
-    },
+    repositoryProvider(CreateParamsRepository),
     CreateParamsPurge,
   ],
 })

@@ -1,5 +1,5 @@
 import { guardedSql } from '@ensemble/shared';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { CreateParamsRow, GatewayTables } from '../db/schema.js';
 
 /** A create call as it was sent to a node (signed query without checksum, pre-upload body). */
@@ -54,12 +54,7 @@ export class CreateParamsRepository {
 
   async get(meetingID: string): Promise<StoredCreate | undefined> {
     const row = await guardedSql('create params', () =>
-      this.db
-        .selectFrom('bbb_create_params')
-        .select(COLUMNS)
-        .where('meeting_id', '=', meetingID)
-        .where('expires_at', '>', sql<Date>`now()`)
-        .executeTakeFirst(),
+      this.db.selectFrom('bbb_create_params').select(COLUMNS).where(live(meetingID)).executeTakeFirst(),
     );
     return row ? createOf(row) : undefined;
   }
@@ -70,8 +65,7 @@ export class CreateParamsRepository {
       this.db
         .updateTable('bbb_create_params')
         .set({ expires_at: expiry(ttlS) })
-        .where('meeting_id', '=', meetingID)
-        .where('expires_at', '>', sql<Date>`now()`)
+        .where(live(meetingID))
         .returning(COLUMNS)
         .executeTakeFirst(),
     );
@@ -84,8 +78,7 @@ export class CreateParamsRepository {
       this.db
         .updateTable('bbb_create_params')
         .set({ expires_at: expiry(ttlS) })
-        .where('meeting_id', '=', meetingID)
-        .where('expires_at', '>', sql<Date>`now()`)
+        .where(live(meetingID))
         .executeTakeFirst(),
     );
     return r.numUpdatedRows > 0n;
@@ -120,6 +113,10 @@ export class CreateParamsRepository {
     return Number(r.numDeletedRows);
   }
 }
+
+/** The meeting's row while it has not expired (found by its primary key). */
+const live = (meetingID: string) => (eb: ExpressionBuilder<GatewayTables, 'bbb_create_params'>) =>
+  eb.and([eb('meeting_id', '=', meetingID), eb('expires_at', '>', sql<Date>`now()`)]);
 
 /** On PostgreSQL's clock, as every expiry comparison: gateways' clocks may differ. */
 const expiry = (ttlS: number) => sql<Date>`now() + make_interval(secs => ${ttlS})`;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DATABASE, LOGGER, type Database, type Logger } from '@ensemble/shared';
-import type { GatewayTables } from '../db/schema.js';
+import { LOGGER, type Logger } from '@ensemble/shared';
+import { repositoryProvider } from '../db/repository.provider.js';
 import { AuditController } from './audit.controller.js';
 import { AuditLog } from './audit-log.js';
 import { AuditRepository } from './audit.repository.js';
@@ -25,14 +25,7 @@ import { SseTicketService } from './sse-ticket.service.js';
     OpsStreamGuard,
     SseTicketService,
     EventHubService,
-    {
-      provide: AuditRepository,
-      inject: [DATABASE],
-      useFactory: (database: Database | null) => {
-        if (!database) throw new Error('the gateway needs DATABASE_URL');
-        return new AuditRepository(database.typed<GatewayTables>());
-      },
-    },
+    repositoryProvider(AuditRepository),
     {
       provide: AuditLog,
       inject: [AuditRepository, LOGGER],
