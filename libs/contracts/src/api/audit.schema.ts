@@ -3,17 +3,11 @@ import { ERROR_CODES } from '../errors.js';
 import { epochMsSchema, operatorNameSchema } from '../contracts/common.schema.js';
 
 /**
- * Every operator action the ops API audits (one per mutating route, decision 092). A new
- * mutating route adds its action here and records it through the gateway's audit log.
+ * Every operator action the ops API audits (one per mutating route but placements, which
+ * are the data path: decision 092). A new mutating route adds its action here and records
+ * it through the gateway's audit log.
  */
-export const AUDIT_ACTIONS = [
-  'node.register',
-  'node.update',
-  'node.remove',
-  'node.panic',
-  'room.place',
-  'fleet.scale-out',
-] as const;
+export const AUDIT_ACTIONS = ['node.register', 'node.update', 'node.remove', 'node.panic', 'fleet.scale-out'] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

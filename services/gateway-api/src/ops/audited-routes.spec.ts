@@ -9,12 +9,13 @@ const AUDITED: Record<string, string> = {
   'PATCH /api/ops/nodes/:id': 'node.update',
   'DELETE /api/ops/nodes/:id': 'node.remove',
   'POST /api/ops/nodes/:id/panic': 'node.panic',
-  'POST /api/ops/placements': 'room.place',
   'POST /api/ops/scale-out': 'fleet.scale-out',
 };
 /** Non-GET routes that change nothing, and why they are not audited. */
 const NOT_AUDITED: Record<string, string> = {
   'POST /api/ops/events/ticket': 'a short-lived, read-only credential for the event stream (stateless HMAC)',
+  'POST /api/ops/placements':
+    'a placement, as integrations ask it: the data path, which never touches PostgreSQL (the scheduler logs it)',
 };
 
 type Ctor = new (...args: never[]) => object;

@@ -59,21 +59,12 @@ export class OpsController {
     return where;
   }
 
+  /** A placement, as an integration asks it: not audited (placement never touches PostgreSQL, decision 092). */
   @Post('placements')
   @HttpCode(200)
-  async place(@Body() body: unknown, @Req() http: FastifyRequest) {
+  async place(@Body() body: unknown) {
     const req = parseInput(placementBodySchema, body);
-    const { roomKey, ...asked } = req;
-    const p = await this.audit.run(
-      auditActorOf(http),
-      {
-        action: 'room.place',
-        target: roomKey,
-        details: asked,
-        result: (r) => ({ details: { nodeId: r.nodeId, outcome: r.outcome } }),
-      },
-      () => this.bus.request(contracts.place, req, this.requests.idempotent),
-    );
+    const p = await this.bus.request(contracts.place, req, this.requests.idempotent);
     return {
       roomKey: p.roomKey,
       nodeId: p.nodeId,
