@@ -33,7 +33,9 @@ describe('the BBB API without PostgreSQL', () => {
     const joined = await join('kept', 'Ada');
     expect(joined.status).toBe(302);
     expect(joined.location!.startsWith(h.sim.node(h.nodeOf('kept')!)!.apiUrl)).toBe(true);
-    expect(h.logs.some((l) => l.includes('keeping create params alive failed') && l.includes('kept'))).toBe(true);
+    await waitFor('the failed keep-alive logged', async () =>
+      h.logs.some((l) => l.includes('keeping create params alive failed') && l.includes('kept')),
+    );
 
     // A new meeting cannot be recorded for a later re-creation: refused before anything is placed.
     const fresh = await h.call('create', [

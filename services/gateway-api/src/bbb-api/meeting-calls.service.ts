@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, endMeetingXml, isMeetingRunningXml, type CallToSign } from '@ensemble/contracts';
 import { CONFIG, LOGGER, bbbApiRoomKey, encodeQuery, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
@@ -16,6 +17,9 @@ export interface XmlBody {
   body: string;
   contentType: string;
 }
+
+/** How long a join waits for its keep-alive write (which takes a millisecond or two when all is well). */
+const KEEP_ALIVE_WAIT_MS = 200;
 
 /** Fields of a fresh create answer kept so a re-created meeting keeps its passwords and dial-in. */
 const KEEP_ON_RECREATE = ['attendeePW', 'moderatorPW', 'voiceBridge'] as const;
@@ -80,8 +84,8 @@ export class MeetingCallsService {
    * ended on a node still serving stays ended. Each join keeps the stored create
    * call another BBB_API_MEETING_TTL_S. The common case (its node serves it) is one
    * scheduler round trip (`stickyOnly` placement) beside an expiry push now and then
-   * (`keepAlive`: one indexed UPDATE per meeting per hour and process, its failure only
-   * logged); the rest takes a lookup, a read of the create call (one indexed row) and a
+   * (`keepAlive`: one indexed UPDATE per meeting per hour and process, waited for 200 ms
+   * at most, its failure only logged); the rest takes a lookup, a read of the create call (one indexed row) and a
    * second placement. Without PostgreSQL a meeting that needs its create call (unknown
    * here, or lost with its node) answers internalError; one its node serves still joins.
    */
@@ -157,15 +161,19 @@ export class MeetingCallsService {
     return this.joinAnswer(params, joinUrl);
   }
 
-  /** Pushes the create call's expiry on, at most once an hour per meeting here; a failure only logged. */
+  /**
+   * Pushes the create call's expiry on, at most once an hour per meeting here. A failure is
+   * only logged (tried again after the same period: the expiry is days away). The join waits
+   * for the write at most KEEP_ALIVE_WAIT_MS: a stuck PostgreSQL holds no join up.
+   */
   private async keepAliveNow(meetingID: string, ttlS: number): Promise<void> {
     if (!this.keepAlive.due(meetingID, ttlS)) return;
-    try {
-      await this.store.touch(meetingID, ttlS);
-    } catch (e) {
-      this.keepAlive.forget(meetingID);
-      this.logger.warn('keeping create params alive failed', { meetingID, error: (e as Error).message });
-    }
+    const write = this.store.touch(meetingID, ttlS).then(
+      () => undefined,
+      (e: unknown) =>
+        this.logger.warn('keeping create params alive failed', { meetingID, error: (e as Error).message }),
+    );
+    await Promise.race([write, sleep(KEEP_ALIVE_WAIT_MS, undefined, { ref: false })]);
   }
 
   /** A redirect to the signed join, or (`redirect=false`) the node's own answer to it. */
