@@ -1,6 +1,8 @@
 import { contracts } from '@ensemble/contracts';
 import { bbbChecksum } from '@ensemble/shared';
+import { waitFor } from '@ensemble/testing';
 import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { API_SECRET, BbbApiHarness, OLD_SECRET } from './bbb-api.test-support.js';
 
 /** The BBB API of the gateway, call by call, against a bbb-sim fleet through the real scheduler. */
@@ -236,24 +238,41 @@ describe('the BBB API on the gateway', () => {
       expect(node.meetings().find((m) => m.meetingID === 'join-1')!.attendees[0]!.fullName).toBe('Ada Lovelace');
     });
 
-    it('keeps the create call of a joined meeting alive, writing its TTL once per interval, not per join', async () => {
+    it('keeps the create call of a joined meeting alive, writing its expiry once per interval, not per join', async () => {
       await create('kept-1');
+      const pg = new Client({ connectionString: h.postgres.url });
+      await pg.connect();
       const redis = new Redis(h.redis.url);
       try {
-        const key = 'ensemble:gateway:bbb:create:kept-1';
+        const shorten = () =>
+          pg.query(
+            "UPDATE bbb_create_params SET expires_at = now() + interval '100 seconds' WHERE meeting_id = 'kept-1'",
+          );
+        const secondsLeft = async () =>
+          Number(
+            (
+              await pg.query<{ left: string }>(
+                "SELECT extract(epoch from expires_at - now()) AS left FROM bbb_create_params WHERE meeting_id = 'kept-1'",
+              )
+            ).rows[0]!.left,
+          );
         const join = () =>
           h.call('join', [
             ['fullName', 'Kim'],
             ['meetingID', 'kept-1'],
             ['role', 'viewer'],
           ]);
-        await redis.expire(key, 100);
+        await shorten();
         expect((await join()).status).toBe(302);
-        expect(await redis.ttl(key)).toBeGreaterThan(86_400); // BBB_API_MEETING_TTL_S (7 days) again
-        await redis.expire(key, 100);
+        // BBB_API_MEETING_TTL_S (7 days) again; the join waits for that write 200 ms at most.
+        await waitFor('the expiry pushed on', async () => (await secondsLeft()) > 86_400);
+        await shorten();
         expect((await join()).status).toBe(302);
-        expect(await redis.ttl(key)).toBeLessThanOrEqual(100); // the next write is due in an hour
+        expect(await secondsLeft()).toBeLessThanOrEqual(100); // the next write is due in an hour
+        // Redis keeps nothing of it any more (decision 092).
+        expect(await redis.keys('*create*')).toEqual([]);
       } finally {
+        await pg.end();
         redis.disconnect();
       }
     });

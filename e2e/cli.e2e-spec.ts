@@ -1,3 +1,4 @@
+import { auditPageSchema, type AuditPage } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,38 @@ describe('the ensemble CLI', () => {
         new RegExp(`^bbb-2: disabled; ${running} meetings ended, 0 failed, \\d+ rooms released\n$`),
       );
       expect(stack.sim.nodes[1]!.meetings()).toHaveLength(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'lists operator actions with `audit`: table, filters, paging and --json',
+    async () => {
+      const as = { ENSEMBLE_OPERATOR: 'auditor' };
+      expect((await ensemble(['nodes', 'cordon', 'bbb-1'], as)).code).toBe(0);
+      expect((await ensemble(['nodes', 'enable', 'bbb-1'], as)).code).toBe(0);
+      expect((await ensemble(['nodes', 'cordon', 'ghost'], as)).code).toBe(1);
+      const r = await ensemble(['audit', '--actor', 'auditor']);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^ID\s+AT\s+ACTOR\s+ACTION\s+TARGET\s+FROM\s+OUTCOME$/);
+      expect(lines.slice(1).map((l) => l.split(/\s{2,}/).slice(2))).toEqual([
+        ['auditor', 'node.update', 'ghost', '127.0.0.1', 'refused (not-found)'],
+        ['auditor', 'node.update', 'bbb-1', '127.0.0.1', 'ok'],
+        ['auditor', 'node.update', 'bbb-1', '127.0.0.1', 'ok'],
+      ]);
+      const first = await ensemble(['audit', '--actor', 'auditor', '--limit', '2']);
+      const more = /^more: ensemble audit --before (\d+)$/m.exec(first.stdout);
+      expect(more).not.toBeNull();
+      const rest = await ensemble(['audit', '--actor', 'auditor', '--before', more![1]!, '--json']);
+      const page = auditPageSchema.parse(JSON.parse(rest.stdout));
+      expect(page).toMatchObject({ next: null, events: [{ target: 'bbb-1', outcome: 'ok' }] });
+      const byTarget = JSON.parse((await ensemble(['audit', '--target', 'ghost', '--json'])).stdout) as AuditPage;
+      expect(byTarget.events.map((e) => e.actor)).toEqual(['auditor']);
+      expect(await ensemble(['audit', '--limit', '500'])).toMatchObject({ code: 2 });
+      const badSince = await ensemble(['audit', '--since', 'yesterday']);
+      expect(badSince.code).toBe(1);
+      expect(badSince.stderr).toMatch(/^ensemble: invalid-input: /);
     },
     SLOW,
   );

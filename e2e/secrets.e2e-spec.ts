@@ -220,12 +220,15 @@ describe('secrets in a whole scenario', () => {
       ['runs', leaky.runId, '--json'],
       ['runs', addedRun!, '--follow'],
       ['runs', '--decisions'],
+      ['audit', '--json'],
       ['nodes', 'show', 'nope'],
     ])
       cliOutput.push(await cli(...args));
     cliOutput.push(await cli('status', '--url', 'http://127.0.0.1:1'));
     await ops('GET', `/api/ops/runs/${addedRun}`);
     await ops('GET', '/api/ops/runs');
+    // The audit log of all of the above (registrations with secrets, scale-outs with the cloud keys set).
+    await ops('GET', '/api/ops/audit?limit=200');
 
     await keep(await ada.call('POST', '/api/auth/logout'));
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
+import { auditCommand } from './commands/audit.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { nodesCommand } from './commands/nodes.command.js';
 import { runsCommand, scaleOutCommand } from './commands/provision.command.js';
@@ -25,6 +26,7 @@ function program(): Command {
     roomsCommand(),
     scaleOutCommand(),
     runsCommand(),
+    auditCommand(),
     migrateCommand(),
   ]) {
     p.addCommand(c.exitOverride());

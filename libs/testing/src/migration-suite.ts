@@ -17,12 +17,31 @@ export async function tablesOf(url: string): Promise<string[]> {
 }
 
 /**
+ * Data the previous version wrote, for the test that migrates from it. `seed` runs on a
+ * database migrated to every migration but the last (version N-1) and writes as that
+ * version wrote (its statements, frozen in the test: not today's repositories, which may
+ * change); `check` runs after the last migration and asserts the data is intact and usable
+ * through today's code.
+ */
+export interface PreviousVersionData<T> {
+  seed(url: string): Promise<T>;
+  check(url: string, seeded: T): Promise<void>;
+}
+
+/**
  * What every service's migrations must do, as one jest suite (each owner calls it from
  * its own int-spec): build its tables from an empty database, find nothing to do the
  * second time, apply each migration once when several instances start together, and
- * be named in the order they apply.
+ * be named in the order they apply. With `previousVersion` (from the second migration
+ * on): migrate a database holding the previous version's data, which stays usable.
  */
-export function describeMigrations(owner: string, service: string, migrations: Migrations, tables: string[]): void {
+export function describeMigrations<T>(
+  owner: string,
+  service: string,
+  migrations: Migrations,
+  tables: string[],
+  opts: { previousVersion?: PreviousVersionData<T> } = {},
+): void {
   describe(`the ${owner}'s migrations`, () => {
     let server: PostgresServer; // an empty template: each database starts with no tables at all
     const migrate = (url: string) => migrateToLatest(url, migrations, { service });
@@ -45,6 +64,21 @@ export function describeMigrations(owner: string, service: string, migrations: M
       const runs = await Promise.all(Array.from({ length: 4 }, () => migrate(url)));
       expect(runs.flat().sort()).toEqual(Object.keys(migrations).sort());
     });
+
+    const previous = opts.previousVersion;
+    if (previous) {
+      it('migrate a database holding the previous version’s data, which stays intact and usable', async () => {
+        const names = Object.keys(migrations).sort();
+        expect(names.length).toBeGreaterThanOrEqual(2);
+        const last = names[names.length - 1]!;
+        const before = Object.fromEntries(names.slice(0, -1).map((n) => [n, migrations[n]!]));
+        const url = await server.createDatabase();
+        expect(await migrateToLatest(url, before, { service })).toEqual(names.slice(0, -1));
+        const seeded = await previous.seed(url);
+        expect(await migrate(url)).toEqual([last]);
+        await previous.check(url, seeded);
+      });
+    }
 
     it('are named in the order they apply', () => {
       const names = Object.keys(migrations);

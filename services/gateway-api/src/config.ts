@@ -47,7 +47,7 @@ export const gatewayEnvSchema = baseEnvSchema
      */
     BBB_NODE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     BBB_API_FANOUT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
-    /** How long the create parameters of a BBB API meeting are kept (refreshed by each create and join). */
+    /** How long the create parameters of a BBB API meeting are kept after its last create or join (then purged). */
     BBB_API_MEETING_TTL_S: z.coerce
       .number()
       .int()

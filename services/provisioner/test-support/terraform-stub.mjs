@@ -205,7 +205,14 @@ if (command === 'output') {
   }
   const type = ['map', ['object', { api_url: 'string', hostname: 'string', ipv4: 'string', secret: 'string' }]];
   // `output -json NAME` prints that output's value alone; without a name, every output.
-  const all = { bbb_nodes: { sensitive: true, type, value }, database_urls: { sensitive: true, type: ['map', 'string'], value: { gateway: 'postgres://ensemble:stub-db-password@db/ensemble' } } };
+  const all = {
+    bbb_nodes: { sensitive: true, type, value },
+    database_urls: {
+      sensitive: true,
+      type: ['map', 'string'],
+      value: { gateway: 'postgres://ensemble:stub-db-password@db/ensemble' },
+    },
+  };
   const name = args.find((a, i) => i > 0 && !a.startsWith('-'));
   if (name && !(name in all)) {
     process.stderr.write(`Error: Output "${name}" not found\n`);

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CONFIG, DATABASE, REDIS, type Database } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config.js';
-import type { GatewayTables } from '../db/schema.js';
+import { gatewayTables } from '../db/repository.provider.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService } from './accounts.service.js';
@@ -20,9 +20,8 @@ import { SessionsStore } from './sessions.store.js';
       inject: [REDIS, DATABASE, CONFIG],
       useFactory: (redis: Redis | null, database: Database | null, config: GatewayConfig) => {
         if (!redis) throw new Error('the gateway needs REDIS_URL');
-        if (!database) throw new Error('the gateway needs DATABASE_URL');
         return new AccountsService(
-          new AccountsRepository(database.typed<GatewayTables>()),
+          new AccountsRepository(gatewayTables(database)),
           new SessionsStore(redis, config.SESSION_TTL_S),
           new RateLimitStore(redis, config.LOGIN_WINDOW_S),
           {

@@ -1,20 +1,31 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { repositoryProvider } from '../db/repository.provider.js';
 import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
-import { CreateParamsStore } from './create-params.store.js';
+import { CreateParamsPurge } from './create-params.purge.js';
+import { CreateParamsRepository } from './create-params.repository.js';
 import { MeetingCallsService } from './meeting-calls.service.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
-/** The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet, on the one meeting path of MeetingsModule. */
+/**
+ * The BBB-compatible API (`/bigbluebutton/api`) over the whole fleet, on the one meeting
+ * path of MeetingsModule. Owns the `bbb_create_params` table.
+ */
 @Module({
   imports: [MeetingsModule],
   controllers: [BbbApiController],
-  providers: [BbbApiService, MeetingCallsService, BbbFleetService, CreateParamsStore],
+  providers: [
+    BbbApiService,
+    MeetingCallsService,
+    BbbFleetService,
+    repositoryProvider(CreateParamsRepository),
+    CreateParamsPurge,
+  ],
 })
 export class BbbApiModule implements OnModuleInit {
   constructor(

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, endMeetingXml, isMeetingRunningXml, type CallToSign } from '@ensemble/contracts';
 import { CONFIG, LOGGER, bbbApiRoomKey, encodeQuery, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
@@ -8,13 +9,17 @@ import { NodeCallError } from '../meetings/node-call.error.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
-import { CreateParamsStore, type StoredCreate } from './create-params.store.js';
+import { CreateParamsRepository, type StoredCreate } from './create-params.repository.js';
+import { KeepAliveThrottle } from './keep-alive.js';
 import { placementHints } from './placement-hints.js';
 
 export interface XmlBody {
   body: string;
   contentType: string;
 }
+
+/** How long a join waits for its keep-alive write (which takes a millisecond or two when all is well). */
+const KEEP_ALIVE_WAIT_MS = 200;
 
 /** Fields of a fresh create answer kept so a re-created meeting keeps its passwords and dial-in. */
 const KEEP_ON_RECREATE = ['attendeePW', 'moderatorPW', 'voiceBridge'] as const;
@@ -26,12 +31,14 @@ const KEEP_ON_RECREATE = ['attendeePW', 'moderatorPW', 'voiceBridge'] as const;
  */
 @Injectable()
 export class MeetingCallsService {
+  private readonly keepAlive = new KeepAliveThrottle();
+
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly meetings: BbbMeetingService,
     private readonly nodes: BbbNodeClient,
-    private readonly store: CreateParamsStore,
+    private readonly store: CreateParamsRepository,
   ) {}
 
   async create(incoming: BbbParams, xml: XmlBody | undefined): Promise<BbbAnswer> {
@@ -43,6 +50,9 @@ export class MeetingCallsService {
     const params = incoming
       .withDefaults(this.config.BBB_CREATE_DEFAULTS)
       .withOverrides(this.config.BBB_CREATE_OVERRIDES);
+    // Read first: without PostgreSQL nothing is placed or created (a meeting that could not be
+    // re-created after a failure), the call fails at once (internalError).
+    const known = await this.store.get(meetingID);
     const { placement, created } = await this.meetings.create(
       bbbApiRoomKey(meetingID),
       { query: params.toQuery(), ...xmlOf(xml) },
@@ -50,7 +60,7 @@ export class MeetingCallsService {
     );
     if (created.xml.returncode === 'SUCCESS') {
       const duplicate = created.xml.messageKey !== '';
-      if (!duplicate || !(await this.store.get(meetingID))) {
+      if (!duplicate || !known) {
         let kept = params;
         for (const f of KEEP_ON_RECREATE) {
           const v = created.xml.fields[f];
@@ -73,9 +83,11 @@ export class MeetingCallsService {
    * (panic) is re-created the same way when that node is out of service; one that
    * ended on a node still serving stays ended. Each join keeps the stored create
    * call another BBB_API_MEETING_TTL_S. The common case (its node serves it) is one
-   * scheduler round trip (`stickyOnly` placement) beside a TTL refresh now and then
-   * (`keepAlive`); the rest takes a lookup, a read of the create call and a second
-   * placement.
+   * scheduler round trip (`stickyOnly` placement) beside an expiry push now and then
+   * (`keepAlive`: one indexed UPDATE per meeting per hour and process, waited for 200 ms
+   * at most, its failure only logged); the rest takes a lookup, a read of the create call (one indexed row) and a
+   * second placement. Without PostgreSQL a meeting that needs its create call (unknown
+   * here, or lost with its node) answers internalError; one its node serves still joins.
    */
   async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
@@ -93,16 +105,24 @@ export class MeetingCallsService {
     const ttlS = this.config.BBB_API_MEETING_TTL_S;
     const [here] = await Promise.all([
       this.meetings.joinWhereItIs(roomKey, [{ call: 'join', query: joinParams.toQuery() }, probe]),
-      this.store.keepAlive(meetingID, ttlS),
+      this.keepAliveNow(meetingID, ttlS),
     ]);
     // The common case, one round trip: the meeting is on a node that serves it.
     const hereFailed = here ? await this.meetings.serves(here.nodeId, here.signed[1]!) : undefined;
     if (here && !hereFailed) return this.joinAnswer(params, here.signed[0]!);
-    const [loc, create] = await Promise.all([
+    const [loc, read] = await Promise.all([
       this.meetings.locate(roomKey, [probe]),
-      this.store.refresh(meetingID, ttlS),
+      this.store.refresh(meetingID, ttlS).then(
+        (create) => ({ create, error: undefined }),
+        (error: unknown) => ({ create: undefined, error }),
+      ),
     ]);
-    const invalid = () => joinError(logoutUrl, 'invalidMeetingIdentifier');
+    const { create } = read;
+    // Nothing to re-create it from: unknown, unless the create call could not be read.
+    const invalid = () => {
+      if (read.error) throw read.error;
+      return joinError(logoutUrl, 'invalidMeetingIdentifier');
+    };
     if (!loc) {
       if (!create || !(await this.meetings.lostWithNode(create.nodeId))) return invalid();
     } else if (!usable(loc) && !create) return invalid();
@@ -128,13 +148,32 @@ export class MeetingCallsService {
       if (!create) {
         // Released between locate and join: the join must not leave a room behind.
         await this.meetings.release(roomKey);
-        return joinError(logoutUrl, 'invalidMeetingIdentifier');
+        return invalid();
       }
       await this.meetings.recreate(placement, placement.signed[1]!, createCallOf(create));
-      await this.store.save(meetingID, { ...create, nodeId: placement.nodeId, at: Date.now() }, ttlS);
+      await this.store.save(meetingID, { ...create, nodeId: placement.nodeId, at: Date.now() }, ttlS).catch(
+        // Re-created and joinable: only a later failover of it depends on the new node id.
+        (e: unknown) =>
+          this.logger.warn('storing a re-created meeting failed', { meetingID, error: (e as Error).message }),
+      );
       joinUrl = placement.signed[2]!;
     }
     return this.joinAnswer(params, joinUrl);
+  }
+
+  /**
+   * Pushes the create call's expiry on, at most once an hour per meeting here. A failure is
+   * only logged (tried again after the same period: the expiry is days away). The join waits
+   * for the write at most KEEP_ALIVE_WAIT_MS: a stuck PostgreSQL holds no join up.
+   */
+  private async keepAliveNow(meetingID: string, ttlS: number): Promise<void> {
+    if (!this.keepAlive.due(meetingID, ttlS)) return;
+    const write = this.store.touch(meetingID, ttlS).then(
+      () => undefined,
+      (e: unknown) =>
+        this.logger.warn('keeping create params alive failed', { meetingID, error: (e as Error).message }),
+    );
+    await Promise.race([write, sleep(KEEP_ALIVE_WAIT_MS, undefined, { ref: false })]);
   }
 
   /** A redirect to the signed join, or (`redirect=false`) the node's own answer to it. */
@@ -177,7 +216,13 @@ export class MeetingCallsService {
     if (ended.kind === 'not-placed') return failed('notFound');
     // A wrong password, or an unreadable answer from a live node, ends nothing.
     if (ended.kind === 'refused') return ended.reply ? relay(ended.reply.reply) : failed('internalError');
-    await this.store.delete(meetingID);
+    this.keepAlive.forget(meetingID);
+    // Ended either way: a create call left behind expires and is purged.
+    await this.store
+      .delete(meetingID)
+      .catch((e: unknown) =>
+        this.logger.warn('deleting create params failed', { meetingID, error: (e as Error).message }),
+      );
     // An unreachable node ends its meetings with it: the meeting is over either way.
     return ended.reply ? relay(ended.reply.reply) : xmlAnswer(endMeetingXml());
   }

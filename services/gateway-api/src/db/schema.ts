@@ -8,6 +8,8 @@ import type { ColumnType, Insertable, Selectable } from 'kysely';
 export interface GatewayTables {
   users: UsersTable;
   rooms: RoomsTable;
+  bbb_create_params: CreateParamsTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface UsersTable {
@@ -35,6 +37,40 @@ export interface RoomsTable {
   created_at: ColumnType<Date, Date, never>;
 }
 
+/** A BBB API meeting's create call, kept to re-create it on another node; gone once expired. */
+export interface CreateParamsTable {
+  meeting_id: string;
+  /** The node it was last created on. */
+  node_id: string;
+  query: string;
+  body: string | null;
+  content_type: string | null;
+  /** When it was last created on a node (a re-creation moves it). */
+  created_at: Date;
+  /** Pushed on by creates and joins (BBB_API_MEETING_TTL_S); past it, the row is purged. */
+  expires_at: Date;
+}
+
+export type AuditOutcome = 'pending' | 'ok' | 'refused' | 'failed';
+
+/** One operator action: written before it runs, its outcome after (decision 092). */
+export interface AuditEventsTable {
+  /** bigserial: read back as a string (int8), never written. */
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, never, never>;
+  actor: string;
+  actor_kind: 'ops-token';
+  action: string;
+  target: string | null;
+  client_address: string | null;
+  outcome: ColumnType<AuditOutcome, AuditOutcome, AuditOutcome>;
+  error_code: string | null;
+  /** jsonb: written as JSON text, read back parsed. Never a secret. */
+  details: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export type CreateParamsRow = Selectable<CreateParamsTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;
 export type NewRoomRow = Insertable<RoomsTable>;

@@ -21,7 +21,9 @@ export function describe(report: ImportReport): string[] {
     line('users', report.users),
     line('rooms', report.rooms),
     `links: ${report.rooms.copied * 2} copied (two per room; the old link URLs keep working)`,
+    line('BBB API meetings (create calls)', report.meetings),
     ...report.users.skipped.map((s) => `skipped user ${s.id}: ${s.reason}`),
     ...report.rooms.skipped.map((s) => `skipped room ${s.id}: ${s.reason}`),
+    ...report.meetings.skipped.map((s) => `skipped meeting ${s.id}: ${s.reason}`),
   ];
 }

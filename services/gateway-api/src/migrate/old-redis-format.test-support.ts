@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { linkHash, newLinkToken } from '../rooms/link-token.js';
-import { OLD_ACCOUNTS_PREFIX, OLD_ROOMS_PREFIX } from './redis-keys.js';
+import { OLD_ACCOUNTS_PREFIX, OLD_CREATE_PARAMS_PREFIX, OLD_ROOMS_PREFIX } from './redis-keys.js';
 
 /*
  * Data written exactly as the gateway before decision 090 wrote it: its Lua scripts, copied
@@ -104,4 +104,18 @@ export async function oldRotate(redis: Redis, room: OldRoom): Promise<OldRoom> {
   const [m, p] = [newLinkToken(), newLinkToken()];
   await redis.eval(ROTATE_LINKS, 0, OLD_ROOMS_PREFIX, room.id, room.ownerId, m, linkHash(m), p, linkHash(p));
   return { ...room, moderatorToken: m, participantToken: p };
+}
+
+/** A create call as the old CreateParamsStore kept it (`save`: JSON, SET ... EX its TTL). */
+export interface OldCreate {
+  query: string;
+  body?: string;
+  contentType?: string;
+  nodeId: string;
+  at: number;
+}
+
+/** The old create-params `save`, verbatim: `SET <prefix>create:<meetingID> <json> EX <ttlS>`. */
+export async function oldSaveCreateParams(redis: Redis, meetingID: string, create: OldCreate, ttlS: number) {
+  await redis.set(`${OLD_CREATE_PARAMS_PREFIX}${meetingID}`, JSON.stringify(create), 'EX', ttlS);
 }

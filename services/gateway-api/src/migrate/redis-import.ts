@@ -1,19 +1,34 @@
 import { roomSettingsSchema, type RoomSettings } from '@ensemble/contracts';
 import { newTally, type ImportTally } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
 import type { GatewayTables } from '../db/schema.js';
 import { isLinkToken, linkHash } from '../rooms/link-token.js';
-import { oldKeys } from './redis-keys.js';
+import { OLD_CREATE_PARAMS_PREFIX, oldKeys } from './redis-keys.js';
 
 export interface ImportReport {
   users: ImportTally;
   rooms: ImportTally;
+  /** Create calls of BBB API meetings, by meeting id. */
+  meetings: ImportTally;
 }
+
+/** The JSON the old CreateParamsStore wrote (frozen: data of the old version). */
+const oldCreateSchema = z.object({
+  query: z.string().min(1),
+  body: z.string().optional(),
+  contentType: z.string().optional(),
+  nodeId: z.string().min(1),
+  at: z.number(),
+});
+/** A create call Redis kept without a TTL (never written so, but possible by hand): kept this long. */
+const NO_TTL_KEEP_S = 7 * 86_400;
 
 /**
  * Copies the accounts and rooms (with their links) the gateway kept in Redis before
- * decision 090 into PostgreSQL. Idempotent: a record already there (same id) is counted,
+ * decision 090, and the create calls of running BBB API meetings (decision 092), into
+ * PostgreSQL. Idempotent: a record already there (same id) is counted,
  * not touched; a record that would clash with a different one (an e-mail taken by another
  * id, a link hash another room holds) is skipped and reported, never overwritten. Each
  * record is copied in a transaction of its own. Links keep their tokens and hashes, so the
@@ -30,14 +45,16 @@ export class RedisImport {
     for (const key of await this.keys(oldKeys.users)) await this.copyUser(key, users);
     const rooms = newTally();
     for (const key of await this.keys(oldKeys.rooms)) await this.copyRoom(key, rooms);
-    return { users, rooms };
+    const meetings = newTally();
+    for (const key of await this.keys(oldKeys.createParams)) await this.copyCreateParams(key, meetings);
+    return { users, rooms, meetings };
   }
 
-  /** True when Redis still holds accounts in the old format (the gateway warns at start). */
-  async hasOldAccounts(): Promise<boolean> {
+  /** True when Redis still holds records of the old format under `pattern` (the gateway warns at start). */
+  async hasOld(pattern: string): Promise<boolean> {
     let cursor = '0';
     do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', oldKeys.users, 'COUNT', 1000);
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
       if (found.length > 0) return true;
       cursor = next;
     } while (cursor !== '0');
@@ -133,6 +150,40 @@ export class RedisImport {
         }[outcome],
       });
   }
+
+  /**
+   * A running meeting's create call, so it can still be re-created after its node fails:
+   * kept as long as Redis would have kept it (its TTL left). A meeting already in
+   * PostgreSQL (created or joined on the new version) is newer and stays as it is.
+   */
+  private async copyCreateParams(key: string, t: ImportTally): Promise<void> {
+    const id = key.slice(OLD_CREATE_PARAMS_PREFIX.length);
+    const [[, raw], [, pttl]] = (await this.redis.multi().get(key).pttl(key).exec()) as [
+      [unknown, string | null],
+      [unknown, number],
+    ];
+    if (raw === null) return; // expired meanwhile: nothing to re-create
+    const parsed = oldCreateSchema.safeParse(safeJson(raw));
+    if (!parsed.success || id.length === 0) return void t.skipped.push({ id, reason: 'not a readable create call' });
+    const c = parsed.data;
+    const keepS = pttl > 0 ? pttl / 1000 : NO_TTL_KEEP_S;
+    const inserted = await this.db
+      .insertInto('bbb_create_params')
+      .values({
+        meeting_id: id,
+        node_id: c.nodeId,
+        query: c.query,
+        body: c.body ?? null,
+        content_type: c.contentType ?? null,
+        created_at: new Date(c.at),
+        expires_at: sql<Date>`now() + make_interval(secs => ${keepS})`,
+      })
+      .onConflict((oc) => oc.column('meeting_id').doNothing())
+      .returning('meeting_id')
+      .executeTakeFirst();
+    if (inserted) t.copied++;
+    else t.alreadyThere++;
+  }
 }
 
 /** Why an old room record cannot be copied, or null. */
@@ -153,5 +204,13 @@ function parseSettings(json: string | undefined): RoomSettings | null {
     return r.success ? r.data : null;
   } catch {
     return null;
+  }
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
   }
 }

@@ -7,15 +7,21 @@
  *   ens:gw:rooms:room:<id>    hash: id, ownerId, name, engine, settings (JSON), createdAt (ms),
  *                             moderatorToken, participantToken, moderatorHash, participantHash
  *   ens:gw:rooms:link:<hash>  string: `<roomId> <role>` (the same tokens, indexed by hash)
+ *
+ * and, before decision 092, the create calls of BBB API meetings (with a TTL, BBB_API_MEETING_TTL_S):
+ *
+ *   ensemble:gateway:bbb:create:<meetingID>  string: JSON { query, body?, contentType?, nodeId, at (ms) }
  */
 export const OLD_ACCOUNTS_PREFIX = 'ens:gw:acct:';
 export const OLD_ROOMS_PREFIX = 'ens:gw:rooms:';
+export const OLD_CREATE_PARAMS_PREFIX = 'ensemble:gateway:bbb:create:';
 
 export const oldKeys = {
   user: (id: string) => `${OLD_ACCOUNTS_PREFIX}user:${id}`,
   users: `${OLD_ACCOUNTS_PREFIX}user:*`,
   room: (id: string) => `${OLD_ROOMS_PREFIX}room:${id}`,
   rooms: `${OLD_ROOMS_PREFIX}room:*`,
+  createParams: `${OLD_CREATE_PARAMS_PREFIX}*`,
 } as const;
 
 /** The command an operator runs once after upgrading (named in logs, READMEs and the CLI). */

@@ -12,7 +12,8 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
 import { clusterView } from '@ensemble/contracts';
-import { operatorOf } from './operator.js';
+import { AuditLog } from './audit-log.js';
+import { auditActorOf } from './operator.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
@@ -37,6 +38,7 @@ export class NodesController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     private readonly requests: NatsRequestOptionsProvider,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get()
@@ -58,15 +60,21 @@ export class NodesController {
   async update(@Param('id') raw: string, @Body() body: unknown, @Req() req: FastifyRequest) {
     const id = parseInput(nodeIdSchema, raw, 'id');
     const changes = parseInput(patchBodySchema, body);
-    return this.bus.request(contracts.updateNode, { id, ...changes, by: operatorOf(req) }, this.requests.once);
+    const who = auditActorOf(req);
+    return this.audit.run(who, { action: 'node.update', target: id, details: changes }, () =>
+      this.bus.request(contracts.updateNode, { id, ...changes, by: who.actor }, this.requests.once),
+    );
   }
 
   @Delete(':id')
   async remove(@Param('id') raw: string, @Req() req: FastifyRequest) {
     const id = parseInput(nodeIdSchema, raw, 'id');
-    const r = await this.bus.request(contracts.removeNode, { id, by: operatorOf(req) }, this.requests.once);
-    if (!r.removed) throw new DomainError('not-found', `no node ${id}`);
-    return r;
+    const who = auditActorOf(req);
+    return this.audit.run(who, { action: 'node.remove', target: id, details: {} }, async () => {
+      const r = await this.bus.request(contracts.removeNode, { id, by: who.actor }, this.requests.once);
+      if (!r.removed) throw new DomainError('not-found', `no node ${id}`);
+      return r;
+    });
   }
 
   /** Disable now, release its rooms, end its meetings: they re-create elsewhere on their next join. */
@@ -75,6 +83,16 @@ export class NodesController {
   async panic(@Param('id') raw: string, @Req() req: FastifyRequest) {
     const id = parseInput(nodeIdSchema, raw, 'id');
     const timeoutMs = Math.max(this.requests.once.timeoutMs, PANIC_TIMEOUT_MS);
-    return this.bus.request(contracts.panicNode, { id, by: operatorOf(req) }, { timeoutMs });
+    const who = auditActorOf(req);
+    return this.audit.run(
+      who,
+      {
+        action: 'node.panic',
+        target: id,
+        details: {},
+        result: (r) => ({ details: { ended: r.ended, failed: r.failed, released: r.released } }),
+      },
+      () => this.bus.request(contracts.panicNode, { id, by: who.actor }, { timeoutMs }),
+    );
   }
 }

@@ -12,3 +12,8 @@ export function operatorOf(req: FastifyRequest): string {
   if (!r.success) throw new DomainError('invalid-input', `X-Ensemble-Operator: ${r.error.issues[0]!.message}`);
   return r.data;
 }
+
+/** The operator and the client address (Fastify's `req.ip`: TRUSTED_PROXIES-aware, as the rate limits). */
+export function auditActorOf(req: FastifyRequest): { actor: string; clientAddress: string | null } {
+  return { actor: operatorOf(req), clientAddress: req.ip || null };
+}

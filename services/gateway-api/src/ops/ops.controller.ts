@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { contracts, placeRequestSchema, registerNodeSchema, roomKeySchema } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
+import type { FastifyRequest } from 'fastify';
+import { AuditLog, redactedUrl } from './audit-log.js';
+import { auditActorOf } from './operator.js';
 
 import { parseInput } from '../http/parse.js';
 import { clusterView } from '@ensemble/contracts';
@@ -17,6 +20,7 @@ export class OpsController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     private readonly requests: NatsRequestOptionsProvider,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get('cluster')
@@ -27,9 +31,20 @@ export class OpsController {
 
   @Post('nodes')
   @HttpCode(201)
-  async register(@Body() body: unknown) {
+  async register(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(registerBodySchema, body);
-    return this.bus.request(contracts.registerNode, req, this.requests.once);
+    const { secret: _secret, id: _id, url, ...rest } = req;
+    return this.audit.run(
+      auditActorOf(http),
+      {
+        action: 'node.register',
+        target: req.id ?? null,
+        // Never the secret; the URL without user info or query.
+        details: { ...rest, url: redactedUrl(url) },
+        result: (node) => ({ target: node.id }),
+      },
+      () => this.bus.request(contracts.registerNode, req, this.requests.once),
+    );
   }
 
   /** Where a room is now (its node, that node's state and health), without placing it. */
@@ -44,6 +59,7 @@ export class OpsController {
     return where;
   }
 
+  /** A placement, as an integration asks it: not audited (placement never touches PostgreSQL, decision 092). */
   @Post('placements')
   @HttpCode(200)
   async place(@Body() body: unknown) {

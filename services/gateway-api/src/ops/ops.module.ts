@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { LOGGER, type Logger } from '@ensemble/shared';
+import { repositoryProvider } from '../db/repository.provider.js';
+import { AuditController } from './audit.controller.js';
+import { AuditLog } from './audit-log.js';
+import { AuditRepository } from './audit.repository.js';
 import { EventHubService } from './event-hub.service.js';
 import { NodesController } from './nodes.controller.js';
 import { OpsEventsController } from './ops-events.controller.js';
@@ -9,11 +14,23 @@ import { SseTicketService } from './sse-ticket.service.js';
 
 /**
  * The operator API (`/api/ops/*`, bearer `OPS_TOKEN`): cluster, nodes, placements,
- * runs and the events stream. Thin: every decision is the scheduler's or the
- * provisioner's, asked over NATS.
+ * runs, the events stream and the audit log. Thin: every decision is the scheduler's or
+ * the provisioner's, asked over NATS; every change is audited first (`AuditLog`). Owns
+ * the `audit_events` table.
  */
 @Module({
-  controllers: [OpsController, NodesController, OpsEventsController, RunsController],
-  providers: [OpsTokenGuard, OpsStreamGuard, SseTicketService, EventHubService],
+  controllers: [OpsController, NodesController, OpsEventsController, RunsController, AuditController],
+  providers: [
+    OpsTokenGuard,
+    OpsStreamGuard,
+    SseTicketService,
+    EventHubService,
+    repositoryProvider(AuditRepository),
+    {
+      provide: AuditLog,
+      inject: [AuditRepository, LOGGER],
+      useFactory: (repository: AuditRepository, logger: Logger) => new AuditLog(repository, logger),
+    },
+  ],
 })
 export class OpsModule {}

@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGu
 import { contracts, runIdSchema, scaleOutRequestSchema } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
+import { AuditLog } from './audit-log.js';
 import { z } from 'zod';
 import { parseInput } from '../http/parse.js';
-import { operatorOf } from './operator.js';
+import { auditActorOf } from './operator.js';
 import { OpsTokenGuard } from './ops-token.guard.js';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
 
@@ -19,6 +20,7 @@ export class RunsController {
   constructor(
     @Inject(NATS_BUS) private readonly bus: NatsBus,
     private readonly requests: NatsRequestOptionsProvider,
+    private readonly audit: AuditLog,
   ) {}
 
   /** 202 `{ runId }`; 409 `conflict` (message `busy: ...`) while another run holds the lock. */
@@ -26,7 +28,12 @@ export class RunsController {
   @HttpCode(202)
   async scaleOut(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(scaleOutBodySchema, body);
-    return this.bus.request(contracts.scaleOut, { ...req, by: operatorOf(http) }, this.requests.once);
+    const by = auditActorOf(http);
+    return this.audit.run(
+      by,
+      { action: 'fleet.scale-out', target: null, details: req, result: (r) => ({ target: r.runId }) },
+      () => this.bus.request(contracts.scaleOut, { ...req, by: by.actor }, this.requests.once),
+    );
   }
 
   /** `{ runs, decisions }`: the runs and the latest autoscale decisions, newest first. */

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DATABASE, type Database } from '@ensemble/shared';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
-import type { GatewayTables } from '../db/schema.js';
+import { repositoryProvider } from '../db/repository.provider.js';
 import { RoomsRepository } from './rooms.repository.js';
 
 /** Rooms and their links. Owns the `rooms` table. */
@@ -14,14 +13,7 @@ import { RoomsRepository } from './rooms.repository.js';
   imports: [AccountsModule, MeetingsModule],
   controllers: [RoomsController],
   providers: [
-    {
-      provide: RoomsRepository,
-      inject: [DATABASE],
-      useFactory: (database: Database | null) => {
-        if (!database) throw new Error('the gateway needs DATABASE_URL');
-        return new RoomsRepository(database.typed<GatewayTables>());
-      },
-    },
+    repositoryProvider(RoomsRepository),
     {
       provide: RoomsService,
       inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService],

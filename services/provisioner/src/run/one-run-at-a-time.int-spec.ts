@@ -116,7 +116,7 @@ describe('a run that cannot renew its lease', () => {
     const next = await waitFor('a new run once PostgreSQL is back', () =>
       h.bus.request(contracts.scaleOut, { count: 1, reason: 'again' }, { timeoutMs: 5000 }).catch(() => null),
     );
-    expect((await h.finished(next.runId)).failure?.code).toBe('terraform-failed');
+    expect((await h.finished(next!.runId)).failure?.code).toBe('terraform-failed');
     expect(await h.bus.request(contracts.getRun, { runId })).toMatchObject({
       phase: 'failed',
       failure: { code: 'interrupted' },

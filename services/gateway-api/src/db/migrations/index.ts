@@ -1,5 +1,6 @@
 import type { Migrations } from '@ensemble/shared';
 import * as usersAndRooms from './001-users-and-rooms.js';
+import * as createParamsAndAudit from './002-create-params-and-audit.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -7,4 +8,5 @@ import * as usersAndRooms from './001-users-and-rooms.js';
  */
 export const gatewayMigrations: Migrations = {
   '001-users-and-rooms': usersAndRooms,
+  '002-create-params-and-audit': createParamsAndAudit,
 };
