@@ -103,7 +103,7 @@ describe('scale-out through Terraform, end to end', () => {
       'init -input=false -no-color',
       `plan -json -input=false -out=ensemble-${runId}.tfplan`,
       `apply -json -input=false ensemble-${runId}.tfplan`,
-      'output -json',
+      'output -json bbb_nodes',
     ]);
 
     // Cordoned at first, enabled by the scheduler after healthy polls of the bbb-sim nodes.
