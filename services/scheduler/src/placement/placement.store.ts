@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type Engine, type NodeHealth, type NodeState } from '@ensemble/contracts';
+import { DomainError, relearningError, type Engine, type NodeHealth, type NodeState } from '@ensemble/contracts';
 import { guarded } from '@ensemble/shared';
 import type { PlacementOptions } from '../config.js';
 import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
@@ -58,7 +58,7 @@ export class PlacementStore {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);
     }
     if (r[0] === 'not-placed') throw new DomainError('not-found', 'the room is on no node that serves it');
-    if (r[0] === 'relearning') throw relearning();
+    if (r[0] === 'relearning') throw relearningError();
     return {
       roomKey,
       engine,
@@ -74,7 +74,7 @@ export class PlacementStore {
   async locate(roomKey: string): Promise<RoomLocation | null> {
     const r = (await guarded('locate', () => this.scripts.locate(roomKey))) as string[];
     if (r.length === 0) return null;
-    if (r[0] === 'relearning') throw relearning();
+    if (r[0] === 'relearning') throw relearningError();
     return {
       nodeId: r[0]!,
       url: r[1]!,
@@ -92,9 +92,3 @@ export class PlacementStore {
   }
 }
 
-/**
- * After a Redis loss, a room nobody re-learned yet may be running on a node whose list of
- * meetings has not come in (decision 091): retryable, answered at once (503 + Retry-After).
- */
-const relearning = () =>
-  new DomainError('unavailable', 'where rooms run is being re-learned after a Redis loss: retry in a few seconds');
