@@ -74,20 +74,21 @@ describe('the stack after Redis lost everything under load', () => {
     const broken: string[] = [];
     const answers: Record<string, number> = {};
     const tally = (what: string) => (answers[what] = (answers[what] ?? 0) + 1);
-    let stop = false;
+    const run = { over: false }; // an object: the loops see it change
     const watch = (async () => {
-      while (!stop) {
+      while (!run.over) {
         for (const [id, nodes] of await running()) if (nodes.length > 1) broken.push(`${id} on ${nodes.join(',')}`);
         await sleep(250);
       }
     })();
     const checkJoin = async (what: string, meetingID: string, url: string) => {
       const on = (await running()).get(meetingID) ?? [];
-      if (!on.includes(nodeOfUrl(url) ?? '?')) broken.push(`${what} ${meetingID} sent to ${nodeOfUrl(url)}, runs on ${on}`);
+      if (!on.includes(nodeOfUrl(url) ?? '?'))
+        broken.push(`${what} ${meetingID} sent to ${nodeOfUrl(url)}, runs on ${on.join(',')}`);
     };
     let fresh = 0;
     const load = async (worker: number) => {
-      for (let i = 0; !stop; i++) {
+      for (let i = 0; !run.over; i++) {
         const pick = (worker + i) % 4;
         if (pick === 0 || pick === 1) {
           const meetingID = bbbMeetings[(worker * 7 + i) % BBB_MEETINGS]!;
@@ -147,11 +148,12 @@ describe('the stack after Redis lost everything under load', () => {
     // New meetings are placed again once every node has listed its meetings (RELEARN_MAX_S at most).
     await waitFor(
       'a new meeting created',
-      async () => (await (await fetch(bbbApi('create', { meetingID: 'after-loss', name: 'n' }))).text()).includes('SUCCESS'),
+      async () =>
+        (await (await fetch(bbbApi('create', { meetingID: 'after-loss', name: 'n' }))).text()).includes('SUCCESS'),
       { timeoutMs: 2 * POLL_S * 1000 + 10_000, intervalMs: 1000 },
     );
     await sleep(2000);
-    stop = true;
+    run.over = true;
     await Promise.all([workers, watch]);
 
     process.stdout.write(`faults-redis-loss: answers under load ${JSON.stringify(answers)}\n`);
@@ -162,5 +164,6 @@ describe('the stack after Redis lost everything under load', () => {
   }, 300_000);
 });
 
-const count = (where: Map<string, string[]>, node: string) => [...where.values()].filter((n) => n.includes(node)).length;
+const count = (where: Map<string, string[]>, node: string) =>
+  [...where.values()].filter((n) => n.includes(node)).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -40,9 +40,7 @@ export type SampleOutcome =
 export type RelearnPhase = { kind: 'began' | 'on'; since: number } | { kind: 'off' };
 
 /** What correcting a mirrored node to its record did (correct-node.lua). */
-export type Correction =
-  | { kind: 'corrected'; fields: string[] }
-  | { kind: 'changed' | 'other-node' | 'gone' };
+export type Correction = { kind: 'corrected'; fields: string[] } | { kind: 'changed' | 'other-node' | 'gone' };
 
 /** A mirrored node: its record as Redis holds it, and the raw fields correct-node.lua compares. */
 export interface MirroredNode {

@@ -87,7 +87,17 @@ describe('the node inventory after Redis lost everything', () => {
   });
 
   it('removes a node only Redis holds (removed from the inventory while that Redis was away)', async () => {
-    await redis.hset(keys.node('ghost'), 'id', 'ghost', 'engine', 'bbb', 'url', 'http://ghost.test/', 'state', 'enabled');
+    await redis.hset(
+      keys.node('ghost'),
+      'id',
+      'ghost',
+      'engine',
+      'bbb',
+      'url',
+      'http://ghost.test/',
+      'state',
+      'enabled',
+    );
     await redis.sadd(keys.nodes, 'ghost');
     await waitFor('the ghost removed', async () => (await h.node('ghost')) === undefined);
     expect(await redis.exists(keys.node('ghost'))).toBe(0);

@@ -91,4 +91,3 @@ export class PlacementStore {
     return { nodeId: r[0] ?? null, disabled: r[1] === '1' };
   }
 }
-
