@@ -4,6 +4,7 @@ import { waitFor } from '@ensemble/testing';
 import type { Redis } from 'ioredis';
 import { SchedulerHarness } from '../harness.test-support.js';
 import { fleetKeys as keys } from '../keys.js';
+import { FleetStore } from './fleet.store.js';
 
 /** Redis loses everything under a running scheduler: the inventory comes back from PostgreSQL (decision 090). */
 describe('the node inventory after Redis lost everything', () => {
@@ -84,6 +85,16 @@ describe('the node inventory after Redis lost everything', () => {
     const told = h.logs.find((l) => l.includes('node corrected to the inventory'));
     expect(told).toContain('loadMultiplier');
     expect(told).not.toContain('secret-of-r2');
+  });
+
+  it('never puts back an older record over a change made between its two reads (compare-and-set)', async () => {
+    const store = h.schedulers[0]!.app.get(FleetStore);
+    const read = (await store.mirrored()).find((m) => m.record.id === 'r2')!;
+    // An operator's change lands after the mirror read Redis: PostgreSQL first, then Redis.
+    await h.bus.request(contracts.updateNode, { id: 'r2', loadMultiplier: 5, by: 'carol' });
+    const older = { ...read.record, loadMultiplier: 4, state: 'disabled' as const };
+    expect(await store.correct(read.fields, older)).toEqual({ kind: 'changed' });
+    expect(await h.node('r2')).toMatchObject({ loadMultiplier: 5, state: 'enabled' });
   });
 
   it('removes a node only Redis holds (removed from the inventory while that Redis was away)', async () => {

@@ -13,6 +13,10 @@ if redis.call('EXISTS', K.epoch) == 0 then
   redis.call('HSET', K.relearn, 'since', now, 'until', now + tonumber(ARGV[2]), 'restored', 0)
   return {'began', tostring(now)}
 end
-if ARGV[3] == '1' and redis.call('EXISTS', K.relearn) == 1 then redis.call('HSET', K.relearn, 'restored', 1) end
+-- The deadline counts from the inventory's return: before it, no node could list anything
+-- (PostgreSQL may have been down when the loss was noticed).
+if ARGV[3] == '1' and redis.call('HGET', K.relearn, 'restored') == '0' then
+  redis.call('HSET', K.relearn, 'restored', 1, 'until', now + tonumber(ARGV[2]))
+end
 if relearning(now, true) then return {'on', redis.call('HGET', K.relearn, 'since')} end
 return {'off'}
