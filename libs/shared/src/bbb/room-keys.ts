@@ -14,14 +14,11 @@ export function bbbApiRoomKey(meetingID: string): string {
   return `${BBB_API_PREFIX}sha256:${createHash('sha256').update(meetingID, 'utf8').digest('hex')}`;
 }
 
-/** A web-app room's meetingID (and room key) is `web-<roomId>`. */
-const WEB_MEETING_PREFIX = 'web-';
+/** The room keys a meeting running on a BBB node can belong to: a web-app room's (or one placed by that key) or a BBB API meeting's. */
+export const roomKeysOfMeeting = (meetingID: string): [string, string] => [meetingID, bbbApiRoomKey(meetingID)];
 
 /**
- * The room keys a meeting running on a BBB node can belong to: a BBB API meeting's, and
- * for a meetingID a web-app room can have (`web-...`) that room's first; '' second when
- * there is one key only. A BBB API client may name a meeting `web-...` too: the node
- * cannot tell, so such a meeting belongs to both keys until one of them is placed.
+ * Whether a meetingID can be a web-app room's (`web-<roomId>`, whose room key is the
+ * meetingID). A BBB API client may name a meeting so too: the node cannot tell them apart.
  */
-export const roomKeysOfMeeting = (meetingID: string): [string, string] =>
-  meetingID.startsWith(WEB_MEETING_PREFIX) ? [meetingID, bbbApiRoomKey(meetingID)] : [bbbApiRoomKey(meetingID), ''];
+export const mayBeWebRoomMeeting = (meetingID: string): boolean => meetingID.startsWith('web-');

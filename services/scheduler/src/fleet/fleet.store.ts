@@ -8,7 +8,7 @@ import {
   type NodeHealth,
   type UpdateNode,
 } from '@ensemble/contracts';
-import { CONFIG, REDIS, roomKeysOfMeeting, guarded } from '@ensemble/shared';
+import { CONFIG, REDIS, guarded, mayBeWebRoomMeeting, roomKeysOfMeeting } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { PlacementOptions, SchedulerConfig } from '../config.js';
 import { fleetKeys as keys } from '../keys.js';
@@ -211,8 +211,13 @@ export class FleetStore {
   /** Applies a sample (in time order) and decides the node's health; ended rooms are released per the placement rule. */
   async applySample(s: LoadSample): Promise<SampleOutcome> {
     const { runningMeetings, ...kept } = s;
-    // Each meeting as (room key, other room key or '', participants): the script matches either.
-    const running = (runningMeetings ?? []).flatMap((m) => [...roomKeysOfMeeting(m.meetingID), m.participants]);
+    // Each meeting as (its own key, its BBB API key, participants, whether a re-learning adopts
+    // the first too: only a web room's, decision 091): the script matches either.
+    const running = (runningMeetings ?? []).flatMap((m) => [
+      ...roomKeysOfMeeting(m.meetingID),
+      m.participants,
+      mayBeWebRoomMeeting(m.meetingID) ? 1 : 0,
+    ]);
     const r = (await guarded('apply sample', () =>
       this.scripts.applySample(this.sampleOptions, JSON.stringify(kept), runningMeetings ? 1 : 0, ...running),
     )) as string[];

@@ -69,6 +69,7 @@ describe('rooms re-learned after Redis lost everything', () => {
     expect(await answer('bbb:m3')).toBe('c');
     expect(['a', 'b', 'c']).toContain(await answer('bbb:new'));
     expect(await locate('bbb:unknown')).toBe('error:not-found');
+    expect(await locate('m1')).toBe('error:not-found'); // a BBB API meeting: not a web room's key
     expect(h.logs.some((l) => l.includes('rooms re-learned: every node listed its meetings'))).toBe(true);
   });
 

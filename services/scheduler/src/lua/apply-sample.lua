@@ -19,7 +19,8 @@
 -- streak; a sample without a list (or unreachable) resets every streak.
 -- While rooms are re-learned after a Redis loss (lib/relearn.lua, docs/decisions/091), a
 -- list adopts every meeting whose room is on no node: the room goes on this node (not if it
--- is disabled: its rooms move anyway) under each of its room keys. A meeting whose room is
+-- is disabled: its rooms move anyway) under its BBB API key, and under its meetingID too when
+-- a web room can have that meetingID (the node cannot tell which it is). A meeting whose room is
 -- on another node already stays there (the first list that adopted it wins: a room never
 -- moves for a listing) and is returned once per phase as a duplicate. A list from a poll that
 -- started after the phase began counts the node as re-learned; the last one ends the phase.
@@ -29,7 +30,8 @@
 -- A reachable sample's load is lib/load.lua's sampleLoad.
 -- ARGV: prefix, options (JSON: {offlineAfter, onlineAfter, placement: PlacementOptions}),
 --       sample (JSON, kept as is), listed ('1' when the meetings below are the node's whole list),
---       then per meeting: roomKey, otherRoomKey ('' when the meeting can have one key only), participants
+--       then per meeting: roomKey (the meetingID), otherRoomKey (its BBB API key), participants,
+--       adoptBoth ('1': a re-learning adopts both keys, a web room's meetingID; '0': the BBB API key only)
 local o, sampleJson = cjson.decode(ARGV[2]), ARGV[3]
 local s, rule = cjson.decode(sampleJson), o.placement
 local id, at, reachable = s.nodeId, s.at, s.reachable == true
@@ -71,14 +73,14 @@ local adopted, relearned, duplicates = 0, '0', {}
 local inPhase = redis.call('EXISTS', K.relearn) == 1
 if hasList then redis.call('HSET', nodeK, 'listedAt', at) end
 if hasList and inPhase and n[5] ~= 'disabled' then
-  for i = 5, #ARGV, 3 do
-    local roomKeys = {ARGV[i]}
-    if ARGV[i + 1] ~= '' then roomKeys[2] = ARGV[i + 1] end
+  for i = 5, #ARGV, 4 do
     local keptOn, keptKey, mine
-    for _, rk in ipairs(roomKeys) do
+    for _, rk in ipairs({ARGV[i], ARGV[i + 1]}) do
       local on = redis.call('GET', K.room(rk))
       if on == id then mine = true elseif on then keptOn, keptKey = on, rk end
     end
+    local roomKeys = {ARGV[i + 1]}
+    if ARGV[i + 3] == '1' then roomKeys[2] = ARGV[i] end
     if keptOn then
       if redis.call('HSETNX', K.relearnDuplicates, id .. ' ' .. keptKey, keptOn) == 1 then
         duplicates[#duplicates + 1] = keptKey
@@ -101,9 +103,9 @@ local released = 0
 local listed = hasList and rule.releaseEndedRooms
 if listed then
   local running = {}
-  for i = 5, #ARGV, 3 do
+  for i = 5, #ARGV, 4 do
     running[ARGV[i]] = tonumber(ARGV[i + 2])
-    if ARGV[i + 1] ~= '' then running[ARGV[i + 1]] = tonumber(ARGV[i + 2]) end
+    running[ARGV[i + 1]] = tonumber(ARGV[i + 2])
   end
   local peaksK, missingK = K.nodeRoomPeaks(id), K.nodeRoomMissing(id)
   for _, rk in ipairs(redis.call('SMEMBERS', K.nodeRooms(id))) do
