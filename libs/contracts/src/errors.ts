@@ -48,3 +48,14 @@ export class DomainError extends Error {
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+const RELEARNING = 'where rooms run is being re-learned after a Redis loss: retry in a few seconds';
+
+/**
+ * The scheduler cannot place a room yet: after a Redis loss its meeting may be running on a
+ * node whose list has not come in (docs/decisions/091). Retryable within seconds; an edge
+ * may wait instead of failing (the web join answers `waiting`).
+ */
+export const relearningError = (): DomainError => new DomainError('unavailable', RELEARNING);
+export const isRelearning = (e: unknown): boolean =>
+  e instanceof DomainError && e.code === 'unavailable' && e.message === RELEARNING;

@@ -14,6 +14,12 @@ export const schedulerEnvSchema = baseEnvSchema
   .extend({
     /** Seconds between two checks that Redis still mirrors every node of the inventory (PostgreSQL). */
     NODE_MIRROR_CHECK_S: z.coerce.number().min(0.1).max(3600).default(5),
+    /**
+     * Longest wait, once the inventory is back after a Redis loss, for every BBB node's list of
+     * meetings before rooms nobody re-learned are placed again (decision 091): two polls at the
+     * load-collector's POLL_INTERVAL_S (30) plus its POLL_TIMEOUT_MS (5 s).
+     */
+    RELEARN_MAX_S: z.coerce.number().min(1).max(3600).default(65),
     METRICS_PORT: port(9101),
     /** Address of `/metrics` and `/healthz`; 0.0.0.0 in containers so Prometheus and the healthcheck reach it. */
     METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -11,7 +11,13 @@
  *                                health and its streaks (health, okStreak, failStreak; while suspect,
  *                                suspectAt and suspectReason: decision 083), the last sample
  *                                (sampleAt, sample, load); placement's fields: rooms, pending and the
- *                                learned Jitsi CPU (cpuNow, cpuPerParticipant, cpuLearnedAt)
+ *                                learned Jitsi CPU (cpuNow, cpuPerParticipant, cpuLearnedAt); listedAt: when the
+ *                                last poll that listed its meetings started
+ *   <p>epoch                     string: when a scheduler first saw this Redis; absent = Redis lost its data
+ *   <p>relearn                   hash while rooms are re-learned after a loss (decision 091): since, until (ms),
+ *                                restored (1 once the inventory is mirrored back)
+ *   <p>relearn:duplicates        hash '<nodeId> <roomKey>' -> the node the room was kept on, for meetings found
+ *                                on two nodes during that phase (each reported once); deleted with the phase
  *
  * Placement (rooms and what each node keeps per room):
  *   <p>room:<roomKey>            string: the node id the room is on
@@ -29,6 +35,9 @@ export const KEY_PREFIX = 'ens:sched:';
 export const fleetKeys = {
   nodes: `${KEY_PREFIX}nodes`,
   node: (id: string) => `${KEY_PREFIX}node:${id}`,
+  epoch: `${KEY_PREFIX}epoch`,
+  relearn: `${KEY_PREFIX}relearn`,
+  relearnDuplicates: `${KEY_PREFIX}relearn:duplicates`,
 } as const;
 
 export const placementKeys = {

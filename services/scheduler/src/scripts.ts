@@ -16,14 +16,16 @@ const FILES = {
   panicNode: 'panic-node',
   setVersion: 'set-version',
   suspectNode: 'suspect-node',
+  relearnBegin: 'relearn-begin',
+  correctNode: 'correct-node',
 } as const;
 
 /**
  * Put in front of every script, in this order: key names (mirroring keys.ts), the
- * load definition, what a node keeps per room.
+ * load definition, what a node keeps per room, the re-learning phase after a Redis loss.
  */
 export const LUA_DIR = new URL('./lua/', import.meta.url);
-export const LUA_LIB = ['lib/keys', 'lib/load', 'lib/rooms'] as const;
+export const LUA_LIB = ['lib/keys', 'lib/load', 'lib/rooms', 'lib/relearn'] as const;
 
 /**
  * The scheduler's Lua scripts, loaded once per connection. Each call gets the key

@@ -14,5 +14,11 @@ export function bbbApiRoomKey(meetingID: string): string {
   return `${BBB_API_PREFIX}sha256:${createHash('sha256').update(meetingID, 'utf8').digest('hex')}`;
 }
 
-/** The room keys a meeting running on a BBB node can belong to: a web-app room's or a BBB API meeting's. */
+/** The room keys a meeting running on a BBB node can belong to: a web-app room's (or one placed by that key) or a BBB API meeting's. */
 export const roomKeysOfMeeting = (meetingID: string): [string, string] => [meetingID, bbbApiRoomKey(meetingID)];
+
+/**
+ * Whether a meetingID can be a web-app room's (`web-<roomId>`, whose room key is the
+ * meetingID). A BBB API client may name a meeting so too: the node cannot tell them apart.
+ */
+export const mayBeWebRoomMeeting = (meetingID: string): boolean => meetingID.startsWith('web-');

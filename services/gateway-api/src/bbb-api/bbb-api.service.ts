@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isRelearning } from '@ensemble/contracts';
 import { CONFIG, LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
@@ -103,7 +104,8 @@ export class BbbApiService {
       }
     } catch (e) {
       const failure = bbbFailureOf(e);
-      if (failure === 'internalError') {
+      // Rooms being re-learned after a Redis loss is expected, told by the scheduler (decision 091).
+      if (failure === 'internalError' && !isRelearning(e)) {
         this.logger.error('bbb api call failed', { call: req.call, error: e instanceof Error ? e.message : String(e) });
       }
       return failed(failure);

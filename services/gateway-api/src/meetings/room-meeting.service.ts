@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type JoinReply, type JoinRole, type RoomLive } from '@ensemble/contracts';
+import { isRelearning, type JoinReply, type JoinRole, type RoomLive } from '@ensemble/contracts';
 import { LOGGER, encodeQuery, type Logger } from '@ensemble/shared';
 import { BbbMeetingService } from './bbb-meeting.service.js';
 import { BbbNodeClient } from './bbb-node.client.js';
@@ -28,9 +28,18 @@ export class RoomMeetingService {
    * when the node gives no usable answer and the scheduler takes it out of service,
    * on another node at once: decision 083) and joins in the same placement; a
    * participant of a room that is not running (or whose node was just found dead)
-   * waits for a moderator. Both count as a join at the scheduler.
+   * waits for a moderator. Both count as a join at the scheduler. While the scheduler
+   * re-learns where rooms run after a Redis loss, everyone waits too (decision 091): the
+   * page asks again by itself.
    */
   async join(room: MeetingRoom, role: JoinRole, fullName: string, logoutURL?: string): Promise<JoinReply> {
+    return this.joinNow(room, role, fullName, logoutURL).catch((e: unknown) => {
+      if (isRelearning(e)) return WAIT;
+      throw e;
+    });
+  }
+
+  private async joinNow(room: MeetingRoom, role: JoinRole, fullName: string, logoutURL?: string): Promise<JoinReply> {
     const roomKey = meetingIdOf(room.id);
     const join = joinQuery(room, role, fullName);
     if (mayStart(role, room.settings)) {

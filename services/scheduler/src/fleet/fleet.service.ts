@@ -16,7 +16,7 @@ import type { SchedulerConfig } from '../config.js';
 import { NodeLoadsStore } from '../load/node-loads.store.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
 import { FleetEventsPublisher } from './fleet-events.publisher.js';
-import { FleetStore } from './fleet.store.js';
+import { FleetStore, type SampleOutcome } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
 import { nodeIdFromUrl } from './node-id.js';
 import { fleetNodeOf, NodesRepository, type NodeRecord } from './nodes.repository.js';
@@ -27,6 +27,8 @@ export class FleetService {
   private readonly samples;
   private readonly transitions;
   private readonly endedRooms;
+  private readonly relearnedRooms;
+  private readonly duplicateMeetings;
   /** When this instance last asked each node for its version. */
   private readonly versionReadAt = new Map<string, number>();
 
@@ -51,6 +53,14 @@ export class FleetService {
     this.endedRooms = metrics.counter(
       'ensemble_scheduler_rooms_ended_total',
       'Rooms released because their meeting was gone from their node',
+    );
+    this.relearnedRooms = metrics.counter(
+      'ensemble_scheduler_rooms_relearned_total',
+      'Rooms put back on the node that listed their meeting, after a Redis loss (decision 091)',
+    );
+    this.duplicateMeetings = metrics.counter(
+      'ensemble_scheduler_meetings_on_two_nodes_total',
+      'Meetings found running on a second node while rooms were re-learned; the room stayed on the first',
     );
   }
 
@@ -150,6 +160,7 @@ export class FleetService {
     this.samples.inc({ outcome: outcome.kind });
     if (outcome.kind !== 'transition' && outcome.kind !== 'applied') return;
     if (outcome.kind === 'applied' && outcome.health === 'online') this.readVersionIfDue(sample.nodeId);
+    this.relearned(sample.nodeId, outcome);
     if (outcome.released > 0) {
       this.endedRooms.inc(outcome.released);
       this.logger.info('ended rooms released', { nodeId: sample.nodeId, rooms: outcome.released });
@@ -181,6 +192,23 @@ export class FleetService {
     }
     // A node coming (back) online may have been upgraded: read its version again.
     if (outcome.health === 'online') this.readVersion(sample.nodeId);
+  }
+
+  /** Tells what a sample re-learned after a Redis loss (decision 091). */
+  private relearned(nodeId: string, outcome: Extract<SampleOutcome, { adopted: number }>): void {
+    if (outcome.adopted > 0) {
+      this.relearnedRooms.inc(outcome.adopted);
+      this.logger.info('rooms re-learned from a poll', { nodeId, rooms: outcome.adopted });
+    }
+    for (const d of outcome.duplicates) {
+      this.duplicateMeetings.inc();
+      this.logger.warn('meeting running on two nodes: the room stays where it was re-learned first', {
+        roomKey: d.roomKey,
+        nodeId: d.keptOn,
+        otherNodeId: nodeId,
+      });
+    }
+    if (outcome.relearned) this.logger.info('rooms re-learned: every node listed its meetings', { nodeId });
   }
 
   /** An online node is asked again every NODE_VERSION_REFRESH_S: an upgrade in place shows. */

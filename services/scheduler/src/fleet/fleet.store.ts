@@ -8,7 +8,7 @@ import {
   type NodeHealth,
   type UpdateNode,
 } from '@ensemble/contracts';
-import { CONFIG, REDIS, roomKeysOfMeeting, guarded } from '@ensemble/shared';
+import { CONFIG, REDIS, guarded, mayBeWebRoomMeeting, roomKeysOfMeeting } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { PlacementOptions, SchedulerConfig } from '../config.js';
 import { fleetKeys as keys } from '../keys.js';
@@ -28,7 +28,25 @@ export type SampleOutcome =
       disabled: boolean;
       /** Rooms released because their meeting was no longer listed on the node. */
       released: number;
+      /** Rooms re-learned from this sample's list after a Redis loss (decision 091). */
+      adopted: number;
+      /** This sample ended the re-learning phase. */
+      relearned: boolean;
+      /** Meetings this node lists whose room was kept on another node (each told once per phase). */
+      duplicates: { roomKey: string; keptOn: string }[];
     };
+
+/** Where re-learning after a Redis loss stands (relearn-begin.lua). */
+export type RelearnPhase = { kind: 'began' | 'on'; since: number } | { kind: 'off' };
+
+/** What correcting a mirrored node to its record did (correct-node.lua). */
+export type Correction = { kind: 'corrected'; fields: string[] } | { kind: 'changed' | 'other-node' | 'gone' };
+
+/** A mirrored node: its record as Redis holds it, and the raw fields correct-node.lua compares. */
+export interface MirroredNode {
+  record: NodeRecord;
+  fields: string[];
+}
 
 type NodeHash = Record<string, string>;
 
@@ -95,11 +113,11 @@ export class FleetStore {
     return guarded('list node ids', () => this.redis.smembers(keys.nodes));
   }
 
-  /** Every node's record as Redis holds it (to copy nodes registered before the inventory moved). */
-  async records(): Promise<NodeRecord[]> {
+  /** Every node's record as Redis holds it, with the raw fields (to compare with the inventory). */
+  async mirrored(): Promise<MirroredNode[]> {
     return (await this.hashes()).map((h) => {
       const n = toNode(h);
-      return {
+      const record: NodeRecord = {
         id: n.id,
         engine: n.engine,
         url: n.url,
@@ -111,7 +129,34 @@ export class FleetStore {
         prometheusInstance: n.prometheusInstance ?? null,
         createdAt: n.createdAt,
       };
+      return { record, fields: MIRRORED_FIELDS.map((f) => h[f] ?? '') };
     });
+  }
+
+  /**
+   * Corrects a mirrored node to its record, only if Redis still holds `read` (compare-and-set:
+   * a change made since is newer than the record read after it). Health and samples stay.
+   */
+  async correct(read: string[], record: NodeRecord): Promise<Correction> {
+    const r = (await guarded('correct node', () =>
+      this.scripts.correctNode(record.id, ...read, ...mirroredFieldsOf(record)),
+    )) as string[];
+    if (r[0] === 'corrected') return { kind: 'corrected', fields: r.slice(1) };
+    return { kind: r[0] as 'changed' | 'other-node' | 'gone' };
+  }
+
+  /**
+   * Notices a Redis that lost its data and begins re-learning rooms (decision 091); with
+   * `restored`, tells that the inventory was mirrored back since the phase began.
+   */
+  async relearn(maxMs: number, restored: boolean): Promise<RelearnPhase> {
+    const r = (await guarded('relearn', () => this.scripts.relearnBegin(maxMs, restored ? '1' : ''))) as string[];
+    return r[0] === 'off' ? { kind: 'off' } : { kind: r[0] as 'began' | 'on', since: Number(r[1]) };
+  }
+
+  /** Whether a scheduler has seen this Redis before (false: it lost its data, or is new). */
+  async hasEpoch(): Promise<boolean> {
+    return (await guarded('read epoch', () => this.redis.exists(keys.epoch))) === 1;
   }
 
   async get(id: string): Promise<FleetNode | null> {
@@ -166,8 +211,13 @@ export class FleetStore {
   /** Applies a sample (in time order) and decides the node's health; ended rooms are released per the placement rule. */
   async applySample(s: LoadSample): Promise<SampleOutcome> {
     const { runningMeetings, ...kept } = s;
-    // Each meeting as (web-app room key, BBB API room key, participants): the script matches either.
-    const running = (runningMeetings ?? []).flatMap((m) => [...roomKeysOfMeeting(m.meetingID), m.participants]);
+    // Each meeting as (its own key, its BBB API key, participants, whether a re-learning adopts
+    // the first too: only a web room's, decision 091): the script matches either.
+    const running = (runningMeetings ?? []).flatMap((m) => [
+      ...roomKeysOfMeeting(m.meetingID),
+      m.participants,
+      mayBeWebRoomMeeting(m.meetingID) ? 1 : 0,
+    ]);
     const r = (await guarded('apply sample', () =>
       this.scripts.applySample(this.sampleOptions, JSON.stringify(kept), runningMeetings ? 1 : 0, ...running),
     )) as string[];
@@ -179,6 +229,9 @@ export class FleetStore {
         enabled: r[3] === '1',
         disabled: r[4] === '1',
         released: Number(r[5] ?? 0),
+        adopted: Number(r[6] ?? 0),
+        relearned: r[7] === '1',
+        duplicates: pairs(r.slice(8)).map(([roomKey, keptOn]) => ({ roomKey, keptOn })),
       };
     }
     return { kind: r[0] as 'unknown-node' | 'stale' };
@@ -214,6 +267,35 @@ export class FleetStore {
     });
   }
 }
+
+/** A node's record fields in Redis, in correct-node.lua's order. */
+const MIRRORED_FIELDS = [
+  'engine',
+  'url',
+  'secret',
+  'state',
+  'loadMultiplier',
+  'tags',
+  'enableWhenHealthy',
+  'createdAt',
+  'prometheusInstance',
+] as const;
+
+/** A record's fields as the mirror writes them (register-node.lua), in MIRRORED_FIELDS' order. */
+export const mirroredFieldsOf = (n: NodeRecord): string[] => [
+  n.engine,
+  n.url,
+  n.secret,
+  n.state,
+  String(n.loadMultiplier),
+  n.tags.join(','),
+  n.enableWhenHealthy ? '1' : '0',
+  String(n.createdAt),
+  n.prometheusInstance ?? '',
+];
+
+const pairs = (flat: string[]): [string, string][] =>
+  Array.from({ length: Math.floor(flat.length / 2) }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!]);
 
 function toNode(h: NodeHash): FleetNode {
   return {

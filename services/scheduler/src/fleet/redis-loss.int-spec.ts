@@ -4,15 +4,18 @@ import { waitFor } from '@ensemble/testing';
 import type { Redis } from 'ioredis';
 import { SchedulerHarness } from '../harness.test-support.js';
 import { fleetKeys as keys } from '../keys.js';
+import { FleetStore } from './fleet.store.js';
 
 /** Redis loses everything under a running scheduler: the inventory comes back from PostgreSQL (decision 090). */
 describe('the node inventory after Redis lost everything', () => {
   let h: SchedulerHarness;
   let redis: Redis;
   // r1 runs a meeting: cordoned and not empty, it stays cordoned (an empty one would be disabled).
+  // Each poll lists the node's meetings, as the load-collector's do for BBB.
   const online = async (id: string) => {
     const busy = id === 'r1' ? { meetings: 1, participants: 3 } : {};
-    for (let i = 1; i <= 3; i++) await h.sample(id, { at: Date.now() + i, ...busy });
+    const runningMeetings = id === 'r1' ? [{ meetingID: 'kept', participants: 3 }] : [];
+    for (let i = 1; i <= 3; i++) await h.sample(id, { at: Date.now() + i, ...busy, runningMeetings });
     await waitFor(`${id} online`, async () => (await h.node(id))?.health === 'online');
   };
 
@@ -31,7 +34,7 @@ describe('the node inventory after Redis lost everything', () => {
     await h.bus.request(contracts.updateNode, { id: 'r1', state: 'cordoned', by: 'carol' });
     await h.bus.request(contracts.updateNode, { id: 'r2', loadMultiplier: 4, tags: ['eu', 'big'], by: 'carol' });
     await h.bus.request(contracts.panicNode, { id: 'r4', by: 'carol' });
-    for (const id of ['r1', 'r2', 'r3']) await online(id);
+    for (const id of ['r1', 'r2', 'r3', 'r4']) await online(id);
     const before = (await h.bus.request(contracts.listNodes, {})).nodes;
 
     await redis.flushall();
@@ -55,7 +58,9 @@ describe('the node inventory after Redis lost everything', () => {
     // Health is Redis's own: unknown until the next polls.
     expect(after.every((n) => n.health === 'unknown')).toBe(true);
 
-    for (const id of ['r1', 'r2', 'r3']) await online(id);
+    for (const id of ['r1', 'r2', 'r3', 'r4']) await online(id);
+    // r1's meeting is its room again (decision 091); new rooms place once every node listed.
+    expect(await h.place('bbb:kept')).toMatchObject({ nodeId: 'r1', outcome: 'existing' });
     expect(await h.place('after-the-loss', { tags: ['big'] })).toMatchObject({ nodeId: 'r2' });
     const placed = await h.place('another');
     expect(['r2', 'r3']).toContain(placed.nodeId);
@@ -66,6 +71,47 @@ describe('the node inventory after Redis lost everything', () => {
     await redis.srem(keys.nodes, 'r3');
     await h.bus.request(contracts.updateNode, { id: 'r3', loadMultiplier: 2, by: 'carol' });
     await waitFor('r3 back', async () => (await h.node('r3'))?.loadMultiplier === 2);
+  });
+
+  it('corrects a node whose record differs from the inventory (an old snapshot), keeping its health and samples', async () => {
+    const before = await h.node('r2');
+    // As a Redis restored from a snapshot taken before the operator's changes would hold it.
+    await redis.hset(keys.node('r2'), 'loadMultiplier', '1', 'tags', '', 'state', 'disabled', 'secret', 'old');
+    await waitFor('r2 corrected', async () => (await h.node('r2'))?.loadMultiplier === 4);
+    const after = await h.node('r2');
+    expect(after).toMatchObject({ state: 'enabled', tags: ['eu', 'big'], health: before?.health });
+    expect(after?.lastSample).toEqual(before?.lastSample);
+    expect(await redis.hget(keys.node('r2'), 'secret')).toBe('secret-of-r2');
+    const told = h.logs.find((l) => l.includes('node corrected to the inventory'));
+    expect(told).toContain('loadMultiplier');
+    expect(told).not.toContain('secret-of-r2');
+  });
+
+  it('never puts back an older record over a change made between its two reads (compare-and-set)', async () => {
+    const store = h.schedulers[0]!.app.get(FleetStore);
+    const read = (await store.mirrored()).find((m) => m.record.id === 'r2')!;
+    // An operator's change lands after the mirror read Redis: PostgreSQL first, then Redis.
+    await h.bus.request(contracts.updateNode, { id: 'r2', loadMultiplier: 5, by: 'carol' });
+    const older = { ...read.record, loadMultiplier: 4, state: 'disabled' as const };
+    expect(await store.correct(read.fields, older)).toEqual({ kind: 'changed' });
+    expect(await h.node('r2')).toMatchObject({ loadMultiplier: 5, state: 'enabled' });
+  });
+
+  it('removes a node only Redis holds (removed from the inventory while that Redis was away)', async () => {
+    await redis.hset(
+      keys.node('ghost'),
+      'id',
+      'ghost',
+      'engine',
+      'bbb',
+      'url',
+      'http://ghost.test/',
+      'state',
+      'enabled',
+    );
+    await redis.sadd(keys.nodes, 'ghost');
+    await waitFor('the ghost removed', async () => (await h.node('ghost')) === undefined);
+    expect(await redis.exists(keys.node('ghost'))).toBe(0);
   });
 
   it('never brings back a node that was removed', async () => {

@@ -17,12 +17,21 @@
 -- or looked up (plus 2 s for clocks), and the room has no live pending entry: the
 -- meeting may be being created. Listed rooms update their peak and reset their
 -- streak; a sample without a list (or unreachable) resets every streak.
--- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released}, kind being
--- 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
+-- While rooms are re-learned after a Redis loss (lib/relearn.lua, docs/decisions/091), a
+-- list adopts every meeting whose room is on no node: the room goes on this node (not if it
+-- is disabled: its rooms move anyway) under its BBB API key, and under its meetingID too when
+-- a web room can have that meetingID (the node cannot tell which it is). A meeting whose room is
+-- on another node already stays there (the first list that adopted it wins: a room never
+-- moves for a listing) and is returned once per phase as a duplicate. A list from a poll that
+-- started after the phase began counts the node as re-learned; the last one ends the phase.
+-- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released, adopted,
+-- relearned (1: this sample ended the phase), then per new duplicate: roomKey, keptOn},
+-- kind being 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
 -- A reachable sample's load is lib/load.lua's sampleLoad.
 -- ARGV: prefix, options (JSON: {offlineAfter, onlineAfter, placement: PlacementOptions}),
 --       sample (JSON, kept as is), listed ('1' when the meetings below are the node's whole list),
---       then per meeting: roomKey, otherRoomKey, participants
+--       then per meeting: roomKey (the meetingID), otherRoomKey (its BBB API key), participants,
+--       adoptBoth ('1': a re-learning adopts both keys, a web room's meetingID; '0': the BBB API key only)
 local o, sampleJson = cjson.decode(ARGV[2]), ARGV[3]
 local s, rule = cjson.decode(sampleJson), o.placement
 local id, at, reachable = s.nodeId, s.at, s.reachable == true
@@ -58,15 +67,46 @@ elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and s.meetings == 0 then
     disabled = '1'
   end
 end
+local hasList = reachable and ARGV[4] == '1'
+local now = nowMs()
+local adopted, relearned, duplicates = 0, '0', {}
+local inPhase = redis.call('EXISTS', K.relearn) == 1
+if hasList then redis.call('HSET', nodeK, 'listedAt', at) end
+if hasList and inPhase and n[5] ~= 'disabled' then
+  for i = 5, #ARGV, 4 do
+    local keptOn, keptKey, mine
+    for _, rk in ipairs({ARGV[i], ARGV[i + 1]}) do
+      local on = redis.call('GET', K.room(rk))
+      if on == id then mine = true elseif on then keptOn, keptKey = on, rk end
+    end
+    local roomKeys = {ARGV[i + 1]}
+    if ARGV[i + 3] == '1' then roomKeys[2] = ARGV[i] end
+    if keptOn then
+      if redis.call('HSETNX', K.relearnDuplicates, id .. ' ' .. keptKey, keptOn) == 1 then
+        duplicates[#duplicates + 1] = keptKey
+        duplicates[#duplicates + 1] = keptOn
+      end
+    elseif not mine then
+      for _, rk in ipairs(roomKeys) do
+        redis.call('SET', K.room(rk), id)
+        if redis.call('SADD', K.nodeRooms(id), rk) == 1 then redis.call('HINCRBY', nodeK, 'rooms', 1) end
+        redis.call('HSET', K.nodeRoomPeaks(id), rk, tonumber(ARGV[i + 2]))
+        redis.call('HSET', K.nodeRoomTouched(id), rk, now)
+      end
+      adopted = adopted + 1
+    end
+  end
+end
+-- Going offline counts too: an unreachable node's list is not waited for.
+if inPhase and not relearning(now, true) then relearned = '1' end
 local released = 0
-local listed = reachable and ARGV[4] == '1' and rule.releaseEndedRooms
+local listed = hasList and rule.releaseEndedRooms
 if listed then
   local running = {}
-  for i = 5, #ARGV, 3 do
+  for i = 5, #ARGV, 4 do
     running[ARGV[i]] = tonumber(ARGV[i + 2])
     running[ARGV[i + 1]] = tonumber(ARGV[i + 2])
   end
-  local now = nowMs()
   local peaksK, missingK = K.nodeRoomPeaks(id), K.nodeRoomMissing(id)
   for _, rk in ipairs(redis.call('SMEMBERS', K.nodeRooms(id))) do
     local people = running[rk]
@@ -89,4 +129,6 @@ end
 if not listed then redis.call('DEL', K.nodeRoomMissing(id)) end
 local kind = 'applied'
 if nextHealth ~= health then kind = 'transition' end
-return {kind, health, nextHealth, enabled, disabled, released}
+local out = {kind, health, nextHealth, enabled, disabled, released, adopted, relearned}
+for _, v in ipairs(duplicates) do out[#out + 1] = v end
+return out

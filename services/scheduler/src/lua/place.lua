@@ -17,7 +17,7 @@
 --   {roomKey, engine, size? (participants; absent when the caller gave none), tags: [..], join: bool,
 --    stickyOnly: bool (only the sticky answer: a room on no serving node is {'not-placed'}, nothing changes)}
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on),
--- {'no-capacity'} or {'not-placed'}.
+-- {'no-capacity'}, {'not-placed'} or {'relearning'} (docs/decisions/091).
 local o, req = cjson.decode(ARGV[2]), cjson.decode(ARGV[3])
 local roomKey, engine = req.roomKey, req.engine
 local now = nowMs()
@@ -43,6 +43,9 @@ if current then
   end
 end
 if req.stickyOnly == true then return {'not-placed'} end
+-- After a Redis loss, a BBB room nobody re-learned yet may be running on a node whose
+-- list has not come in: not placed until it is known (lib/relearn.lua).
+if not current and engine == 'bbb' and relearning(now, true) then return {'relearning'} end
 
 local function hasTags(tagList)
   if #req.tags == 0 then return true end

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type Engine, type NodeHealth, type NodeState } from '@ensemble/contracts';
+import { DomainError, relearningError, type Engine, type NodeHealth, type NodeState } from '@ensemble/contracts';
 import { guarded } from '@ensemble/shared';
 import type { PlacementOptions } from '../config.js';
 import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
@@ -58,6 +58,7 @@ export class PlacementStore {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);
     }
     if (r[0] === 'not-placed') throw new DomainError('not-found', 'the room is on no node that serves it');
+    if (r[0] === 'relearning') throw relearningError();
     return {
       roomKey,
       engine,
@@ -73,6 +74,7 @@ export class PlacementStore {
   async locate(roomKey: string): Promise<RoomLocation | null> {
     const r = (await guarded('locate', () => this.scripts.locate(roomKey))) as string[];
     if (r.length === 0) return null;
+    if (r[0] === 'relearning') throw relearningError();
     return {
       nodeId: r[0]!,
       url: r[1]!,
