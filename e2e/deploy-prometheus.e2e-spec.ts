@@ -58,7 +58,10 @@ describe('the Prometheus config', () => {
       quiet,
     );
     collector = await startLoadCollector(parseConfig('load-collector', loadCollectorEnvSchema, common), quiet);
-    provisioner = await startProvisioner(parseConfig('provisioner', provisionerEnvSchema, common), quiet);
+    provisioner = await startProvisioner(
+      parseConfig('provisioner', provisionerEnvSchema, { ...common, DATABASE_URL: await postgres.createDatabase() }),
+      quiet,
+    );
     gateway = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {
         DATABASE_URL: postgres.url,

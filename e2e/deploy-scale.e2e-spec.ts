@@ -46,13 +46,16 @@ describe('two gateways and two schedulers against one NATS and Redis', () => {
   beforeAll(async () => {
     [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     const quiet = { logSink: () => {} };
+    // Instances of one service share its database, as they share Redis: each scheduler's
+    // mirror makes Redis agree with the one inventory (decision 091).
+    const schedulerDb = await postgres.createDatabase();
     for (let i = 0; i < 2; i++) {
       schedulers.push(
         await startScheduler(
           parseConfig('scheduler', schedulerEnvSchema, {
             NATS_URL: nats.url,
             REDIS_URL: redis.url,
-            DATABASE_URL: await postgres.createDatabase(),
+            DATABASE_URL: schedulerDb,
             METRICS_PORT: '0',
           }),
           quiet,

@@ -20,11 +20,11 @@ export async function migrateToLatest(
   opts: { service: string; logger?: Logger },
 ): Promise<string[]> {
   const table = `${opts.service.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_migration`;
-  const db = new Kysely<object>({
-    dialect: new PostgresDialect({
-      pool: new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000, application_name: table }),
-    }),
-  });
+  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5000, application_name: table });
+  // A server that shuts down while this pool's idle connection is closing reports it here;
+  // unheard, that error would crash the service (the migration's own outcome is in its result).
+  pool.on('error', (e: Error) => opts.logger?.warn('postgres error (migrations)', { error: e.message }));
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
   try {
     const migrator = new Migrator({
       db,
