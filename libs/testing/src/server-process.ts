@@ -11,6 +11,7 @@ const INSTALL_HINT: Record<string, string> = {
   'prometheus-node-exporter': 'apt-get update && apt-get install -y prometheus-node-exporter (optional)',
   initdb: 'apt-get update && apt-get install -y postgresql (or run `npm start` once, which installs it)',
   postgres: 'apt-get update && apt-get install -y postgresql (or run `npm start` once, which installs it)',
+  ruby: "apt-get update && apt-get install -y ruby (bbb-sim runs BBB's post_publish scripts with it, as BBB does)",
 };
 
 /** Debian's postgresql package keeps its binaries off PATH, one directory per major version. */
