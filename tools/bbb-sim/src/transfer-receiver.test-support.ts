@@ -90,9 +90,10 @@ export class TransferReceiver {
       hash.update(c);
       chunks.push(c);
       // Cut the connection once part of the body arrived: an interrupted upload.
-      if (fault === 'reset-midway' && attempt.bytes > 0) req.socket.destroy();
+      if (fault === 'reset-midway') req.socket.destroy();
     });
     req.on('end', () => {
+      if (fault === 'reset-midway') return; // cut already
       if (req.method !== 'PUT' || !m) return answer(404, { error: { code: 'not-found' } });
       if (!attempt.authorized) return answer(401, { error: { code: 'unauthorized' } });
       if (fault === 'http-503') return answer(503, { error: { code: 'unavailable' } });
