@@ -12,6 +12,7 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { startObjectStorage, type ObjectStorageServer } from './object-storage.js';
 
 /** The S3 error code a call failed with (the SDK names the exception after it). */
@@ -178,6 +179,23 @@ describe('the local S3-compatible server (AWS SDK v3 against it)', () => {
     expect(anonymous.status).toBe(403);
     expect(await anonymous.text()).toMatch(/<Error>\s*<Code>AccessDenied<\/Code>/);
     expect((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount).toBe(1);
+  });
+
+  it('serves a presigned GET, and refuses it tampered with or expired', async () => {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'play/video.webm', Body: 'frames' }));
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: 'play/video.webm' }), {
+      expiresIn: 60,
+    });
+    expect(await (await fetch(url)).text()).toBe('frames');
+    const other = url.replace('play/video.webm', 'play/other.webm');
+    expect((await fetch(other)).status).toBe(403);
+    const expired = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: 'play/video.webm' }), {
+      expiresIn: 1,
+      signingDate: new Date(Date.now() - 60_000),
+    });
+    const refused = await fetch(expired);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('<Message>Request has expired</Message>');
   });
 
   it('keeps its objects across a restart (storage down, then back)', async () => {
