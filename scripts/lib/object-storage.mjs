@@ -16,7 +16,15 @@ export async function startObjectStorage(sup, stateDir, { S3_ACCESS_KEY_ID, S3_S
   sup.start(
     'object-storage',
     process.execPath,
-    [join(root, 'tools/object-storage/server.mjs'), '--port', String(port), '--dir', dir, '--bucket', RECORDINGS_BUCKET],
+    [
+      join(root, 'tools/object-storage/server.mjs'),
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--bucket',
+      RECORDINGS_BUCKET,
+    ],
     { env: { S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY }, quiet: true },
   );
   await waitForPort(port);

@@ -95,7 +95,7 @@ describe('the local S3-compatible server (AWS SDK v3 against it)', () => {
     const many = await client.send(
       new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'd/2' }, { Key: 'd/3' }] } }),
     );
-    expect((many.Deleted ?? []).map((d) => d.Key).sort()).toEqual(['d/2', 'd/3']);
+    expect((many.Deleted ?? []).map((d) => d.Key).sort((a, b) => a!.localeCompare(b!))).toEqual(['d/2', 'd/3']);
     expect((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount).toBe(0);
   });
 
