@@ -6,12 +6,16 @@ describe('the BBB API recordings calls over a fleet', () => {
   beforeAll(() => h.start({ nodes: 3 }), 30_000);
   afterAll(() => h.stop());
 
-  /** A recording meeting on the fleet: created and joined (the client opened). */
+  /**
+   * A recording meeting on the fleet: created and joined (the client opened). BBB records
+   * only with recording marks: autoStartRecording sets them at the first join.
+   */
   const open = async (meetingID: string, meta: Array<[string, string]> = []) => {
     const created = await h.call('create', [
       ['name', `Lecture ${meetingID}`],
       ['meetingID', meetingID],
       ['record', 'true'],
+      ['autoStartRecording', 'true'],
       ...meta,
     ]);
     expect(created.xml.returncode).toBe('SUCCESS');

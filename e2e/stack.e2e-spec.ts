@@ -1,3 +1,4 @@
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { signedApiUrl } from '@ensemble/shared';
 import { freePort, waitFor } from '@ensemble/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,6 +13,7 @@ interface Stack {
   gateway: string;
   bbbSimControl: string;
   simNodes: string[];
+  objectStorage: { endpoint: string; bucket: string };
 }
 interface SimNodeInfo {
   id: string;
@@ -109,6 +111,30 @@ describe('the stack started by npm start', () => {
     expect(output).toContain(`Web app            ${stack.gateway}/`);
     expect(output).toContain(`Ops token          ${TOKEN}`);
     expect(output).toMatch(/BBB API secret {5}[0-9a-f]{48}/);
+  });
+
+  it('runs object storage that speaks S3 with the printed key pair and refuses unsigned requests', async () => {
+    const { S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY } = JSON.parse(
+      readFileSync(join(stateDir, 'secrets.json'), 'utf8'),
+    ) as Record<string, string>;
+    const { endpoint, bucket } = stack.objectStorage;
+    expect(output).toContain(`Object storage     ${endpoint}  bucket ${bucket}`);
+    expect(output).toContain(`access key ${S3_ACCESS_KEY_ID}, secret ${S3_SECRET_ACCESS_KEY}`);
+    const client = new S3Client({
+      endpoint,
+      region: 'fr-par',
+      forcePathStyle: true,
+      credentials: { accessKeyId: S3_ACCESS_KEY_ID!, secretAccessKey: S3_SECRET_ACCESS_KEY! },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'e2e/hello.txt', Body: 'hello' }));
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'e2e/' }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual(['e2e/hello.txt']);
+    } finally {
+      client.destroy();
+    }
+    expect((await fetch(`${endpoint}/${bucket}/e2e/hello.txt`)).status).toBe(403);
   });
 
   it('brings every simulated node online through real polls', async () => {

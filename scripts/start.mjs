@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { ensureBinaries, ensureNodeModules, has, log, root, run } from './lib/setup.mjs';
 import { Supervisor, freePort, preferredPort, waitForPort } from './lib/processes.mjs';
 import { startPostgres } from './lib/postgres.mjs';
+import { startObjectStorage } from './lib/object-storage.mjs';
 
 const HELP = `Usage: npm start -- [options]
 
-Runs NATS, Redis, PostgreSQL, the four services and a simulated BBB fleet in the foreground.
+Runs NATS, Redis, PostgreSQL, object storage (S3 API), the four services and a simulated BBB fleet in the foreground.
 Ctrl-C (or SIGTERM) stops everything.
 
 Options:
@@ -18,14 +19,15 @@ Options:
   --no-sim             no simulated nodes: register real ones with POST /api/ops/nodes
   --port P             gateway HTTP port (default 8080, env GATEWAY_PORT)
   --poll-interval S    seconds between polls of every node (default 2 here; 30 in production)
-  --state-dir DIR      where Redis, NATS and PostgreSQL keep data and the generated secrets (default .ensemble/)
+  --state-dir DIR      where Redis, NATS, PostgreSQL and object storage keep data and the generated secrets (default .ensemble/)
   --skip-install       do not install or build (for a second start)
   --any-ports          free ports for metrics and Prometheus instead of 9101-9103/9090 (several stacks at once)
   -h, --help           this text
 
 Environment: NATS_URL / REDIS_URL / DATABASE_URL / PROMETHEUS_URL use existing servers (then none is started here;
 SCHEDULER_DATABASE_URL / PROVISIONER_DATABASE_URL: the scheduler's and the provisioner's databases,
-default the same as DATABASE_URL);
+default the same as DATABASE_URL; S3_ENDPOINT with S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID and
+S3_SECRET_ACCESS_KEY: existing object storage);
 BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID and JITSI_APP_SECRET are used when set, otherwise made
 once and kept in the state dir.`;
 
@@ -95,6 +97,9 @@ function secrets() {
     OPS_TOKEN: process.env.OPS_TOKEN ?? kept.OPS_TOKEN ?? randomBytes(24).toString('base64url'),
     JITSI_APP_ID: process.env.JITSI_APP_ID ?? kept.JITSI_APP_ID ?? 'ensemble',
     JITSI_APP_SECRET: process.env.JITSI_APP_SECRET ?? kept.JITSI_APP_SECRET ?? randomBytes(24).toString('hex'),
+    // The local object storage's key pair (with S3_ENDPOINT set, the env's own pair is used).
+    S3_ACCESS_KEY_ID: kept.S3_ACCESS_KEY_ID ?? `ENSEMBLE${randomBytes(6).toString('hex').toUpperCase()}`,
+    S3_SECRET_ACCESS_KEY: kept.S3_SECRET_ACCESS_KEY ?? randomBytes(24).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify({ ...kept, ...made }, null, 2), { mode: 0o600 });
   return made;
@@ -118,7 +123,7 @@ process.on('SIGTERM', () => void shutdown(0));
 const node = (rel) => [join(root, rel)];
 
 async function main() {
-  const { BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID, JITSI_APP_SECRET } = secrets();
+  const { BBB_API_SECRET, OPS_TOKEN, JITSI_APP_ID, JITSI_APP_SECRET, ...s3Keys } = secrets();
   let NATS_URL = process.env.NATS_URL;
   if (!NATS_URL) {
     const port = await freePort();
@@ -165,6 +170,10 @@ async function main() {
   const SCHEDULER_DATABASE_URL = process.env.SCHEDULER_DATABASE_URL || privatePostgres?.scheduler || DATABASE_URL;
   // The provisioner's runs and decisions: the same, with PROVISIONER_DATABASE_URL.
   const PROVISIONER_DATABASE_URL = process.env.PROVISIONER_DATABASE_URL || privatePostgres?.provisioner || DATABASE_URL;
+  // Recordings' storage (issue 18): the local S3-compatible server unless S3_ENDPOINT names one.
+  const s3 = process.env.S3_ENDPOINT
+    ? { S3_ENDPOINT: process.env.S3_ENDPOINT, S3_BUCKET: process.env.S3_BUCKET ?? '(S3_BUCKET not set)' }
+    : await startObjectStorage(sup, stateDir, s3Keys);
 
   let simNodes = [];
   let controlPort = null;
@@ -307,6 +316,7 @@ async function main() {
     `  Metrics            ${gateway}/metrics, scheduler :${ports.scheduler}, load-collector :${ports.collector}, provisioner :${ports.provisioner}`,
     `  NATS / Redis       ${NATS_URL}  ${REDIS_URL}`,
     `  PostgreSQL         ${DATABASE_URL.replace(/(\/\/[^/:@]*:)[^@/]+@/, '$1[redacted]@')}`,
+    `  Object storage     ${s3.S3_ENDPOINT}  bucket ${s3.S3_BUCKET}${s3.S3_SECRET_ACCESS_KEY ? `  (local only: access key ${s3.S3_ACCESS_KEY_ID}, secret ${s3.S3_SECRET_ACCESS_KEY})` : ''}`,
     `  Prometheus         ${PROMETHEUS_URL ?? 'none (no Jitsi measurement)'}`,
     `  Simulated fleet    ${simNodes.length} BBB node(s): ${simNodes.map((n) => n.id).join(', ') || 'none'}`,
     `                     ${jitsiNodes.length} Jitsi node(s): ${jitsiNodes.map((n) => n.instance).join(', ') || 'none'}${jitsiControlPort ? ` (control http://127.0.0.1:${jitsiControlPort})` : ''}`,
@@ -331,6 +341,7 @@ async function main() {
         nats: NATS_URL,
         redis: REDIS_URL,
         database: DATABASE_URL,
+        objectStorage: { endpoint: s3.S3_ENDPOINT, bucket: s3.S3_BUCKET },
         ports,
         bbbSimControl: controlPort && `http://127.0.0.1:${controlPort}`,
         simNodes: simNodes.map((n) => n.id),

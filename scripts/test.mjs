@@ -5,8 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { ensureBinaries, ensureNodeModules, nx, root } from './lib/setup.mjs';
 
 ensureNodeModules();
-// initdb/postgres: the private PostgreSQL servers of libs/testing; chromium: the browser e2e (playwright-core).
-ensureBinaries(['nats-server', 'redis-server', 'initdb', 'postgres', 'chromium']);
+// initdb/postgres: the private PostgreSQL servers of libs/testing; chromium: the browser e2e (playwright-core);
+// ruby and curl: bbb-sim runs BBB's post_publish scripts as BBB does (ruby), and ours uploads with curl.
+ensureBinaries(['nats-server', 'redis-server', 'initdb', 'postgres', 'chromium', 'ruby', 'curl']);
 // The deploy tests (e2e/deploy-*.e2e-spec.ts): compose validation, NGINX, Prometheus and a
 // node exporter for real.
 ensureBinaries(['docker-compose', 'nginx', 'prometheus', 'promtool', 'openssl', 'prometheus-node-exporter']);

@@ -14,6 +14,15 @@ resource "random_password" "bbb_secret" {
   special = false
 }
 
+# Each node's token for handing its recordings to Ensemble (decision 101): written to the
+# node by cloud-init, given to Ensemble with the node (output bbb_nodes); never the BBB secret.
+resource "random_password" "recording_token" {
+  for_each = var.nodes
+
+  length  = 48
+  special = false
+}
+
 locals {
   bbb_hostnames = { for name, _ in var.nodes : name => "${name}.${var.domain}" }
 }
@@ -35,6 +44,10 @@ resource "scaleway_baremetal_server" "bbb" {
     email              = var.letsencrypt_email
     install_version    = var.bbb_install_version
     install_script_url = var.bbb_install_script_url
+    ensemble_url       = "https://${var.domain}"
+    recording_token    = random_password.recording_token[each.key].result
+    post_publish_rb    = filebase64("${path.module}/files/post_publish/post_publish_ensemble.rb")
+    recording_uploader = filebase64("${path.module}/files/post_publish/ensemble-recording-upload.sh")
   })
 }
 

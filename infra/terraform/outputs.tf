@@ -1,12 +1,13 @@
 output "bbb_nodes" {
-  description = "BBB nodes for the provisioner: name -> { api_url, secret, ipv4, hostname }."
+  description = "BBB nodes for the provisioner: name -> { api_url, secret, ipv4, hostname, recording_token }."
   sensitive   = true
   value = {
     for name, server in scaleway_baremetal_server.bbb : name => {
-      api_url  = "https://${local.bbb_hostnames[name]}/bigbluebutton/api/"
-      secret   = random_password.bbb_secret[name].result
-      ipv4     = one([for ip in server.ips : ip.address if ip.version == "IPv4"])
-      hostname = local.bbb_hostnames[name]
+      api_url         = "https://${local.bbb_hostnames[name]}/bigbluebutton/api/"
+      secret          = random_password.bbb_secret[name].result
+      ipv4            = one([for ip in server.ips : ip.address if ip.version == "IPv4"])
+      hostname        = local.bbb_hostnames[name]
+      recording_token = random_password.recording_token[name].result # decision 101
     }
   }
 }

@@ -6,4 +6,5 @@ export * from './prometheus.js';
 export * from './load-sample.js';
 export * from './simulator-process.js';
 export * from './postgres.js';
+export * from './object-storage.js';
 export * from './migration-suite.js';

@@ -11,6 +11,7 @@ const INSTALL_HINT: Record<string, string> = {
   'prometheus-node-exporter': 'apt-get update && apt-get install -y prometheus-node-exporter (optional)',
   initdb: 'apt-get update && apt-get install -y postgresql (or run `npm start` once, which installs it)',
   postgres: 'apt-get update && apt-get install -y postgresql (or run `npm start` once, which installs it)',
+  ruby: "apt-get update && apt-get install -y ruby (bbb-sim runs BBB's post_publish scripts with it, as BBB does)",
 };
 
 /** Debian's postgresql package keeps its binaries off PATH, one directory per major version. */
@@ -56,6 +57,10 @@ export interface ServerProcessOptions {
   user?: { uid: number; gid: number };
   /** The signal that stops it promptly (PostgreSQL: SIGINT, a fast shutdown; SIGTERM waits for clients). */
   stopSignal?: NodeJS.Signals;
+  /** A script run by this Node (`node <script> ...args`) instead of a binary named `name` on PATH. */
+  nodeScript?: string;
+  /** Extra environment (secrets go here, never in argv). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -77,10 +82,11 @@ export class ServerProcess {
   }
 
   async start(): Promise<this> {
-    const bin = requireBinary(this.name);
-    const user = this.opts.user;
-    const child = spawn(bin, this.args(this.dataDir), {
+    const { nodeScript, env, user } = this.opts;
+    const [bin, pre] = nodeScript ? [process.execPath, [nodeScript]] : [requireBinary(this.name), []];
+    const child = spawn(bin, [...pre, ...this.args(this.dataDir)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env ? { env: { ...process.env, ...env } } : {}),
       ...(user ? { uid: user.uid, gid: user.gid } : {}),
     });
     this.child = child;

@@ -2,7 +2,7 @@ import { verifyCallChecksum, type ChecksumAlgorithm } from '@ensemble/shared';
 import { bbbErrorXml, endMeetingXml, isMeetingRunningXml } from '@ensemble/contracts';
 import * as xml from './sim-responses.xml.js';
 import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
-import type { RecordingStore } from './recording-store.js';
+import type { Recording, RecordingStore, RecordingState } from './recording-store.js';
 
 /** One BBB API call in, one HTTP answer out. No sockets here. */
 
@@ -30,6 +30,10 @@ export interface ApiContext {
   /** http://127.0.0.1:<port> (no trailing slash). */
   origin: string;
   bbbVersion: string;
+  /** A meeting ended with a recording to process (the node's recording workflow takes it from here). */
+  onRecordingEnded?: (r: Recording) => void;
+  /** publish/unpublish/delete moved recordings from one state to another (the node moves their files). */
+  onRecordingsMoved?: (moved: readonly Recording[], from: RecordingState[], to: RecordingState | 'deleted') => void;
 }
 
 export const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
@@ -114,7 +118,10 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
       return ok(cachedMeetingsXml(ctx.store));
     case 'getRecordings':
       return ok(
-        xml.recordingsXml(ctx.recordings.find(list(params['meetingID']), list(params['recordID'])), ctx.origin),
+        xml.recordingsXml(
+          ctx.recordings.find(list(params['meetingID']), list(params['recordID']), list(params['state'])),
+          ctx.origin,
+        ),
       );
     case 'publishRecordings':
     case 'updateRecordings':
@@ -129,8 +136,9 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
       if (pw !== undefined && pw !== '' && pw !== m.moderatorPW) {
         return fail('invalidPassword', 'The supplied moderator password is incorrect');
       }
-      ctx.recordings.recordEnded(m);
+      const recorded = ctx.recordings.recordEnded(m);
       ctx.store.end(meetingID);
+      if (recorded) ctx.onRecordingEnded?.(recorded);
       return ok(endMeetingXml());
     }
   }
@@ -153,7 +161,10 @@ function changeRecordings(call: string, params: Record<string, string>, ctx: Api
   if (found.length === 0) return fail('notFound', 'We could not find recordings');
   if (call === 'publishRecordings') {
     const publish = params['publish'] === 'true';
-    for (const r of found) r.published = publish;
+    const from: RecordingState[] = publish ? ['unpublished'] : ['published'];
+    const moving = found.filter((r) => from.includes(r.state));
+    ctx.recordings.setPublished(ids, publish);
+    if (moving.length) ctx.onRecordingsMoved?.(moving, from, publish ? 'published' : 'unpublished');
     return ok(xml.recordingChangeXml('published', publish));
   }
   if (call === 'updateRecordings') {
@@ -164,7 +175,8 @@ function changeRecordings(call: string, params: Record<string, string>, ctx: Api
     }
     return ok(xml.recordingChangeXml('updated', true));
   }
-  ctx.recordings.delete(ids);
+  const deleted = ctx.recordings.delete(ids);
+  ctx.onRecordingsMoved?.(deleted, ['published', 'unpublished'], 'deleted');
   return ok(xml.recordingChangeXml('deleted', true));
 }
 

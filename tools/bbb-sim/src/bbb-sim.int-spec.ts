@@ -107,6 +107,24 @@ describe('a fleet of simulated BBB nodes', () => {
     const missing = await get(`${controlUrl}/nodes/bbb-7/fault`, { method: 'POST', body: '{"mode":"none"}' });
     expect(missing.status).toBe(404);
   });
+
+  it('starts recording a joined record=true meeting through the control API (the moderator button)', async () => {
+    const node = sim.nodes[0]!;
+    await call(node, 'create', { name: 'Rec', meetingID: 'rec-ctl', record: 'true' });
+    const post = (meetingID: string, body: string) =>
+      get(`${controlUrl}/nodes/bbb-1/meetings/${meetingID}/recording`, {
+        method: 'POST',
+        body,
+        contentType: 'application/json',
+      });
+    expect((await post('rec-ctl', '{"recording":true}')).status).toBe(409); // nobody joined yet
+    const join = await call(node, 'join', { fullName: 'Ada', meetingID: 'rec-ctl', role: 'MODERATOR' });
+    await get(String(join.headers.location));
+    expect((await post('rec-ctl', '{"recording":"yes"}')).status).toBe(400);
+    expect((await post('rec-ctl', '{"recording":true}')).status).toBe(200);
+    expect(node.meetings()[0]).toMatchObject({ recording: true, recordingMarks: true });
+    expect((await post('no-such-meeting', '{"recording":true}')).status).toBe(409);
+  });
 });
 
 describe('BbbSim options', () => {

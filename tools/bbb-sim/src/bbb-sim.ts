@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type ChecksumAlgorithm } from '@ensemble/shared';
 import { startEach } from '@ensemble/testing';
+import { join } from 'node:path';
+import type { RecordingWorkflowOptions } from './recording-workflow.js';
 import { SimNode } from './sim-node.js';
 
 export interface BbbSimOptions {
@@ -17,7 +19,12 @@ export interface BbbSimOptions {
   version?: string;
   /** Digests the nodes accept in checksums (e.g. ['sha1'] for an old BBB); default all. */
   checksumAlgorithms?: readonly ChecksumAlgorithm[];
+  /** Recording workflow for every node; `dataDir` is a parent: node `bbb-1` gets `<dataDir>/bbb-1`. */
+  recordings?: RecordingWorkflowOptions;
 }
+
+const nodeRecordings = (o: RecordingWorkflowOptions, id: string): RecordingWorkflowOptions =>
+  o.dataDir ? { ...o, dataDir: join(o.dataDir, id) } : o;
 
 export const randomSecret = (): string => randomBytes(16).toString('hex');
 
@@ -42,6 +49,7 @@ export class BbbSim {
           port: portOf(i),
           ...(opts.version ? { version: opts.version } : {}),
           ...(opts.checksumAlgorithms ? { checksumAlgorithms: opts.checksumAlgorithms } : {}),
+          ...(opts.recordings ? { recordings: nodeRecordings(opts.recordings, `${prefix}-${i + 1}`) } : {}),
         }),
     );
     const sim = new BbbSim(nodes);

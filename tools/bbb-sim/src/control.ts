@@ -1,4 +1,4 @@
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { BbbSim } from './bbb-sim.js';
 import { FAULT_MODES, type FaultMode } from './sim-node.js';
 
@@ -6,6 +6,8 @@ import { FAULT_MODES, type FaultMode } from './sim-node.js';
  * Small JSON control API for the demo stack (never exposes secrets):
  *   GET  /nodes                -> { nodes: [{ id, url, fault, meetings }] }
  *   POST /nodes/:id/fault      <- { mode, delayMs? }
+ *   POST /nodes/:id/meetings/:meetingID/recording  <- { recording: true|false }
+ *        (a moderator's start/stop recording button: starting sets BBB's recording marks)
  */
 export function startControlServer(sim: BbbSim, port: number, host = '127.0.0.1'): Promise<Server> {
   const server = createServer((req, res) => {
@@ -18,6 +20,22 @@ export function startControlServer(sim: BbbSim, port: number, host = '127.0.0.1'
       return json(200, {
         nodes: sim.nodes.map((n) => ({ id: n.id, url: n.baseUrl, fault: n.fault, meetings: n.meetings().length })),
       });
+    }
+    const rec = /^\/nodes\/([^/]+)\/meetings\/([^/]+)\/recording$/.exec(path);
+    if (req.method === 'POST' && rec) {
+      const node = sim.node(decodeURIComponent(rec[1]!));
+      if (!node) return json(404, { error: 'no such node' });
+      return readJson(
+        req,
+        (body) => {
+          if (typeof body?.['recording'] !== 'boolean') return json(400, { error: 'recording must be true or false' });
+          const meetingID = decodeURIComponent(rec[2]!);
+          return node.setRecording(meetingID, body['recording'])
+            ? json(200, { id: node.id, meetingID, recording: body['recording'] })
+            : json(409, { error: 'the meeting is unknown, not created with record=true, or not joined yet' });
+        },
+        () => json(400, { error: 'body must be JSON' }),
+      );
     }
     const m = /^\/nodes\/([^/]+)\/fault$/.exec(path);
     if (req.method === 'POST' && m) {
@@ -58,5 +76,22 @@ export function startControlServer(sim: BbbSim, port: number, host = '127.0.0.1'
       server.off('error', reject);
       resolve(server);
     });
+  });
+}
+
+/** Reads a small JSON object body; `bad` when it is not one. */
+function readJson(req: IncomingMessage, use: (body: Record<string, unknown>) => void, bad: () => void): void {
+  let raw = '';
+  req.setEncoding('utf8');
+  req.on('data', (c: string) => (raw = (raw + c).slice(0, 4096)));
+  req.on('end', () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw || '{}');
+    } catch {
+      return bad();
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad();
+    use(body as Record<string, unknown>);
   });
 }

@@ -12,3 +12,5 @@ export type { Meeting, Attendee, Role, SeedMeeting } from './meeting-store.js';
 export { startControlServer } from './control.js';
 export { SUPPORTED_CALLS } from './bbb-api.js';
 export { prng, realisticMeetings } from './seed-fleet.js';
+export { type Recording, type RecordingState, SIM_FORMAT } from './recording-store.js';
+export { type PostPublishRun, type RecordingWorkflowOptions } from './recording-workflow.js';

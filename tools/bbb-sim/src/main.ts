@@ -8,7 +8,10 @@ import { prng, realisticMeetings } from './seed-fleet.js';
 const USAGE =
   'usage: bbb-sim --nodes N [--base-port P] [--control-port P] [--out nodes.json] [--keep] [--id-prefix bbb]\n' +
   '  --keep  reuse the ports and secrets of the nodes already listed in --out (a restart keeps the fleet)\n' +
-  '  --seed-meetings MIN-MAX [--seed S]  start every node with realistic meetings (benchmarks)';
+  '  --seed-meetings MIN-MAX [--seed S]  start every node with realistic meetings (benchmarks)\n' +
+  '  --data-dir DIR  recordings are published under DIR/<node id>/var/bigbluebutton/ as on BBB\n' +
+  '  --recording-delay-ms MS  how long a recording stays processing (default 0)\n' +
+  '  --post-publish-dir DIR  run DIR/*.rb after publishing, as BBB (ruby <script> -m <recordID> -f <format>)';
 
 /** `--seed-meetings 0-50`: every node starts with that many realistic meetings. */
 function range(v: string | undefined): [number, number] | undefined {
@@ -28,6 +31,9 @@ function parse(argv: string[]) {
       'base-port': { type: 'string' },
       'seed-meetings': { type: 'string' },
       seed: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'recording-delay-ms': { type: 'string' },
+      'post-publish-dir': { type: 'string' },
     },
   });
   return {
@@ -40,6 +46,11 @@ function parse(argv: string[]) {
     keep: values.keep === true,
     seedMeetings: range(values['seed-meetings']),
     seed: intArg('seed', values.seed, 0, 2 ** 31) ?? 1,
+    recordings: {
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      processingMs: intArg('recording-delay-ms', values['recording-delay-ms'], 0, 3_600_000) ?? 0,
+      ...(values['post-publish-dir'] ? { postPublishDir: values['post-publish-dir'] } : {}),
+    },
   };
 }
 
@@ -51,6 +62,7 @@ async function main(): Promise<void> {
     nodes: args.nodes,
     basePort: args.basePort,
     idPrefix: args.idPrefix,
+    recordings: args.recordings,
     // A kept node keeps its secret; a missing or too short one is made anew.
     ...(kept
       ? {

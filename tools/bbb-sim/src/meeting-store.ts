@@ -32,7 +32,14 @@ export interface Meeting {
   running: boolean;
   duration: number;
   hasUserJoined: boolean;
+  /** Created with record=true: the meeting may be recorded (getMeetingInfo's `recording`). */
   recording: boolean;
+  /**
+   * Recording marks were set (a moderator pressed "start recording", or autoStartRecording
+   * when the first user entered). BBB archives and processes a recording only when there
+   * are marks; a record=true meeting without them leaves none.
+   */
+  recordingMarks: boolean;
   hasBeenForciblyEnded: boolean;
   startTime: number;
   endTime: number;
@@ -144,6 +151,7 @@ export class MeetingStore {
       duration: Number.parseInt(params['duration'] ?? '0', 10) || 0,
       hasUserJoined: false,
       recording: params['record'] === 'true',
+      recordingMarks: false,
       hasBeenForciblyEnded: false,
       startTime: 0,
       endTime: 0,
@@ -207,9 +215,22 @@ export class MeetingStore {
     if (!m.running) {
       m.running = true;
       m.startTime = now;
+      if (m.recording && m.params['autoStartRecording'] === 'true') m.recordingMarks = true;
     }
     m.hasUserJoined = true;
     return m;
+  }
+
+  /**
+   * A moderator starts (or stops) recording in the client: starting sets the marks. Refused
+   * (false) for an unknown meeting, one not created with record=true, or one that was not
+   * joined yet; BBB's client offers the button only then.
+   */
+  setRecording(meetingID: string, on: boolean): boolean {
+    const m = this.byId.get(meetingID);
+    if (!m || !m.recording || !m.running) return false;
+    if (on) m.recordingMarks = true;
+    return true;
   }
 
   seed(list: readonly SeedMeeting[], now = Date.now()): Meeting[] {

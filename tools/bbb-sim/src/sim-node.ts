@@ -4,7 +4,8 @@ import { listenTracked } from '@ensemble/testing';
 import type { Socket } from 'node:net';
 import { type ApiResult, handleApi } from './bbb-api.js';
 import { type Meeting, MeetingStore, type SeedMeeting } from './meeting-store.js';
-import { RecordingStore } from './recording-store.js';
+import { type Recording, RecordingStore } from './recording-store.js';
+import { type PostPublishRun, RecordingWorkflow, type RecordingWorkflowOptions } from './recording-workflow.js';
 
 export type FaultMode = 'none' | 'down' | 'slow' | 'http-500' | 'bad-xml';
 export interface Fault {
@@ -32,6 +33,8 @@ export interface SimNodeOptions {
   version?: string;
   /** Digests accepted in checksums, as BBB's `supportedChecksumAlgorithms`; default all. */
   checksumAlgorithms?: readonly ChecksumAlgorithm[];
+  /** BBB's recording workflow: data dir, processing delay, post_publish scripts. */
+  recordings?: RecordingWorkflowOptions;
 }
 
 const API_PREFIX = '/bigbluebutton/api';
@@ -46,6 +49,7 @@ export class SimNode {
   private readonly checksumAlgorithms: readonly ChecksumAlgorithm[] | undefined;
   private readonly store = new MeetingStore();
   private readonly recordings = new RecordingStore();
+  private readonly workflow: RecordingWorkflow;
   private readonly received: SimCall[] = [];
   private bbbVersion: string;
   private server: Server | undefined;
@@ -62,6 +66,7 @@ export class SimNode {
     this.host = opts.host ?? '127.0.0.1';
     this.currentPort = opts.port ?? 0;
     this.bbbVersion = fullVersion(opts.version ?? '3.0');
+    this.workflow = new RecordingWorkflow(this.recordings, () => this.origin, opts.recordings);
   }
 
   /** An upgrade in place: the API root reports `version` from now on. */
@@ -94,6 +99,7 @@ export class SimNode {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.workflow.stop();
     await this.closeServer();
   }
 
@@ -127,10 +133,40 @@ export class SimNode {
     return this.store.addVideo(meetingID, n);
   }
 
+  /**
+   * A moderator presses "start recording" (on) or "stop" in the client: starting sets the
+   * recording marks BBB needs to produce a recording. False when the meeting is unknown, not
+   * created with record=true, or not joined yet.
+   */
+  setRecording(meetingID: string, on: boolean): boolean {
+    return this.store.setRecording(meetingID, on);
+  }
+
+  /** Every recording the node has, in any state (deep copy). */
+  recordingList(): readonly Readonly<Recording>[] {
+    return structuredClone(this.recordings.find([], [], ['any']));
+  }
+
+  /** Where a recording's presentation format lies on the node's disk (with a data dir). */
+  recordingDir(recordID: string, state: 'published' | 'unpublished' | 'deleted' = 'published'): string | undefined {
+    return this.workflow.formatDir(recordID, state);
+  }
+
+  /** The post_publish script runs that ended, oldest first. */
+  postPublishRuns(): readonly PostPublishRun[] {
+    return this.workflow.runs();
+  }
+
+  /** Resolves once every post_publish run started so far has ended. */
+  recordingsSettled(): Promise<void> {
+    return this.workflow.settled();
+  }
+
   /** Forgets every meeting and session; the fault stays as it is. */
   reset(): void {
     this.store.reset();
     this.recordings.reset();
+    this.workflow.reset();
     this.received.length = 0;
   }
 
@@ -216,6 +252,8 @@ export class SimNode {
             ...(this.checksumAlgorithms ? { checksumAlgorithms: this.checksumAlgorithms } : {}),
             origin: this.origin,
             bbbVersion: this.bbbVersion,
+            onRecordingEnded: (r) => this.workflow.ended(r),
+            onRecordingsMoved: (list, from, to) => this.workflow.moved(list, from, to),
           }),
         );
     }

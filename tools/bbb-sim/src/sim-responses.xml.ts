@@ -1,5 +1,5 @@
 import { type Attendee, type Meeting, videoCount } from './meeting-store.js';
-import type { Recording } from './recording-store.js';
+import { type Recording, SIM_FORMAT } from './recording-store.js';
 import { xmlElement as el, xmlResponse as response } from '@ensemble/contracts';
 
 /**
@@ -151,7 +151,10 @@ export function joinXml(o: {
   ]);
 }
 
-/** getRecordings, as BBB's get-recordings template renders it (presentation playback only). */
+/**
+ * getRecordings, as BBB's get-recordings template renders it (presentation playback only).
+ * A recording still processing has no playback yet.
+ */
 export function recordingsXml(list: readonly Recording[], origin: string): string {
   if (list.length === 0) {
     return response([
@@ -162,6 +165,18 @@ export function recordingsXml(list: readonly Recording[], origin: string): strin
       el('message', 'There are no recordings for the meeting(s).'),
     ]);
   }
+  const playback = (r: Recording) =>
+    r.state === 'processing'
+      ? []
+      : [
+          '<format>',
+          el('type', SIM_FORMAT),
+          el('url', `${origin}/playback/${SIM_FORMAT}/2.3/${r.recordID}`),
+          el('processingTime', r.processingTime),
+          el('length', recordingLengthMinutes(r)),
+          el('size', r.size),
+          '</format>',
+        ];
   const recording = (r: Recording) =>
     [
       '<recording>',
@@ -170,24 +185,18 @@ export function recordingsXml(list: readonly Recording[], origin: string): strin
       el('internalMeetingID', r.internalMeetingID),
       el('name', r.name),
       el('isBreakout', r.isBreakout),
-      el('published', r.published),
-      el('state', r.published ? 'published' : 'unpublished'),
+      el('published', r.state === 'published'),
+      el('state', r.state),
       el('startTime', r.startTime),
       el('endTime', r.endTime),
       el('participants', r.participants),
-      el('rawSize', 0),
+      el('rawSize', r.rawSize),
       '<metadata>',
       ...dynamic(r.metadata),
       '</metadata>',
-      el('size', 0),
+      el('size', r.size),
       '<playback>',
-      '<format>',
-      el('type', 'presentation'),
-      el('url', `${origin}/playback/presentation/2.3/${r.recordID}`),
-      el('processingTime', 0),
-      el('length', Math.max(1, Math.round((r.endTime - r.startTime) / 60_000))),
-      el('size', 0),
-      '</format>',
+      ...playback(r),
       '</playback>',
       '<data>',
       '</data>',
@@ -202,6 +211,10 @@ export function recordingsXml(list: readonly Recording[], origin: string): strin
     el('message', ''),
   ]);
 }
+
+/** BBB's `length`: whole minutes, at least 1. */
+export const recordingLengthMinutes = (r: Recording): number =>
+  Math.max(1, Math.round((r.endTime - r.startTime) / 60_000));
 
 /** publishRecordings / updateRecordings / deleteRecordings: `<published|updated|deleted>true`. */
 export function recordingChangeXml(what: 'published' | 'updated' | 'deleted', value: boolean): string {
