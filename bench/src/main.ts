@@ -17,6 +17,9 @@ const { values } = parseArgs({
     'first-trace': { type: 'string' },
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string' },
+    // Given by scripts/bench.mjs for `--baseline REF`: the ref and its built checkout.
+    'baseline-ref': { type: 'string' },
+    'baseline-root': { type: 'string' },
   },
 });
 if (values.soak) {
@@ -49,7 +52,11 @@ log(
 const results: Record<string, unknown> = { machine, mode: quick ? 'quick' : 'full' };
 
 if (want('join')) {
-  const join = await benchJoin(quick ? 5 : 15, memory);
+  const baseline =
+    values['baseline-ref'] && values['baseline-root']
+      ? { ref: values['baseline-ref'], root: values['baseline-root'] }
+      : undefined;
+  const join = await benchJoin(quick ? 5 : 15, memory, baseline);
   results.join = join;
   log('\n1. Join throughput and latency (64 and 1 connections; 200 rooms, sticky)');
   log('   path                          conns   req/s    p50 ms   p99 ms   errors');
@@ -61,9 +68,12 @@ if (want('join')) {
     log(
       `   ${name.padEnd(30)}${String(c).padStart(5)}${String(r.requestsPerSecond).padStart(8)}${String(r.p50Ms).padStart(9)}${String(r.p99Ms).padStart(9)}${String(r.errors + r.non2xx).padStart(9)}`,
     );
+  const base = join.baseline;
   for (const c of join.connections) {
     row('ops placements (gateway)', join.ensemble[c]!, c);
+    if (base) row(`  at ${base.ref}`.slice(0, 29), base.ensemble[c]!, c);
     if (join.bbbJoin) row('BBB API join (gateway)', join.bbbJoin[c]!, c);
+    if (join.bbbJoin && base?.bbbJoin) row(`  at ${base.ref}`.slice(0, 29), base.bbbJoin[c]!, c);
     row('floor (http+nats+evalsha)', join.floor[c]!, c);
   }
   log(
@@ -71,6 +81,12 @@ if (want('join')) {
   );
   if (join.bbbThroughputRatio !== null)
     log(`   BBB join vs floor at 64:   throughput x${join.bbbThroughputRatio}, p99 x${join.bbbP99Ratio}`);
+  if (base) {
+    log(`   this version and ${base.ref} side by side, measured in ${base.rounds} alternating turns (medians)`);
+    log(`   placements vs ${base.ref} at 64: throughput x${base.throughputRatio}, p99 x${base.p99Ratio}`);
+    if (base.bbbThroughputRatio !== null)
+      log(`   BBB join vs ${base.ref} at 64:   throughput x${base.bbbThroughputRatio}, p99 x${base.bbbP99Ratio}`);
+  }
 }
 
 if (want('poll')) {

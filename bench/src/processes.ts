@@ -17,10 +17,12 @@ export class BenchProcess {
     script: string,
     env: Record<string, string>,
     readyPort?: number,
+    /** The checkout whose build runs (an earlier version's, for `--baseline`). */
+    from = root,
   ): Promise<BenchProcess> {
     // BENCH_CPU_PROF=<dir>: every service writes a V8 CPU profile there on exit (open in Chrome DevTools).
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const child = spawn(process.execPath, [...prof, join(root, script)], {
+    const child = spawn(process.execPath, [...prof, join(from, script)], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
