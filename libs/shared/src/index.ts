@@ -17,5 +17,6 @@ export * from './jitsi/jitsi-jwt.js';
 export * from './nest/start-context-service.js';
 export * from './bbb/room-keys.js';
 export * from './http/capped-body.js';
+export * from './http/redacted-url.js';
 export * from './async/map-limit.js';
 export * from './async/periodic-task.js';

@@ -59,17 +59,3 @@ export class AuditLog {
     }
   }
 }
-
-/** A URL for the record: no user info, query or fragment (a node's credentials can hide there). */
-export function redactedUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString();
-  } catch {
-    return '(not a URL)';
-  }
-}

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { contracts, placeRequestSchema, registerNodeSchema, roomKeySchema } from '@ensemble/contracts';
-import { NATS_BUS, type NatsBus } from '@ensemble/shared';
+import { NATS_BUS, redactedUrl, type NatsBus } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
-import { AuditLog, redactedUrl } from './audit-log.js';
+import { AuditLog } from './audit-log.js';
 import { auditActorOf } from './operator.js';
 
 import { parseInput } from '../http/parse.js';

@@ -11,7 +11,7 @@ import {
   type RegisterNode,
   type UpdateNode,
 } from '@ensemble/contracts';
-import { CONFIG, LOGGER, METRICS, NATS_BUS, type Logger, type Metrics, type NatsBus } from '@ensemble/shared';
+import { CONFIG, LOGGER, METRICS, NATS_BUS, redactedUrl, type Logger, type Metrics, type NatsBus } from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
 import { NodeLoadsStore } from '../load/node-loads.store.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
@@ -85,7 +85,7 @@ export class FleetService {
     const node = await this.store.get(id);
     if (!node) throw new DomainError('unavailable', 'node vanished during registration');
     if (r.outcome === 'added') {
-      this.logger.info('node registered', { nodeId: id, engine: node.engine, url: node.url, by });
+      this.logger.info('node registered', { nodeId: id, engine: node.engine, url: redactedUrl(node.url), by });
       this.bus.publish(contracts.fleetNode, { change: 'added', node, by, at: now });
     }
     return node;
