@@ -19,3 +19,4 @@ export * from './bbb/room-keys.js';
 export * from './http/capped-body.js';
 export * from './async/map-limit.js';
 export * from './async/periodic-task.js';
+export * from './recordings/recording-token.js';
