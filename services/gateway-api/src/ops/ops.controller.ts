@@ -33,13 +33,13 @@ export class OpsController {
   @HttpCode(201)
   async register(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(registerBodySchema, body);
-    const { secret: _secret, id: _id, url, ...rest } = req;
+    const { secret: _secret, recordingToken: _token, id: _id, url, ...rest } = req;
     return this.audit.run(
       auditActorOf(http),
       {
         action: 'node.register',
         target: req.id ?? null,
-        // Never the secret; the URL without user info or query.
+        // Never the secret or the upload token; the URL without user info or query.
         details: { ...rest, url: redactedUrl(url) },
         result: (node) => ({ target: node.id }),
       },
