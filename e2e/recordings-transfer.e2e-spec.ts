@@ -264,7 +264,10 @@ describe('recordings transferred from their node into storage and the index', ()
     SLOW,
   );
 
-  it('never logs a node upload token', () => {
-    expect(stack.logs.join('\n')).not.toContain(token());
+  it('never logs a node upload token, and no upload ended in an unhandled error', () => {
+    const logs = stack.logs.join('\n');
+    expect(logs).not.toContain(token());
+    expect(logs).not.toContain('unhandled error');
+    expect(logs).toContain('recording stored');
   });
 });
