@@ -264,6 +264,20 @@ describe('recordings transferred from their node into storage and the index', ()
     SLOW,
   );
 
+  it(
+    'stops taking uploads with a removed node’s token at once, though the gateway had it cached',
+    async () => {
+      const id = (await sql<{ record_id: string }>('SELECT record_id FROM recordings LIMIT 1'))[0]!.record_id;
+      const body = archive(dirname(node().recordingDir(id)!), id);
+      expect((await put(id, body)).status).toBe(200); // cached: the token resolves to bbb-1
+      expect((await stack.ops('DELETE', '/api/ops/nodes/bbb-1')).status).toBe(200);
+      await waitFor('the token refused', async () => (await put(id, body)).status === 401);
+      // The recordings it sent stay listed and stored.
+      expect(await sql('SELECT 1 FROM recordings WHERE record_id = $1', [id])).toHaveLength(1);
+    },
+    SLOW,
+  );
+
   it('never logs a node upload token, and no upload ended in an unhandled error', () => {
     const logs = stack.logs.join('\n');
     expect(logs).not.toContain(token());
