@@ -1,4 +1,4 @@
-import { DomainError } from '@ensemble/contracts';
+import { DomainError, noControlChars } from '@ensemble/contracts';
 import { z } from 'zod';
 
 /** BBB's record IDs are `<sha1 of the meeting ID>-<ms>`; anything else a node sends is refused. */
@@ -35,7 +35,8 @@ export function safeEntryPath(name: string, recordId: string): string | null {
     rel === undefined ||
     rel.length > 900 ||
     segments.some((s) => s === '' || s === '.' || s === '..') ||
-    /[\0\\]|[\u0000-\u001f\u007f]/.test(rel)
+    rel.includes('\\') ||
+    !noControlChars(rel)
   )
     throw new DomainError(
       'invalid-input',
