@@ -89,7 +89,9 @@ describe('the ensemble CLI', () => {
       expect(add.stdout).toMatch(
         /^extra: registered \(state enabled, health unknown\)\nrecording upload token \(shown once, not stored by Ensemble\): [A-Za-z0-9_-]{48}\n.*\/etc\/ensemble\/recording-upload\.conf/s,
       );
-      expect((await ensemble(['nodes', 'show', 'extra'])).stdout).not.toContain(/Ensemble\): (\S+)/.exec(add.stdout)![1]);
+      expect((await ensemble(['nodes', 'show', 'extra'])).stdout).not.toContain(
+        /Ensemble\): (\S+)/.exec(add.stdout)![1],
+      );
       expect((await ensemble(['nodes', 'remove', 'extra'])).stdout).toBe('extra: removed\n');
     },
     SLOW,

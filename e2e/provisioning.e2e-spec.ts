@@ -133,7 +133,7 @@ describe('scale-out through Terraform, end to end', () => {
         h.bus.request(contracts.resolveRecordingToken, { tokenSha256: recordingTokenSha256(`${RECORDING_TOKEN}${i}`) }),
       ),
     );
-    expect(holders.map((x) => x.nodeId).sort()).toEqual([...run.nodes].sort());
+    expect(holders.map((x) => x.nodeId ?? '').sort((a, b) => a.localeCompare(b))).toEqual([...run.nodes].sort());
     expect(JSON.stringify([shown.body, h.logs])).not.toContain(RECORDING_TOKEN);
 
     const sd = JSON.parse(readFileSync(join(h.fileSdDir, 'bbb-provisioned.json'), 'utf8')) as {
