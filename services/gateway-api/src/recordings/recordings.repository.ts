@@ -1,6 +1,6 @@
 import { guardedSql } from '@ensemble/shared';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { GatewayTables, RecordingState } from '../db/schema.js';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
 
 /** One format of a recording, as stored. */
 export interface RecordingFormat {
@@ -50,18 +50,10 @@ export interface RecordingsPage {
   recordings: Recording[];
 }
 
-interface ListRow {
+/** A row of `listQuery`: the total beside a page row (all null but the total when the page is empty). */
+interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
   total: number;
   record_id: string | null;
-  meeting_id: string;
-  internal_meeting_id: string;
-  name: string;
-  state: RecordingState;
-  starts_at: Date;
-  ends_at: Date;
-  participants: number;
-  metadata: Record<string, string>;
-  node_id: string;
   formats: RecordingFormat[];
 }
 
