@@ -151,6 +151,18 @@ describe('recordings transferred from their node into storage and the index', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('answers a node registered by hand its issued upload token once, with where it goes', async () => {
+    const node = { id: 'by-hand', url: 'http://127.0.0.1:9/by-hand/bigbluebutton/', secret: 'by-hand-secret' };
+    const first = (await (await stack.ops('POST', '/api/ops/nodes', node)).json()) as Record<string, string>;
+    expect(first.recordingToken).toMatch(/^[A-Za-z0-9_-]{48}$/);
+    expect(first.recordingTokenNote).toContain('/etc/ensemble/recording-upload.conf');
+    const again = (await (await stack.ops('POST', '/api/ops/nodes', node)).json()) as Record<string, string>;
+    expect(again.recordingToken).toBeUndefined();
+    const listed = await (await stack.ops('GET', '/api/ops/nodes/by-hand')).text();
+    expect(listed).not.toContain(first.recordingToken);
+    expect((await stack.ops('DELETE', '/api/ops/nodes/by-hand')).status).toBe(200);
+  });
+
   it(
     'stores and indexes a published recording: its files in storage, its metadata in PostgreSQL',
     async () => {

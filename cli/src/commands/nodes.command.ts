@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { RECORDING_TOKEN_NOTE } from '@ensemble/contracts';
 import type { FleetNode, FleetNodeView, PanicNodeReply, RegisteredNode } from '@ensemble/contracts';
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
@@ -42,12 +43,7 @@ function printNode(ctx: Context, n: FleetNode | NodeRow, verb?: string): void {
 }
 
 /** The issued upload token, shown this once (Ensemble keeps only its hash: decision 102). */
-export const recordingTokenNote = (token: string) =>
-  [
-    `recording upload token (shown once, not stored by Ensemble): ${token}`,
-    'put it on the node, owner bigbluebutton, mode 0400, as ENSEMBLE_NODE_TOKEN=<token> (with',
-    'ENSEMBLE_URL=https://<ensemble host>) in /etc/ensemble/recording-upload.conf (decision 101)',
-  ].join('\n');
+export const recordingTokenNote = (token: string) => `recording upload token: ${token}\n(${RECORDING_TOKEN_NOTE})`;
 
 const setState = (state: 'enabled' | 'cordoned' | 'disabled', verb: string) =>
   action(async (ctx, id: string) => {

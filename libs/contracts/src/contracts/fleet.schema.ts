@@ -110,6 +110,11 @@ export type RegisterNode = z.infer<typeof registerNodeSchema>;
  * shown this once (when the caller brought none and the node is new; never stored in clear).
  */
 export const registeredNodeSchema = fleetNodeSchema.extend({ recordingToken: recordingTokenSchema.optional() });
+
+/** Where an issued upload token goes (decision 101), said by the ops API and the CLI alike. */
+export const RECORDING_TOKEN_NOTE =
+  'shown once, Ensemble keeps only its hash: put it on the node in /etc/ensemble/recording-upload.conf ' +
+  '(owner bigbluebutton, mode 0400) as ENSEMBLE_NODE_TOKEN=<token>, with ENSEMBLE_URL=https://<ensemble host>';
 export type RegisteredNode = z.infer<typeof registeredNodeSchema>;
 
 /**

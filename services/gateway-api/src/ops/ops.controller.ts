@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { contracts, placeRequestSchema, registerNodeSchema, roomKeySchema } from '@ensemble/contracts';
+import {
+  RECORDING_TOKEN_NOTE,
+  contracts,
+  placeRequestSchema,
+  registerNodeSchema,
+  roomKeySchema,
+} from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
 import { AuditLog, redactedUrl } from './audit-log.js';
@@ -43,7 +49,10 @@ export class OpsController {
         details: { ...rest, url: redactedUrl(url) },
         result: (node) => ({ target: node.id }),
       },
-      () => this.bus.request(contracts.registerNode, req, this.requests.once),
+      async () => {
+        const node = await this.bus.request(contracts.registerNode, req, this.requests.once);
+        return node.recordingToken ? { ...node, recordingTokenNote: RECORDING_TOKEN_NOTE } : node;
+      },
     );
   }
 
