@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 /**
  * Each node's recording upload token, as its SHA-256 (hex) only (decision 102). Nodes
- * registered before have none: they cannot upload until re-registered with one. Forward
+ * registered before have none: they cannot upload until removed and registered again. Forward
  * only: a later change is a new file.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
