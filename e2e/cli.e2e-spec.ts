@@ -84,7 +84,12 @@ describe('the ensemble CLI', () => {
         '--id',
         'extra',
       ]);
-      expect(add).toMatchObject({ code: 0, stdout: 'extra: registered (state enabled, health unknown)\n' });
+      expect(add.code).toBe(0);
+      // The recording upload token the scheduler issued, shown once with where it goes.
+      expect(add.stdout).toMatch(
+        /^extra: registered \(state enabled, health unknown\)\nrecording upload token: [A-Za-z0-9_-]{48}\n\(shown once.*\/etc\/ensemble\/recording-upload\.conf/s,
+      );
+      expect((await ensemble(['nodes', 'show', 'extra'])).stdout).not.toContain(/token: (\S+)/.exec(add.stdout)![1]);
       expect((await ensemble(['nodes', 'remove', 'extra'])).stdout).toBe('extra: removed\n');
     },
     SLOW,

@@ -93,6 +93,8 @@ export class FaultStack {
   gateway!: RunningGateway;
   collector!: RunningLoadCollector;
   readonly logs: string[] = [];
+  /** Each node's recording upload token, as its registration answered it (once). */
+  readonly recordingTokens = new Map<string, string>();
   private opts: FaultStackOptions = {};
 
   async start(opts: FaultStackOptions = {}): Promise<this> {
@@ -136,6 +138,8 @@ export class FaultStack {
     for (const node of opts.registered ? [] : this.sim.nodes) {
       const res = await this.ops('POST', '/api/ops/nodes', { id: node.id, url: node.baseUrl, secret: node.secret });
       if (res.status !== 201) throw new Error(`register ${node.id}: ${res.status} ${await res.text()}`);
+      const { recordingToken } = (await res.json()) as { recordingToken?: string };
+      if (recordingToken) this.recordingTokens.set(node.id, recordingToken);
     }
     this.collector = await startLoadCollector(
       parseConfig('load-collector', loadCollectorEnvSchema, {

@@ -1,6 +1,6 @@
 import { parseConfig } from '@ensemble/shared';
 import { startNats, startPostgres, startRedis, type PostgresServer, type TestServer } from '@ensemble/testing';
-import { BbbSim } from '@ensemble/bbb-sim';
+import { BbbSim, type BbbSimOptions } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
@@ -21,10 +21,20 @@ export class FleetStack {
   gateway!: RunningGateway;
   collector!: RunningLoadCollector;
   logs: string[] = [];
+  /** Each node's recording upload token, as its registration answered it (once). */
+  readonly recordingTokens = new Map<string, string>();
 
-  async start(opts: { nodes?: number; pollS?: number; scheduler?: Record<string, string> } = {}): Promise<this> {
+  async start(
+    opts: {
+      nodes?: number;
+      pollS?: number;
+      scheduler?: Record<string, string>;
+      gateway?: Record<string, string>;
+      sim?: Omit<BbbSimOptions, 'nodes'>;
+    } = {},
+  ): Promise<this> {
     [this.nats, this.redis, this.postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
-    this.sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
+    this.sim = await BbbSim.start({ ...opts.sim, nodes: opts.nodes ?? 2 });
     const sink = (l: string) => void this.logs.push(l);
     const common = { NATS_URL: this.nats.url, LOG_LEVEL: 'info' };
     this.scheduler = await startScheduler(
@@ -47,12 +57,15 @@ export class FleetStack {
         GATEWAY_PORT: '0',
         OPS_TOKEN,
         SSE_HEARTBEAT_MS: '500',
+        ...opts.gateway,
       }),
       { logSink: sink },
     );
     for (const n of this.sim.nodes) {
       const res = await this.ops('POST', '/api/ops/nodes', { id: n.id, url: n.baseUrl, secret: n.secret });
       if (res.status !== 201) throw new Error(`register ${n.id}: ${res.status} ${await res.text()}`);
+      const { recordingToken } = (await res.json()) as { recordingToken?: string };
+      if (recordingToken) this.recordingTokens.set(n.id, recordingToken);
     }
     this.collector = await startLoadCollector(
       parseConfig('load-collector', loadCollectorEnvSchema, {

@@ -1,5 +1,5 @@
 import { contracts } from '@ensemble/contracts';
-import { parseConfig } from '@ensemble/shared';
+import { parseConfig, recordingTokenSha256 } from '@ensemble/shared';
 import { startPostgres, waitFor, type PostgresServer } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TOKEN = 'test-ops-token-0123456789';
+const RECORDING_TOKEN = 'terraform-recording-token-0123456789abcdef-';
 
 describe('scale-out through Terraform, end to end', () => {
   const h = new ProvisionerHarness();
@@ -80,6 +81,7 @@ describe('scale-out through Terraform, end to end', () => {
         secret: n.secret,
         ipv4: '127.0.0.1',
         hostname: `bbb-${i}.example.org`,
+        recording_token: `${RECORDING_TOKEN}${i}`,
       })),
     );
     // Who asked comes from the operator header, never from the body.
@@ -125,6 +127,14 @@ describe('scale-out through Terraform, end to end', () => {
     expect(shown.body.events.map((e: { phase: string }) => e.phase)).toContain('registering');
     expect(JSON.stringify(shown.body)).not.toContain(sim.nodes[0]!.secret);
     expect(h.logs.join('')).not.toContain(sim.nodes[0]!.secret);
+    // Each node's recording upload token came from Terraform's output, and resolves to it.
+    const holders = await Promise.all(
+      [0, 1].map((i) =>
+        h.bus.request(contracts.resolveRecordingToken, { tokenSha256: recordingTokenSha256(`${RECORDING_TOKEN}${i}`) }),
+      ),
+    );
+    expect(holders.map((x) => x.nodeId ?? '').sort((a, b) => a.localeCompare(b))).toEqual([...run.nodes].sort());
+    expect(JSON.stringify([shown.body, h.logs])).not.toContain(RECORDING_TOKEN);
 
     const sd = JSON.parse(readFileSync(join(h.fileSdDir, 'bbb-provisioned.json'), 'utf8')) as {
       targets: string[];

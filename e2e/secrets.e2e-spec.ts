@@ -23,6 +23,8 @@ const OLD_BBB_API_SECRET = 'faults-old-bbb-api-secret-9876543210';
 const JITSI = { appId: 'ensemble-secrets', appSecret: 'jitsi-app-secret-never-shown-0123456789' };
 /** Not a real secret: published on NATS on purpose, so the search must find it (it can fail). */
 const PROBE = 'probe-secret-the-search-must-find-4f1e';
+/** The upload token Terraform's output gives a provisioned node (decision 101). */
+const PROVISIONED_RECORDING_TOKEN = 'terraform-recording-token-of-prov-1-0123456789ab';
 
 /**
  * One scenario through the whole stack (web rooms on BBB and Jitsi, the BBB API, every ops
@@ -54,8 +56,11 @@ describe('secrets in a whole scenario', () => {
         nc.subscribe('>', {
           callback: (_e, m) => {
             const text = `${m.subject} ${m.headers ? JSON.stringify([...m.headers]) : ''} ${decoder.decode(m.data)}`;
-            // A node's secret travels to the scheduler that signs with it, in its registration: nowhere else.
-            if (m.subject === subjects.registerNode || m.subject === subjects.updateNode) registrations.push(text);
+            // A node's secret travels to the scheduler that signs with it, in its registration, and
+            // an issued upload token back in the registration's reply: nowhere else.
+            const registrationReply = m.subject.startsWith('_INBOX.') && text.includes('"recordingToken"');
+            if (m.subject === subjects.registerNode || m.subject === subjects.updateNode || registrationReply)
+              registrations.push(text);
             else nats.push(text);
           },
         });
@@ -169,7 +174,13 @@ describe('secrets in a whole scenario', () => {
     await provisioner.finished(leaky.runId);
     const p = extra.nodes[0]!;
     provisioner.dir.scenario('success', [
-      { api_url: p.apiUrl, secret: p.secret, ipv4: '127.0.0.1', hostname: 'prov-1.example.org' },
+      {
+        api_url: p.apiUrl,
+        secret: p.secret,
+        ipv4: '127.0.0.1',
+        hostname: 'prov-1.example.org',
+        recording_token: PROVISIONED_RECORDING_TOKEN,
+      },
     ]);
 
     // Every ops call, health and metrics of every service.
@@ -264,6 +275,14 @@ describe('secrets in a whole scenario', () => {
       ...Object.fromEntries(
         [...s.sim.nodes, p].map((n) => [`secret of ${n.id}`, { value: n.secret, allowedIn: ['NATS registrations'] }]),
       ),
+      // Upload tokens: an issued one is answered once, to the operator who registered the node.
+      ...Object.fromEntries(
+        [...s.recordingTokens].map(([id, t]) => [
+          `recording token of ${id}`,
+          { value: t, allowedIn: ['NATS registrations'] },
+        ]),
+      ),
+      'recording token of prov-1': { value: PROVISIONED_RECORDING_TOKEN, allowedIn: ['NATS registrations'] },
       // Link tokens are shown to their owner only.
       ...Object.fromEntries(
         [...links, ...jlinks].map((t, i) => [`link token ${i + 1}`, { value: t, allowedIn: ['owner answers'] }]),
@@ -289,6 +308,8 @@ describe('secrets in a whole scenario', () => {
       expect({ channel, holds: channels[channel]!.some((t) => t.includes(marker)) }).toEqual({ channel, holds: true });
     // Each secret was in play: the registrations carried the node secrets (so the search knows their values).
     for (const n of [...s.sim.nodes, p]) expect(registrations.join('\n')).toContain(n.secret);
+    expect(s.recordingTokens.size).toBe(s.sim.nodes.length);
+    expect(registrations.join('\n')).toContain(PROVISIONED_RECORDING_TOKEN);
 
     expect(findSecrets(channels, secrets)).toEqual([]);
   }, 180_000);

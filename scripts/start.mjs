@@ -294,6 +294,8 @@ async function main() {
       JITSI_APP_ID,
       JITSI_APP_SECRET,
       ...(process.env.PUBLIC_URL ? { PUBLIC_URL: process.env.PUBLIC_URL } : {}),
+      // The local object storage for recordings (an S3_ENDPOINT of the shell reaches it through the env).
+      ...(process.env.S3_ENDPOINT ? {} : s3),
     },
   });
   await Promise.all([waitForPort(ports.gateway), waitForPort(ports.scheduler)]);

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import type { FleetNode, FleetNodeView, PanicNodeReply } from '@ensemble/contracts';
+import { RECORDING_TOKEN_NOTE } from '@ensemble/contracts';
+import type { FleetNode, FleetNodeView, PanicNodeReply, RegisteredNode } from '@ensemble/contracts';
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
 import { num, percent, table } from '../table.js';
@@ -40,6 +41,9 @@ function printNode(ctx: Context, n: FleetNode | NodeRow, verb?: string): void {
   }
   ctx.out(table(['FIELD', 'VALUE'], lines).split('\n').slice(1).join('\n'));
 }
+
+/** The issued upload token, shown this once (Ensemble keeps only its hash: decision 102). */
+export const recordingTokenNote = (token: string) => `recording upload token: ${token}\n(${RECORDING_TOKEN_NOTE})`;
 
 const setState = (state: 'enabled' | 'cordoned' | 'disabled', verb: string) =>
   action(async (ctx, id: string) => {
@@ -116,7 +120,9 @@ export function nodesCommand(): Command {
             ...(o.enableWhenHealthy ? { state: 'cordoned', enableWhenHealthy: true } : {}),
             ...(o.state ? { state: o.state } : {}),
           };
-          printNode(ctx, await ctx.api.post<FleetNode>('/api/ops/nodes', body), 'registered');
+          const node = await ctx.api.post<RegisteredNode>('/api/ops/nodes', body);
+          printNode(ctx, node, 'registered');
+          if (node.recordingToken && !ctx.json) ctx.out(recordingTokenNote(node.recordingToken));
         },
       ),
     );

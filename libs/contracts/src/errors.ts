@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'payload-too-large',
   'internal',
   'rate-limited',
+  /** An upload whose bytes do not match its declared Content-Digest (decision 102). */
+  'digest-mismatch',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -27,6 +29,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
   internal: 500,
   'rate-limited': 429,
+  'digest-mismatch': 400,
 };
 
 export class DomainError extends Error {

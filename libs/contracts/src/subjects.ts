@@ -14,6 +14,7 @@ export const subjects = {
   locate: 'ensemble.scheduler.locate',
   sign: 'ensemble.fleet.sign',
   registerNode: 'ensemble.fleet.register',
+  resolveRecordingToken: 'ensemble.fleet.recording-token',
   updateNode: 'ensemble.fleet.update',
   removeNode: 'ensemble.fleet.remove',
   listNodes: 'ensemble.fleet.list',

@@ -20,3 +20,4 @@ export * from './http/capped-body.js';
 export * from './http/redacted-url.js';
 export * from './async/map-limit.js';
 export * from './async/periodic-task.js';
+export * from './recordings/recording-token.js';

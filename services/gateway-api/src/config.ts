@@ -8,6 +8,7 @@ import {
   redisEnvSchema,
 } from '@ensemble/shared';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
+import { recordingsEnvShape } from './recordings/recordings.config.js';
 
 export const gatewayEnvSchema = baseEnvSchema
   .extend(redisEnvSchema.shape)
@@ -94,6 +95,7 @@ export const gatewayEnvSchema = baseEnvSchema
     SSE_MAX_CLIENTS: z.coerce.number().int().min(1).max(10_000).default(100),
     /** Lifetime of an events ticket (`POST /api/ops/events/ticket`, for EventSource). */
     SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
+    ...recordingsEnvShape,
   });
 function queryParams() {
   return z

@@ -19,6 +19,7 @@ export interface StubEndpoint {
   secret: string;
   ipv4: string;
   hostname: string;
+  recording_token?: string;
 }
 
 export type StubScenario =

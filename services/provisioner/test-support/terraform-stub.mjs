@@ -4,7 +4,7 @@
 // @message, @module, @timestamp, type) for init/plan/apply and `output -json`.
 // Driven by `.terraform-stub.json` in the working directory:
 //   { scenario: success | apply-errored | state-lock | hang | garbage | bad-output | init-fails | leaky,
-//     endpoints: [{ api_url, secret, ipv4, hostname }] }   (handed to new nodes in name order)
+//     endpoints: [{ api_url, secret, ipv4, hostname, recording_token? }] }   (handed to new nodes in name order)
 // hang wedges the apply of the first server it creates or destroys.
 // Keeps its "state" in `stub.tfstate.json`; appends each call (args, env names) to
 // `.terraform-stub-calls.jsonl`.

@@ -71,6 +71,11 @@ export const nodeHealthEventSchema = z.object({
 });
 export type NodeHealthEvent = z.infer<typeof nodeHealthEventSchema>;
 
+/** A node's recording upload token: what the node sends as its bearer (decision 101). */
+export const recordingTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{32,128}$/, 'recordingToken: 32-128 of A-Z a-z 0-9 _ -');
+
 export const registerNodeSchema = z
   .object({
     id: nodeIdSchema.optional(),
@@ -88,12 +93,36 @@ export const registerNodeSchema = z
       .string()
       .regex(/^[A-Za-z0-9.:[\]_-]{1,256}$/, 'prometheusInstance: host:port')
       .optional(),
+    /**
+     * BBB: the node's recording upload token (Terraform's `bbb_nodes` output); absent, the
+     * scheduler issues one and answers it once. Only its SHA-256 is kept (decision 102).
+     */
+    recordingToken: recordingTokenSchema.optional(),
   })
   .refine((n) => n.engine !== 'bbb' || n.secret !== undefined, {
     message: 'a BBB node needs its secret',
     path: ['secret'],
   });
 export type RegisterNode = z.infer<typeof registerNodeSchema>;
+
+/**
+ * The registration's answer: the node, and the recording token the scheduler issued for it,
+ * shown this once (when the caller brought none and the node is new; never stored in clear).
+ */
+export const registeredNodeSchema = fleetNodeSchema.extend({ recordingToken: recordingTokenSchema.optional() });
+
+/** Where an issued upload token goes (decision 101), said by the ops API and the CLI alike. */
+export const RECORDING_TOKEN_NOTE =
+  'shown once, Ensemble keeps only its hash: put it on the node in /etc/ensemble/recording-upload.conf ' +
+  '(owner bigbluebutton, mode 0400) as ENSEMBLE_NODE_TOKEN=<token>, with ENSEMBLE_URL=https://<ensemble host>';
+export type RegisteredNode = z.infer<typeof registeredNodeSchema>;
+
+/**
+ * `ensemble.fleet.recording-token`: which node holds the upload token of this SHA-256 (hex)?
+ * The gateway hashes the bearer itself, so the token never crosses NATS.
+ */
+export const resolveRecordingTokenSchema = z.object({ tokenSha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+export const resolveRecordingTokenReplySchema = z.object({ nodeId: nodeIdSchema.nullable() });
 
 /** `ensemble.fleet.update`: admin state and weights; `by` says who (logged, evented). */
 export const updateNodeSchema = z

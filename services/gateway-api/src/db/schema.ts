@@ -10,6 +10,8 @@ export interface GatewayTables {
   rooms: RoomsTable;
   bbb_create_params: CreateParamsTable;
   audit_events: AuditEventsTable;
+  recordings: RecordingsTable;
+  recording_formats: RecordingFormatsTable;
 }
 
 export interface UsersTable {
@@ -74,3 +76,37 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;
 export type NewRoomRow = Insertable<RoomsTable>;
+
+export type RecordingState = 'published' | 'unpublished' | 'deleted';
+
+/** A recording transferred from its node (decision 102): visible once it has a format row. */
+export interface RecordingsTable {
+  record_id: string;
+  meeting_id: string;
+  internal_meeting_id: string;
+  name: string;
+  state: RecordingState;
+  starts_at: Date;
+  ends_at: Date;
+  participants: number;
+  /** jsonb of the meta_* parameters (keys without the prefix): written as JSON text, read back parsed. */
+  metadata: ColumnType<Record<string, string>, string, string>;
+  node_id: string;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+/** One format of a recording, its files under `prefix` in object storage. */
+export interface RecordingFormatsTable {
+  record_id: string;
+  format: string;
+  digest: string;
+  prefix: string;
+  /** bigint: read back as a string (int8). */
+  size_bytes: ColumnType<string, number, number>;
+  file_count: number;
+  playback_path: string;
+  processing_time_ms: ColumnType<string, number, number>;
+  length_ms: ColumnType<string, number, number>;
+  updated_at: ColumnType<Date, never, Date>;
+}

@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { contracts, placeRequestSchema, registerNodeSchema, roomKeySchema } from '@ensemble/contracts';
+import {
+  RECORDING_TOKEN_NOTE,
+  contracts,
+  placeRequestSchema,
+  registerNodeSchema,
+  roomKeySchema,
+} from '@ensemble/contracts';
 import { NATS_BUS, redactedUrl, type NatsBus } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
 import { AuditLog } from './audit-log.js';
@@ -33,17 +39,20 @@ export class OpsController {
   @HttpCode(201)
   async register(@Body() body: unknown, @Req() http: FastifyRequest) {
     const req = parseInput(registerBodySchema, body);
-    const { secret: _secret, id: _id, url, ...rest } = req;
+    const { secret: _secret, recordingToken: _token, id: _id, url, ...rest } = req;
     return this.audit.run(
       auditActorOf(http),
       {
         action: 'node.register',
         target: req.id ?? null,
-        // Never the secret; the URL without user info or query.
+        // Never the secret or the upload token; the URL without user info or query.
         details: { ...rest, url: redactedUrl(url) },
         result: (node) => ({ target: node.id }),
       },
-      () => this.bus.request(contracts.registerNode, req, this.requests.once),
+      async () => {
+        const node = await this.bus.request(contracts.registerNode, req, this.requests.once);
+        return node.recordingToken ? { ...node, recordingTokenNote: RECORDING_TOKEN_NOTE } : node;
+      },
     );
   }
 

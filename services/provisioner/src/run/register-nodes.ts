@@ -34,6 +34,9 @@ export async function registerNewNodes(
         state: 'cordoned',
         enableWhenHealthy: true,
         tags: ['provisioned'],
+        // Terraform's token, kept by the scheduler as a hash; without one the scheduler issues
+        // one nobody sees (the node cannot upload then): re-apply the module to give it one.
+        ...(out.recording_token ? { recordingToken: out.recording_token } : {}),
       });
       registered.push(name);
       emit(journal.event('registering', `${name} registered cordoned; enabled after its first healthy polls`));

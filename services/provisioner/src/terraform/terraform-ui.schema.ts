@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordingTokenSchema } from '@ensemble/contracts';
 
 /**
  * Terraform's machine-readable UI (`plan -json`, `apply -json`): one JSON object per
@@ -101,6 +102,8 @@ export const bbbNodeOutputSchema = z.object({
   secret: z.string().min(8).max(256),
   ipv4: z.string().max(64),
   hostname: z.string().min(1).max(253),
+  /** The node's recording upload token (decision 101); absent from state written before it. */
+  recording_token: recordingTokenSchema.optional(),
 });
 export type BbbNodeOutput = z.infer<typeof bbbNodeOutputSchema>;
 

@@ -1,8 +1,11 @@
 import { describeMigrations } from '@ensemble/testing';
 import { schedulerMigrations } from './migrations/index.js';
+import { schedulerVersion001 } from './version-001.test-support.js';
 
-describeMigrations('scheduler', 'scheduler', schedulerMigrations, [
-  'nodes',
-  'scheduler_migration',
-  'scheduler_migration_lock',
-]);
+describeMigrations(
+  'scheduler',
+  'scheduler',
+  schedulerMigrations,
+  ['nodes', 'scheduler_migration', 'scheduler_migration_lock'],
+  { previousVersion: schedulerVersion001 },
+);

@@ -26,6 +26,8 @@ export interface NodesTable {
   /** Registered cordoned: enabled by the scheduler on its first healthy polls. */
   enable_when_healthy: boolean;
   prometheus_instance: string | null;
+  /** SHA-256 (hex) of the node's recording upload token; null: it cannot upload. Never leaves the scheduler. */
+  recording_token_hash: string | null;
   /** Epoch ms, as the API shows it. */
   created_at: ColumnType<string | number, number, never>;
 }

@@ -17,6 +17,9 @@ export class FleetHandler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.bus.serve(contracts.registerNode, (req) => this.fleet.register(req, 'ops'));
+    this.bus.serve(contracts.resolveRecordingToken, async (req) => ({
+      nodeId: await this.fleet.resolveRecordingToken(req.tokenSha256),
+    }));
     this.bus.serve(contracts.updateNode, (req) => this.fleet.update(req));
     this.bus.serve(contracts.removeNode, (req) => this.fleet.remove(req.id, req.by));
     this.bus.serve(contracts.panicNode, (req) => this.admin.panic(req.id, req.by));

@@ -9,9 +9,21 @@ import {
   type LoadSample,
   type PollTarget,
   type RegisterNode,
+  type RegisteredNode,
   type UpdateNode,
 } from '@ensemble/contracts';
-import { CONFIG, LOGGER, METRICS, NATS_BUS, redactedUrl, type Logger, type Metrics, type NatsBus } from '@ensemble/shared';
+import {
+  CONFIG,
+  LOGGER,
+  METRICS,
+  NATS_BUS,
+  newRecordingToken,
+  recordingTokenSha256,
+  redactedUrl,
+  type Logger,
+  type Metrics,
+  type NatsBus,
+} from '@ensemble/shared';
 import type { SchedulerConfig } from '../config.js';
 import { NodeLoadsStore } from '../load/node-loads.store.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
@@ -64,22 +76,30 @@ export class FleetService {
     );
   }
 
-  /** PostgreSQL first (the record), then its mirror in Redis (what placement reads). */
-  async register(req: RegisterNode, by: string): Promise<FleetNode> {
+  /**
+   * PostgreSQL first (the record), then its mirror in Redis (what placement reads). A BBB
+   * node registered without a recording token gets one, answered this once (decision 102).
+   */
+  async register(req: RegisterNode, by: string): Promise<RegisteredNode> {
     const id = req.id ?? nodeIdFromUrl(req.url);
     const now = Date.now();
-    const r = await this.nodes.register({
-      id,
-      engine: req.engine,
-      url: req.url,
-      secret: req.secret ?? '',
-      tags: req.tags,
-      loadMultiplier: req.loadMultiplier,
-      state: req.state,
-      enableWhenHealthy: req.enableWhenHealthy,
-      prometheusInstance: req.prometheusInstance ?? null,
-      createdAt: now,
-    });
+    const issued = req.engine === 'bbb' && !req.recordingToken ? newRecordingToken() : undefined;
+    const token = req.recordingToken ?? issued;
+    const r = await this.nodes.register(
+      {
+        id,
+        engine: req.engine,
+        url: req.url,
+        secret: req.secret ?? '',
+        tags: req.tags,
+        loadMultiplier: req.loadMultiplier,
+        state: req.state,
+        enableWhenHealthy: req.enableWhenHealthy,
+        prometheusInstance: req.prometheusInstance ?? null,
+        createdAt: now,
+      },
+      token ? recordingTokenSha256(token) : null,
+    );
     if (r.outcome === 'conflict') throw new DomainError('conflict', `node id ${id} is taken by another node`);
     await this.mirror(r.node);
     const node = await this.store.get(id);
@@ -87,8 +107,15 @@ export class FleetService {
     if (r.outcome === 'added') {
       this.logger.info('node registered', { nodeId: id, engine: node.engine, url: redactedUrl(node.url), by });
       this.bus.publish(contracts.fleetNode, { change: 'added', node, by, at: now });
+      // The issued token, once: a retry finds the node there and cannot show it again.
+      if (issued) return { ...node, recordingToken: issued };
     }
     return node;
+  }
+
+  /** The node holding this upload token (by its SHA-256), or null: removed nodes hold none. */
+  resolveRecordingToken(tokenSha256: string): Promise<string | null> {
+    return this.nodes.byRecordingToken(tokenSha256);
   }
 
   async update(u: UpdateNode): Promise<FleetNode> {

@@ -1,4 +1,5 @@
 import { DomainError, contracts, type FleetNodeEvent } from '@ensemble/contracts';
+import { recordingTokenSha256 } from '@ensemble/shared';
 import { waitFor } from '@ensemble/testing';
 import { SchedulerHarness } from '../harness.test-support.js';
 
@@ -67,5 +68,47 @@ describe('node lifecycle in the scheduler', () => {
     await waitFor('updated event by the scheduler', () =>
       events.find((e) => e.node.id === 'fresh' && e.by === 'scheduler'),
     );
+  });
+
+  describe('recording upload tokens', () => {
+    const resolve = (token: string) =>
+      h.bus.request(contracts.resolveRecordingToken, { tokenSha256: recordingTokenSha256(token) });
+    const register = (id: string, extra: Record<string, unknown> = {}) =>
+      h.bus.request(contracts.registerNode, {
+        id,
+        url: `http://127.0.0.1:9/${id}/bigbluebutton/`,
+        secret: `secret-of-${id}`,
+        ...extra,
+      });
+
+    it('issues a token to a BBB node registered without one, answered once, and resolves it to the node', async () => {
+      const first = await register('tok-issued');
+      expect(first.recordingToken).toMatch(/^[A-Za-z0-9_-]{48}$/);
+      // A retried registration finds the node there: the token is not shown again.
+      expect((await register('tok-issued')).recordingToken).toBeUndefined();
+      expect(await resolve(first.recordingToken!)).toEqual({ nodeId: 'tok-issued' });
+      expect(await resolve('not-a-token-of-anyone-0123456789abcdef')).toEqual({ nodeId: null });
+      // Never in events, logs or listings.
+      await waitFor('added event', () => events.find((e) => e.change === 'added' && e.node.id === 'tok-issued'));
+      const shown = JSON.stringify([events, h.logs, await h.bus.request(contracts.listNodes, {})]);
+      expect(shown).not.toContain(first.recordingToken!);
+      expect(shown).not.toContain(recordingTokenSha256(first.recordingToken!));
+    });
+
+    it('keeps the token Terraform gave (answering none), and it stops working once the node is removed', async () => {
+      const token = 'terraform-given-token-0123456789abcdefABCDEF012345';
+      expect((await register('tok-given', { recordingToken: token })).recordingToken).toBeUndefined();
+      expect(await resolve(token)).toEqual({ nodeId: 'tok-given' });
+      await h.bus.request(contracts.removeNode, { id: 'tok-given' });
+      expect(await resolve(token)).toEqual({ nodeId: null });
+      expect(h.logs.join('')).not.toContain(token);
+    });
+
+    it('refuses a malformed token or hash as invalid input', async () => {
+      await expect(register('tok-bad', { recordingToken: 'short' })).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(h.bus.request(contracts.resolveRecordingToken, { tokenSha256: 'XYZ' })).rejects.toMatchObject({
+        code: 'invalid-input',
+      });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Database } from '@ensemble/shared';
+import { recordingTokenSha256, type Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
 import { schedulerDatabase, startSchedulerPostgres } from '../db/scheduler-db.test-support.js';
 import { NodesRepository, type NodeRecord } from './nodes.repository.js';
@@ -110,6 +110,27 @@ describe('the node inventory on PostgreSQL', () => {
     expect(await nodes.adopt(node)).toBe(true);
     expect(await nodes.adopt({ ...node, state: 'enabled', url: 'https://other.example.org/' })).toBe(false);
     expect(await nodes.get(node.id)).toEqual(node);
+  });
+
+  it('finds a node by the hash of its recording token, and none once it is removed', async () => {
+    const [a, b] = [aNode(), aNode()];
+    const [ha, hb] = [recordingTokenSha256('token-of-a'), recordingTokenSha256('token-of-b')];
+    await nodes.register(a, ha);
+    await nodes.register(b, hb);
+    await nodes.register(aNode());
+    expect(await nodes.byRecordingToken(ha)).toBe(a.id);
+    expect(await nodes.byRecordingToken(hb)).toBe(b.id);
+    expect(await nodes.byRecordingToken(recordingTokenSha256('token-of-c'))).toBeNull();
+    // The record never carries the hash (it is mirrored to Redis and shown).
+    expect(JSON.stringify(await nodes.list())).not.toContain(ha);
+    await nodes.remove(a.id);
+    expect(await nodes.byRecordingToken(ha)).toBeNull();
+  });
+
+  it('refuses a second node with the same recording token', async () => {
+    const h = recordingTokenSha256('shared');
+    await nodes.register(aNode(), h);
+    await expect(nodes.register(aNode(), h)).rejects.toThrow();
   });
 
   it('refuses values the API would refuse too, as invalid input', async () => {

@@ -1,5 +1,5 @@
 import type { Engine, FleetNode, NodeState, UpdateNode } from '@ensemble/contracts';
-import { guardedSql } from '@ensemble/shared';
+import { guardedSql, sameSha256 } from '@ensemble/shared';
 import type { Insertable, Kysely } from 'kysely';
 import type { NodeRow, NodesTable, SchedulerTables } from '../db/schema.js';
 
@@ -57,11 +57,12 @@ export class NodesRepository {
    */
   async register(
     n: NodeRecord,
+    recordingTokenHash: string | null = null,
   ): Promise<{ outcome: 'added' | 'exists'; node: NodeRecord } | { outcome: 'conflict'; node?: undefined }> {
     return guardedSql('register node', async () => {
       const added = await this.db
         .insertInto('nodes')
-        .values(rowOf(n))
+        .values({ ...rowOf(n), recording_token_hash: recordingTokenHash })
         .onConflict((c) => c.column('id').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -71,6 +72,22 @@ export class NodesRepository {
       if (!there || there.engine !== n.engine || there.url !== n.url) return { outcome: 'conflict' };
       return { outcome: 'exists', node: there };
     });
+  }
+
+  /**
+   * The node whose recording upload token has this SHA-256 (hex), or null. Found by the
+   * unique index, then compared in constant time (the hash of a random token leaks nothing
+   * through the index's timing; the comparison keeps it so should tokens ever be weak).
+   */
+  async byRecordingToken(tokenSha256: string): Promise<string | null> {
+    const row = await guardedSql('node by recording token', () =>
+      this.db
+        .selectFrom('nodes')
+        .select(['id', 'recording_token_hash'])
+        .where('recording_token_hash', '=', tokenSha256)
+        .executeTakeFirst(),
+    );
+    return row?.recording_token_hash && sameSha256(row.recording_token_hash, tokenSha256) ? row.id : null;
   }
 
   async get(id: string): Promise<NodeRecord | null> {

@@ -1,6 +1,7 @@
 import type { Migrations } from '@ensemble/shared';
 import * as usersAndRooms from './001-users-and-rooms.js';
 import * as createParamsAndAudit from './002-create-params-and-audit.js';
+import * as recordings from './003-recordings.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -9,4 +10,5 @@ import * as createParamsAndAudit from './002-create-params-and-audit.js';
 export const gatewayMigrations: Migrations = {
   '001-users-and-rooms': usersAndRooms,
   '002-create-params-and-audit': createParamsAndAudit,
+  '003-recordings': recordings,
 };

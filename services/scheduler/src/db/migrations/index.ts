@@ -1,5 +1,6 @@
 import type { Migrations } from '@ensemble/shared';
 import * as nodes from './001-nodes.js';
+import * as recordingTokens from './002-recording-tokens.js';
 
 /**
  * The scheduler's migrations in the order they apply (an explicit list: the bundle needs no
@@ -7,4 +8,5 @@ import * as nodes from './001-nodes.js';
  */
 export const schedulerMigrations: Migrations = {
   '001-nodes': nodes,
+  '002-recording-tokens': recordingTokens,
 };

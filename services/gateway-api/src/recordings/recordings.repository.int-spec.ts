@@ -1,0 +1,194 @@
+import type { Database } from '@ensemble/shared';
+import type { PostgresServer } from '@ensemble/testing';
+import { sql, type Kysely } from 'kysely';
+import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
+import type { GatewayTables } from '../db/schema.js';
+import {
+  listQuery,
+  RecordingsRepository,
+  type Recording,
+  type RecordingFormat,
+  type RecordingsQuery,
+} from './recordings.repository.js';
+
+const DIGEST = 'a'.repeat(64);
+const recording = (over: Partial<Recording> = {}): Omit<Recording, 'formats'> => ({
+  recordId: 'int-1-1700000000000',
+  meetingId: 'maths',
+  internalMeetingId: 'int-1-1700000000000',
+  name: 'Maths',
+  state: 'published',
+  startTime: 1_700_000_000_000,
+  endTime: 1_700_000_600_000,
+  participants: 3,
+  metadata: { 'bbb-origin': 'moodle', course: 'm1' },
+  nodeId: 'bbb-1',
+  ...over,
+});
+const format = (over: Partial<RecordingFormat> = {}): RecordingFormat => ({
+  format: 'presentation',
+  digest: DIGEST,
+  prefix: `recordings/int-1-1700000000000/presentation/${DIGEST}/`,
+  sizeBytes: 5_000_000_000,
+  fileCount: 12,
+  playbackPath: 'index.html',
+  processingTimeMs: 4200,
+  lengthMs: 600_000,
+  ...over,
+});
+
+describe('the recordings repository on PostgreSQL', () => {
+  let server: PostgresServer;
+  let database: Database;
+  let db: Kysely<GatewayTables>;
+  let repo: RecordingsRepository;
+
+  beforeAll(async () => {
+    server = await startGatewayPostgres();
+  });
+  afterAll(() => server?.stop());
+  beforeEach(async () => {
+    ({ database, db } = await gatewayDatabase(server));
+    repo = new RecordingsRepository(db);
+  });
+  afterEach(() => database.close());
+
+  it('indexes a recording with its format, read back whole by id and by digest', async () => {
+    expect(await repo.digestOf('int-1-1700000000000', 'presentation')).toBeUndefined();
+    expect(await repo.index(recording(), format())).toBeUndefined();
+    expect(await repo.get('int-1-1700000000000')).toEqual({ ...recording(), formats: [format()] });
+    expect(await repo.digestOf('int-1-1700000000000', 'presentation')).toBe(DIGEST);
+    expect(await repo.get('unknown')).toBeUndefined();
+  });
+
+  it('replaces a format uploaded again with another digest, returning the prefix it replaced, and keeps other formats', async () => {
+    await repo.index(recording(), format());
+    await repo.index(
+      recording(),
+      format({ format: 'video', playbackPath: 'video-0.m4v', prefix: 'recordings/x/video/b/' }),
+    );
+    const rebuilt = format({ digest: 'b'.repeat(64), prefix: 'recordings/x/presentation/b/', fileCount: 13 });
+    expect(await repo.index(recording({ name: 'Maths (rebuilt)' }), rebuilt)).toBe(format().prefix);
+    // The same upload again replaces nothing.
+    expect(await repo.index(recording({ name: 'Maths (rebuilt)' }), rebuilt)).toBeUndefined();
+    const got = await repo.get('int-1-1700000000000');
+    expect(got?.name).toBe('Maths (rebuilt)');
+    expect(got?.formats.map((f) => [f.format, f.fileCount])).toEqual([
+      ['presentation', 13],
+      ['video', 12],
+    ]);
+    expect(await repo.referenced([format().prefix, rebuilt.prefix, 'recordings/x/video/b/'])).toEqual(
+      new Set([rebuilt.prefix, 'recordings/x/video/b/']),
+    );
+  });
+
+  it('keeps the state the API set when the node uploads the recording again', async () => {
+    await repo.index(recording(), format());
+    expect(await repo.setState(['int-1-1700000000000', 'unknown'], 'unpublished')).toEqual(['int-1-1700000000000']);
+    await repo.index(recording(), format({ digest: 'c'.repeat(64) }));
+    expect((await repo.get('int-1-1700000000000'))?.state).toBe('unpublished');
+    expect(await repo.setState(['int-1-1700000000000'], 'deleted')).toEqual(['int-1-1700000000000']);
+    expect(await repo.list({ states: ['published', 'unpublished'], offset: 0, limit: 10 })).toEqual({
+      total: 0,
+      recordings: [],
+    });
+  });
+
+  it('sets and removes meta keys, leaving the others', async () => {
+    await repo.index(recording(), format());
+    expect(await repo.updateMeta(['int-1-1700000000000'], { course: 'm2', term: 'autumn' }, ['bbb-origin'])).toEqual([
+      'int-1-1700000000000',
+    ]);
+    expect((await repo.get('int-1-1700000000000'))?.metadata).toEqual({ course: 'm2', term: 'autumn' });
+    expect(await repo.updateMeta(['unknown'], { a: 'b' })).toEqual([]);
+  });
+
+  it('refuses a state outside the vocabulary and a digest that is not sha-256 hex; a format needs its recording', async () => {
+    await expect(repo.index(recording({ state: 'gone' as never }), format())).rejects.toThrow();
+    await expect(repo.index(recording(), format({ digest: 'xyz' }))).rejects.toThrow();
+    expect(await repo.get('int-1-1700000000000')).toBeUndefined();
+    await expect(
+      sql`INSERT INTO recording_formats (record_id, format, digest, prefix, size_bytes, file_count, playback_path)
+        VALUES ('nope', 'video', ${DIGEST}, 'p', 1, 1, 'x')`.execute(db),
+    ).rejects.toThrow(/foreign key/);
+  });
+
+  describe('over 10,000 recordings', () => {
+    /** 10,000 recordings of 100 meetings, a state in three, `course` in ten, `lesson` each its own; 100 share one start. */
+    const seed = async () => {
+      await sql`INSERT INTO recordings (record_id, meeting_id, internal_meeting_id, name, state, starts_at, ends_at,
+          participants, metadata, node_id)
+        SELECT 'rec-' || lpad(i::text, 5, '0'), 'meeting-' || (i % 100), 'int-' || i, 'R' || i,
+          (ARRAY['published', 'unpublished', 'deleted'])[1 + i % 3],
+          to_timestamp(1700000000 + CASE WHEN i < 100 THEN 0 ELSE i END), to_timestamp(1700000600 + i), i % 7,
+          jsonb_build_object('course', 'c' || (i % 10), 'bbb-origin', 'lms', 'lesson', 'l' || i), 'bbb-' || (i % 4)
+        FROM generate_series(0, 9999) AS i`.execute(db);
+      await sql`INSERT INTO recording_formats (record_id, format, digest, prefix, size_bytes, file_count, playback_path)
+        SELECT record_id, 'presentation', ${DIGEST}, 'recordings/' || record_id || '/presentation/x/', 1000, 5, 'index.html'
+        FROM recordings`.execute(db);
+      await sql`ANALYZE recordings`.execute(db);
+      await sql`ANALYZE recording_formats`.execute(db);
+    };
+
+    it('pages through every recording in one stable order, without repeats or gaps, with the total on each page', async () => {
+      await seed();
+      const seen: string[] = [];
+      for (let offset = 0; ; offset += 700) {
+        const page = await repo.list({ offset, limit: 700 });
+        expect(page.total).toBe(10_000);
+        if (page.recordings.length === 0) break;
+        seen.push(...page.recordings.map((r) => r.recordId));
+      }
+      expect(seen).toHaveLength(10_000);
+      expect(new Set(seen).size).toBe(10_000);
+      // start time, then record id: the 100 sharing a start come first, by id
+      expect(seen.slice(0, 3)).toEqual(['rec-00000', 'rec-00001', 'rec-00002']);
+      expect(await repo.list({ offset: 20_000, limit: 10 })).toEqual({ total: 10_000, recordings: [] });
+    });
+
+    it('filters by meeting ids, record ids, states and meta pairs, counting what matches', async () => {
+      await seed();
+      const total = async (q: Omit<RecordingsQuery, 'offset' | 'limit'>) =>
+        (await repo.list({ ...q, offset: 0, limit: 1 })).total;
+      expect(await total({ meetingIds: ['meeting-1', 'meeting-2'] })).toBe(200);
+      expect(await total({ recordIds: ['rec-00001', 'rec-09999', 'unknown'] })).toBe(2);
+      expect(await total({ states: ['published', 'unpublished'] })).toBe(6667);
+      expect(await total({ meta: { course: 'c3' } })).toBe(1000);
+      expect(await total({ meta: { course: 'c3', 'bbb-origin': 'lms' }, meetingIds: ['meeting-3'] })).toBe(100);
+      expect(await total({ meta: { course: 'c3' }, meetingIds: ['meeting-4'] })).toBe(0);
+      expect(await total({ meta: { lesson: 'l42' } })).toBe(1);
+      const page = await repo.list({ meetingIds: ['meeting-7'], offset: 10, limit: 5 });
+      expect(page.recordings.map((r) => r.recordId)).toEqual([
+        'rec-01007',
+        'rec-01107',
+        'rec-01207',
+        'rec-01307',
+        'rec-01407',
+      ]);
+      expect(page.recordings[0]?.formats).toHaveLength(1);
+    });
+
+    it('answers each filter from an index, never reading the whole table', async () => {
+      await seed();
+      const plan = async (q: Omit<RecordingsQuery, 'offset' | 'limit'>, offset = 0) =>
+        (await sql<{ 'QUERY PLAN': string }>`EXPLAIN ${listQuery({ ...q, offset, limit: 100 })}`.execute(db)).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
+      // A selective filter: one that matches a tenth of the table is read whole, as it should be.
+      for (const q of [
+        { meetingIds: ['meeting-1'] },
+        { recordIds: ['rec-00001', 'rec-00002'] },
+        { meta: { lesson: 'l42' } },
+        { meetingIds: ['meeting-1'], states: ['published' as const] },
+      ]) {
+        const p = await plan(q);
+        expect(p).not.toMatch(/Seq Scan on recordings/);
+        expect(p).toMatch(/Index|Bitmap/);
+      }
+      // The unfiltered page is a range of the order index (the count reads it all, as a count must).
+      expect(await plan({}, 5000)).toMatch(/Index \S*Scan using recordings_order/);
+      // The formats of a page are found by their primary key.
+      expect(await plan({ meetingIds: ['meeting-1'] })).toMatch(/recording_formats_pk/);
+    });
+  });
+});

@@ -1,0 +1,236 @@
+import { guardedSql } from '@ensemble/shared';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
+
+/** One format of a recording, as stored. */
+export interface RecordingFormat {
+  format: string;
+  /** sha-256 of the uploaded archive, hex. */
+  digest: string;
+  /** recordings/<record id>/<format>/<digest>/ in the bucket. */
+  prefix: string;
+  sizeBytes: number;
+  fileCount: number;
+  /** The player's entry below `prefix`, e.g. `index.html` or `video/webcams.webm`. */
+  playbackPath: string;
+  processingTimeMs: number;
+  lengthMs: number;
+}
+
+/** A recording as the index holds it. Times in ms. */
+export interface Recording {
+  recordId: string;
+  meetingId: string;
+  internalMeetingId: string;
+  name: string;
+  state: RecordingState;
+  startTime: number;
+  endTime: number;
+  participants: number;
+  /** meta_* parameters, keys without the prefix. */
+  metadata: Record<string, string>;
+  nodeId: string;
+  formats: RecordingFormat[];
+}
+
+/** getRecordings' filters (BBB 2.6+): each list is "any of"; absent means no filter. */
+export interface RecordingsQuery {
+  meetingIds?: readonly string[];
+  recordIds?: readonly string[];
+  states?: readonly RecordingState[];
+  /** Every pair must match exactly (meta_<key>=<value>). */
+  meta?: Readonly<Record<string, string>>;
+  offset: number;
+  limit: number;
+}
+
+export interface RecordingsPage {
+  /** All recordings matching the filters (BBB's totalElements). */
+  total: number;
+  recordings: Recording[];
+}
+
+/** A row of `listQuery`: the total beside a page row (all null but the total when the page is empty). */
+interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
+  total: number;
+  record_id: string | null;
+  formats: RecordingFormat[];
+}
+
+/** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
+function condition(q: Omit<RecordingsQuery, 'offset' | 'limit'>): RawBuilder<boolean> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
+  if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
+  if (q.states) parts.push(sql`r.state = ANY(${[...q.states]}::text[])`);
+  if (q.meta && Object.keys(q.meta).length > 0) parts.push(sql`r.metadata @> ${JSON.stringify(q.meta)}::jsonb`);
+  return parts.length ? sql<boolean>`(${sql.join(parts, sql` AND `)})` : sql<boolean>`true`;
+}
+
+/** The formats of `r`, as a JSON array in the shape of RecordingFormat, by name. */
+const FORMATS = sql`(SELECT coalesce(json_agg(json_build_object(
+    'format', f.format, 'digest', f.digest, 'prefix', f.prefix, 'sizeBytes', f.size_bytes,
+    'fileCount', f.file_count, 'playbackPath', f.playback_path,
+    'processingTimeMs', f.processing_time_ms, 'lengthMs', f.length_ms) ORDER BY f.format), '[]'::json)
+  FROM recording_formats f WHERE f.record_id = r.record_id)`;
+
+/**
+ * One page and the total in one statement: the row of `one` carries the count even when
+ * the page is empty (an offset past the end). Order: start time, then record id (unique),
+ * so pages neither repeat nor skip a recording.
+ */
+export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
+  const where = condition(q);
+  return sql<ListRow>`SELECT (SELECT count(*) FROM recordings r WHERE ${where})::int AS total, p.*
+    FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+      SELECT r.*, ${FORMATS} AS formats FROM recordings r WHERE ${where}
+      ORDER BY r.starts_at, r.record_id OFFSET ${q.offset} LIMIT ${q.limit}
+    ) AS p ON true
+    ORDER BY p.starts_at, p.record_id`;
+}
+
+const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
+  recordId: r.record_id,
+  meetingId: r.meeting_id,
+  internalMeetingId: r.internal_meeting_id,
+  name: r.name,
+  state: r.state,
+  startTime: new Date(r.starts_at).getTime(),
+  endTime: new Date(r.ends_at).getTime(),
+  participants: r.participants,
+  metadata: r.metadata,
+  nodeId: r.node_id,
+  // json_build_object gives int8 as JSON numbers: nothing to convert.
+  formats: r.formats,
+});
+
+/**
+ * The recordings index in PostgreSQL (decision 102). Each read and each write is one
+ * statement, except `index`, whose transaction makes a recording and its format visible
+ * together.
+ */
+export class RecordingsRepository {
+  constructor(private readonly db: Kysely<GatewayTables>) {}
+
+  async list(q: RecordingsQuery): Promise<RecordingsPage> {
+    const rows = await guardedSql('recordings list', async () => (await listQuery(q).execute(this.db)).rows);
+    const total = rows[0]?.total ?? 0;
+    const recordings = rows.flatMap((r) =>
+      r.record_id === null ? [] : [recordingOf({ ...r, record_id: r.record_id })],
+    );
+    return { total, recordings };
+  }
+
+  async get(recordId: string): Promise<Recording | undefined> {
+    return (await this.list({ recordIds: [recordId], offset: 0, limit: 1 })).recordings[0];
+  }
+
+  /** The digest indexed for this format, if any: the same digest again is a no-op. */
+  async digestOf(recordId: string, format: string): Promise<string | undefined> {
+    const row = await guardedSql('recording digest', () =>
+      this.db
+        .selectFrom('recording_formats')
+        .select('digest')
+        .where('record_id', '=', recordId)
+        .where('format', '=', format)
+        .executeTakeFirst(),
+    );
+    return row?.digest;
+  }
+
+  /**
+   * Makes an uploaded format visible: upserts the recording (its state stays as the index
+   * has it once indexed: an unpublish or delete through the API wins over a re-upload) and
+   * the format row, in one transaction. Returns the prefix this replaced, if any.
+   */
+  async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
+    const r = {
+      meeting_id: recording.meetingId,
+      internal_meeting_id: recording.internalMeetingId,
+      name: recording.name,
+      starts_at: new Date(recording.startTime),
+      ends_at: new Date(recording.endTime),
+      participants: recording.participants,
+      metadata: JSON.stringify(recording.metadata),
+      node_id: recording.nodeId,
+    };
+    const f = {
+      digest: format.digest,
+      prefix: format.prefix,
+      size_bytes: format.sizeBytes,
+      file_count: format.fileCount,
+      playback_path: format.playbackPath,
+      processing_time_ms: format.processingTimeMs,
+      length_ms: format.lengthMs,
+    };
+    return guardedSql('recording index', () =>
+      this.db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('recordings')
+          .values({ record_id: recording.recordId, state: recording.state, ...r })
+          .onConflict((oc) => oc.column('record_id').doUpdateSet({ ...r, updated_at: sql<Date>`now()` }))
+          .execute();
+        // The old prefix, read under the row lock the upsert below takes anyway.
+        const old = await tx
+          .selectFrom('recording_formats')
+          .select('prefix')
+          .where('record_id', '=', recording.recordId)
+          .where('format', '=', format.format)
+          .forUpdate()
+          .executeTakeFirst();
+        await tx
+          .insertInto('recording_formats')
+          .values({ record_id: recording.recordId, format: format.format, ...f })
+          .onConflict((oc) => oc.columns(['record_id', 'format']).doUpdateSet({ ...f, updated_at: sql<Date>`now()` }))
+          .execute();
+        return old && old.prefix !== format.prefix ? old.prefix : undefined;
+      }),
+    );
+  }
+
+  /** publish/unpublish/delete: the ids changed (unknown ones are left out). */
+  async setState(recordIds: readonly string[], state: RecordingState): Promise<string[]> {
+    const rows = await guardedSql('recording state', () =>
+      this.db
+        .updateTable('recordings')
+        .set({ state, updated_at: sql<Date>`now()` })
+        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`)
+        .returning('record_id')
+        .execute(),
+    );
+    return rows.map((r) => r.record_id);
+  }
+
+  /** updateRecordings: sets `set`'s keys and removes `remove`'s; the ids changed. */
+  async updateMeta(
+    recordIds: readonly string[],
+    set: Readonly<Record<string, string>>,
+    remove: readonly string[] = [],
+  ): Promise<string[]> {
+    const rows = await guardedSql('recording meta', () =>
+      this.db
+        .updateTable('recordings')
+        .set({
+          metadata: sql`(metadata || ${JSON.stringify(set)}::jsonb) - ${[...remove]}::text[]`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`)
+        .returning('record_id')
+        .execute(),
+    );
+    return rows.map((r) => r.record_id);
+  }
+
+  /** Of these storage prefixes, the ones a format row points at (the sweeper keeps those). */
+  async referenced(prefixes: readonly string[]): Promise<Set<string>> {
+    if (prefixes.length === 0) return new Set();
+    const rows = await guardedSql('recording prefixes', () =>
+      this.db
+        .selectFrom('recording_formats')
+        .select('prefix')
+        .where('prefix', '=', sql<string>`ANY(${[...prefixes]}::text[])`)
+        .execute(),
+    );
+    return new Set(rows.map((r) => r.prefix));
+  }
+}
