@@ -87,7 +87,11 @@ export class FleetStore {
    * Mirrors a node's record from PostgreSQL (register-node.lua): added when Redis lacks it,
    * 'exists' when Redis holds the same id, engine and URL (left as it is), else 'conflict'.
    */
-  async mirror(n: NodeRecord): Promise<'added' | 'exists' | 'conflict'> {
+  /** `onlyIfSeen`: write nothing to a Redis that lost its data since it was looked at (`unseen`). */
+  async mirror(
+    n: NodeRecord,
+    opts: { onlyIfSeen?: boolean } = {},
+  ): Promise<'added' | 'exists' | 'conflict' | 'unseen'> {
     const result = await guarded('mirror node', () =>
       this.scripts.registerNode(
         n.id,
@@ -99,13 +103,14 @@ export class FleetStore {
         n.tags.join(','),
         n.createdAt,
         n.enableWhenHealthy ? 1 : 0,
+        opts.onlyIfSeen ? '1' : '',
       ),
     );
     // Idempotent, so a retried registration still records it.
-    if (result !== 'conflict' && n.prometheusInstance) {
+    if ((result === 'added' || result === 'exists') && n.prometheusInstance) {
       await guarded('mirror node', () => this.redis.hset(keys.node(n.id), 'prometheusInstance', n.prometheusInstance!));
     }
-    return result as 'added' | 'exists' | 'conflict';
+    return result as 'added' | 'exists' | 'conflict' | 'unseen';
   }
 
   /** The ids of the mirrored nodes. */

@@ -78,7 +78,8 @@ export class NodeMirrorService implements OnApplicationBootstrap, OnApplicationS
     const plan = planMirror(mirrored, inventory, mirroredFieldsOf);
     const done: MirrorCheck = { restored: [], corrected: [], removed: [] };
     for (const record of plan.missing) {
-      if ((await this.store.mirror(record)) === 'added') done.restored.push(record.id);
+      // Redis may lose its data again after the phase was read: then the next check restores.
+      if ((await this.store.mirror(record, { onlyIfSeen: true })) === 'added') done.restored.push(record.id);
     }
     for (const { read, record } of plan.differing) {
       if (await this.correct(read, record)) done.corrected.push(record.id);
@@ -114,7 +115,7 @@ export class NodeMirrorService implements OnApplicationBootstrap, OnApplicationS
     if (r.kind !== 'other-node') return false;
     // Another node under this id (engine or URL differ): the record wins, with a fresh health.
     await this.store.remove(record.id);
-    return (await this.store.mirror(record)) === 'added';
+    return (await this.store.mirror(record, { onlyIfSeen: true })) === 'added';
   }
 
   private report(done: MirrorCheck): void {

@@ -4,6 +4,7 @@ import { waitFor } from '@ensemble/testing';
 import type { Redis } from 'ioredis';
 import { SchedulerHarness } from '../harness.test-support.js';
 import { fleetKeys as keys } from '../keys.js';
+import { NodeMirrorService } from './node-mirror.service.js';
 import { FleetStore } from './fleet.store.js';
 
 /** Redis loses everything under a running scheduler: the inventory comes back from PostgreSQL (decision 090). */
@@ -120,5 +121,19 @@ describe('the node inventory after Redis lost everything', () => {
     await waitFor('the others back', async () => (await redis.scard(keys.nodes)) === 3);
     await new Promise((r) => setTimeout(r, 500)); // two more checks
     expect(await h.node('r3')).toBeUndefined();
+  });
+
+  it('writes no node into a Redis that lost its data after the check looked: the check that begins re-learning does', async () => {
+    // No background checks from here on: this test is one check's interleaving, played by hand.
+    for (const s of h.schedulers) await s.app.get(NodeMirrorService).onApplicationShutdown();
+    const mirror = h.schedulers[0]!.app.get(NodeMirrorService);
+    const store = h.schedulers[0]!.app.get(FleetStore);
+    const record = (await store.mirrored()).find((m) => m.record.id === 'r2')!.record;
+    await redis.flushall(); // after the check read the phase (no loss then), before it writes back
+    expect(await store.mirror(record, { onlyIfSeen: true })).toBe('unseen');
+    expect(await redis.exists(keys.node('r2'))).toBe(0);
+    const next = await mirror.check();
+    expect(next.restored).toContain('r2');
+    expect(await redis.exists(keys.relearn)).toBe(1);
   });
 });

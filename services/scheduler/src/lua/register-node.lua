@@ -1,7 +1,12 @@
 -- Registers a node once. Invariant: a node id is registered at most once; a
 -- retry with the same id, engine and URL is answered as success (idempotent),
 -- anything else under a taken id is a conflict.
--- ARGV: prefix, id, engine, url, secret, state, loadMultiplier, tags, createdAt, enableWhenHealthy (1/0)
+-- With onlyIfSeen, nothing is written to a Redis whose epoch is gone (it lost its data since
+-- the caller looked): the node mirror then leaves the write-back to its next check, which
+-- begins re-learning first (decision 091), so no node comes back outside a phase.
+-- ARGV: prefix, id, engine, url, secret, state, loadMultiplier, tags, createdAt, enableWhenHealthy (1/0),
+--       onlyIfSeen ('1' or '')
+if ARGV[11] == '1' and redis.call('EXISTS', K.epoch) == 0 then return 'unseen' end
 local id = ARGV[2]
 local nodeK = K.node(id)
 if redis.call('EXISTS', nodeK) == 1 then
