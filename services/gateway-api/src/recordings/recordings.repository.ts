@@ -40,6 +40,8 @@ export interface RecordingsQuery {
   states?: readonly RecordingState[];
   /** Every pair must match exactly (meta_<key>=<value>). */
   meta?: Readonly<Record<string, string>>;
+  /** Newest first (a room's own list); BBB's getRecordings pages oldest first. */
+  newestFirst?: boolean;
   offset: number;
   limit: number;
 }
@@ -58,7 +60,7 @@ interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
 }
 
 /** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
-function condition(q: Omit<RecordingsQuery, 'offset' | 'limit'>): RawBuilder<boolean> {
+function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
   if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
   if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
@@ -81,12 +83,13 @@ const FORMATS = sql`(SELECT coalesce(json_agg(json_build_object(
  */
 export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
   const where = condition(q);
+  const dir = q.newestFirst ? sql`DESC` : sql`ASC`;
   return sql<ListRow>`SELECT (SELECT count(*) FROM recordings r WHERE ${where})::int AS total, p.*
     FROM (SELECT 1) AS one LEFT JOIN LATERAL (
       SELECT r.*, ${FORMATS} AS formats FROM recordings r WHERE ${where}
-      ORDER BY r.starts_at, r.record_id OFFSET ${q.offset} LIMIT ${q.limit}
+      ORDER BY r.starts_at ${dir}, r.record_id ${dir} OFFSET ${q.offset} LIMIT ${q.limit}
     ) AS p ON true
-    ORDER BY p.starts_at, p.record_id`;
+    ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
 
 const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
@@ -188,16 +191,25 @@ export class RecordingsRepository {
     );
   }
 
-  /** publish/unpublish/delete: the ids changed (unknown ones are left out). */
-  async setState(recordIds: readonly string[], state: RecordingState): Promise<string[]> {
-    const rows = await guardedSql('recording state', () =>
-      this.db
+  /**
+   * publish/unpublish/delete: the ids changed (unknown ones are left out). `only` narrows it
+   * in the same statement: to one meeting's recordings (a room's owner acts on that room's
+   * only), and to some current states (a deleted recording is never published again).
+   */
+  async setState(
+    recordIds: readonly string[],
+    state: RecordingState,
+    only: { meetingId?: string; states?: readonly RecordingState[] } = {},
+  ): Promise<string[]> {
+    const rows = await guardedSql('recording state', () => {
+      let q = this.db
         .updateTable('recordings')
         .set({ state, updated_at: sql<Date>`now()` })
-        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`)
-        .returning('record_id')
-        .execute(),
-    );
+        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`);
+      if (only.meetingId !== undefined) q = q.where('meeting_id', '=', only.meetingId);
+      if (only.states) q = q.where('state', '=', sql<RecordingState>`ANY(${[...only.states]}::text[])`);
+      return q.returning('record_id').execute();
+    });
     return rows.map((r) => r.record_id);
   }
 
