@@ -3,6 +3,7 @@ import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contr
 import { api, explain } from './api.js';
 import { formText } from './form.js';
 import { ErrorLine } from './error-line.js';
+import { RoomRecordings } from './room-recordings.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [
   ['muteOnJoin', 'Mute people when they join'],
@@ -159,6 +160,7 @@ function RoomItem(props: { room: RoomView; onChange: (r: RoomView) => void; onDe
           {message}
         </p>
       )}
+      {room.engine === 'bbb' && <RoomRecordings room={room} />}
     </li>
   );
 }
