@@ -149,6 +149,9 @@ describe("a room's recordings", () => {
       'deleted',
     ]);
     expect((await owner.json('GET', `/api/rooms/${roomB}/recordings`)).status).toBe(404);
+    // One still processing when the room went arrives later: indexed, but deleted.
+    const late = (await seedRecording(stack.gateway, roomB, T0 + 2 * HOUR)).recordId;
+    expect(await stateOf(stack.gateway, late)).toBe('deleted');
     expect((await list(roomA)).total).toBe(24);
   });
 });

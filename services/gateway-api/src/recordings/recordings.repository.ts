@@ -1,6 +1,7 @@
 import { guardedSql } from '@ensemble/shared';
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
+import { ROOM_MEETING_ID_REGEX } from '../meetings/room-bbb-params.js';
 
 /** One format of a recording, as stored. */
 export interface RecordingFormat {
@@ -92,6 +93,11 @@ export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
     ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
 
+/** The state of a recording indexed for the first time: deleted if its web room is gone. */
+const stateOfNew = (r: Pick<Recording, 'meetingId' | 'state'>) =>
+  sql<RecordingState>`CASE WHEN ${r.meetingId} ~ ${ROOM_MEETING_ID_REGEX}
+    AND NOT EXISTS (SELECT 1 FROM rooms WHERE id = substr(${r.meetingId}, 5)) THEN 'deleted' ELSE ${r.state} END`;
+
 const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
   recordId: r.record_id,
   meetingId: r.meeting_id,
@@ -144,7 +150,9 @@ export class RecordingsRepository {
   /**
    * Makes an uploaded format visible: upserts the recording (its state stays as the index
    * has it once indexed: an unpublish or delete through the API wins over a re-upload) and
-   * the format row, in one transaction. Returns the prefix this replaced, if any.
+   * the format row, in one transaction. Returns the prefix this replaced, if any. A first
+   * upload for a web room's meeting whose room is gone is indexed deleted: deleting a room
+   * deletes its recordings, the ones still processing then too (decision 106).
    */
   async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
     const r = {
@@ -170,7 +178,7 @@ export class RecordingsRepository {
       this.db.transaction().execute(async (tx) => {
         await tx
           .insertInto('recordings')
-          .values({ record_id: recording.recordId, state: recording.state, ...r })
+          .values({ record_id: recording.recordId, state: stateOfNew(recording), ...r })
           .onConflict((oc) => oc.column('record_id').doUpdateSet({ ...r, updated_at: sql<Date>`now()` }))
           .execute();
         // The old prefix, read under the row lock the upsert below takes anyway.

@@ -59,8 +59,9 @@ export class RoomsService {
 
   /**
    * The live meeting ends first, so nobody stays in a room that no longer exists; then its
-   * recordings are deleted (decision 106), so none stays playable without an owner should
-   * the room's row go and a retry never come.
+   * recordings are deleted (decision 106) before the row goes, so a failure leaves a room to
+   * delete again rather than recordings without an owner; and once more after, for one
+   * indexed in between (one indexed later finds no room and is indexed deleted).
    */
   async remove(ownerId: string, id: string): Promise<void> {
     const room = await this.get(ownerId, id);
@@ -68,6 +69,7 @@ export class RoomsService {
     else await this.jitsi.end(room.id);
     await this.recordings.forgetRoom(room.id);
     if (!(await this.rooms.remove(id, ownerId))) throw notFound();
+    await this.recordings.forgetRoom(room.id);
   }
 
   async live(ownerId: string, id: string) {
