@@ -99,3 +99,13 @@ export function explain(e: unknown): string {
       return e.message.charAt(0).toUpperCase() + e.message.slice(1);
   }
 }
+
+/** Runs an action of a page: its message cleared first, and an error explained into it. */
+export async function attempt(show: (message: string) => void, what: () => Promise<unknown>): Promise<void> {
+  show('');
+  try {
+    await what();
+  } catch (e) {
+    show(explain(e));
+  }
+}

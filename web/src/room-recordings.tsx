@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { RoomRecording, RoomRecordingPage, RoomView } from '@ensemble/contracts';
-import { api, explain } from './api.js';
+import { api, attempt, explain } from './api.js';
 import { ErrorLine } from './error-line.js';
 
 const PAGE = 10;
@@ -36,14 +36,7 @@ export function RoomRecordings(props: { room: RoomView }) {
     [room.id],
   );
 
-  const act = async (what: () => Promise<unknown>) => {
-    setError('');
-    try {
-      await what();
-    } catch (e) {
-      setError(explain(e));
-    }
-  };
+  const act = (what: () => Promise<unknown>) => attempt(setError, what);
   const toggle = (r: RoomRecording) =>
     act(async () => {
       const changed = await api.setPublished(room.id, r.recordId, r.state !== 'published');
