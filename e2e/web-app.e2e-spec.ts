@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, prepareBrowser, screenshot } from './browser.test-support.js';
+import { seedRecording } from './room-recordings.test-support.js';
 import { startRoomsStack, type RoomsStack } from './rooms.test-support.js';
 
 describe('the web app', () => {
@@ -86,6 +87,66 @@ describe('the web app', () => {
     expect(meeting.attendees.map((a) => [a.fullName, a.role])).toEqual([['Alan', 'VIEWER']]);
     expect(meeting.params.welcome).toBe('Welcome to Compilers 101');
     await Promise.all([owner.close(), guest.close()]);
+  });
+
+  it("lists a room's recordings to its owner at phone width: play, unpublish, delete, all by keyboard", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/register`);
+    await page.getByLabel('Your name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill(`ada-${Date.now()}@example.org`);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'My rooms' }).waitFor();
+    await page.getByLabel('Room name').fill('Analytical Engines');
+    await page.getByRole('button', { name: 'Create room' }).click();
+    await page.getByRole('heading', { name: 'Analytical Engines' }).waitFor();
+
+    // Empty first, then two recordings indexed for the room's meeting.
+    const recordings = page.getByText(/^Recordings/);
+    await recordings.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('No recordings yet.').waitFor();
+    const roomId = String(await page.evaluate("fetch('/api/rooms').then((r) => r.json()).then((b) => b.rooms[0].id)"));
+    const t0 = Date.UTC(2026, 2, 2, 10, 0, 0);
+    const first = await seedRecording(stack.gateway, roomId, t0, { name: 'Lecture 1' });
+    await seedRecording(stack.gateway, roomId, t0 + 86_400_000, { name: 'Lecture 2' });
+    await page.reload();
+    await page.getByText(/^Recordings/).focus();
+    await page.keyboard.press('Enter');
+    const list = page.getByRole('list', { name: 'Recordings of Analytical Engines' });
+    await list.waitFor();
+    const items = list.getByRole('listitem');
+    expect(await items.getByRole('heading').allTextContents()).toEqual(['Lecture 2', 'Lecture 1']); // newest first
+    const lecture1 = items.filter({ hasText: 'Lecture 1' });
+    const lecture2 = items.filter({ hasText: 'Lecture 2' });
+    await lecture1.getByText('1:00:00 · 7 participants').waitFor();
+    const play = lecture1.getByRole('link', { name: /Play Lecture 1/ });
+    expect(await play.getAttribute('href')).toBe(`${base}/playback/presentation/2.3/${first.recordId}`);
+    expect(await play.getAttribute('target')).toBe('_blank');
+    await lecture1.getByText('Published', { exact: true }).waitFor();
+    await shot(page, '7-room-recordings');
+
+    // Unpublish by keyboard: the label changes and the play link goes.
+    await lecture1.getByRole('button', { name: 'Unpublish' }).focus();
+    await page.keyboard.press('Enter');
+    await lecture1.getByText('Unpublished', { exact: true }).waitFor();
+    expect(await lecture1.getByRole('link').count()).toBe(0);
+    await lecture1.getByRole('button', { name: 'Publish' }).waitFor();
+
+    // Delete after confirming: gone from the list; dismissing the confirmation keeps it.
+    page.once('dialog', (d) => void d.dismiss());
+    await lecture2.getByRole('button', { name: 'Delete recording' }).click();
+    await lecture2.getByRole('heading', { name: 'Lecture 2' }).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await lecture2.getByRole('button', { name: 'Delete recording' }).click();
+    await lecture2.waitFor({ state: 'detached' });
+    expect(await items.getByRole('heading').allTextContents()).toEqual(['Lecture 1']);
+    await page.getByText('Recordings (1)').waitFor();
+    // Nothing wider than the phone.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await shot(page, '8-room-recordings-after');
+    await ctx.close();
   });
 
   it('says clearly when the password is wrong or a link no longer works', async () => {

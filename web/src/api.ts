@@ -3,6 +3,8 @@ import {
   joinReplySchema,
   roomListSchema,
   roomLiveSchema,
+  roomRecordingPageSchema,
+  roomRecordingSchema,
   roomViewSchema,
   userReplySchema,
   type RoomSettings,
@@ -52,6 +54,7 @@ async function answer<T>(schema: AnswerSchema<T>, p: Promise<unknown>): Promise<
 }
 
 const room = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
+const recording = (id: string, recordId: string) => `${room(id)}/recordings/${encodeURIComponent(recordId)}`;
 const link = (token: string) => `/api/join/${encodeURIComponent(token)}`;
 
 export const api = {
@@ -67,6 +70,11 @@ export const api = {
   rotate: (id: string) => answer(roomViewSchema, call('POST', `${room(id)}/links/rotate`)),
   deleteRoom: (id: string) => call('DELETE', room(id)),
   live: (id: string) => answer(roomLiveSchema, call('GET', `${room(id)}/live`)),
+  recordings: (id: string, offset: number, limit: number) =>
+    answer(roomRecordingPageSchema, call('GET', `${room(id)}/recordings?offset=${offset}&limit=${limit}`)),
+  setPublished: (id: string, recordId: string, published: boolean) =>
+    answer(roomRecordingSchema, call('POST', `${recording(id, recordId)}/${published ? 'publish' : 'unpublish'}`)),
+  deleteRecording: (id: string, recordId: string) => call('DELETE', recording(id, recordId)),
   joinInfo: (token: string) => answer(joinInfoSchema, call('GET', link(token))),
   join: (token: string, displayName: string) => answer(joinReplySchema, call('POST', link(token), { displayName })),
 };
@@ -89,5 +97,15 @@ export function explain(e: unknown): string {
       return 'That is too much text.';
     default:
       return e.message.charAt(0).toUpperCase() + e.message.slice(1);
+  }
+}
+
+/** Runs an action of a page: its message cleared first, and an error explained into it. */
+export async function attempt(show: (message: string) => void, what: () => Promise<unknown>): Promise<void> {
+  show('');
+  try {
+    await what();
+  } catch (e) {
+    show(explain(e));
   }
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contracts';
-import { api, explain } from './api.js';
+import { api, attempt, explain } from './api.js';
 import { formText } from './form.js';
 import { ErrorLine } from './error-line.js';
+import { RoomRecordings } from './room-recordings.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [
   ['muteOnJoin', 'Mute people when they join'],
@@ -112,14 +113,7 @@ function RoomItem(props: { room: RoomView; onChange: (r: RoomView) => void; onDe
     return () => window.clearInterval(t);
   }, [room.id]);
 
-  const act = async (what: () => Promise<void>) => {
-    setMessage('');
-    try {
-      await what();
-    } catch (e) {
-      setMessage(explain(e));
-    }
-  };
+  const act = (what: () => Promise<void>) => attempt(setMessage, what);
   const rotate = () =>
     act(async () => {
       if (!window.confirm('Replace both links? The current links will stop working.')) return;
@@ -159,6 +153,7 @@ function RoomItem(props: { room: RoomView; onChange: (r: RoomView) => void; onDe
           {message}
         </p>
       )}
+      {room.engine === 'bbb' && <RoomRecordings room={room} />}
     </li>
   );
 }

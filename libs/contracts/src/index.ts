@@ -15,6 +15,7 @@ export * from './contracts/provision.schema.js';
 export * from './contracts/reply.schema.js';
 export * from './api/account.schema.js';
 export * from './api/room.schema.js';
+export * from './api/room-recording.schema.js';
 export * from './api/audit.schema.js';
 export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';

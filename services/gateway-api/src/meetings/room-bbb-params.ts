@@ -10,6 +10,8 @@ export interface MeetingRoom {
 
 /** The room's key at the scheduler and its meetingID on BBB (namespaced apart from BBB API integrations). */
 export const meetingIdOf = (roomId: string): string => `web-${roomId}`;
+/** A meetingID `meetingIdOf` gives (room ids are `r` and 12 URL-safe characters), as a PostgreSQL regex. */
+export const ROOM_MEETING_ID_REGEX = '^web-r[A-Za-z0-9_-]{12}$';
 
 /** A room's settings as BBB `create` parameters (BBB 2.6+ names). */
 export function createQuery(room: MeetingRoom, logoutURL?: string): string {

@@ -94,6 +94,31 @@ describe('the recordings repository on PostgreSQL', () => {
     });
   });
 
+  it('changes a state only within the meeting and current states given, in the same statement', async () => {
+    await repo.index(recording(), format());
+    const id = 'int-1-1700000000000';
+    expect(await repo.setState([id], 'unpublished', { meetingId: 'physics' })).toEqual([]);
+    expect(await repo.setState([id], 'deleted', { meetingId: 'maths', states: ['published'] })).toEqual([id]);
+    expect(await repo.setState([id], 'published', { states: ['published', 'unpublished'] })).toEqual([]);
+    expect((await repo.get(id))?.state).toBe('deleted');
+  });
+
+  it('pages newest first as stably as oldest first', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = `int-${i % 2}-${1_700_000_000_000 + Math.floor(i / 2)}`; // equal start times in pairs
+      await repo.index(
+        recording({ recordId: id, startTime: 1_700_000_000_000 + Math.floor(i / 2) }),
+        format({ prefix: `recordings/${id}/p/` }),
+      );
+    }
+    const page = async (newestFirst: boolean, offset: number) =>
+      (await repo.list({ meetingIds: ['maths'], newestFirst, offset, limit: 2 })).recordings.map((r) => r.recordId);
+    const oldest = [...(await page(false, 0)), ...(await page(false, 2)), ...(await page(false, 4))];
+    const newest = [...(await page(true, 0)), ...(await page(true, 2)), ...(await page(true, 4))];
+    expect(new Set(oldest).size).toBe(5);
+    expect(newest).toEqual([...oldest].reverse());
+  });
+
   it('sets and removes meta keys, leaving the others', async () => {
     await repo.index(recording(), format());
     expect(await repo.updateMeta(['int-1-1700000000000'], { course: 'm2', term: 'autumn' }, ['bbb-origin'])).toEqual([

@@ -1,6 +1,7 @@
 import { guardedSql } from '@ensemble/shared';
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
+import { ROOM_MEETING_ID_REGEX } from '../meetings/room-bbb-params.js';
 
 /** One format of a recording, as stored. */
 export interface RecordingFormat {
@@ -40,6 +41,8 @@ export interface RecordingsQuery {
   states?: readonly RecordingState[];
   /** Every pair must match exactly (meta_<key>=<value>). */
   meta?: Readonly<Record<string, string>>;
+  /** Newest first (a room's own list); BBB's getRecordings pages oldest first. */
+  newestFirst?: boolean;
   offset: number;
   limit: number;
 }
@@ -58,7 +61,7 @@ interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
 }
 
 /** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
-function condition(q: Omit<RecordingsQuery, 'offset' | 'limit'>): RawBuilder<boolean> {
+function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
   if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
   if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
@@ -81,13 +84,19 @@ const FORMATS = sql`(SELECT coalesce(json_agg(json_build_object(
  */
 export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
   const where = condition(q);
+  const dir = q.newestFirst ? sql`DESC` : sql`ASC`;
   return sql<ListRow>`SELECT (SELECT count(*) FROM recordings r WHERE ${where})::int AS total, p.*
     FROM (SELECT 1) AS one LEFT JOIN LATERAL (
       SELECT r.*, ${FORMATS} AS formats FROM recordings r WHERE ${where}
-      ORDER BY r.starts_at, r.record_id OFFSET ${q.offset} LIMIT ${q.limit}
+      ORDER BY r.starts_at ${dir}, r.record_id ${dir} OFFSET ${q.offset} LIMIT ${q.limit}
     ) AS p ON true
-    ORDER BY p.starts_at, p.record_id`;
+    ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
+
+/** The state of a recording indexed for the first time: deleted if its web room is gone. */
+const stateOfNew = (r: Pick<Recording, 'meetingId' | 'state'>) =>
+  sql<RecordingState>`CASE WHEN ${r.meetingId} ~ ${ROOM_MEETING_ID_REGEX}
+    AND NOT EXISTS (SELECT 1 FROM rooms WHERE id = substr(${r.meetingId}, 5)) THEN 'deleted' ELSE ${r.state} END`;
 
 const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
   recordId: r.record_id,
@@ -141,7 +150,9 @@ export class RecordingsRepository {
   /**
    * Makes an uploaded format visible: upserts the recording (its state stays as the index
    * has it once indexed: an unpublish or delete through the API wins over a re-upload) and
-   * the format row, in one transaction. Returns the prefix this replaced, if any.
+   * the format row, in one transaction. Returns the prefix this replaced, if any. A first
+   * upload for a web room's meeting whose room is gone is indexed deleted: deleting a room
+   * deletes its recordings, the ones still processing then too (decision 106).
    */
   async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
     const r = {
@@ -167,7 +178,7 @@ export class RecordingsRepository {
       this.db.transaction().execute(async (tx) => {
         await tx
           .insertInto('recordings')
-          .values({ record_id: recording.recordId, state: recording.state, ...r })
+          .values({ record_id: recording.recordId, state: stateOfNew(recording), ...r })
           .onConflict((oc) => oc.column('record_id').doUpdateSet({ ...r, updated_at: sql<Date>`now()` }))
           .execute();
         // The old prefix, read under the row lock the upsert below takes anyway.
@@ -188,16 +199,25 @@ export class RecordingsRepository {
     );
   }
 
-  /** publish/unpublish/delete: the ids changed (unknown ones are left out). */
-  async setState(recordIds: readonly string[], state: RecordingState): Promise<string[]> {
-    const rows = await guardedSql('recording state', () =>
-      this.db
+  /**
+   * publish/unpublish/delete: the ids changed (unknown ones are left out). `only` narrows it
+   * in the same statement: to one meeting's recordings (a room's owner acts on that room's
+   * only), and to some current states (a deleted recording is never published again).
+   */
+  async setState(
+    recordIds: readonly string[],
+    state: RecordingState,
+    only: { meetingId?: string; states?: readonly RecordingState[] } = {},
+  ): Promise<string[]> {
+    const rows = await guardedSql('recording state', () => {
+      let q = this.db
         .updateTable('recordings')
         .set({ state, updated_at: sql<Date>`now()` })
-        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`)
-        .returning('record_id')
-        .execute(),
-    );
+        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`);
+      if (only.meetingId !== undefined) q = q.where('meeting_id', '=', only.meetingId);
+      if (only.states) q = q.where('state', '=', sql<RecordingState>`ANY(${[...only.states]}::text[])`);
+      return q.returning('record_id').execute();
+    });
     return rows.map((r) => r.record_id);
   }
 

@@ -1,16 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
-import { DomainError, createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/contracts';
+import { createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/contracts';
 import { CONFIG } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { OriginGuard } from '../accounts/origin.guard.js';
 import { CurrentUser, SessionGuard } from '../accounts/session.guard.js';
 import type { GatewayConfig } from '../config.js';
 import { parseInput } from '../http/parse.js';
 import { publicBase } from '../http/public-base.js';
+import { roomIdOf } from './room-id.js';
 import { RoomsService, viewOf } from './rooms.service.js';
-
-const roomIdSchema = z.string().regex(/^r[A-Za-z0-9_-]{12}$/, 'not a room id');
 
 /** `/api/rooms`: owner only. */
 @Controller('api/rooms')
@@ -71,9 +69,7 @@ export class RoomsController {
     return publicBase(this.config.PUBLIC_URL, req);
   }
 
-  /** A malformed id cannot name any room: 404 like a missing one. */
   private id(id: string): string {
-    if (!roomIdSchema.safeParse(id).success) throw new DomainError('not-found', 'no such room');
-    return id;
+    return roomIdOf(id);
   }
 }

@@ -3,22 +3,36 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import { RoomMeetingService } from '../meetings/room-meeting.service.js';
+import { RecordingsModule } from '../recordings/recordings.module.js';
+import { RecordingsRepository } from '../recordings/recordings.repository.js';
+import { RoomRecordingsController } from './room-recordings.controller.js';
+import { RoomRecordingsService } from './room-recordings.service.js';
 import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
 import { repositoryProvider } from '../db/repository.provider.js';
 import { RoomsRepository } from './rooms.repository.js';
 
-/** Rooms and their links. Owns the `rooms` table. */
+/** Rooms, their links and their recordings (the index's rows of their meeting). Owns the `rooms` table. */
 @Module({
-  imports: [AccountsModule, MeetingsModule],
-  controllers: [RoomsController],
+  imports: [AccountsModule, MeetingsModule, RecordingsModule],
+  controllers: [RoomsController, RoomRecordingsController],
   providers: [
     repositoryProvider(RoomsRepository),
     {
+      provide: RoomRecordingsService,
+      inject: [RoomsRepository, RecordingsRepository],
+      useFactory: (store: RoomsRepository, recordings: RecordingsRepository) =>
+        new RoomRecordingsService(store, recordings),
+    },
+    {
       provide: RoomsService,
-      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService],
-      useFactory: (store: RoomsRepository, meetings: RoomMeetingService, jitsi: JitsiMeetingService) =>
-        new RoomsService(store, meetings, jitsi),
+      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService, RoomRecordingsService],
+      useFactory: (
+        store: RoomsRepository,
+        meetings: RoomMeetingService,
+        jitsi: JitsiMeetingService,
+        recordings: RoomRecordingsService,
+      ) => new RoomsService(store, meetings, jitsi, recordings),
     },
   ],
   exports: [RoomsRepository],

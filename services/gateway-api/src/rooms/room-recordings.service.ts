@@ -1,0 +1,107 @@
+import {
+  DomainError,
+  type RoomRecording,
+  type RoomRecordingPage,
+  type RoomRecordingsQuery,
+  type RoomRecordingState,
+} from '@ensemble/contracts';
+import { meetingIdOf } from '../meetings/room-bbb-params.js';
+import type { Recording, RecordingsRepository } from '../recordings/recordings.repository.js';
+import type { RoomsRepository } from './rooms.repository.js';
+
+/** What an owner sees and acts on: never the deleted ones. */
+const VISIBLE: RoomRecordingState[] = ['published', 'unpublished'];
+/** Room deletion marks the recordings deleted in batches of this many. */
+const BATCH = 500;
+
+export const recordingViewOf = (r: Recording): RoomRecording => {
+  const state: RoomRecordingState = r.state === 'published' ? 'published' : 'unpublished';
+  const lengths = r.formats.map((f) => f.lengthMs);
+  return {
+    recordId: r.recordId,
+    name: r.name,
+    state,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    lengthMs: lengths.length ? Math.max(...lengths) : Math.max(0, r.endTime - r.startTime),
+    participants: r.participants,
+    sizeBytes: r.formats.reduce((sum, f) => sum + f.sizeBytes, 0),
+    formats: r.formats.map((f) => ({
+      format: f.format,
+      // Served by Ensemble's playback at the BBB link's own path; nothing plays while unpublished.
+      playbackPath: state === 'published' && f.playbackPath.startsWith('/') ? f.playbackPath : null,
+      sizeBytes: f.sizeBytes,
+      lengthMs: f.lengthMs,
+    })),
+  };
+};
+
+const noRecording = () => new DomainError('not-found', 'no such recording');
+
+/**
+ * A room's recordings for its owner (issue 18): those of the room's BBB meeting
+ * (`web-<roomId>`) in the index. Someone else's room is a missing one, and a recording of
+ * another meeting is a missing recording: the meeting is part of every query.
+ */
+export class RoomRecordingsService {
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly recordings: RecordingsRepository,
+  ) {}
+
+  async list(ownerId: string, roomId: string, page: RoomRecordingsQuery): Promise<RoomRecordingPage> {
+    await this.owned(ownerId, roomId);
+    const { total, recordings } = await this.recordings.list({
+      meetingIds: [meetingIdOf(roomId)],
+      states: VISIBLE,
+      newestFirst: true,
+      offset: page.offset,
+      limit: page.limit,
+    });
+    return { total, offset: page.offset, recordings: recordings.map(recordingViewOf) };
+  }
+
+  /** Publish or unpublish; the same again changes nothing. A deleted recording stays deleted. */
+  async setPublished(ownerId: string, roomId: string, recordId: string, published: boolean): Promise<RoomRecording> {
+    await this.owned(ownerId, roomId);
+    const only = { meetingId: meetingIdOf(roomId), states: VISIBLE };
+    const changed = await this.recordings.setState([recordId], published ? 'published' : 'unpublished', only);
+    if (changed.length === 0) throw noRecording();
+    const r = await this.recordings.get(recordId);
+    if (!r || r.state === 'deleted') throw noRecording();
+    return recordingViewOf(r);
+  }
+
+  /**
+   * Marks it deleted in the index: no listing shows it and playback refuses it at once. Its
+   * files stay in storage as BBB keeps a deleted recording's (decision 106).
+   */
+  async remove(ownerId: string, roomId: string, recordId: string): Promise<void> {
+    await this.owned(ownerId, roomId);
+    const only = { meetingId: meetingIdOf(roomId), states: VISIBLE };
+    if ((await this.recordings.setState([recordId], 'deleted', only)).length === 0) throw noRecording();
+  }
+
+  /**
+   * A room being deleted takes its recordings with it (as Greenlight does): all marked
+   * deleted, so none stays playable without an owner. Retry-safe: a batch done is not
+   * listed again.
+   */
+  async forgetRoom(roomId: string): Promise<void> {
+    const meetingId = meetingIdOf(roomId);
+    for (;;) {
+      const page = await this.recordings.list({ meetingIds: [meetingId], states: VISIBLE, offset: 0, limit: BATCH });
+      if (page.recordings.length === 0) return;
+      await this.recordings.setState(
+        page.recordings.map((r) => r.recordId),
+        'deleted',
+        { meetingId },
+      );
+    }
+  }
+
+  private async owned(ownerId: string, roomId: string): Promise<void> {
+    const room = await this.rooms.get(roomId);
+    if (!room || room.ownerId !== ownerId) throw new DomainError('not-found', 'no such room');
+  }
+}
