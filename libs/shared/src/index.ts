@@ -19,3 +19,5 @@ export * from './bbb/room-keys.js';
 export * from './http/capped-body.js';
 export * from './async/map-limit.js';
 export * from './async/periodic-task.js';
+export * from './callbacks/retry-policy.js';
+export * from './callbacks/callback-delivery.js';
