@@ -21,3 +21,5 @@ export * from './async/map-limit.js';
 export * from './async/periodic-task.js';
 export * from './callbacks/retry-policy.js';
 export * from './callbacks/callback-delivery.js';
+export * from './jwt/hs256-jwt.js';
+export * from './callbacks/callback-config.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CHECKSUM_ALGORITHMS,
   baseEnvSchema,
+  callbackEnvSchema,
   commaList,
   databaseEnvSchema,
   port,
@@ -12,6 +13,7 @@ import { trustedProxiesSchema } from './http/trusted-proxies.js';
 export const gatewayEnvSchema = baseEnvSchema
   .extend(redisEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
+  .extend(callbackEnvSchema.shape)
   .extend({
     GATEWAY_PORT: port(8080),
     GATEWAY_HOST: z.string().default('127.0.0.1'),

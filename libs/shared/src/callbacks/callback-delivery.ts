@@ -36,6 +36,8 @@ export interface CallbackDeliveryOptions {
   keepMs?: number;
   /** Same id within this window = one callback (JetStream's duplicate window). */
   dedupWindowMs?: number;
+  /** Copies of the stream in a JetStream cluster. */
+  replicas?: number;
   /** Callbacks sent at once by this process. */
   concurrency?: number;
 }
@@ -83,6 +85,7 @@ export class CallbackDelivery {
       discard: DiscardPolicy.Old,
       max_age: nanos(this.opts.keepMs ?? 14 * DAY_MS),
       duplicate_window: nanos(this.opts.dedupWindowMs ?? DAY_MS),
+      num_replicas: this.opts.replicas ?? 1,
     };
     try {
       await jsm.streams.info(CALLBACK_STREAM);
