@@ -95,7 +95,7 @@ describe('the BBB API recordings calls over a fleet', () => {
     }
   });
 
-  it('hands the recording-ready URL to the node under Ensemble\'s name, and shows the integration its own', async () => {
+  it("hands the recording-ready URL to the node under Ensemble's name, and shows the integration its own", async () => {
     const url = 'https://lms.example/bbb/ready?token=abc';
     await open('rec-ready', [['meta_bbb-recording-ready-url', url]]);
     const meeting = h.sim.nodes.flatMap((n) => n.meetings()).find((m) => m.meetingID === 'rec-ready')!;

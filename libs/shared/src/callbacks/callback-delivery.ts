@@ -140,7 +140,7 @@ export class CallbackDelivery {
   async stop(): Promise<void> {
     await this.messages?.close();
     await this.loop;
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled(this.inFlight);
   }
 
   private async handle(msg: JsMsg): Promise<void> {

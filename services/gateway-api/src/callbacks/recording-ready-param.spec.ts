@@ -2,7 +2,7 @@ import { BbbParams } from '../bbb-api/bbb-params.js';
 import { withRecordingReadyRestored, withRecordingReadyTakenOver } from './recording-ready-param.js';
 
 describe("the integration's recording-ready URL on its way to the node", () => {
-  it('reaches the node under Ensemble\'s name, so BBB\'s own script never calls it', () => {
+  it("reaches the node under Ensemble's name, so BBB's own script never calls it", () => {
     const params = BbbParams.of([
       ['meetingID', 'm1'],
       ['meta_bbb-recording-ready-url', 'https://lms.example/ready?token=abc'],

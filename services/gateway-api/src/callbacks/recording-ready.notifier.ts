@@ -49,7 +49,10 @@ export class RecordingReadyNotifier {
    * secret) or it was enqueued already. `secret` defaults to the BBB API secret
    * (issue 19: the tenant's).
    */
-  async notify(ready: RecordingReady, secret = this.config.BBB_API_SECRET ?? this.config.BBB_API_SECRETS[0]): Promise<boolean> {
+  async notify(
+    ready: RecordingReady,
+    secret = this.config.BBB_API_SECRET ?? this.config.BBB_API_SECRETS[0],
+  ): Promise<boolean> {
     const fields = { recordId: ready.recordId };
     if (!callbackUrlSchema.safeParse(ready.url).success) {
       this.logger.warn('recording-ready url is no http(s) URL, not called', fields);

@@ -2,10 +2,14 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { OutboundCallback } from '@ensemble/contracts';
 import { CallbackReceiver, startNats, waitFor, type TestServer } from '@ensemble/testing';
-import { Logger } from '../logger.js';
-import { Metrics } from '../metrics.js';
-import { CALLBACK_STREAM, CallbackDelivery, deadCallbacks } from './callback-delivery.js';
-import type { CallbackRetryPolicy } from './retry-policy.js';
+import {
+  CALLBACK_STREAM,
+  CallbackDelivery,
+  Logger,
+  Metrics,
+  deadCallbacks,
+  type CallbackRetryPolicy,
+} from '@ensemble/shared';
 
 /** Production's shape (doubling waits, a cap, an attempt limit), with short first steps. */
 const retry: CallbackRetryPolicy = {
@@ -16,6 +20,7 @@ const retry: CallbackRetryPolicy = {
   attemptTimeoutMs: 2_000,
 };
 
+/** libs/shared's CallbackDelivery, tested here: libraries do not depend on libs/testing. */
 describe('outbound callbacks through the ENSEMBLE_CALLBACKS stream', () => {
   let nats: TestServer;
   const receiver = new CallbackReceiver();
@@ -107,7 +112,10 @@ describe('outbound callbacks through the ENSEMBLE_CALLBACKS stream', () => {
     await first.delivery.stop();
     await first.connection.close();
     const second = await gateway();
-    await waitFor('delivered by the second', async () => receiver.at('/restart').length === 2 && settled(second.connection));
+    await waitFor(
+      'delivered by the second',
+      async () => receiver.at('/restart').length === 2 && settled(second.connection),
+    );
     expect(receiver.at('/restart').map((r) => r.answered)).toEqual([503, 200]);
     expect(await second.count('ensemble_callbacks_delivered_total')).toBe(1);
   });
