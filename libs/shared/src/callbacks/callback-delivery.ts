@@ -133,7 +133,10 @@ export class CallbackDelivery {
         // Bounded: the next message waits for a free slot.
         while (this.inFlight.size >= limit) await Promise.race(this.inFlight);
       }
-    })();
+    })().catch((e: unknown) => {
+      // Never an unhandled rejection; the callbacks wait in the stream for the next start.
+      this.log.error('callback delivery stopped', { error: (e as Error).message });
+    });
   }
 
   /** Stops taking callbacks and waits for the ones being sent (unfinished ones return to the stream). */
