@@ -94,4 +94,19 @@ describe('the BBB API recordings calls over a fleet', () => {
       await other.setFault({ mode: 'none' });
     }
   });
+
+  it("hands the recording-ready URL to the node under Ensemble's name, and shows the integration its own", async () => {
+    const url = 'https://lms.example/bbb/ready?token=abc';
+    await open('rec-ready', [['meta_bbb-recording-ready-url', url]]);
+    const meeting = h.sim.nodes.flatMap((n) => n.meetings()).find((m) => m.meetingID === 'rec-ready')!;
+    // BBB's own post_publish script calls meta_bbb-recording-ready-url: the node never gets it (decision 103).
+    expect(meeting.params['meta_bbb-recording-ready-url']).toBeUndefined();
+    expect(meeting.params['meta_ensemble-recording-ready-url']).toBe(url);
+    const info = await h.call('getMeetingInfo', [['meetingID', 'rec-ready']]);
+    expect(info.xml.metadata).toMatchObject({ 'bbb-recording-ready-url': url });
+    await close('rec-ready');
+    const listed = recordings((await h.call('getRecordings', [['meetingID', 'rec-ready']])).xml)[0]!;
+    expect(listed.metadata).toMatchObject({ 'bbb-recording-ready-url': url });
+    expect(listed.metadata).not.toHaveProperty('ensemble-recording-ready-url');
+  });
 });

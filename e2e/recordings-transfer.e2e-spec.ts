@@ -7,13 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
-import { startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble/testing';
+import { CallbackReceiver, startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble/testing';
+import { jwtVerify } from 'jose';
 import { FleetStack } from './fleet-stack.test-support.js';
 
 /** The scripts the Terraform module installs in every node's post_publish directory (decision 101). */
 const POST_PUBLISH = fileURLToPath(new URL('../infra/terraform/files/post_publish/', import.meta.url));
 const UPLOADER = join(POST_PUBLISH, 'ensemble-recording-upload.sh');
 const SLOW = 120_000;
+const BBB_API_SECRET = 'recordings-e2e-bbb-api-secret';
 
 /**
  * A node's published recording reaches Ensemble through the real post_publish script, run
@@ -53,7 +55,7 @@ describe('recordings transferred from their node into storage and the index', ()
     (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
 
   /** A recorded meeting, ended; resolves once the node's post_publish run is over. */
-  async function recordLecture(): Promise<string> {
+  async function recordLecture(extra: Record<string, string> = {}): Promise<string> {
     const meetingID = `lecture-${++lecture}`;
     const n = node();
     const call = async (api: string, params: Record<string, string>) => {
@@ -62,7 +64,7 @@ describe('recordings transferred from their node into storage and the index', ()
       return fetch(`${n.apiUrl}${api}?${q}&checksum=${checksum}`, { redirect: 'manual' });
     };
     const created = await (
-      await call('create', { meetingID, name: `Lecture ${lecture}`, record: 'true', meta_course: 'm1' })
+      await call('create', { meetingID, name: `Lecture ${lecture}`, record: 'true', meta_course: 'm1', ...extra })
     ).text();
     const id = /<internalMeetingID>([^<]+)</.exec(created)![1]!;
     const joined = await call('join', { meetingID, fullName: 'Ada', role: 'MODERATOR' });
@@ -118,7 +120,10 @@ describe('recordings transferred from their node into storage and the index', ()
       child.once('close', resolve);
     });
 
+  const receiver = new CallbackReceiver();
+
   beforeAll(async () => {
+    await receiver.start();
     storage = await startObjectStorage();
     bucket = await storage.createBucket();
     s3 = new S3Client(storage.clientConfig());
@@ -139,6 +144,7 @@ describe('recordings transferred from their node into storage and the index', ()
         S3_BUCKET: bucket,
         S3_ACCESS_KEY_ID: storage.accessKeyId,
         S3_SECRET_ACCESS_KEY: storage.secretAccessKey,
+        BBB_API_SECRET,
       },
     });
     // As an operator puts the token the registration showed once on the node.
@@ -148,6 +154,7 @@ describe('recordings transferred from their node into storage and the index', ()
     s3?.destroy();
     await stack.stop();
     await storage?.stop();
+    await receiver.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -199,6 +206,30 @@ describe('recordings transferred from their node into storage and the index', ()
       const again = await put(id, archive(dirname(node().recordingDir(id)!), id));
       expect(again.status).toBe(200);
       expect(await keys(`recordings/${id}/`)).toHaveLength(stored.length);
+    },
+    SLOW,
+  );
+
+  it(
+    "calls the integration's recording-ready URL once the recording is in storage, signed as BBB signs it",
+    async () => {
+      // The URL as the gateway hands it to the node (decision 103): under a name BBB's own
+      // post_publish callback script does not know, kept in metadata.xml for the transfer.
+      const url = receiver.script('/ready', [500]);
+      const id = await recordLecture({ 'meta_ensemble-recording-ready-url': url });
+      expect(runOf(id)).toMatchObject({ exitCode: 0 });
+      await waitFor('the callback, after one failed attempt', () => receiver.at('/ready').length === 2, {
+        timeoutMs: 60_000,
+      });
+      const [, delivered] = receiver.at('/ready');
+      expect(delivered!.contentType).toContain('application/x-www-form-urlencoded');
+      const jwt = new URLSearchParams(delivered!.body).get('signed_parameters')!;
+      const { payload } = await jwtVerify(jwt, new TextEncoder().encode(BBB_API_SECRET));
+      expect(payload).toMatchObject({ meeting_id: `lecture-${lecture}`, record_id: id });
+      // The node's repeat (its sync timer) changes nothing and calls nobody again.
+      expect(await pending()).toBe(0);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(receiver.at('/ready')).toHaveLength(2);
     },
     SLOW,
   );

@@ -19,3 +19,4 @@ export * from './api/room-recording.schema.js';
 export * from './api/audit.schema.js';
 export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
+export * from './callbacks/outbound-callback.schema.js';

@@ -21,3 +21,7 @@ export * from './http/redacted-url.js';
 export * from './async/map-limit.js';
 export * from './async/periodic-task.js';
 export * from './recordings/recording-token.js';
+export * from './callbacks/retry-policy.js';
+export * from './callbacks/callback-delivery.js';
+export * from './jwt/hs256-jwt.js';
+export * from './callbacks/callback-config.js';

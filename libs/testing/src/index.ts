@@ -8,3 +8,4 @@ export * from './simulator-process.js';
 export * from './postgres.js';
 export * from './object-storage.js';
 export * from './migration-suite.js';
+export * from './callback-receiver.js';

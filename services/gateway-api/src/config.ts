@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CHECKSUM_ALGORITHMS,
   baseEnvSchema,
+  callbackEnvSchema,
   commaList,
   databaseEnvSchema,
   port,
@@ -13,6 +14,7 @@ import { recordingsEnvShape } from './recordings/recordings.config.js';
 export const gatewayEnvSchema = baseEnvSchema
   .extend(redisEnvSchema.shape)
   .extend(databaseEnvSchema.shape)
+  .extend(callbackEnvSchema.shape)
   .extend({
     GATEWAY_PORT: port(8080),
     GATEWAY_HOST: z.string().default('127.0.0.1'),

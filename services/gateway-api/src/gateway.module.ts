@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { BbbApiModule } from './bbb-api/bbb-api.module.js';
+import { CallbacksModule } from './callbacks/callbacks.module.js';
 import type { GatewayConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
 import { gatewayMigrations } from './db/migrations/index.js';
@@ -29,6 +30,7 @@ export class GatewayModule {
         RoomsModule,
         JoinModule,
         BbbApiModule,
+        CallbacksModule,
         OpsModule,
         RecordingsModule,
       ],

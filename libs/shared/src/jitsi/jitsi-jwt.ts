@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hs256Jwt } from '../jwt/hs256-jwt.js';
 
 /** Who joins, as Jitsi's token authentication reads it from `context.user`. */
 export interface JitsiUser {
@@ -21,8 +21,6 @@ export interface JitsiAppCredentials {
   /** Clock, for tests (ms). */
   now?: () => number;
 }
-
-const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
 /**
  * A room name as a Jitsi room: lower-case ASCII letters, digits and dashes
@@ -51,7 +49,6 @@ export function jitsiToken(host: string, room: string, user: JitsiUser, app: Jit
   if (app.appSecret.length < 16) throw new Error('Jitsi app secret must be at least 16 chars');
   if (!(app.ttlS > 0)) throw new Error('Jitsi token ttl must be positive');
   const nowS = Math.floor((app.now?.() ?? Date.now()) / 1000);
-  const header = { alg: 'HS256', typ: 'JWT' };
   const payload = {
     iss: app.appId,
     aud: app.audience ?? 'jitsi',
@@ -70,9 +67,7 @@ export function jitsiToken(host: string, room: string, user: JitsiUser, app: Jit
       },
     },
   };
-  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  const signature = createHmac('sha256', app.appSecret).update(signingInput).digest('base64url');
-  return `${signingInput}.${signature}`;
+  return hs256Jwt(payload, app.appSecret);
 }
 
 /**

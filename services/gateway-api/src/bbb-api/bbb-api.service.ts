@@ -9,6 +9,7 @@ import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
 import { readNodeXml } from '../meetings/node-answer.js';
+import { withRecordingReadyRestored } from '../callbacks/recording-ready-param.js';
 
 export const BBB_CALLS = [
   'create',
@@ -62,6 +63,8 @@ export class BbbApiService {
   async handle(req: BbbRequest): Promise<BbbAnswer> {
     const call = req.call === '' ? 'root' : SUPPORTED.has(req.call) ? req.call : 'unsupported';
     const answer = await this.answer(req);
+    // Nodes hold the recording-ready URL under Ensemble's name; integrations see theirs.
+    answer.body = withRecordingReadyRestored(answer.body);
     const returncode =
       answer.status === 302
         ? 'redirect'

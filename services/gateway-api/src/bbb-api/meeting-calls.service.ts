@@ -9,6 +9,7 @@ import { NodeCallError } from '../meetings/node-call.error.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
+import { withRecordingReadyTakenOver } from '../callbacks/recording-ready-param.js';
 import { CreateParamsRepository, type StoredCreate } from './create-params.repository.js';
 import { KeepAliveThrottle } from './keep-alive.js';
 import { placementHints } from './placement-hints.js';
@@ -47,9 +48,10 @@ export class MeetingCallsService {
     if (meetingID.length < 2 || meetingID.length > 256) return failed('meetingIdLength');
     if (meetingID.includes(',')) return failed('meetingIdComma');
     if (!incoming.text('name')) return failed('missingName');
-    const params = incoming
-      .withDefaults(this.config.BBB_CREATE_DEFAULTS)
-      .withOverrides(this.config.BBB_CREATE_OVERRIDES);
+    // Ensemble calls the recording-ready URL once the recording is in storage, not the node (decision 103).
+    const params = withRecordingReadyTakenOver(
+      incoming.withDefaults(this.config.BBB_CREATE_DEFAULTS).withOverrides(this.config.BBB_CREATE_OVERRIDES),
+    );
     // Read first: without PostgreSQL nothing is placed or created (a meeting that could not be
     // re-created after a failure), the call fails at once (internalError).
     const known = await this.store.get(meetingID);

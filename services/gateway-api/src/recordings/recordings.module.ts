@@ -4,6 +4,7 @@ import { CONFIG } from '@ensemble/shared';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { repositoryProvider } from '../db/repository.provider.js';
+import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { RecordingStorage } from './recording-storage.client.js';
 import { RecordingTokenResolver } from './recording-token.resolver.js';
 import { storageSettings } from './recordings.config.js';
@@ -20,6 +21,7 @@ export const ARCHIVE_TYPE = 'application/gzip';
  * object storage client, the index (`recordings`, `recording_formats`) and its sweeper.
  */
 @Module({
+  imports: [CallbacksModule],
   controllers: [TransferController],
   providers: [
     {

@@ -7,6 +7,7 @@ import { storageSettings } from './recordings.config.js';
 import { RecordingsRepository } from './recordings.repository.js';
 import { RecordingsSweeper } from './recordings.sweeper.js';
 import { TransferService } from './transfer.service.js';
+import type { RecordingReadyNotifier } from '../callbacks/recording-ready.notifier.js';
 import type { RecordingTokenResolver } from './recording-token.resolver.js';
 
 const HOUR = 3_600_000;
@@ -91,6 +92,7 @@ describe('the recordings storage sweeper', () => {
       null,
       {} as RecordingTokenResolver,
       recordings,
+      {} as RecordingReadyNotifier,
       config,
       new Logger('test', 'error'),
     );

@@ -9,6 +9,8 @@ import { MAX_METADATA_BYTES, parseRecordingMetadata, type RecordingMetadata } fr
 import { RecordingStorage } from './recording-storage.client.js';
 import { RecordingTokenResolver } from './recording-token.resolver.js';
 import { RecordingsRepository } from './recordings.repository.js';
+import { RecordingReadyNotifier } from '../callbacks/recording-ready.notifier.js';
+import { RECORDING_READY_META_KEY } from '../callbacks/recording-ready-param.js';
 import { RECORDING_STORAGE } from './recordings.tokens.js';
 import { safeEntryPath } from './transfer-params.js';
 import { tarFiles } from './tar-reader.js';
@@ -47,9 +49,26 @@ export class TransferService {
     @Inject(RECORDING_STORAGE) private readonly storage: RecordingStorage | null,
     private readonly tokens: RecordingTokenResolver,
     private readonly recordings: RecordingsRepository,
+    private readonly recordingReady: RecordingReadyNotifier,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /**
+   * The integration's recording-ready callback, now that the recording is in storage
+   * (decision 103). A failure to enqueue answers 503: the node retries, and its repeat
+   * enqueues again.
+   */
+  private async tellReady(recordId: string, meetingId: string, metadata: Record<string, string>): Promise<void> {
+    const url = metadata[RECORDING_READY_META_KEY];
+    if (!url) return;
+    try {
+      await this.recordingReady.notify({ recordId, meetingId, url });
+    } catch (e) {
+      this.logger.warn('recording-ready callback not enqueued', { recordId, error: (e as Error).message });
+      throw new DomainError('unavailable', 'the recording is stored; its callback could not be queued yet');
+    }
+  }
 
   async transfer(req: TransferRequest): Promise<TransferOutcome> {
     const storage = this.storage;
@@ -58,6 +77,10 @@ export class TransferService {
     if (!nodeId) throw new DomainError('unauthorized', 'unknown node upload token');
     const { recordId, format, digest } = req;
     if ((await this.recordings.digestOf(recordId, format)) === digest) {
+      // A repeat may follow a transfer whose callback could not be enqueued: enqueue it again
+      // (the stream keeps one per recording).
+      const known = await this.recordings.get(recordId);
+      if (known) await this.tellReady(recordId, known.meetingId, known.metadata);
       return { stored: false, recordId, format, digest };
     }
     if (req.length !== undefined && req.length > this.config.RECORDING_UPLOAD_MAX_BYTES) {
@@ -105,6 +128,7 @@ export class TransferService {
       this.logger.info('recording stored', { recordId, format, nodeId, files: unpacked.files, bytes: unpacked.bytes });
       // The old version's objects go now; the sweeper removes them should this fail.
       if (replaced) await storage.deletePrefix(replaced).catch(() => undefined);
+      await this.tellReady(recordId, m.meetingId, m.metadata);
       return { stored: true, recordId, format, digest, files: unpacked.files, bytes: unpacked.bytes };
     } finally {
       await storage.delete([staged]).catch(() => undefined);

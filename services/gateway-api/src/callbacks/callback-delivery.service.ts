@@ -1,0 +1,46 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  CONFIG,
+  CallbackDelivery,
+  LOGGER,
+  METRICS,
+  NATS_BUS,
+  callbackRetryPolicy,
+  type Logger,
+  type Metrics,
+  type NatsBus,
+} from '@ensemble/shared';
+import type { GatewayConfig } from '../config.js';
+
+/**
+ * This gateway's share of outbound callback delivery: the stream and consumer made
+ * sure of at start, callbacks sent until shutdown (decision 103).
+ */
+@Injectable()
+export class CallbackDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly delivery: CallbackDelivery;
+
+  constructor(
+    @Inject(CONFIG) config: GatewayConfig,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS) metrics: Metrics,
+    @Inject(NATS_BUS) bus: NatsBus,
+  ) {
+    this.delivery = new CallbackDelivery({
+      connection: bus.connection,
+      logger,
+      metrics,
+      retry: callbackRetryPolicy(config),
+      replicas: config.CALLBACK_STREAM_REPLICAS,
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.delivery.ensure();
+    await this.delivery.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.delivery.stop();
+  }
+}
