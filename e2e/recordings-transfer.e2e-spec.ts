@@ -1,18 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Client } from 'pg';
-import { startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble/testing';
-import { FleetStack } from './fleet-stack.test-support.js';
+import { waitFor, type ObjectStorageServer } from '@ensemble/testing';
+import { RecordingsStack, UPLOADER } from './recordings.test-support.js';
 
-/** The scripts the Terraform module installs in every node's post_publish directory (decision 101). */
-const POST_PUBLISH = fileURLToPath(new URL('../infra/terraform/files/post_publish/', import.meta.url));
-const UPLOADER = join(POST_PUBLISH, 'ensemble-recording-upload.sh');
 const SLOW = 120_000;
 
 /**
@@ -21,59 +14,15 @@ const SLOW = 120_000;
  * PostgreSQL, all or nothing (decisions 101-102).
  */
 describe('recordings transferred from their node into storage and the index', () => {
-  const stack = new FleetStack();
+  const rs = new RecordingsStack();
+  const { stack, dir, env } = rs;
   let storage: ObjectStorageServer;
-  let s3: S3Client;
-  let bucket: string;
-  const dir = mkdtempSync(join(tmpdir(), 'ensemble-rec-e2e-'));
-  const conf = join(dir, 'recording-upload.conf');
-  const env = {
-    ENSEMBLE_RECORDING_CONF: conf,
-    BBB_PUBLISHED_DIR: join(dir, 'nodes/bbb-1/var/bigbluebutton/published'),
-    ENSEMBLE_STATE_DIR: join(dir, 'state'),
-    ENSEMBLE_UPLOAD_ATTEMPTS: '2',
-    ENSEMBLE_UPLOAD_BACKOFF_S: '0',
-  };
-  let lecture = 0;
-
-  const node = () => stack.sim.nodes[0]!;
-  const token = () => stack.recordingTokens.get('bbb-1')!;
-  const sql = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const c = new Client({ connectionString: stack.postgres.url });
-    await c.connect();
-    try {
-      return (await c.query(text, values)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
-  const keys = async (prefix: string) =>
-    ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
-  const object = async (key: string) =>
-    (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
-
-  /** A recorded meeting, ended; resolves once the node's post_publish run is over. */
-  async function recordLecture(): Promise<string> {
-    const meetingID = `lecture-${++lecture}`;
-    const n = node();
-    const call = async (api: string, params: Record<string, string>) => {
-      const q = new URLSearchParams(params).toString();
-      const checksum = createHash('sha1').update(`${api}${q}${n.secret}`).digest('hex');
-      return fetch(`${n.apiUrl}${api}?${q}&checksum=${checksum}`, { redirect: 'manual' });
-    };
-    const created = await (
-      await call('create', { meetingID, name: `Lecture ${lecture}`, record: 'true', meta_course: 'm1' })
-    ).text();
-    const id = /<internalMeetingID>([^<]+)</.exec(created)![1]!;
-    const joined = await call('join', { meetingID, fullName: 'Ada', role: 'MODERATOR' });
-    await fetch(joined.headers.get('location')!);
-    n.setRecording(meetingID, true);
-    await call('end', { meetingID });
-    await waitFor('the post_publish run', () => n.postPublishRuns().some((x) => x.recordID === id), {
-      timeoutMs: 30_000,
-    });
-    return id;
-  }
+  const node = () => rs.node();
+  const token = () => rs.token();
+  const sql = <T>(text: string, values: unknown[] = []) => rs.sql<T>(text, values);
+  const keys = (prefix: string) => rs.keys(prefix);
+  const object = async (key: string) => (await rs.object(key)).toString('utf8');
+  const recordLecture = () => rs.recordLecture();
   const runOf = (id: string) =>
     node()
       .postPublishRuns()
@@ -119,37 +68,10 @@ describe('recordings transferred from their node into storage and the index', ()
     });
 
   beforeAll(async () => {
-    storage = await startObjectStorage();
-    bucket = await storage.createBucket();
-    s3 = new S3Client(storage.clientConfig());
-    await stack.start({
-      nodes: 1,
-      sim: {
-        recordings: {
-          dataDir: join(dir, 'nodes'),
-          processingMs: 50,
-          postPublishDir: POST_PUBLISH,
-          postPublishEnv: env,
-          videoBytes: 12 << 20,
-        },
-      },
-      gateway: {
-        S3_ENDPOINT: storage.url,
-        S3_REGION: storage.region,
-        S3_BUCKET: bucket,
-        S3_ACCESS_KEY_ID: storage.accessKeyId,
-        S3_SECRET_ACCESS_KEY: storage.secretAccessKey,
-      },
-    });
-    // As an operator puts the token the registration showed once on the node.
-    writeFileSync(conf, `ENSEMBLE_URL=${stack.gateway.url}\nENSEMBLE_NODE_TOKEN=${token()}\n`, { mode: 0o600 });
+    await rs.start();
+    storage = rs.storage;
   }, SLOW);
-  afterAll(async () => {
-    s3?.destroy();
-    await stack.stop();
-    await storage?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rs.stop());
 
   it('answers a node registered by hand its issued upload token once, with where it goes', async () => {
     const node = { id: 'by-hand', url: 'http://127.0.0.1:9/by-hand/bigbluebutton/', secret: 'by-hand-secret' };
