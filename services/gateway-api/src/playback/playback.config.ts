@@ -12,6 +12,12 @@ export const playbackEnvShape = {
     .transform((v) => v === 'true'),
   /** The HMAC key of playback tokens; required when RECORDINGS_PROTECTED (the same on every gateway). */
   RECORDINGS_PLAYBACK_SECRET: z.string().min(32, 'RECORDINGS_PLAYBACK_SECRET: at least 32 characters').optional(),
+  /**
+   * BBB's presentation player (bbb-playback's build, as installed on a BBB server under
+   * /var/bigbluebutton/playback/presentation/2.3/), served at /playback/presentation/2.3/.
+   * Without it the presentation link answers 404 (the files stay reachable).
+   */
+  RECORDINGS_PLAYER_DIR: z.string().min(1).optional(),
   /** How long a playback URL handed out by getRecordings can be opened. */
   RECORDINGS_PLAYBACK_LINK_TTL_S: z.coerce.number().int().min(10).max(86_400).default(600),
   /** How long the cookie set on opening it lets the player load the recording's files. */

@@ -8,7 +8,7 @@ import { PlaybackTokens } from './playback-tokens.js';
 /** A record id as BBB makes them (sha1 of the meeting ID, a dash, ms). */
 const RECORD_ID = /^[0-9a-f]{40}-\d{1,16}$/;
 /** A path inside a recording: no empty, `.` or `..` segment, no backslash or control character. */
-const safePath = (p: string): boolean =>
+export const safePath = (p: string): boolean =>
   p.length > 0 &&
   p.length <= 1024 &&
   !/[\\\p{Cc}]/u.test(p) &&
@@ -41,6 +41,31 @@ export class PlaybackService {
     return this.tokens.protected;
   }
 
+  /**
+   * Whether this request may open this recording's format: published, with the format, and
+   * in protected mode a valid link token (which yields a new session) or session cookie.
+   */
+  async open(
+    format: string,
+    recordId: string,
+    access: PlaybackAccess,
+  ): Promise<{ prefix: string; session?: string } | undefined> {
+    if (!RECORD_ID.test(recordId)) return undefined;
+    let session: string | undefined;
+    if (this.tokens.protected) {
+      const now = Date.now();
+      if (this.tokens.valid('link', recordId, access.linkToken, now)) {
+        session = this.tokens.issue('session', recordId, now, this.tokens.sessionTtlS);
+      } else if (!this.tokens.valid('session', recordId, access.sessionToken, now)) {
+        return undefined;
+      }
+    }
+    const rec = await this.repo.get(recordId);
+    const f = rec?.state === 'published' ? rec.formats.find((x) => x.format === format) : undefined;
+    return f ? { prefix: f.prefix, ...(session ? { session } : {}) } : undefined;
+  }
+
+  /** One stored file of a recording the request may open. */
   async read(
     format: string,
     recordId: string,
@@ -48,22 +73,12 @@ export class PlaybackService {
     access: PlaybackAccess,
     opts: { range?: string | undefined; head: boolean },
   ): Promise<PlaybackResult> {
-    if (!RECORD_ID.test(recordId) || !safePath(path)) return { found: false };
+    if (!safePath(path)) return { found: false };
     if (!this.storage) throw new DomainError('unavailable', 'recordings storage is not configured');
-    let session: string | undefined;
-    if (this.tokens.protected) {
-      const now = Date.now();
-      if (this.tokens.valid('link', recordId, access.linkToken, now)) {
-        session = this.tokens.issue('session', recordId, now, this.tokens.sessionTtlS);
-      } else if (!this.tokens.valid('session', recordId, access.sessionToken, now)) {
-        return { found: false };
-      }
-    }
-    const rec = await this.repo.get(recordId);
-    const f = rec?.state === 'published' ? rec.formats.find((x) => x.format === format) : undefined;
-    if (!f) return { found: false };
-    const object = await this.storage.read(`${f.prefix}${path}`, opts.range, opts.head);
+    const opened = await this.open(format, recordId, access);
+    if (!opened) return { found: false };
+    const object = await this.storage.read(`${opened.prefix}${path}`, opts.range, opts.head);
     if (!object) return { found: false };
-    return { found: true, object, path, ...(session ? { session } : {}) };
+    return { found: true, object, path, ...(opened.session ? { session: opened.session } : {}) };
   }
 }
