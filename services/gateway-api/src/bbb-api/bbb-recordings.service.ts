@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG } from '@ensemble/shared';
+import { CONFIG, LOGGER, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { PlaybackTokens } from '../playback/playback-tokens.js';
 import { RecordingsRepository, type Recording } from '../recordings/recordings.repository.js';
@@ -24,6 +24,7 @@ const UNPAGED_CHUNK = 1000;
 export class BbbRecordingsService {
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
     private readonly repo: RecordingsRepository,
     private readonly fleet: BbbFleetService,
     private readonly tokens: PlaybackTokens,
@@ -34,7 +35,11 @@ export class BbbRecordingsService {
     const base = this.config.PUBLIC_URL ?? origin;
     // The nodes page by themselves since 2.6: asked for every match, the merge pages.
     const [nodeItems, first] = await Promise.all([
-      this.fleet.recordingItems(params.without('offset', 'limit')),
+      // The index answers even when the fleet cannot be asked (the scheduler down).
+      this.fleet.recordingItems(params.without('offset', 'limit')).catch((e: unknown) => {
+        this.logger.warn('recordings of the nodes left out', { error: (e as Error).message });
+        return [];
+      }),
       this.repo.list({ ...req.filter, ...(req.page ?? { offset: 0, limit: UNPAGED_CHUNK }) }),
     ]);
     const extra = await nodeOnly(nodeItems, (ids) => this.indexed(ids));
