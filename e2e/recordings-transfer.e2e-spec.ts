@@ -1,21 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Client } from 'pg';
-import { CallbackReceiver, startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble/testing';
+import { CallbackReceiver, waitFor, type ObjectStorageServer } from '@ensemble/testing';
 import { jwtVerify } from 'jose';
-import { FleetStack } from './fleet-stack.test-support.js';
+import { RECORDINGS_API_SECRET, RecordingsStack, UPLOADER } from './recordings.test-support.js';
 
-/** The scripts the Terraform module installs in every node's post_publish directory (decision 101). */
-const POST_PUBLISH = fileURLToPath(new URL('../infra/terraform/files/post_publish/', import.meta.url));
-const UPLOADER = join(POST_PUBLISH, 'ensemble-recording-upload.sh');
 const SLOW = 120_000;
-const BBB_API_SECRET = 'recordings-e2e-bbb-api-secret';
 
 /**
  * A node's published recording reaches Ensemble through the real post_publish script, run
@@ -23,59 +15,15 @@ const BBB_API_SECRET = 'recordings-e2e-bbb-api-secret';
  * PostgreSQL, all or nothing (decisions 101-102).
  */
 describe('recordings transferred from their node into storage and the index', () => {
-  const stack = new FleetStack();
+  const rs = new RecordingsStack();
+  const { stack, dir, env } = rs;
   let storage: ObjectStorageServer;
-  let s3: S3Client;
-  let bucket: string;
-  const dir = mkdtempSync(join(tmpdir(), 'ensemble-rec-e2e-'));
-  const conf = join(dir, 'recording-upload.conf');
-  const env = {
-    ENSEMBLE_RECORDING_CONF: conf,
-    BBB_PUBLISHED_DIR: join(dir, 'nodes/bbb-1/var/bigbluebutton/published'),
-    ENSEMBLE_STATE_DIR: join(dir, 'state'),
-    ENSEMBLE_UPLOAD_ATTEMPTS: '2',
-    ENSEMBLE_UPLOAD_BACKOFF_S: '0',
-  };
-  let lecture = 0;
-
-  const node = () => stack.sim.nodes[0]!;
-  const token = () => stack.recordingTokens.get('bbb-1')!;
-  const sql = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
-    const c = new Client({ connectionString: stack.postgres.url });
-    await c.connect();
-    try {
-      return (await c.query(text, values)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
-  const keys = async (prefix: string) =>
-    ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
-  const object = async (key: string) =>
-    (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
-
-  /** A recorded meeting, ended; resolves once the node's post_publish run is over. */
-  async function recordLecture(extra: Record<string, string> = {}): Promise<string> {
-    const meetingID = `lecture-${++lecture}`;
-    const n = node();
-    const call = async (api: string, params: Record<string, string>) => {
-      const q = new URLSearchParams(params).toString();
-      const checksum = createHash('sha1').update(`${api}${q}${n.secret}`).digest('hex');
-      return fetch(`${n.apiUrl}${api}?${q}&checksum=${checksum}`, { redirect: 'manual' });
-    };
-    const created = await (
-      await call('create', { meetingID, name: `Lecture ${lecture}`, record: 'true', meta_course: 'm1', ...extra })
-    ).text();
-    const id = /<internalMeetingID>([^<]+)</.exec(created)![1]!;
-    const joined = await call('join', { meetingID, fullName: 'Ada', role: 'MODERATOR' });
-    await fetch(joined.headers.get('location')!);
-    n.setRecording(meetingID, true);
-    await call('end', { meetingID });
-    await waitFor('the post_publish run', () => n.postPublishRuns().some((x) => x.recordID === id), {
-      timeoutMs: 30_000,
-    });
-    return id;
-  }
+  const node = () => rs.node();
+  const token = () => rs.token();
+  const sql = <T>(text: string, values: unknown[] = []) => rs.sql<T>(text, values);
+  const keys = (prefix: string) => rs.keys(prefix);
+  const object = async (key: string) => (await rs.object(key)).toString('utf8');
+  const recordLecture = () => rs.recordLecture();
   const runOf = (id: string) =>
     node()
       .postPublishRuns()
@@ -124,38 +72,12 @@ describe('recordings transferred from their node into storage and the index', ()
 
   beforeAll(async () => {
     await receiver.start();
-    storage = await startObjectStorage();
-    bucket = await storage.createBucket();
-    s3 = new S3Client(storage.clientConfig());
-    await stack.start({
-      nodes: 1,
-      sim: {
-        recordings: {
-          dataDir: join(dir, 'nodes'),
-          processingMs: 50,
-          postPublishDir: POST_PUBLISH,
-          postPublishEnv: env,
-          videoBytes: 12 << 20,
-        },
-      },
-      gateway: {
-        S3_ENDPOINT: storage.url,
-        S3_REGION: storage.region,
-        S3_BUCKET: bucket,
-        S3_ACCESS_KEY_ID: storage.accessKeyId,
-        S3_SECRET_ACCESS_KEY: storage.secretAccessKey,
-        BBB_API_SECRET,
-      },
-    });
-    // As an operator puts the token the registration showed once on the node.
-    writeFileSync(conf, `ENSEMBLE_URL=${stack.gateway.url}\nENSEMBLE_NODE_TOKEN=${token()}\n`, { mode: 0o600 });
+    await rs.start();
+    storage = rs.storage;
   }, SLOW);
   afterAll(async () => {
-    s3?.destroy();
-    await stack.stop();
-    await storage?.stop();
+    await rs.stop();
     await receiver.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers a node registered by hand its issued upload token once, with where it goes', async () => {
@@ -216,7 +138,7 @@ describe('recordings transferred from their node into storage and the index', ()
       // The URL as the gateway hands it to the node (decision 103): under a name BBB's own
       // post_publish callback script does not know, kept in metadata.xml for the transfer.
       const url = receiver.script('/ready', [500]);
-      const id = await recordLecture({ 'meta_ensemble-recording-ready-url': url });
+      const id = await rs.recordLecture({ meta_course: 'm1', 'meta_ensemble-recording-ready-url': url });
       expect(runOf(id)).toMatchObject({ exitCode: 0 });
       await waitFor('the callback, after one failed attempt', () => receiver.at('/ready').length === 2, {
         timeoutMs: 60_000,
@@ -224,9 +146,10 @@ describe('recordings transferred from their node into storage and the index', ()
       const [, delivered] = receiver.at('/ready');
       expect(delivered!.contentType).toContain('application/x-www-form-urlencoded');
       const jwt = new URLSearchParams(delivered!.body).get('signed_parameters')!;
-      const { payload } = await jwtVerify(jwt, new TextEncoder().encode(BBB_API_SECRET));
-      expect(payload).toMatchObject({ meeting_id: `lecture-${lecture}`, record_id: id });
-      // The node's repeat (its sync timer) changes nothing and calls nobody again.
+      const { payload } = await jwtVerify(jwt, new TextEncoder().encode(RECORDINGS_API_SECRET));
+      const [row] = await sql<{ meeting_id: string }>('SELECT meeting_id FROM recordings WHERE record_id = $1', [id]);
+      expect(payload).toMatchObject({ meeting_id: row!.meeting_id, record_id: id });
+      // The node's sync timer changes nothing and calls nobody again.
       expect(await pending()).toBe(0);
       await new Promise((r) => setTimeout(r, 1000));
       expect(receiver.at('/ready')).toHaveLength(2);

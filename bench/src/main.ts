@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only join,poll,balance] [-- --traces N --first-trace S]`: figures next to a floor measured in the same run.
+// `npm run bench [-- --quick] [-- --only join,poll,balance,recordings] [-- --traces N --first-trace S]`: figures next to a floor measured in the same run.
 // `npm run bench -- --soak [--soak-minutes N]`: the soak alone (10 minutes by default; not in CI).
 import { cpus, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { BALANCE_TARGET, benchBalance, summarizeBalance } from './balance.bench.js';
 import { benchJoin } from './join.bench.js';
 import { benchPoll } from './poll.bench.js';
+import { benchRecordings } from './recordings.bench.js';
 import { MemoryReport, root } from './processes.js';
 import { benchSoak } from './soak.bench.js';
 
@@ -127,6 +128,22 @@ if (want('balance')) {
   for (const [name, o] of Object.entries(summary)) {
     log(
       `   ${name.padEnd(20)}${String(o.maxOverMean).padStart(16)}${String(o.meanMaxOverMean).padStart(7)}${String(o.tracesWithinTarget).padStart(16)}${String(o.tracesWorseThanScalelite).padStart(30)}`,
+    );
+  }
+}
+
+if (want('recordings')) {
+  const rec = await benchRecordings(quick ? 20_000 : 100_000, quick ? 3 : 10);
+  results.recordings = rec;
+  log(`\nRecordings: getRecordings over ${rec.indexed} indexed recordings, beside getMeetings (same 4-node fleet)`);
+  log('   call                          req/s    p50 ms   p99 ms   errors');
+  for (const [name, r] of [
+    ['page of 100 (offset spread)', rec.page],
+    ['one meeting', rec.meeting],
+    ['getMeetings', rec.getMeetings],
+  ] as const) {
+    log(
+      `   ${name.padEnd(30)}${String(r.requestsPerSecond).padStart(5)}${String(r.p50Ms).padStart(9)}${String(r.p99Ms).padStart(9)}${String(r.errors + r.non2xx).padStart(9)}`,
     );
   }
 }

@@ -9,6 +9,7 @@ import {
   redisEnvSchema,
 } from '@ensemble/shared';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
+import { playbackEnvShape } from './playback/playback.config.js';
 import { recordingsEnvShape } from './recordings/recordings.config.js';
 
 export const gatewayEnvSchema = baseEnvSchema
@@ -98,6 +99,7 @@ export const gatewayEnvSchema = baseEnvSchema
     /** Lifetime of an events ticket (`POST /api/ops/events/ticket`, for EventSource). */
     SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
     ...recordingsEnvShape,
+    ...playbackEnvShape,
   });
 function queryParams() {
   return z

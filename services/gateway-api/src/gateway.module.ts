@@ -9,6 +9,7 @@ import { gatewayMigrations } from './db/migrations/index.js';
 import { JoinModule } from './join/join.module.js';
 import { NatsRequestModule } from './nats/nats-request.module.js';
 import { OpsModule } from './ops/ops.module.js';
+import { PlaybackModule } from './playback/playback.module.js';
 import { RecordingsModule } from './recordings/recordings.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { WebController } from './web/web.controller.js';
@@ -33,6 +34,7 @@ export class GatewayModule {
         CallbacksModule,
         OpsModule,
         RecordingsModule,
+        PlaybackModule,
       ],
       controllers: [HealthController, WebController],
     };

@@ -41,16 +41,22 @@ export function versionXml(): string {
  * A fleet-wide list answer: the nodes' elements verbatim inside `<list>`, or BBB's
  * empty form (its own empty element, messageKey and message, which differ per call).
  */
-function listXml(list: string, items: readonly string[], empty: { element: string; key: string; message: string }) {
+function listXml(
+  list: string,
+  items: readonly string[],
+  empty: { element: string; key: string; message: string },
+  after: string[] = [],
+) {
   if (items.length === 0) {
     return response([
       el('returncode', 'SUCCESS'),
       empty.element,
+      ...after,
       el('messageKey', empty.key),
       el('message', empty.message),
     ]);
   }
-  return response([el('returncode', 'SUCCESS'), `<${list}>\n${items.join('\n')}\n</${list}>`]);
+  return response([el('returncode', 'SUCCESS'), `<${list}>\n${items.join('\n')}\n</${list}>`, ...after]);
 }
 
 /** get-meetings.ftlx over the fleet: the nodes' `<meeting>` elements verbatim, or the empty form. */
@@ -61,13 +67,21 @@ export const meetingsXml = (meetings: readonly string[]): string =>
     message: 'no meetings were found on this server',
   });
 
-/** get-recordings.ftlx over the fleet, or BBB's empty answer. */
-export const recordingsXml = (recordings: readonly string[]): string =>
-  listXml('recordings', recordings, {
-    element: '<recordings></recordings>',
-    key: 'noRecordings',
-    message: 'There are no recordings for the meeting(s).',
-  });
+/**
+ * get-recordings over the index and the fleet, or BBB's empty answer. A paged call
+ * (`limit` given, BBB 2.6+) carries `<totalElements>` after the list.
+ */
+export const recordingsXml = (recordings: readonly string[], totalElements?: number): string =>
+  listXml(
+    'recordings',
+    recordings,
+    {
+      element: '<recordings></recordings>',
+      key: 'noRecordings',
+      message: 'There are no recordings for the meeting(s).',
+    },
+    totalElements === undefined ? [] : [el('totalElements', totalElements)],
+  );
 
 /** BBB answers join validation errors with a redirect to the logout URL carrying `errors=[{key,message}]`. */
 export function joinErrorLocation(logoutUrl: string, name: BbbErrorName): string {

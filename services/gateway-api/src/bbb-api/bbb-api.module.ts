@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
+import { PlaybackTokens } from '../playback/playback-tokens.js';
+import { RecordingsModule } from '../recordings/recordings.module.js';
+import { BbbRecordingsService } from './bbb-recordings.service.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
 import { CreateParamsPurge } from './create-params.purge.js';
 import { CreateParamsRepository } from './create-params.repository.js';
@@ -17,12 +20,14 @@ const FORM = 'application/x-www-form-urlencoded';
  * path of MeetingsModule. Owns the `bbb_create_params` table.
  */
 @Module({
-  imports: [MeetingsModule],
+  imports: [MeetingsModule, RecordingsModule],
   controllers: [BbbApiController],
   providers: [
     BbbApiService,
     MeetingCallsService,
     BbbFleetService,
+    BbbRecordingsService,
+    PlaybackTokens,
     repositoryProvider(CreateParamsRepository),
     CreateParamsPurge,
   ],

@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config.js';
 import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { checkBbbChecksum } from './bbb-checksum.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
+import { BbbRecordingsService } from './bbb-recordings.service.js';
 import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
@@ -51,6 +52,7 @@ export class BbbApiService {
     @Inject(METRICS) metrics: Metrics,
     private readonly meetings: MeetingCallsService,
     private readonly fleet: BbbFleetService,
+    private readonly recordings: BbbRecordingsService,
   ) {
     this.secrets = [...new Set([config.BBB_API_SECRET, ...config.BBB_API_SECRETS].filter((s) => s !== undefined))];
     if (this.secrets.length === 0) logger.warn('no BBB_API_SECRET: every BBB API call but the root fails its checksum');
@@ -101,9 +103,9 @@ export class BbbApiService {
         case 'getMeetings':
           return await this.fleet.getMeetings();
         case 'getRecordings':
-          return await this.fleet.getRecordings(params);
+          return await this.recordings.getRecordings(params, req.origin);
         default:
-          return await this.fleet.changeRecordings(req.call, params);
+          return await this.recordings.change(req.call, params);
       }
     } catch (e) {
       const failure = bbbFailureOf(e);

@@ -5,9 +5,9 @@ import type { GatewayConfig } from '../config.js';
 import { BbbNodeClient, type NodeReply } from '../meetings/bbb-node.client.js';
 import { listItems, readNodeXml } from '../meetings/node-answer.js';
 import { SchedulerClient } from '../meetings/scheduler.client.js';
-import { failed, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
+import { xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import type { BbbParams } from './bbb-params.js';
-import { meetingsXml, recordingsXml } from './answer-xml.js';
+import { meetingsXml } from './answer-xml.js';
 
 /** Calls in flight at once in a fan-out: to nodes, and signing requests to the scheduler. */
 const FANOUT_CONCURRENCY = 16;
@@ -41,22 +41,20 @@ export class BbbFleetService {
     return xmlAnswer(meetingsXml(meetings));
   }
 
-  async getRecordings(params: BbbParams): Promise<BbbAnswer> {
+  /** The nodes' `<recording>` elements for these parameters, verbatim (those not transferred yet among them). */
+  async recordingItems(params: BbbParams): Promise<string[]> {
     const replies = await this.fanOut('getRecordings', (nodes) => this.signEach(nodes, 'getRecordings', params));
-    const recordings = replies.flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'recordings', 'recording'));
-    return xmlAnswer(recordingsXml(recordings));
+    return replies.flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'recordings', 'recording'));
   }
 
   /**
-   * publishRecordings / updateRecordings / deleteRecordings: sent to every
-   * node; the first node that knows the recordings answers, else `notFound`.
+   * publishRecordings / updateRecordings / deleteRecordings sent to every node: a node that
+   * still holds the recording changes it too (so it does not hand it over again as it was).
+   * True when some node knew them.
    */
-  async changeRecordings(call: string, params: BbbParams): Promise<BbbAnswer> {
-    if (!params.text('recordID')) return failed('missingParamRecordID');
-    if (call === 'publishRecordings' && !params.text('publish')) return failed('missingParamPublish');
+  async changeRecordings(call: string, params: BbbParams): Promise<boolean> {
     const replies = await this.fanOut(call, (nodes) => this.signEach(nodes, call, params));
-    const done = replies.find(({ reply }) => readNodeXml(reply.body)?.returncode === 'SUCCESS');
-    return done ? relay(done.reply) : failed('recordingsNotFound');
+    return replies.some(({ reply }) => readNodeXml(reply.body)?.returncode === 'SUCCESS');
   }
 
   /** One signing request per node, FANOUT_CONCURRENCY at a time: a big fleet does not flood the scheduler. */

@@ -4,6 +4,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -24,6 +25,16 @@ const unavailable = (e: unknown): never => {
   if (e instanceof DomainError) throw e;
   throw new DomainError('unavailable', `object storage unavailable: ${(e as Error)?.name ?? 'error'}`);
 };
+
+/** An object read for playback; `body` absent for HEAD. */
+export interface StoredObject {
+  body?: Readable | undefined;
+  length: number;
+  contentType: string;
+  contentRange?: string;
+  etag?: string;
+  lastModified?: Date;
+}
 
 /**
  * The recordings bucket through the S3 API (path-style, as Scaleway and the local server
@@ -124,6 +135,33 @@ export class RecordingStorage {
   async get(key: string): Promise<Readable> {
     const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), this.opts).catch(unavailable);
     return r.Body as Readable;
+  }
+
+  /**
+   * One object for playback, whole or a byte range (`bytes=...` as the client sent it):
+   * undefined when there is no such key, `unsatisfiable` for a range past its end.
+   */
+  async read(key: string, range?: string, head = false): Promise<StoredObject | 'unsatisfiable' | undefined> {
+    const input = { Bucket: this.bucket, Key: key, ...(range ? { Range: range } : {}) };
+    try {
+      const r = head
+        ? await this.s3.send(new HeadObjectCommand(input), this.opts)
+        : await this.s3.send(new GetObjectCommand(input), this.opts);
+      return {
+        body: 'Body' in r ? (r.Body as Readable) : undefined,
+        length: r.ContentLength ?? 0,
+        // Set at the transfer from the file's name (what the playback serves it as).
+        contentType: r.ContentType ?? 'application/octet-stream',
+        ...(r.ContentRange ? { contentRange: r.ContentRange } : {}),
+        ...(r.ETag ? { etag: r.ETag } : {}),
+        ...(r.LastModified ? { lastModified: r.LastModified } : {}),
+      };
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) return undefined;
+      if (status === 416) return 'unsatisfiable';
+      return unavailable(e);
+    }
   }
 
   /** Every object under `prefix`, page by page. */

@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, LOGGER, type Logger } from '@ensemble/shared';
+import type { GatewayConfig } from '../config.js';
+import { PlaybackTokens } from '../playback/playback-tokens.js';
+import { RecordingsRepository, type Recording } from '../recordings/recordings.repository.js';
+import { recordingsXml } from './answer-xml.js';
+import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
+import { BbbFleetService } from './bbb-fleet.service.js';
+import type { BbbParams } from './bbb-params.js';
+import { recordingXml } from './recording-xml.js';
+import { commaList, metaParams, recordingsRequest } from './recordings-params.js';
+import { nodeOnly } from './recordings-merge.js';
+import { xmlElement as el } from '@ensemble/contracts';
+
+/** Rows read per statement when a call without `limit` lists every match. */
+const UNPAGED_CHUNK = 1000;
+
+/**
+ * The BBB API's recordings calls (decision 104): answered from the index, with the
+ * recordings still on their nodes (not transferred yet) merged in, and changes applied to
+ * the index and forwarded to the nodes that still hold them.
+ */
+@Injectable()
+export class BbbRecordingsService {
+  constructor(
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly repo: RecordingsRepository,
+    private readonly fleet: BbbFleetService,
+    private readonly tokens: PlaybackTokens,
+  ) {}
+
+  async getRecordings(params: BbbParams, origin: string): Promise<BbbAnswer> {
+    const req = recordingsRequest(params);
+    const base = this.config.PUBLIC_URL ?? origin;
+    // The nodes page by themselves since 2.6: asked for every match, the merge pages.
+    const [nodeItems, first] = await Promise.all([
+      // The index answers even when the fleet cannot be asked (the scheduler down).
+      this.fleet.recordingItems(params.without('offset', 'limit')).catch((e: unknown) => {
+        this.logger.warn('recordings of the nodes left out', { error: (e as Error).message });
+        return [];
+      }),
+      this.repo.list({ ...req.filter, ...(req.page ?? { offset: 0, limit: UNPAGED_CHUNK }) }),
+    ]);
+    const extra = await nodeOnly(nodeItems, (ids) => this.indexed(ids));
+    const xml = (r: Recording) => recordingXml(r, base, this.tokens.query(r.recordId));
+    if (!req.page) {
+      const all = [...first.recordings];
+      while (all.length < first.total) {
+        const next = await this.repo.list({ ...req.filter, offset: all.length, limit: UNPAGED_CHUNK });
+        if (next.recordings.length === 0) break;
+        all.push(...next.recordings);
+      }
+      return xmlAnswer(recordingsXml([...all.map(xml), ...extra]));
+    }
+    // Index first (its stable order), then the recordings only nodes hold, counted in the total.
+    const { offset, limit } = req.page;
+    const room = limit - first.recordings.length;
+    const from = Math.max(0, offset - first.total);
+    const tail = room > 0 ? extra.slice(from, from + room) : [];
+    return xmlAnswer(recordingsXml([...first.recordings.map(xml), ...tail], first.total + extra.length));
+  }
+
+  /** publishRecordings, updateRecordings, deleteRecordings. */
+  async change(call: string, params: BbbParams): Promise<BbbAnswer> {
+    const ids = commaList(params.text('recordID'));
+    if (ids.length === 0) return failed('missingParamRecordID');
+    const publish = params.text('publish');
+    if (call === 'publishRecordings' && !publish) return failed('missingParamPublish');
+    const known = (await this.repo.list({ recordIds: ids, offset: 0, limit: ids.length })).recordings;
+    let answer: string;
+    if (call === 'publishRecordings') {
+      // A deleted recording stays deleted (BBB moves only published and unpublished ones).
+      const live = known.filter((r) => r.state !== 'deleted').map((r) => r.recordId);
+      if (live.length) await this.repo.setState(live, publish === 'true' ? 'published' : 'unpublished');
+      answer = el('published', publish === 'true');
+    } else if (call === 'updateRecordings') {
+      // BBB: meta_x=value sets x, an empty value removes it.
+      const meta = metaParams(params);
+      const set = Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== ''));
+      const remove = Object.keys(meta).filter((k) => meta[k] === '');
+      if (known.length)
+        await this.repo.updateMeta(
+          known.map((r) => r.recordId),
+          set,
+          remove,
+        );
+      answer = el('updated', true);
+    } else {
+      if (known.length)
+        await this.repo.setState(
+          known.map((r) => r.recordId),
+          'deleted',
+        );
+      answer = el('deleted', true);
+    }
+    const onNodes = await this.fleet.changeRecordings(call, params);
+    if (known.length === 0 && !onNodes) return failed('recordingsNotFound');
+    return xmlAnswer(`<response>\n${el('returncode', 'SUCCESS')}\n${answer}\n</response>\n`);
+  }
+
+  /** Of these record ids, the ones the index holds (in any state: a deleted one stays hidden). */
+  private async indexed(ids: readonly string[]): Promise<Set<string>> {
+    const page = await this.repo.list({ recordIds: ids, offset: 0, limit: ids.length });
+    return new Set(page.recordings.map((r) => r.recordId));
+  }
+}

@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@ensemble/contracts';
+import { RecordingStorage, type StoredObject } from '../recordings/recording-storage.client.js';
+import { RecordingsRepository } from '../recordings/recordings.repository.js';
+import { RECORDING_STORAGE } from '../recordings/recordings.tokens.js';
+import { PlaybackTokens } from './playback-tokens.js';
+
+/** A record id as BBB makes them (sha1 of the meeting ID, a dash, ms). */
+const RECORD_ID = /^[0-9a-f]{40}-\d{1,16}$/;
+/** A path inside a recording: no empty, `.` or `..` segment, no backslash or control character. */
+export const safePath = (p: string): boolean =>
+  p.length > 0 &&
+  p.length <= 1024 &&
+  !/[\\\p{Cc}]/u.test(p) &&
+  p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+
+export interface PlaybackAccess {
+  /** The record's link token or session cookie, as received. */
+  linkToken?: string | undefined;
+  sessionToken?: string | undefined;
+}
+
+export type PlaybackResult =
+  { found: false } | { found: true; object: StoredObject | 'unsatisfiable'; path: string; session?: string };
+
+/**
+ * Serving a stored recording (decision 104): only a published recording with that format is
+ * reachable; in protected mode only with a valid link token (which yields a session cookie)
+ * or session cookie. Anything else is "not found": no difference between unknown,
+ * unpublished, deleted and refused, so a URL tells nothing about a recording it cannot open.
+ */
+@Injectable()
+export class PlaybackService {
+  constructor(
+    private readonly repo: RecordingsRepository,
+    @Inject(RECORDING_STORAGE) private readonly storage: RecordingStorage | null,
+    private readonly tokens: PlaybackTokens,
+  ) {}
+
+  get protected(): boolean {
+    return this.tokens.protected;
+  }
+
+  /**
+   * Whether this request may open this recording's format: published, with the format, and
+   * in protected mode a valid link token (which yields a new session) or session cookie.
+   */
+  async open(
+    format: string,
+    recordId: string,
+    access: PlaybackAccess,
+  ): Promise<{ prefix: string; session?: string } | undefined> {
+    if (!RECORD_ID.test(recordId)) return undefined;
+    let session: string | undefined;
+    if (this.tokens.protected) {
+      const now = Date.now();
+      if (this.tokens.valid('link', recordId, access.linkToken, now)) {
+        session = this.tokens.issue('session', recordId, now, this.tokens.sessionTtlS);
+      } else if (!this.tokens.valid('session', recordId, access.sessionToken, now)) {
+        return undefined;
+      }
+    }
+    const rec = await this.repo.get(recordId);
+    const f = rec?.state === 'published' ? rec.formats.find((x) => x.format === format) : undefined;
+    return f ? { prefix: f.prefix, ...(session ? { session } : {}) } : undefined;
+  }
+
+  /** One stored file of a recording the request may open. */
+  async read(
+    format: string,
+    recordId: string,
+    path: string,
+    access: PlaybackAccess,
+    opts: { range?: string | undefined; head: boolean },
+  ): Promise<PlaybackResult> {
+    if (!safePath(path)) return { found: false };
+    if (!this.storage) throw new DomainError('unavailable', 'recordings storage is not configured');
+    const opened = await this.open(format, recordId, access);
+    if (!opened) return { found: false };
+    const object = await this.storage.read(`${opened.prefix}${path}`, opts.range, opts.head);
+    if (!object) return { found: false };
+    return { found: true, object, path, ...(opened.session ? { session: opened.session } : {}) };
+  }
+}
