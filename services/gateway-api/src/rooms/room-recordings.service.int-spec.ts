@@ -69,6 +69,25 @@ describe("a room's recordings on PostgreSQL", () => {
   const states = async (meetingId: string) =>
     (await index.list({ meetingIds: [meetingId], offset: 0, limit: 10_000 })).recordings.map((r) => r.state);
 
+  it('gives protected recordings their playback link with its token, and unpublished ones none', async () => {
+    const room = await rooms.create(owner, 'A', 'bbb', roomSettingsSchema.parse({}));
+    await seed(meetingIdOf(room.id), 1, 3); // 1, 2 published; 3 unpublished
+    const signed = new RoomRecordingsService(rooms, index, (id) => `?token=for-${id}`);
+    const page = await signed.list(owner, room.id, { offset: 0, limit: 10 });
+    const paths = page.recordings.map((r) => [r.recordId, r.formats[0]!.playbackPath]);
+    expect(paths).toEqual([
+      [recording('', 3).recordId, null],
+      [
+        recording('', 2).recordId,
+        `/playback/presentation/2.3/${recording('', 2).recordId}?token=for-${recording('', 2).recordId}`,
+      ],
+      [
+        recording('', 1).recordId,
+        `/playback/presentation/2.3/${recording('', 1).recordId}?token=for-${recording('', 1).recordId}`,
+      ],
+    ]);
+  });
+
   it("forgetting a room deletes all its recordings, more than a batch, and no other meeting's", async () => {
     const [room, other] = [
       await rooms.create(owner, 'A', 'bbb', roomSettingsSchema.parse({})),

@@ -14,7 +14,8 @@ const VISIBLE: RoomRecordingState[] = ['published', 'unpublished'];
 /** Room deletion marks the recordings deleted in batches of this many. */
 const BATCH = 500;
 
-export const recordingViewOf = (r: Recording): RoomRecording => {
+/** `linkQuery`: what a playback link carries (a protected recording's token, decision 104). */
+export const recordingViewOf = (r: Recording, linkQuery = ''): RoomRecording => {
   const state: RoomRecordingState = r.state === 'published' ? 'published' : 'unpublished';
   const lengths = r.formats.map((f) => f.lengthMs);
   return {
@@ -29,7 +30,7 @@ export const recordingViewOf = (r: Recording): RoomRecording => {
     formats: r.formats.map((f) => ({
       format: f.format,
       // Served by Ensemble's playback at the BBB link's own path; nothing plays while unpublished.
-      playbackPath: state === 'published' && f.playbackPath.startsWith('/') ? f.playbackPath : null,
+      playbackPath: state === 'published' && f.playbackPath.startsWith('/') ? `${f.playbackPath}${linkQuery}` : null,
       sizeBytes: f.sizeBytes,
       lengthMs: f.lengthMs,
     })),
@@ -47,7 +48,11 @@ export class RoomRecordingsService {
   constructor(
     private readonly rooms: RoomsRepository,
     private readonly recordings: RecordingsRepository,
+    /** The query of a playback link for a recording ('' unless recordings are protected). */
+    private readonly linkQuery: (recordId: string) => string = () => '',
   ) {}
+
+  private view = (r: Recording): RoomRecording => recordingViewOf(r, this.linkQuery(r.recordId));
 
   async list(ownerId: string, roomId: string, page: RoomRecordingsQuery): Promise<RoomRecordingPage> {
     await this.owned(ownerId, roomId);
@@ -58,7 +63,7 @@ export class RoomRecordingsService {
       offset: page.offset,
       limit: page.limit,
     });
-    return { total, offset: page.offset, recordings: recordings.map(recordingViewOf) };
+    return { total, offset: page.offset, recordings: recordings.map(this.view) };
   }
 
   /** Publish or unpublish; the same again changes nothing. A deleted recording stays deleted. */
@@ -69,7 +74,7 @@ export class RoomRecordingsService {
     if (changed.length === 0) throw noRecording();
     const r = await this.recordings.get(recordId);
     if (!r || r.state === 'deleted') throw noRecording();
-    return recordingViewOf(r);
+    return this.view(r);
   }
 
   /**

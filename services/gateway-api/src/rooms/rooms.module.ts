@@ -1,3 +1,4 @@
+import { PlaybackTokens } from '../playback/playback-tokens.js';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
@@ -17,12 +18,13 @@ import { RoomsRepository } from './rooms.repository.js';
   imports: [AccountsModule, MeetingsModule, RecordingsModule],
   controllers: [RoomsController, RoomRecordingsController],
   providers: [
+    PlaybackTokens,
     repositoryProvider(RoomsRepository),
     {
       provide: RoomRecordingsService,
-      inject: [RoomsRepository, RecordingsRepository],
-      useFactory: (store: RoomsRepository, recordings: RecordingsRepository) =>
-        new RoomRecordingsService(store, recordings),
+      inject: [RoomsRepository, RecordingsRepository, PlaybackTokens],
+      useFactory: (store: RoomsRepository, recordings: RecordingsRepository, tokens: PlaybackTokens) =>
+        new RoomRecordingsService(store, recordings, (id) => tokens.query(id)),
     },
     {
       provide: RoomsService,
