@@ -41,6 +41,8 @@ export const runPhaseSchema = z.enum([
   'failed',
   'initializing',
   'registering',
+  /** Scale-in: the node still holds meetings or recordings (decision 105). */
+  'waiting',
 ]);
 export type RunPhase = z.infer<typeof runPhaseSchema>;
 
