@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'react';
-import { describeHoldings, holdsNothing, type NodeHoldings, type NodeState } from '@ensemble/contracts';
+import {
+  describeHoldings,
+  holdsNothing,
+  recordingsAtRisk,
+  type NodeHoldings,
+  type NodeState,
+} from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type ClusterNode, type OpsSession } from './ops-api.js';
 import { percent } from './ops-cluster.js';
@@ -40,9 +46,7 @@ export function NodeCard(props: OpsSession & { node: ClusterNode; totalParticipa
         setMessage({
           text:
             `${n.id} disabled: ${count(r.ended, 'meeting')} ended, ${r.failed} failed, ${count(r.released, 'room')} released${r.error ? ` (${r.error})` : ''}.` +
-            (r.atRisk && (r.atRisk.processing.length > 0 || r.atRisk.notStored.length > 0)
-              ? ` Recordings at risk: ${describeHoldings(r.atRisk)}.`
-              : ''),
+            (recordingsAtRisk(r.atRisk) ? ` Recordings at risk: ${describeHoldings(r.atRisk)}.` : ''),
           error: false,
         });
       } else {

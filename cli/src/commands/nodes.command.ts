@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { RECORDING_TOKEN_NOTE, describeHoldings, holdsNothing } from '@ensemble/contracts';
+import { RECORDING_TOKEN_NOTE, describeHoldings, holdsNothing, recordingsAtRisk } from '@ensemble/contracts';
 import type { FleetNode, FleetNodeView, NodeHoldings, PanicNodeReply, RegisteredNode } from '@ensemble/contracts';
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
@@ -17,7 +17,7 @@ const number = (v: string) => {
 
 const warn = (text: string) => void process.stderr.write(`${text}\n`);
 
-type RemoveNodeReply = { removed: boolean; lost: NodeHoldings | null };
+type RemoveNodeReply = { removed: boolean; lost?: NodeHoldings };
 
 /** What removing the node would lose now (decision 105), or why that is not known. */
 const holdingsText = (h: NodeHoldings | null): string =>
@@ -98,7 +98,12 @@ export function nodesCommand(): Command {
         const holdings = await ctx.api.get<NodeHoldings>(`${path(id)}/holdings`, 20_000).catch(() => null);
         if (ctx.json) return ctx.out(JSON.stringify({ ...node, holdings }, null, 2));
         printNode(ctx, node);
-        ctx.out(table(['FIELD', 'VALUE'], [['removal waits for', holdingsText(holdings)]]).split('\n').slice(1).join('\n'));
+        ctx.out(
+          table(['FIELD', 'VALUE'], [['removal waits for', holdingsText(holdings)]])
+            .split('\n')
+            .slice(1)
+            .join('\n'),
+        );
       }),
     );
 
@@ -198,8 +203,7 @@ export function nodesCommand(): Command {
         if (ctx.json) return ctx.out(JSON.stringify(r, null, 2));
         const tail = r.error ? `; could not end meetings: ${r.error}` : '';
         ctx.out(`${id}: disabled; ${r.ended} meetings ended, ${r.failed} failed, ${r.released} rooms released${tail}`);
-        if (r.atRisk && (r.atRisk.processing.length > 0 || r.atRisk.notStored.length > 0))
-          warn(`warning: recordings at risk on ${id}: ${describeHoldings(r.atRisk)}`);
+        if (recordingsAtRisk(r.atRisk)) warn(`warning: recordings at risk on ${id}: ${describeHoldings(r.atRisk)}`);
         if (r.error || r.failed > 0) process.exitCode = EXIT.api;
       }),
     );

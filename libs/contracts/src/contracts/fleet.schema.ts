@@ -142,14 +142,19 @@ export type UpdateNode = z.infer<typeof updateNodeSchema>;
 /**
  * `ensemble.fleet.remove`: forget a node; its rooms move on their next placement. Refused
  * (`conflict`, naming what it holds) while the node holds meetings or recordings not in
- * storage, unless `force` (decision 105): then the reply says what was given up.
+ * storage, unless `force` (decision 105): then the reply says what was given up. A node that
+ * cannot be asked is removed (logged).
  */
 export const removeNodeSchema = z.object({
   id: nodeIdSchema,
   by: z.string().min(1).max(100).default('ops'),
   force: z.boolean().default(false),
 });
-export const removeNodeReplySchema = z.object({ removed: z.boolean(), lost: nodeHoldingsSchema.nullable().default(null) });
+export const removeNodeReplySchema = z.object({
+  removed: z.boolean(),
+  /** Forced: what the node held and was given up (absent when it held nothing or could not be asked). */
+  lost: nodeHoldingsSchema.optional(),
+});
 
 /**
  * `ensemble.fleet.panic`: disable a node now, end its meetings on it and release

@@ -37,6 +37,10 @@ export type NodeHoldings = z.infer<typeof nodeHoldingsSchema>;
 export const holdsNothing = (h: NodeHoldings): boolean =>
   h.error === null && h.meetings === 0 && h.processing.length === 0 && h.notStored.length === 0;
 
+/** Recordings a panic or forced removal would lose: processing, or not yet in storage. */
+export const recordingsAtRisk = (h: NodeHoldings | null | undefined): h is NodeHoldings =>
+  !!h && (h.processing.length > 0 || h.notStored.length > 0);
+
 /** "2 meetings, 1 recording processing (id), 3 recordings not yet in storage (ids...)", one text everywhere. */
 export function describeHoldings(h: NodeHoldings): string {
   if (h.error !== null) return `the node could not be asked (${h.error})`;

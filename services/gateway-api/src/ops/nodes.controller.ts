@@ -1,8 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import {
   DomainError,
   contracts,
   describeHoldings,
+  recordingsAtRisk,
   type NodeHoldings,
   loadMultiplierSchema,
   nodeIdSchema,
@@ -31,7 +45,12 @@ const patchBodySchema = z
   });
 
 const removeQuerySchema = z
-  .object({ force: z.enum(['true', 'false']).default('false').transform((f) => f === 'true') })
+  .object({
+    force: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((f) => f === 'true'),
+  })
   .strict();
 
 /** What a node held, as the audit log records it: counts, ids, and the one text (decision 105). */
@@ -133,7 +152,7 @@ export class NodesController {
             ended: r.ended,
             failed: r.failed,
             released: r.released,
-            ...(r.atRisk ? { atRisk: lostDetails(r.atRisk) } : {}),
+            ...(recordingsAtRisk(r.atRisk) ? { atRisk: lostDetails(r.atRisk) } : {}),
           },
         }),
       },

@@ -234,9 +234,11 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
       } else {
         const name = run.nodes[0]!;
         // Destroyed after the wait: nothing left to ask the node, so the removal is forced.
-        await this.bus.request(contracts.removeNode, { id: name, by: 'provisioner', force: true }).catch((e: unknown) => {
-          if (!(e instanceof DomainError && e.code === 'not-found')) throw e;
-        });
+        await this.bus
+          .request(contracts.removeNode, { id: name, by: 'provisioner', force: true })
+          .catch((e: unknown) => {
+            if (!(e instanceof DomainError && e.code === 'not-found')) throw e;
+          });
         await this.provisioned.remove(name);
       }
       await this.fileSd

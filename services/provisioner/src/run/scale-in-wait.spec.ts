@@ -19,11 +19,17 @@ describe('a scale-in waiting until its node holds nothing', () => {
     const answers = [holding([id]), holding([id]), holding([], [id]), holding([])];
     const events: RunEvent[] = [];
     const j = journal();
-    await waitUntilNodeHoldsNothing('bbb-1', async () => answers.shift()!, j, (e) => void events.push(e), {
-      pollMs: 1,
-      timeoutMs: 60_000,
-      signal: new AbortController().signal,
-    });
+    await waitUntilNodeHoldsNothing(
+      'bbb-1',
+      async () => answers.shift()!,
+      j,
+      (e) => void events.push(e),
+      {
+        pollMs: 1,
+        timeoutMs: 60_000,
+        signal: new AbortController().signal,
+      },
+    );
     expect(events.map((e) => e.message)).toEqual([
       `bbb-1: waiting for: 1 recording processing (${id})`,
       `bbb-1: waiting for: 1 recording not yet in storage (${id})`,
@@ -34,11 +40,17 @@ describe('a scale-in waiting until its node holds nothing', () => {
 
   it('does not wait for a node that left the inventory, nor say anything', async () => {
     const events: RunEvent[] = [];
-    await waitUntilNodeHoldsNothing('bbb-1', async () => null, journal(), (e) => void events.push(e), {
-      pollMs: 1,
-      timeoutMs: 1,
-      signal: new AbortController().signal,
-    });
+    await waitUntilNodeHoldsNothing(
+      'bbb-1',
+      async () => null,
+      journal(),
+      (e) => void events.push(e),
+      {
+        pollMs: 1,
+        timeoutMs: 1,
+        signal: new AbortController().signal,
+      },
+    );
     expect(events).toEqual([]);
   });
 
@@ -64,11 +76,17 @@ describe('a scale-in waiting until its node holds nothing', () => {
   it('stops waiting with the run when it is aborted', async () => {
     const abort = new AbortController();
     abort.abort({ code: 'terraform-failed', message: 'provisioner stopped' });
-    const failure = await waitUntilNodeHoldsNothing('bbb-1', async () => holding([id]), journal(), () => undefined, {
-      pollMs: 60_000,
-      timeoutMs: 600_000,
-      signal: abort.signal,
-    }).catch((e: unknown) => e);
+    const failure = await waitUntilNodeHoldsNothing(
+      'bbb-1',
+      async () => holding([id]),
+      journal(),
+      () => undefined,
+      {
+        pollMs: 60_000,
+        timeoutMs: 600_000,
+        signal: abort.signal,
+      },
+    ).catch((e: unknown) => e);
     expect((failure as StepFailure).failure).toEqual({ code: 'terraform-failed', message: 'provisioner stopped' });
   });
 });

@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { DomainError, describeHoldings, type NodeHoldings, type PanicNodeReply } from '@ensemble/contracts';
+import {
+  DomainError,
+  describeHoldings,
+  recordingsAtRisk,
+  type NodeHoldings,
+  type PanicNodeReply,
+} from '@ensemble/contracts';
 import { LOGGER, encodeQuery, type Logger } from '@ensemble/shared';
 import { apiBase } from '../signing/api-base.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
@@ -61,7 +67,7 @@ export class NodeAdminService implements OnApplicationShutdown {
   /** What the panicked node holds, logged when recordings are at risk; null when it cannot be asked. */
   private async recordingsAtRisk(id: string, by: string): Promise<NodeHoldings | null> {
     const h = await this.holdings.holdings(id).catch(() => null);
-    if (h && (h.processing.length > 0 || h.notStored.length > 0))
+    if (recordingsAtRisk(h))
       this.logger.warn('node panicked with recordings at risk', { nodeId: id, by, atRisk: describeHoldings(h) });
     return h;
   }

@@ -10,7 +10,13 @@ describe('what a node holds that its removal would lose', () => {
       [id(1), ['presentation', 'video']],
       [id(2), ['presentation']],
     ]);
-    const h = holdingsOf('bbb-1', 0, [rec(1, 'published', ['presentation', 'video']), rec(2, 'unpublished')], stored, 1);
+    const h = holdingsOf(
+      'bbb-1',
+      0,
+      [rec(1, 'published', ['presentation', 'video']), rec(2, 'unpublished')],
+      stored,
+      1,
+    );
     expect(holdsNothing(h)).toBe(true);
     expect(describeHoldings(h)).toBe('nothing');
   });

@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  describeHoldings,
-  holdsNothing,
-  type NodeHoldings,
-} from '@ensemble/contracts';
+import { DomainError, describeHoldings, holdsNothing, type NodeHoldings } from '@ensemble/contracts';
 import { LOGGER, type Logger } from '@ensemble/shared';
 import { FleetService } from './fleet.service.js';
 import { NodeHoldingsService } from './node-holdings.service.js';
@@ -15,7 +10,8 @@ export const stillHoldsMessage = (h: NodeHoldings): string =>
 
 /**
  * A node leaves the inventory only when removing it loses nothing (decision 105): no meetings,
- * nothing processing, every published recording in storage, as the node and the index say now.
+ * nothing processing, every published recording in storage, as the node and the index say now
+ * (its upload token dies with it, so what it has not handed over stays on it for good).
  * `force` removes it anyway and answers what was given up (the ops API audits it).
  */
 @Injectable()
@@ -26,18 +22,22 @@ export class NodeRemovalService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async remove(req: { id: string; by: string; force: boolean }): Promise<{ removed: boolean; lost: NodeHoldings | null }> {
+  async remove(req: { id: string; by: string; force: boolean }): Promise<{ removed: boolean; lost?: NodeHoldings }> {
     const held = await this.holdings.holdings(req.id).catch((e: unknown) => {
       // Not mirrored (or already gone): nothing can be asked; the inventory decides below.
       if (e instanceof DomainError && e.code === 'not-found') return null;
       if (req.force) return null;
       throw e;
     });
-    const holds = held !== null && !holdsNothing(held);
+    // A node that cannot be asked is not held back: what it holds is unknown, and waiting on our
+    // side saves nothing (a scale-in, which destroys the server, does wait for it).
+    const holds = held !== null && held.error === null && !holdsNothing(held);
     if (holds && !req.force) throw new DomainError('conflict', stillHoldsMessage(held));
     const r = await this.fleet.remove(req.id, req.by);
     if (r.removed && holds)
       this.logger.warn('node removed by force', { nodeId: req.id, by: req.by, lost: describeHoldings(held) });
-    return { removed: r.removed, lost: holds ? held : null };
+    else if (r.removed && held?.error)
+      this.logger.warn('node removed without knowing what it held', { nodeId: req.id, by: req.by, error: held.error });
+    return holds ? { removed: r.removed, lost: held } : { removed: r.removed };
   }
 }
