@@ -1,9 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { contracts, type RunEvent } from '@ensemble/contracts';
@@ -11,9 +9,15 @@ import { startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble
 import type { SimNode } from '@ensemble/bbb-sim';
 import { ProvisionerHarness } from '../services/provisioner/src/provisioner-harness.test-support.js';
 import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
+import {
+  UPLOADER,
+  POST_PUBLISH,
+  callNode,
+  recordMeeting,
+  uploaderEnv,
+  gatewayStorageEnv,
+} from './recordings.test-support.js';
 
-const POST_PUBLISH = fileURLToPath(new URL('../infra/terraform/files/post_publish/', import.meta.url));
-const UPLOADER = join(POST_PUBLISH, 'ensemble-recording-upload.sh');
 const SLOW = 180_000;
 /** A real node takes minutes; here long enough for a scale-in to find the recording processing. */
 const PROCESSING_MS = 8_000;
@@ -32,13 +36,8 @@ describe('nodes leave only once their recordings are safe', () => {
   const h = new ProvisionerHarness();
   let storage: ObjectStorageServer;
   const dir = mkdtempSync(join(tmpdir(), 'ensemble-drain-e2e-'));
-  const conf = join(dir, 'recording-upload.conf');
-  const env = {
-    ENSEMBLE_RECORDING_CONF: conf,
-    ENSEMBLE_STATE_DIR: join(dir, 'state'),
-    ENSEMBLE_UPLOAD_ATTEMPTS: '2',
-    ENSEMBLE_UPLOAD_BACKOFF_S: '0',
-  };
+  const env = uploaderEnv(dir);
+  const conf = env.ENSEMBLE_RECORDING_CONF;
   let lecture = 0;
 
   const sim = (id: string) => stack.sim.node(id)!;
@@ -56,25 +55,11 @@ describe('nodes leave only once their recordings are safe', () => {
       await c.end();
     }
   };
-  const call = (n: SimNode, api: string, params: Record<string, string>) => {
-    const q = new URLSearchParams(params).toString();
-    const checksum = createHash('sha1').update(`${api}${q}${n.secret}`).digest('hex');
-    return fetch(`${n.apiUrl}${api}?${q}&checksum=${checksum}`, { redirect: 'manual' });
-  };
-  /** A recorded meeting on the node; ended unless `keepRunning`. Answers its record id. */
+  /** A recorded meeting on the node, ended; with `keepRunning` another meeting runs on. Answers its record id. */
   async function record(n: SimNode, keepRunning = false): Promise<string> {
     const meetingID = `lecture-${++lecture}`;
-    const created = await (await call(n, 'create', { meetingID, name: `Lecture ${lecture}`, record: 'true' })).text();
-    const id = /<internalMeetingID>([^<]+)</.exec(created)![1]!;
-    const joined = await call(n, 'join', { meetingID, fullName: 'Ada', role: 'MODERATOR' });
-    await fetch(joined.headers.get('location')!);
-    n.setRecording(meetingID, true);
-    if (keepRunning) {
-      // A second meeting keeps running while this one's recording processes.
-      await call(n, 'create', { meetingID: `${meetingID}-live`, name: 'Live' });
-    }
-    await call(n, 'end', { meetingID });
-    return id;
+    if (keepRunning) await callNode(n, 'create', { meetingID: `${meetingID}-live`, name: 'Live' });
+    return recordMeeting(n, meetingID);
   }
   const cordon = (id: string) => stack.json('PATCH', `/api/ops/nodes/${id}`, { state: 'cordoned' });
   const scaleIn = async (nodeId: string) =>
@@ -98,13 +83,7 @@ describe('nodes leave only once their recordings are safe', () => {
           postPublishEnv: env,
         },
       },
-      gateway: {
-        S3_ENDPOINT: storage.url,
-        S3_REGION: storage.region,
-        S3_BUCKET: bucket,
-        S3_ACCESS_KEY_ID: storage.accessKeyId,
-        S3_SECRET_ACCESS_KEY: storage.secretAccessKey,
-      },
+      gateway: gatewayStorageEnv(storage, bucket),
     });
     await h.start({}, { nats: stack.nats, redis: stack.redis, postgres: stack.postgres });
     // bbb-1 and bbb-2 as a past scale-out left them: in the node map and in Terraform's state.

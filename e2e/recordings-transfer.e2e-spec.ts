@@ -4,15 +4,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } 
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble/testing';
 import { FleetStack } from './fleet-stack.test-support.js';
+import { POST_PUBLISH, UPLOADER, gatewayStorageEnv, recordMeeting, uploaderEnv } from './recordings.test-support.js';
 
-/** The scripts the Terraform module installs in every node's post_publish directory (decision 101). */
-const POST_PUBLISH = fileURLToPath(new URL('../infra/terraform/files/post_publish/', import.meta.url));
-const UPLOADER = join(POST_PUBLISH, 'ensemble-recording-upload.sh');
 const SLOW = 120_000;
 
 /**
@@ -26,14 +23,8 @@ describe('recordings transferred from their node into storage and the index', ()
   let s3: S3Client;
   let bucket: string;
   const dir = mkdtempSync(join(tmpdir(), 'ensemble-rec-e2e-'));
-  const conf = join(dir, 'recording-upload.conf');
-  const env = {
-    ENSEMBLE_RECORDING_CONF: conf,
-    BBB_PUBLISHED_DIR: join(dir, 'nodes/bbb-1/var/bigbluebutton/published'),
-    ENSEMBLE_STATE_DIR: join(dir, 'state'),
-    ENSEMBLE_UPLOAD_ATTEMPTS: '2',
-    ENSEMBLE_UPLOAD_BACKOFF_S: '0',
-  };
+  const env = { ...uploaderEnv(dir), BBB_PUBLISHED_DIR: join(dir, 'nodes/bbb-1/var/bigbluebutton/published') };
+  const conf = env.ENSEMBLE_RECORDING_CONF;
   let lecture = 0;
 
   const node = () => stack.sim.nodes[0]!;
@@ -56,19 +47,7 @@ describe('recordings transferred from their node into storage and the index', ()
   async function recordLecture(): Promise<string> {
     const meetingID = `lecture-${++lecture}`;
     const n = node();
-    const call = async (api: string, params: Record<string, string>) => {
-      const q = new URLSearchParams(params).toString();
-      const checksum = createHash('sha1').update(`${api}${q}${n.secret}`).digest('hex');
-      return fetch(`${n.apiUrl}${api}?${q}&checksum=${checksum}`, { redirect: 'manual' });
-    };
-    const created = await (
-      await call('create', { meetingID, name: `Lecture ${lecture}`, record: 'true', meta_course: 'm1' })
-    ).text();
-    const id = /<internalMeetingID>([^<]+)</.exec(created)![1]!;
-    const joined = await call('join', { meetingID, fullName: 'Ada', role: 'MODERATOR' });
-    await fetch(joined.headers.get('location')!);
-    n.setRecording(meetingID, true);
-    await call('end', { meetingID });
+    const id = await recordMeeting(n, meetingID, { name: `Lecture ${lecture}`, meta_course: 'm1' });
     await waitFor('the post_publish run', () => n.postPublishRuns().some((x) => x.recordID === id), {
       timeoutMs: 30_000,
     });
@@ -133,13 +112,7 @@ describe('recordings transferred from their node into storage and the index', ()
           videoBytes: 12 << 20,
         },
       },
-      gateway: {
-        S3_ENDPOINT: storage.url,
-        S3_REGION: storage.region,
-        S3_BUCKET: bucket,
-        S3_ACCESS_KEY_ID: storage.accessKeyId,
-        S3_SECRET_ACCESS_KEY: storage.secretAccessKey,
-      },
+      gateway: gatewayStorageEnv(storage, bucket),
     });
     // As an operator puts the token the registration showed once on the node.
     writeFileSync(conf, `ENSEMBLE_URL=${stack.gateway.url}\nENSEMBLE_NODE_TOKEN=${token()}\n`, { mode: 0o600 });
