@@ -103,8 +103,17 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  /** What the node still holds; null once it left the scheduler's inventory. */
+  /**
+   * What the node still holds; null once it left the scheduler's inventory. A node enabled again
+   * meanwhile (the autoscaler took it back, or an operator) ends the run: it takes rooms again.
+   */
   private async holdings(nodeId: string): Promise<NodeHoldings | null> {
+    const { nodes } = await this.bus.request(contracts.listNodes, {});
+    if (nodes.find((n) => n.id === nodeId)?.state === 'enabled')
+      throw new StepFailure({
+        code: 'node-not-empty',
+        message: `${nodeId} was enabled again while the scale-in waited; nothing destroyed`,
+      });
     return this.bus.request(contracts.nodeHoldings, { id: nodeId }, { timeoutMs: 20_000 }).catch((e: unknown) => {
       if (e instanceof DomainError && e.code === 'not-found') return null;
       throw e;

@@ -73,6 +73,22 @@ describe('a scale-in waiting until its node holds nothing', () => {
     });
   });
 
+  it('ends the run at once when the question itself says so (the node was enabled again)', async () => {
+    const stop = new StepFailure({ code: 'node-not-empty', message: 'bbb-1 was enabled again' });
+    const failure = await waitUntilNodeHoldsNothing(
+      'bbb-1',
+      () => Promise.reject(stop),
+      journal(),
+      () => undefined,
+      {
+        pollMs: 1,
+        timeoutMs: 60_000,
+        signal: new AbortController().signal,
+      },
+    ).catch((e: unknown) => e);
+    expect(failure).toBe(stop);
+  });
+
   it('stops waiting with the run when it is aborted', async () => {
     const abort = new AbortController();
     abort.abort({ code: 'terraform-failed', message: 'provisioner stopped' });

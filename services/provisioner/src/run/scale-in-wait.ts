@@ -16,7 +16,8 @@ export interface ScaleInWaitOptions {
  * recording processing, every published one in storage. Asks every `pollMs`; each change of
  * what it waits for is one `waiting` event ("waiting for: 1 recording processing (id)"). `ask`
  * answers null when the node left the inventory (nothing left to ask); a failed question counts
- * as still waiting. Throws StepFailure `node-not-empty` at the deadline, or the abort's failure.
+ * as still waiting, a StepFailure from it ends the run. Throws StepFailure `node-not-empty` at
+ * the deadline, or the abort's failure.
  */
 export async function waitUntilNodeHoldsNothing(
   nodeId: string,
@@ -31,7 +32,10 @@ export async function waitUntilNodeHoldsNothing(
   for (;;) {
     const held = await ask().then(
       (h) => (h === null ? 'nothing' : holdsNothing(h) ? 'nothing' : describeHoldings(h)),
-      (e: unknown) => `an answer (${e instanceof Error ? e.message.slice(0, 120) : 'no answer'})`,
+      (e: unknown) => {
+        if (e instanceof StepFailure) throw e; // `ask` ends the wait itself (the node was enabled again)
+        return `an answer (${e instanceof Error ? e.message.slice(0, 120) : 'no answer'})`;
+      },
     );
     if (held === 'nothing') {
       if (phaseSet) emit(journal.event('waiting', `${nodeId} holds nothing any more`));
