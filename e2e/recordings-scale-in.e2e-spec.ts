@@ -1,22 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { contracts, type RunEvent } from '@ensemble/contracts';
-import { startObjectStorage, waitFor, type ObjectStorageServer } from '@ensemble/testing';
+import { waitFor } from '@ensemble/testing';
 import type { SimNode } from '@ensemble/bbb-sim';
-import { ProvisionerHarness } from '../services/provisioner/src/provisioner-harness.test-support.js';
-import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
-import {
-  UPLOADER,
-  POST_PUBLISH,
-  callNode,
-  recordMeeting,
-  uploaderEnv,
-  gatewayStorageEnv,
-} from './recordings.test-support.js';
+import { OPS_TOKEN } from './fleet-stack.test-support.js';
+import { RecordingsFleet, UPLOADER, callNode, provisionedEarlier, recordMeeting } from './recordings.test-support.js';
 
 const SLOW = 180_000;
 /** A real node takes minutes; here long enough for a scale-in to find the recording processing. */
@@ -32,29 +21,13 @@ const run = promisify(execFile);
  * real post_publish script.
  */
 describe('nodes leave only once their recordings are safe', () => {
-  const stack = new FleetStack();
-  const h = new ProvisionerHarness();
-  let storage: ObjectStorageServer;
-  const dir = mkdtempSync(join(tmpdir(), 'ensemble-drain-e2e-'));
-  const env = uploaderEnv(dir);
-  const conf = env.ENSEMBLE_RECORDING_CONF;
+  const fleet = new RecordingsFleet();
+  const { stack, h, env } = fleet;
+  const sim = (id: string) => fleet.sim(id);
+  const tokenOn = (id: string) => fleet.tokenOn(id);
+  const indexed = (id: string) => fleet.indexed(id);
   let lecture = 0;
 
-  const sim = (id: string) => stack.sim.node(id)!;
-  /** The node's upload token, as an operator puts it on the node (here: the one conf every sim node reads). */
-  const tokenOn = (id: string) =>
-    writeFileSync(conf, `ENSEMBLE_URL=${stack.gateway.url}\nENSEMBLE_NODE_TOKEN=${stack.recordingTokens.get(id)}\n`, {
-      mode: 0o600,
-    });
-  const indexed = async (id: string) => {
-    const c = new Client({ connectionString: stack.postgres.url });
-    await c.connect();
-    try {
-      return (await c.query('SELECT state FROM recordings WHERE record_id = $1', [id])).rows;
-    } finally {
-      await c.end();
-    }
-  };
   /** A recorded meeting on the node, ended; with `keepRunning` another meeting runs on. Answers its record id. */
   async function record(n: SimNode, keepRunning = false): Promise<string> {
     const meetingID = `lecture-${++lecture}`;
@@ -71,47 +44,11 @@ describe('nodes leave only once their recordings are safe', () => {
     }).catch((e: { stdout: string; stderr: string; code: number }) => e);
 
   beforeAll(async () => {
-    storage = await startObjectStorage();
-    const bucket = await storage.createBucket();
-    await stack.start({
-      nodes: 3,
-      sim: {
-        recordings: {
-          dataDir: join(dir, 'nodes'),
-          processingMs: PROCESSING_MS,
-          postPublishDir: POST_PUBLISH,
-          postPublishEnv: env,
-        },
-      },
-      gateway: gatewayStorageEnv(storage, bucket),
-    });
-    await h.start({}, { nats: stack.nats, redis: stack.redis, postgres: stack.postgres });
-    // bbb-1 and bbb-2 as a past scale-out left them: in the node map and in Terraform's state.
-    const nodes = ['bbb-1', 'bbb-2'];
-    writeFileSync(
-      join(h.dir.path, 'nodes.auto.tfvars.json'),
-      JSON.stringify({ nodes: Object.fromEntries(nodes.map((n) => [n, { offer: 'DEV1-S', zone: 'fr-par-1' }])) }),
-    );
-    writeFileSync(
-      join(h.dir.path, 'stub.tfstate.json'),
-      JSON.stringify({
-        nodes: Object.fromEntries(
-          nodes.map((n) => [
-            n,
-            { api_url: sim(n).apiUrl, secret: sim(n).secret, ipv4: '127.0.0.1', hostname: `${n}.example.org` },
-          ]),
-        ),
-      }),
-    );
-    h.dir.scenario('success');
+    await fleet.start({ nodes: 3, processingMs: PROCESSING_MS });
+    provisionedEarlier(h.dir.path, [sim('bbb-1'), sim('bbb-2')]);
   }, SLOW);
 
-  afterAll(async () => {
-    await h.stop({ keepServers: true });
-    await stack.stop();
-    await storage?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fleet.stop());
 
   it(
     'scales in a node with a recording still processing only after the recording is in storage',
@@ -143,7 +80,7 @@ describe('nodes leave only once their recordings are safe', () => {
     async () => {
       tokenOn('bbb-2');
       const n = sim('bbb-2');
-      await storage.process.stop();
+      await fleet.storage.process.stop();
       let id: string;
       let runId: string;
       try {
@@ -160,12 +97,16 @@ describe('nodes leave only once their recordings are safe', () => {
         expect(waiting.message).toBe(`bbb-2: waiting for: 1 recording not yet in storage (${id})`);
         expect(await indexed(id)).toEqual([]);
       } finally {
-        await storage.process.start();
+        await fleet.storage.process.start();
       }
       // The node's sync timer hands over what is still pending.
       const exit = await new Promise<number | null>((resolve) => {
         const child = spawn(UPLOADER, ['--pending'], {
-          env: { ...process.env, ...env, BBB_PUBLISHED_DIR: join(dir, 'nodes/bbb-2/var/bigbluebutton/published') },
+          env: {
+            ...process.env,
+            ...env,
+            BBB_PUBLISHED_DIR: join(fleet.dir, 'nodes/bbb-2/var/bigbluebutton/published'),
+          },
           stdio: 'ignore',
         });
         child.once('close', resolve);
