@@ -120,7 +120,7 @@ describe('nodes leave only once their recordings are safe', () => {
   );
 
   it(
-    'refuses to remove a node holding a meeting and a recording processing, says so in `nodes show`, and a forced removal records what was lost',
+    'refuses to remove a node holding a meeting and a recording processing, says so in `nodes show`; a panic names the recording at risk and a forced removal records what was lost',
     async () => {
       const n = sim('bbb-3');
       const id = await record(n, true);
@@ -139,14 +139,21 @@ describe('nodes leave only once their recordings are safe', () => {
       });
       expect((await stack.ops('GET', '/api/ops/nodes/bbb-3')).status).toBe(200);
 
+      // A panic does not wait: it ends the meeting now and names the recording at risk.
+      const panicked = await ensemble(['nodes', 'panic', 'bbb-3', '--yes']);
+      expect(panicked.stderr).toContain(`warning: recordings at risk on bbb-3: ${waitsFor}`);
+      const [panicAudit] = (await stack.json('GET', '/api/ops/audit?action=node.panic&target=bbb-3')).events;
+      expect(panicAudit.details.atRisk).toMatchObject({ processing: [id], notStored: [] });
+      const left = `1 recording processing (${id})`;
+
       const forced = await ensemble(['nodes', 'remove', 'bbb-3', '--force']);
       expect(forced.stdout.trim()).toBe('bbb-3: removed');
-      expect(forced.stderr).toContain(`warning: removed by force; lost: ${waitsFor}`);
+      expect(forced.stderr).toContain(`warning: removed by force; lost: ${left}`);
       const audit = await stack.json('GET', '/api/ops/audit?action=node.remove&target=bbb-3');
       expect(audit.events.map((e: { outcome: string }) => e.outcome)).toEqual(['ok', 'refused']);
       expect(audit.events[0]).toMatchObject({
         actor: 'drain-test',
-        details: { force: true, lost: { meetings: 1, processing: [id], notStored: [], summary: waitsFor } },
+        details: { force: true, lost: { meetings: 0, processing: [id], notStored: [], summary: left } },
       });
     },
     SLOW,
