@@ -15,8 +15,8 @@ export class OpsApi {
     this.base = opts.url.replace(/\/+$/, '');
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.call<T>('GET', path);
+  get<T>(path: string, timeoutMs?: number): Promise<T> {
+    return this.call<T>('GET', path, undefined, timeoutMs);
   }
   post<T>(path: string, body?: unknown, timeoutMs?: number): Promise<T> {
     return this.call<T>('POST', path, body, timeoutMs);
@@ -24,8 +24,8 @@ export class OpsApi {
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('PATCH', path, body);
   }
-  delete<T>(path: string): Promise<T> {
-    return this.call<T>('DELETE', path);
+  delete<T>(path: string, timeoutMs?: number): Promise<T> {
+    return this.call<T>('DELETE', path, undefined, timeoutMs);
   }
 
   /** Opens a streaming GET (the event stream); the caller reads and closes the body. */

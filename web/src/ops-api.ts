@@ -2,6 +2,7 @@ import type {
   ClusterNode as SharedClusterNode,
   ClusterView,
   FleetNode,
+  NodeHoldings,
   NodeState,
   PanicNodeReply,
   RunRecord,
@@ -30,6 +31,7 @@ export class OpsClient {
   cluster = () => this.call<Cluster>('GET', '/api/ops/cluster');
   setState = (id: string, state: NodeState) =>
     this.call<FleetNode>('PATCH', `/api/ops/nodes/${encodeURIComponent(id)}`, { state });
+  holdings = (id: string) => this.call<NodeHoldings>('GET', `/api/ops/nodes/${encodeURIComponent(id)}/holdings`);
   panic = (id: string) => this.call<PanicNodeReply>('POST', `/api/ops/nodes/${encodeURIComponent(id)}/panic`);
   runs = () => this.call<{ runs: RunSummary[] }>('GET', '/api/ops/runs?limit=20').then((r) => r.runs);
   scaleOut = (count: number, reason: string) =>

@@ -1,5 +1,11 @@
-import { useState } from 'react';
-import type { NodeState } from '@ensemble/contracts';
+import { useEffect, useState } from 'react';
+import {
+  describeHoldings,
+  holdsNothing,
+  recordingsAtRisk,
+  type NodeHoldings,
+  type NodeState,
+} from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type ClusterNode, type OpsSession } from './ops-api.js';
 import { percent } from './ops-cluster.js';
@@ -38,7 +44,9 @@ export function NodeCard(props: OpsSession & { node: ClusterNode; totalParticipa
       if (action === 'panic') {
         const r = await props.client.panic(n.id);
         setMessage({
-          text: `${n.id} disabled: ${count(r.ended, 'meeting')} ended, ${r.failed} failed, ${count(r.released, 'room')} released${r.error ? ` (${r.error})` : ''}.`,
+          text:
+            `${n.id} disabled: ${count(r.ended, 'meeting')} ended, ${r.failed} failed, ${count(r.released, 'room')} released${r.error ? ` (${r.error})` : ''}.` +
+            (recordingsAtRisk(r.atRisk) ? ` Recordings at risk: ${describeHoldings(r.atRisk)}.` : ''),
           error: false,
         });
       } else {
@@ -91,6 +99,7 @@ export function NodeCard(props: OpsSession & { node: ClusterNode; totalParticipa
             : `Last poll failed at ${new Date(s.at).toLocaleTimeString()}: ${s.error ?? 'unreachable'}`
           : 'Not polled yet'}
       </p>
+      {n.state !== 'enabled' && <Holdings {...props} />}
       <div className="actions" role="group" aria-label={`State of ${n.id}`}>
         {ACTIONS.map(([action, label]) => (
           <button
@@ -112,6 +121,40 @@ export function NodeCard(props: OpsSession & { node: ClusterNode; totalParticipa
       )}
     </section>
   );
+}
+
+/** How often a leaving node's holdings are asked again (each asks the node and the index). */
+const HOLDINGS_REFRESH_MS = 30_000;
+
+/**
+ * What a cordoned or disabled node still holds, so its removal or scale-in waits (decision 105):
+ * meetings, recordings processing, recordings not yet in storage.
+ */
+function Holdings(props: OpsSession & { node: ClusterNode }) {
+  const id = props.node.id;
+  const [h, setH] = useState<NodeHoldings | 'unknown' | null>(null);
+  useEffect(() => {
+    let live = true;
+    const ask = () =>
+      props.client.holdings(id).then(
+        (x) => live && setH(x),
+        () => live && setH('unknown'),
+      );
+    void ask();
+    const timer = setInterval(() => void ask(), HOLDINGS_REFRESH_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [id, props.client]);
+  if (h === null) return null;
+  const text =
+    h === 'unknown'
+      ? 'Removal: what it holds is unknown (could not ask).'
+      : holdsNothing(h)
+        ? 'Removal: holds nothing, safe to remove.'
+        : `Removal waits for: ${describeHoldings(h)}.`;
+  return <p className="note holdings">{text}</p>;
 }
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { RECORDING_TOKEN_NOTE } from '@ensemble/contracts';
-import type { FleetNode, FleetNodeView, PanicNodeReply, RegisteredNode } from '@ensemble/contracts';
+import { RECORDING_TOKEN_NOTE, describeHoldings, holdsNothing, recordingsAtRisk } from '@ensemble/contracts';
+import type { FleetNode, FleetNodeView, NodeHoldings, PanicNodeReply, RegisteredNode } from '@ensemble/contracts';
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
 import { num, percent, table } from '../table.js';
@@ -14,6 +14,14 @@ const number = (v: string) => {
   if (!Number.isFinite(n)) throw new CliError(`not a number: ${v}`, EXIT.usage);
   return n;
 };
+
+const warn = (text: string) => void process.stderr.write(`${text}\n`);
+
+type RemoveNodeReply = { removed: boolean; lost?: NodeHoldings };
+
+/** What removing the node would lose now (decision 105), or why that is not known. */
+const holdingsText = (h: NodeHoldings | null): string =>
+  h === null ? 'unknown (could not ask)' : holdsNothing(h) ? 'nothing: safe to remove' : describeHoldings(h);
 
 function printNode(ctx: Context, n: FleetNode | NodeRow, verb?: string): void {
   if (ctx.json) return ctx.out(JSON.stringify(n, null, 2));
@@ -83,7 +91,21 @@ export function nodesCommand(): Command {
   nodes
     .command('show <id>')
     .description('one node in detail')
-    .action(action(async (ctx, id: string) => printNode(ctx, await ctx.api.get<NodeRow>(path(id)))));
+    .action(
+      action(async (ctx, id: string) => {
+        const node = await ctx.api.get<NodeRow>(path(id));
+        // Asked of the node and the index now; a node that cannot be asked still shows.
+        const holdings = await ctx.api.get<NodeHoldings>(`${path(id)}/holdings`, 20_000).catch(() => null);
+        if (ctx.json) return ctx.out(JSON.stringify({ ...node, holdings }, null, 2));
+        printNode(ctx, node);
+        ctx.out(
+          table(['FIELD', 'VALUE'], [['removal waits for', holdingsText(holdings)]])
+            .split('\n')
+            .slice(1)
+            .join('\n'),
+        );
+      }),
+    );
 
   nodes
     .command('add <url>')
@@ -149,11 +171,14 @@ export function nodesCommand(): Command {
 
   nodes
     .command('remove <id>')
-    .description('forget a node (its rooms move on their next join)')
+    .description('forget a node; refused while it holds meetings or recordings not in storage')
+    .option('--force', 'remove even so: what it holds is lost (named, and recorded in the audit log)')
     .action(
-      action(async (ctx, id: string) => {
-        const r = await ctx.api.delete<{ removed: boolean }>(path(id));
-        ctx.out(ctx.json ? JSON.stringify(r) : `${id}: removed`);
+      action(async (ctx, id: string, o: { force?: boolean }) => {
+        const r = await ctx.api.delete<RemoveNodeReply>(`${path(id)}${o.force ? '?force=true' : ''}`, 20_000);
+        if (ctx.json) return ctx.out(JSON.stringify(r));
+        ctx.out(`${id}: removed`);
+        if (r.lost) warn(`warning: removed by force; lost: ${describeHoldings(r.lost)}`);
       }),
     );
 
@@ -178,6 +203,7 @@ export function nodesCommand(): Command {
         if (ctx.json) return ctx.out(JSON.stringify(r, null, 2));
         const tail = r.error ? `; could not end meetings: ${r.error}` : '';
         ctx.out(`${id}: disabled; ${r.ended} meetings ended, ${r.failed} failed, ${r.released} rooms released${tail}`);
+        if (recordingsAtRisk(r.atRisk)) warn(`warning: recordings at risk on ${id}: ${describeHoldings(r.atRisk)}`);
         if (r.error || r.failed > 0) process.exitCode = EXIT.api;
       }),
     );

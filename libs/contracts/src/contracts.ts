@@ -18,6 +18,12 @@ import {
   suspectNodeSchema,
   updateNodeSchema,
 } from './contracts/fleet.schema.js';
+import {
+  nodeHoldingsRequestSchema,
+  nodeHoldingsSchema,
+  recordingsStoredReplySchema,
+  recordingsStoredSchema,
+} from './contracts/node-holdings.schema.js';
 import { loadSampleSchema } from './contracts/load-sample.schema.js';
 import {
   endReplySchema,
@@ -95,6 +101,8 @@ export const contracts = {
   listNodes: request(subjects.listNodes, listNodesSchema, nodeListSchema, 'scheduler'),
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
   panicNode: request(subjects.panic, panicNodeSchema, panicNodeReplySchema, 'scheduler'),
+  nodeHoldings: request(subjects.nodeHoldings, nodeHoldingsRequestSchema, nodeHoldingsSchema, 'scheduler'),
+  recordingsStored: request(subjects.recordingsStored, recordingsStoredSchema, recordingsStoredReplySchema, 'gateway'),
   suspectNode: request(subjects.suspectNode, suspectNodeSchema, suspectNodeReplySchema, 'scheduler'),
   scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),
   scaleIn: request(subjects.scaleIn, scaleInRequestSchema, scaleOutReplySchema, 'provisioner'),

@@ -10,6 +10,7 @@ export * from './contracts.js';
 export * from './contracts/common.schema.js';
 export * from './contracts/load-sample.schema.js';
 export * from './contracts/fleet.schema.js';
+export * from './contracts/node-holdings.schema.js';
 export * from './contracts/placement.schema.js';
 export * from './contracts/provision.schema.js';
 export * from './contracts/reply.schema.js';

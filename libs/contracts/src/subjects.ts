@@ -20,6 +20,8 @@ export const subjects = {
   listNodes: 'ensemble.fleet.list',
   pollTargets: 'ensemble.fleet.targets',
   panic: 'ensemble.fleet.panic',
+  nodeHoldings: 'ensemble.fleet.holdings',
+  recordingsStored: 'ensemble.recordings.stored',
   suspectNode: 'ensemble.scheduler.node.suspect',
   scaleOut: 'ensemble.provision.scaleout',
   run: (runId: string) => `ensemble.provision.run.${runId}`,

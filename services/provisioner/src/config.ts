@@ -25,6 +25,13 @@ export const provisionerEnvSchema = baseEnvSchema
      * of it; a run whose provisioner died is marked interrupted once it runs out.
      */
     PROVISION_LEASE_S: positiveNumber(60),
+    /**
+     * A scale-in waits until its node holds no meeting, no recording processing and no published
+     * recording missing from storage (decision 105), asking every SCALE_IN_POLL_S, for at most
+     * SCALE_IN_WAIT_S (then it fails, nothing destroyed). The run's timeout starts after the wait.
+     */
+    SCALE_IN_WAIT_S: positiveNumber(7200),
+    SCALE_IN_POLL_S: positiveNumber(15),
     /** After SIGINT, how long terraform gets to stop before SIGKILL. */
     PROVISION_KILL_GRACE_S: positiveNumber(10),
     /** Prometheus file-SD target files for provisioned nodes go here (unset: none written). */

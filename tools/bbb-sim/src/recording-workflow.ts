@@ -147,7 +147,12 @@ export class RecordingWorkflow {
   private runScript(script: string, args: string[]): Promise<{ exitCode: number | null; output: string }> {
     return new Promise((resolve) => {
       const child = spawn(requireBinary('ruby'), [script, ...args], {
-        env: { ...process.env, ...this.opts.postPublishEnv },
+        // The node's own published/ (BBB's path under this node's root) unless the test says otherwise.
+        env: {
+          ...process.env,
+          ...(this.opts.dataDir ? { BBB_PUBLISHED_DIR: join(this.opts.dataDir, 'var/bigbluebutton/published') } : {}),
+          ...this.opts.postPublishEnv,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       this.children.add(child);

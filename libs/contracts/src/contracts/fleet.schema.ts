@@ -9,6 +9,7 @@ import {
   tagSchema,
 } from './common.schema.js';
 import { loadSampleSchema } from './load-sample.schema.js';
+import { nodeHoldingsSchema } from './node-holdings.schema.js';
 import { noControlChars } from '../api/account.schema.js';
 
 export const loadMultiplierSchema = z.number().positive().max(100);
@@ -138,9 +139,22 @@ export const updateNodeSchema = z
   });
 export type UpdateNode = z.infer<typeof updateNodeSchema>;
 
-/** `ensemble.fleet.remove`: forget a node; its rooms move on their next placement. */
-export const removeNodeSchema = z.object({ id: nodeIdSchema, by: z.string().min(1).max(100).default('ops') });
-export const removeNodeReplySchema = z.object({ removed: z.boolean() });
+/**
+ * `ensemble.fleet.remove`: forget a node; its rooms move on their next placement. Refused
+ * (`conflict`, naming what it holds) while the node holds meetings or recordings not in
+ * storage, unless `force` (decision 105): then the reply says what was given up. A node that
+ * cannot be asked is removed (logged).
+ */
+export const removeNodeSchema = z.object({
+  id: nodeIdSchema,
+  by: z.string().min(1).max(100).default('ops'),
+  force: z.boolean().default(false),
+});
+export const removeNodeReplySchema = z.object({
+  removed: z.boolean(),
+  /** Forced: what the node held and was given up (absent when it held nothing or could not be asked). */
+  lost: nodeHoldingsSchema.optional(),
+});
 
 /**
  * `ensemble.fleet.panic`: disable a node now, end its meetings on it and release
@@ -155,6 +169,8 @@ export const panicNodeReplySchema = z.object({
   /** Room assignments released (they re-create elsewhere on their next join). */
   released: z.number().int().nonnegative(),
   error: z.string().max(200).nullable(),
+  /** What the node held when panicked (recordings at risk), null when it could not be asked. */
+  atRisk: nodeHoldingsSchema.nullable().default(null),
 });
 export type PanicNodeReply = z.infer<typeof panicNodeReplySchema>;
 

@@ -41,6 +41,8 @@ export const runPhaseSchema = z.enum([
   'failed',
   'initializing',
   'registering',
+  /** Scale-in: the node still holds meetings or recordings (decision 105). */
+  'waiting',
 ]);
 export type RunPhase = z.infer<typeof runPhaseSchema>;
 
@@ -85,6 +87,8 @@ export const runFailureSchema = z.object({
     'lost-lock',
     /** Its provisioner stopped (or lost PostgreSQL) and its lease ran out before it ended. */
     'interrupted',
+    /** Scale-in: the node still held meetings or recordings not in storage at the wait's deadline (decision 105). */
+    'node-not-empty',
   ]),
   message: z.string().max(500),
 });

@@ -1,7 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import {
   DomainError,
   contracts,
+  describeHoldings,
+  recordingsAtRisk,
+  type NodeHoldings,
   loadMultiplierSchema,
   nodeIdSchema,
   nodeStateSchema,
@@ -27,6 +43,26 @@ const patchBodySchema = z
   .refine((b) => b.state !== undefined || b.loadMultiplier !== undefined || b.tags !== undefined, {
     message: 'nothing to update: give state, loadMultiplier or tags',
   });
+
+const removeQuerySchema = z
+  .object({
+    force: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((f) => f === 'true'),
+  })
+  .strict();
+
+/** What a node held, as the audit log records it: counts, ids, and the one text (decision 105). */
+const lostDetails = (h: NodeHoldings) => ({
+  meetings: h.meetings,
+  processing: h.processing,
+  notStored: h.notStored,
+  summary: describeHoldings(h),
+});
+
+/** Asking a node for its recordings and the index for theirs: two calls in a row. */
+const HOLDINGS_TIMEOUT_MS = 15_000;
 
 /** Ending every meeting of a node takes a few calls to it: more than a plain request. */
 const PANIC_TIMEOUT_MS = 30_000;
@@ -66,15 +102,36 @@ export class NodesController {
     );
   }
 
-  @Delete(':id')
-  async remove(@Param('id') raw: string, @Req() req: FastifyRequest) {
+  /** What the node still holds that removing it would lose (decision 105): asked of the node and the index now. */
+  @Get(':id/holdings')
+  async holdings(@Param('id') raw: string) {
     const id = parseInput(nodeIdSchema, raw, 'id');
+    const timeoutMs = Math.max(this.requests.once.timeoutMs, HOLDINGS_TIMEOUT_MS);
+    return this.bus.request(contracts.nodeHoldings, { id }, { timeoutMs });
+  }
+
+  /** Refused (409, naming what it holds) while the node holds meetings or recordings not in storage, unless `?force=true`. */
+  @Delete(':id')
+  async remove(@Param('id') raw: string, @Query() query: unknown, @Req() req: FastifyRequest) {
+    const id = parseInput(nodeIdSchema, raw, 'id');
+    const { force } = parseInput(removeQuerySchema, query);
     const who = auditActorOf(req);
-    return this.audit.run(who, { action: 'node.remove', target: id, details: {} }, async () => {
-      const r = await this.bus.request(contracts.removeNode, { id, by: who.actor }, this.requests.once);
-      if (!r.removed) throw new DomainError('not-found', `no node ${id}`);
-      return r;
-    });
+    const timeoutMs = Math.max(this.requests.once.timeoutMs, HOLDINGS_TIMEOUT_MS);
+    return this.audit.run(
+      who,
+      {
+        action: 'node.remove',
+        target: id,
+        details: force ? { force } : {},
+        // A forced removal records what it gave up, by record id.
+        result: (r) => (r.lost ? { details: { force, lost: lostDetails(r.lost) } } : {}),
+      },
+      async () => {
+        const r = await this.bus.request(contracts.removeNode, { id, by: who.actor, force }, { timeoutMs });
+        if (!r.removed) throw new DomainError('not-found', `no node ${id}`);
+        return r;
+      },
+    );
   }
 
   /** Disable now, release its rooms, end its meetings: they re-create elsewhere on their next join. */
@@ -90,7 +147,14 @@ export class NodesController {
         action: 'node.panic',
         target: id,
         details: {},
-        result: (r) => ({ details: { ended: r.ended, failed: r.failed, released: r.released } }),
+        result: (r) => ({
+          details: {
+            ended: r.ended,
+            failed: r.failed,
+            released: r.released,
+            ...(recordingsAtRisk(r.atRisk) ? { atRisk: lostDetails(r.atRisk) } : {}),
+          },
+        }),
       },
       () => this.bus.request(contracts.panicNode, { id, by: who.actor }, { timeoutMs }),
     );

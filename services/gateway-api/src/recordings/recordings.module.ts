@@ -9,6 +9,7 @@ import { RecordingStorage } from './recording-storage.client.js';
 import { RecordingTokenResolver } from './recording-token.resolver.js';
 import { storageSettings } from './recordings.config.js';
 import { RecordingsRepository } from './recordings.repository.js';
+import { RecordingsStoredHandler } from './recordings-stored.handler.js';
 import { RecordingsSweeper } from './recordings.sweeper.js';
 import { RECORDING_STORAGE } from './recordings.tokens.js';
 import { TransferController } from './transfer.controller.js';
@@ -36,6 +37,7 @@ export const ARCHIVE_TYPE = 'application/gzip';
     RecordingTokenResolver,
     TransferService,
     RecordingsSweeper,
+    RecordingsStoredHandler,
   ],
   exports: [RecordingsRepository, RECORDING_STORAGE],
 })

@@ -241,6 +241,21 @@ export class RecordingsRepository {
     return rows.map((r) => r.record_id);
   }
 
+  /** Of these record ids, the formats in storage (ids the index lacks are left out): a node's removal asks. */
+  async storedFormats(recordIds: readonly string[]): Promise<{ recordId: string; formats: string[] }[]> {
+    if (recordIds.length === 0) return [];
+    const rows = await guardedSql('recordings stored', () =>
+      this.db
+        .selectFrom('recording_formats')
+        .select(['record_id', 'format'])
+        .where('record_id', '=', sql<string>`ANY(${[...recordIds]}::text[])`)
+        .execute(),
+    );
+    const byId = new Map<string, string[]>();
+    for (const r of rows) byId.set(r.record_id, [...(byId.get(r.record_id) ?? []), r.format]);
+    return [...byId].map(([recordId, formats]) => ({ recordId, formats }));
+  }
+
   /** Of these storage prefixes, the ones a format row points at (the sweeper keeps those). */
   async referenced(prefixes: readonly string[]): Promise<Set<string>> {
     if (prefixes.length === 0) return new Set();

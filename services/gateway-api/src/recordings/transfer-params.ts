@@ -1,10 +1,7 @@
 import { DomainError, noControlChars } from '@ensemble/contracts';
-import { z } from 'zod';
 
-/** BBB's record IDs are `<sha1 of the meeting ID>-<ms>`; anything else a node sends is refused. */
-export const recordIdSchema = z.string().regex(/^[0-9a-f]{40}-\d{10,16}$/, 'recordId: <40 hex>-<milliseconds>');
-/** BBB's playback formats (presentation, video, podcast, notes, screenshare, ...). */
-export const formatSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'format: a-z 0-9 _ -');
+/** Defined once in contracts (the fleet's holdings name record ids too). */
+export { formatSchema, recordIdSchema } from '@ensemble/contracts';
 
 /** `Content-Digest: sha-256=:<base64>:` (RFC 9530) -> hex; other algorithms listed beside it are ignored. */
 export function sha256OfContentDigest(header: string | string[] | undefined): string {

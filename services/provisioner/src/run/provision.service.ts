@@ -3,6 +3,7 @@ import {
   BUSY_PREFIX,
   DomainError,
   contracts,
+  type NodeHoldings,
   type RunEvent,
   type RunFailure,
   type RunRecord,
@@ -22,6 +23,7 @@ import { RunJournal } from './run-journal.js';
 import { RunsRepository, queuedRun } from './runs.repository.js';
 import { StepFailure, TerraformSteps } from './terraform-steps.js';
 import { registerNewNodes } from './register-nodes.js';
+import { waitUntilNodeHoldsNothing } from './scale-in-wait.js';
 
 const newRunId = () => `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 const nodeName = (zone: string) => `bbb-${zone.split('-').slice(1).join('')}-${randomBytes(3).toString('hex')}`;
@@ -101,6 +103,23 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
+  /**
+   * What the node still holds; null once it left the scheduler's inventory. A node enabled again
+   * meanwhile (the autoscaler took it back, or an operator) ends the run: it takes rooms again.
+   */
+  private async holdings(nodeId: string): Promise<NodeHoldings | null> {
+    const { nodes } = await this.bus.request(contracts.listNodes, {});
+    if (nodes.find((n) => n.id === nodeId)?.state === 'enabled')
+      throw new StepFailure({
+        code: 'node-not-empty',
+        message: `${nodeId} was enabled again while the scale-in waited; nothing destroyed`,
+      });
+    return this.bus.request(contracts.nodeHoldings, { id: nodeId }, { timeoutMs: 20_000 }).catch((e: unknown) => {
+      if (e instanceof DomainError && e.code === 'not-found') return null;
+      throw e;
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     for (const { abort } of this.active.values())
       abort.abort({ code: 'terraform-failed', message: 'provisioner stopped' });
@@ -158,14 +177,18 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
         .then(() => this.bus.publish(contracts.provisionRun, e))
         .catch(() => log.warn('run event not published'));
     };
-    const timeout = setTimeout(
-      () =>
-        abort.abort({
-          code: 'timeout',
-          message: `run exceeded ${this.config.PROVISION_RUN_TIMEOUT_S} s`,
-        } satisfies RunFailure),
-      this.config.PROVISION_RUN_TIMEOUT_S * 1000,
-    );
+    // Armed once the run starts changing things: a scale-in's wait has its own deadline.
+    let timeout: NodeJS.Timeout | undefined;
+    const armTimeout = () => {
+      timeout = setTimeout(
+        () =>
+          abort.abort({
+            code: 'timeout',
+            message: `run exceeded ${this.config.PROVISION_RUN_TIMEOUT_S} s`,
+          } satisfies RunFailure),
+        this.config.PROVISION_RUN_TIMEOUT_S * 1000,
+      );
+    };
     // The lease is renewed every quarter of it. Lost (another instance marked the run
     // interrupted), or not confirmed for three quarters of it (PostgreSQL away: another
     // instance may soon take the slot), the run stops: two applies never overlap.
@@ -190,6 +213,13 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
     try {
       log.info('run started', { nodes: run.nodes, reason: run.reason });
       emit(journal.event('queued', `${run.kind} of ${run.nodes.join(', ')}: ${run.reason}`));
+      if (run.kind === 'scale-in')
+        await waitUntilNodeHoldsNothing(run.nodes[0]!, () => this.holdings(run.nodes[0]!), journal, emit, {
+          pollMs: this.config.SCALE_IN_POLL_S * 1000,
+          timeoutMs: this.config.SCALE_IN_WAIT_S * 1000,
+          signal: abort.signal,
+        });
+      armTimeout();
       await this.nodeMap.write(desired);
       const steps = new TerraformSteps(this.runner, journal, emit, abort.signal, () => this.badLines.inc());
       await steps.init();
@@ -212,9 +242,12 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
         );
       } else {
         const name = run.nodes[0]!;
-        await this.bus.request(contracts.removeNode, { id: name, by: 'provisioner' }).catch((e: unknown) => {
-          if (!(e instanceof DomainError && e.code === 'not-found')) throw e;
-        });
+        // Destroyed after the wait: nothing left to ask the node, so the removal is forced.
+        await this.bus
+          .request(contracts.removeNode, { id: name, by: 'provisioner', force: true })
+          .catch((e: unknown) => {
+            if (!(e instanceof DomainError && e.code === 'not-found')) throw e;
+          });
         await this.provisioned.remove(name);
       }
       await this.fileSd
@@ -237,7 +270,7 @@ export class ProvisionService implements OnApplicationBootstrap, OnApplicationSh
         durationMs: Date.now() - started,
       });
     } finally {
-      clearTimeout(timeout);
+      if (timeout) clearTimeout(timeout);
       clearInterval(heartbeat);
       await rm(join(this.config.TERRAFORM_DIR, planFile), { force: true }).catch(() => undefined);
       await writes;

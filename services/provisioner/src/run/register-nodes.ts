@@ -44,7 +44,7 @@ export async function registerNewNodes(
     return registered;
   } catch (e) {
     for (const name of registered) {
-      await bus.request(contracts.removeNode, { id: name, by: 'provisioner' }).catch(() => undefined);
+      await bus.request(contracts.removeNode, { id: name, by: 'provisioner', force: true }).catch(() => undefined);
     }
     const why = e instanceof Error ? e.message : 'unknown error';
     throw new StepFailure({

@@ -11,7 +11,17 @@ export interface BbbAdminOptions {
   concurrency: number;
 }
 
-const parser = new XMLParser({ parseTagValue: false, isArray: (name) => name === 'meeting' });
+const parser = new XMLParser({
+  parseTagValue: false,
+  isArray: (name) => name === 'meeting' || name === 'recording' || name === 'format',
+});
+/** A recording as its node reports it. */
+export interface NodeRecording {
+  recordId: string;
+  state: string;
+  formats: string[];
+}
+
 const text = z.union([z.string(), z.number()]).transform(String);
 const responseSchema = z.object({
   response: z.object({
@@ -20,6 +30,24 @@ const responseSchema = z.object({
     bbbVersion: text.optional(),
     meetings: z
       .union([z.literal(''), z.object({ meeting: z.array(z.object({ meetingID: text })).optional() })])
+      .optional(),
+    recordings: z
+      .union([
+        z.literal(''),
+        z.object({
+          recording: z
+            .array(
+              z.object({
+                recordID: text,
+                state: text,
+                playback: z
+                  .union([z.literal(''), z.object({ format: z.array(z.object({ type: text })).optional() })])
+                  .optional(),
+              }),
+            )
+            .optional(),
+        }),
+      ])
       .optional(),
   }),
 });
@@ -45,6 +73,18 @@ export class BbbAdminClient {
     const r = await this.call(getMeetingsUrl);
     if (r.returncode !== 'SUCCESS') throw new Error(`getMeetings failed: ${r.messageKey ?? 'unknown'}`);
     return r.meetings ? (r.meetings.meeting ?? []).map((m) => m.meetingID) : [];
+  }
+
+  /** Every recording the node reports from a signed getRecordings URL: id, state, playback formats. */
+  async recordings(getRecordingsUrl: string): Promise<NodeRecording[]> {
+    const r = await this.call(getRecordingsUrl);
+    if (r.returncode !== 'SUCCESS') throw new Error(`getRecordings failed: ${r.messageKey ?? 'unknown'}`);
+    const list = r.recordings ? (r.recordings.recording ?? []) : [];
+    return list.map((x) => ({
+      recordId: x.recordID,
+      state: x.state,
+      formats: x.playback ? (x.playback.format ?? []).map((f) => f.type) : [],
+    }));
   }
 
   /**

@@ -3,6 +3,8 @@ import { contracts } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import { FleetService } from './fleet.service.js';
 import { NodeAdminService } from './node-admin.service.js';
+import { NodeHoldingsService } from './node-holdings.service.js';
+import { NodeRemovalService } from './node-removal.service.js';
 import { NodeSuspicionService } from './node-suspicion.service.js';
 
 /** NATS edge of the fleet context: parse, call the service, reply. */
@@ -12,6 +14,8 @@ export class FleetHandler implements OnApplicationBootstrap {
     private readonly fleet: FleetService,
     private readonly admin: NodeAdminService,
     private readonly suspicion: NodeSuspicionService,
+    private readonly holdings: NodeHoldingsService,
+    private readonly removal: NodeRemovalService,
     @Inject(NATS_BUS) private readonly bus: NatsBus,
   ) {}
 
@@ -21,8 +25,9 @@ export class FleetHandler implements OnApplicationBootstrap {
       nodeId: await this.fleet.resolveRecordingToken(req.tokenSha256),
     }));
     this.bus.serve(contracts.updateNode, (req) => this.fleet.update(req));
-    this.bus.serve(contracts.removeNode, (req) => this.fleet.remove(req.id, req.by));
+    this.bus.serve(contracts.removeNode, (req) => this.removal.remove(req));
     this.bus.serve(contracts.panicNode, (req) => this.admin.panic(req.id, req.by));
+    this.bus.serve(contracts.nodeHoldings, (req) => this.holdings.holdings(req.id));
     this.bus.serve(contracts.suspectNode, async (req) => ({ health: await this.suspicion.suspect(req) }));
     this.bus.serve(contracts.listNodes, async (req) => ({ nodes: await this.fleet.list(req.engine) }));
     this.bus.serve(contracts.sign, async (req) => ({ signed: await this.fleet.sign(req.nodeId, req.sign) }));

@@ -11,6 +11,8 @@ import { FleetHandler } from './fleet.handler.js';
 import { FleetService } from './fleet.service.js';
 import { FleetStore } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
+import { NodeHoldingsService } from './node-holdings.service.js';
+import { NodeRemovalService } from './node-removal.service.js';
 import { NodeMirrorService } from './node-mirror.service.js';
 import { NodesRepository } from './nodes.repository.js';
 import { NodeSuspicionService } from './node-suspicion.service.js';
@@ -46,6 +48,8 @@ import { NodeSuspicionService } from './node-suspicion.service.js';
     },
     FleetEventsPublisher,
     NodeAdminService,
+    NodeHoldingsService,
+    NodeRemovalService,
     NodeSuspicionService,
     FleetService,
     FleetHandler,
