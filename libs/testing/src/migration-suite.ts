@@ -17,30 +17,48 @@ export async function tablesOf(url: string): Promise<string[]> {
 }
 
 /**
- * Data the previous version wrote, for the test that migrates from it. `seed` runs on a
- * database migrated to every migration but the last (version N-1) and writes as that
- * version wrote (its statements, frozen in the test: not today's repositories, which may
- * change); `check` runs after the last migration and asserts the data is intact and usable
- * through today's code.
+ * Data an earlier version wrote, for a test that migrates from it. `seed` runs on a
+ * database migrated up to that version's last migration and writes as that version wrote
+ * (its statements, frozen in the test: not today's repositories, which may change); `check`
+ * runs after every later migration and asserts the data is intact and usable through
+ * today's code.
  */
 export interface PreviousVersionData<T> {
   seed(url: string): Promise<T>;
   check(url: string, seeded: T): Promise<void>;
 }
 
+/** A version's data, with the migration it was written at: see `describeMigrations`. */
+export interface EarlierVersion {
+  at: string;
+  seedMigrateCheck(url: string, migrateRest: () => Promise<void>): Promise<void>;
+}
+
+/** The data `data` describes, written at migration `at` (e.g. `001-users-and-rooms`). */
+export function earlierVersion<T>(at: string, data: PreviousVersionData<T>): EarlierVersion {
+  return {
+    at,
+    async seedMigrateCheck(url, migrateRest) {
+      const seeded = await data.seed(url);
+      await migrateRest();
+      await data.check(url, seeded);
+    },
+  };
+}
+
 /**
  * What every service's migrations must do, as one jest suite (each owner calls it from
  * its own int-spec): build its tables from an empty database, find nothing to do the
  * second time, apply each migration once when several instances start together, and
- * be named in the order they apply. With `previousVersion` (from the second migration
- * on): migrate a database holding the previous version's data, which stays usable.
+ * be named in the order they apply. With `earlierVersions`: migrate a database holding each
+ * listed version's data through every later migration; the data stays usable.
  */
-export function describeMigrations<T>(
+export function describeMigrations(
   owner: string,
   service: string,
   migrations: Migrations,
   tables: string[],
-  opts: { previousVersion?: PreviousVersionData<T> } = {},
+  opts: { earlierVersions?: EarlierVersion[] } = {},
 ): void {
   describe(`the ${owner}'s migrations`, () => {
     let server: PostgresServer; // an empty template: each database starts with no tables at all
@@ -65,18 +83,19 @@ export function describeMigrations<T>(
       expect(runs.flat().sort()).toEqual(Object.keys(migrations).sort());
     });
 
-    const previous = opts.previousVersion;
-    if (previous) {
-      it('migrate a database holding the previous version’s data, which stays intact and usable', async () => {
+    // Every migration but the first meets data: the versions before it wrote some.
+    for (const earlier of opts.earlierVersions ?? []) {
+      it(`migrate a database holding ${earlier.at}'s data, which stays intact and usable`, async () => {
         const names = Object.keys(migrations).sort();
-        expect(names.length).toBeGreaterThanOrEqual(2);
-        const last = names[names.length - 1]!;
-        const before = Object.fromEntries(names.slice(0, -1).map((n) => [n, migrations[n]!]));
+        const upTo = names.indexOf(earlier.at) + 1;
+        expect(upTo).toBeGreaterThan(0);
+        expect(upTo).toBeLessThan(names.length);
+        const before = Object.fromEntries(names.slice(0, upTo).map((n) => [n, migrations[n]!]));
         const url = await server.createDatabase();
-        expect(await migrateToLatest(url, before, { service })).toEqual(names.slice(0, -1));
-        const seeded = await previous.seed(url);
-        expect(await migrate(url)).toEqual([last]);
-        await previous.check(url, seeded);
+        expect(await migrateToLatest(url, before, { service })).toEqual(names.slice(0, upTo));
+        await earlier.seedMigrateCheck(url, async () => {
+          expect(await migrate(url)).toEqual(names.slice(upTo));
+        });
       });
     }
 

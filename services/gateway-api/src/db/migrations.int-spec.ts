@@ -1,5 +1,6 @@
-import { describeMigrations } from '@ensemble/testing';
+import { describeMigrations, earlierVersion } from '@ensemble/testing';
 import { gatewayMigrations } from './migrations/index.js';
+import { gatewayVersion001 } from './version-001.test-support.js';
 import { gatewayVersion002 } from './version-002.test-support.js';
 
 describeMigrations(
@@ -16,5 +17,10 @@ describeMigrations(
     'rooms',
     'users',
   ],
-  { previousVersion: gatewayVersion002 },
+  {
+    earlierVersions: [
+      earlierVersion('001-users-and-rooms', gatewayVersion001),
+      earlierVersion('002-create-params-and-audit', gatewayVersion002),
+    ],
+  },
 );

@@ -1,4 +1,4 @@
-import { describeMigrations } from '@ensemble/testing';
+import { describeMigrations, earlierVersion } from '@ensemble/testing';
 import { schedulerMigrations } from './migrations/index.js';
 import { schedulerVersion001 } from './version-001.test-support.js';
 
@@ -7,5 +7,5 @@ describeMigrations(
   'scheduler',
   schedulerMigrations,
   ['nodes', 'scheduler_migration', 'scheduler_migration_lock'],
-  { previousVersion: schedulerVersion001 },
+  { earlierVersions: [earlierVersion('001-nodes', schedulerVersion001)] },
 );
