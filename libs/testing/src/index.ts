@@ -9,3 +9,4 @@ export * from './postgres.js';
 export * from './object-storage.js';
 export * from './migration-suite.js';
 export * from './callback-receiver.js';
+export * from './bbb-recording-xml.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@ensemble/testing';
+import { BBB_RECORDING_ELEMENTS, waitFor } from '@ensemble/testing';
 import { get, call, childOrder, xml } from './http.test-support.js';
 import { SimNode } from './sim-node.js';
 
@@ -72,23 +72,7 @@ describe('bbb-sim models BBB recording: marks, processing, publishing to disk', 
     expect(readFileSync(join(dir, 'video/webcams.webm')).length).toBe(64 * 1024);
 
     const body = (await call(node, 'getRecordings', { meetingID: 'marked' })).body;
-    expect(childOrder(body, ['response', 'recordings', 'recording'])).toEqual([
-      'recordID',
-      'meetingID',
-      'internalMeetingID',
-      'name',
-      'isBreakout',
-      'published',
-      'state',
-      'startTime',
-      'endTime',
-      'participants',
-      'rawSize',
-      'metadata',
-      'size',
-      'playback',
-      'data',
-    ]);
+    expect(childOrder(body, ['response', 'recordings', 'recording'])).toEqual([...BBB_RECORDING_ELEMENTS]);
     const [r] = await listed(node, { meetingID: 'marked' });
     const size = node.recordingList()[0]!.size;
     expect(size).toBeGreaterThan(64 * 1024);
