@@ -1,13 +1,11 @@
 import { BbbSim } from '@ensemble/bbb-sim';
-import { contracts } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, signQuery, encodeQuery } from '@ensemble/shared';
-import { loadSample, freePort, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
+import { signQuery, encodeQuery, type NatsBus } from '@ensemble/shared';
+import { freePort, startNats, startPostgres, startRedis, type TestServer } from '@ensemble/testing';
 import { drive, type LoadResult } from './load.js';
 import { BenchProcess, root, type MemoryReport } from './processes.js';
+import { BBB_SECRET, OPS_TOKEN, startServices } from './service-stack.js';
 
 const ROOMS = 200;
-const OPS_TOKEN = 'bench-ops-token-0123456789';
-const BBB_SECRET = 'bench-bbb-secret-0123456789';
 
 export interface JoinFigures {
   connections: number[];
@@ -167,45 +165,7 @@ class JoinStack {
     durationS: number;
     meetingPrefix: string;
   }): Promise<JoinStack> {
-    const procs: BenchProcess[] = [];
-    const env = { NATS_URL: o.natsUrl, REDIS_URL: o.redisUrl };
-    const schedPort = await freePort();
-    const gwPort = await freePort();
-    procs.push(
-      await BenchProcess.start(
-        'scheduler',
-        'services/scheduler/dist/main.js',
-        { ...env, DATABASE_URL: o.databases.scheduler, METRICS_PORT: String(schedPort) },
-        schedPort,
-        o.root,
-      ),
-    );
-    procs.push(
-      await BenchProcess.start(
-        'gateway-api',
-        'services/gateway-api/dist/main.js',
-        {
-          ...env,
-          DATABASE_URL: o.databases.gateway,
-          GATEWAY_PORT: String(gwPort),
-          OPS_TOKEN,
-          BBB_API_SECRET: BBB_SECRET,
-        },
-        gwPort,
-        o.root,
-      ),
-    );
-    const bus = await NatsBus.connect({
-      url: o.natsUrl,
-      name: 'bench',
-      logger: new Logger('bench', 'error'),
-      metrics: new Metrics('bench'),
-    });
-    for (const n of o.sim.nodes) {
-      await bus.request(contracts.registerNode, { id: n.id, url: n.baseUrl, secret: n.secret });
-      bus.publish(contracts.loadSample, loadSample(n.id));
-    }
-    const gw = `http://127.0.0.1:${gwPort}`;
+    const { procs, bus, gateway: gw } = await startServices({ ...o, from: o.root });
     const bbbApi = await fetch(`${gw}/bigbluebutton/api`).then(
       (r) => r.text(),
       () => '',

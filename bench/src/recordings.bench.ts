@@ -1,13 +1,11 @@
 import { BbbSim } from '@ensemble/bbb-sim';
-import { contracts } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, signQuery, encodeQuery } from '@ensemble/shared';
-import { freePort, loadSample, startNats, startPostgres, startRedis } from '@ensemble/testing';
+import { signQuery, encodeQuery } from '@ensemble/shared';
+import { startNats, startPostgres, startRedis } from '@ensemble/testing';
 import { Client } from 'pg';
 import { drive, type LoadResult } from './load.js';
-import { BenchProcess } from './processes.js';
+import type { BenchProcess } from './processes.js';
+import { BBB_SECRET, startServices } from './service-stack.js';
 
-const BBB_SECRET = 'bench-bbb-secret-0123456789';
-const OPS_TOKEN = 'bench-ops-token-0123456789';
 const CONNECTIONS = 8;
 /** Recordings per meeting in the seeded index (getRecordings of one meeting lists this many). */
 const PER_MEETING = 10;
@@ -48,38 +46,17 @@ FROM recordings;`;
 export async function benchRecordings(total: number, durationS: number): Promise<RecordingsFigures> {
   const [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
   const sim = await BbbSim.start({ nodes: 4 });
-  const procs: BenchProcess[] = [];
+  let procs: BenchProcess[] = [];
   try {
-    const env = { NATS_URL: nats.url, REDIS_URL: redis.url };
     const gatewayDb = await postgres.createDatabase();
-    const schedPort = await freePort();
-    const gwPort = await freePort();
-    procs.push(
-      await BenchProcess.start(
-        'scheduler',
-        'services/scheduler/dist/main.js',
-        { ...env, DATABASE_URL: await postgres.createDatabase(), METRICS_PORT: String(schedPort) },
-        schedPort,
-      ),
-    );
-    procs.push(
-      await BenchProcess.start(
-        'gateway-api',
-        'services/gateway-api/dist/main.js',
-        { ...env, DATABASE_URL: gatewayDb, GATEWAY_PORT: String(gwPort), OPS_TOKEN, BBB_API_SECRET: BBB_SECRET },
-        gwPort,
-      ),
-    );
-    const bus = await NatsBus.connect({
-      url: nats.url,
-      name: 'bench',
-      logger: new Logger('bench', 'error'),
-      metrics: new Metrics('bench'),
+    const stack = await startServices({
+      natsUrl: nats.url,
+      redisUrl: redis.url,
+      databases: { scheduler: await postgres.createDatabase(), gateway: gatewayDb },
+      sim,
     });
-    for (const n of sim.nodes) {
-      await bus.request(contracts.registerNode, { id: n.id, url: n.baseUrl, secret: n.secret });
-      bus.publish(contracts.loadSample, loadSample(n.id));
-    }
+    procs = stack.procs;
+    const { bus, gateway: gw } = stack;
     const db = new Client({ connectionString: gatewayDb });
     await db.connect();
     await db.query(seedSql(total));
@@ -87,7 +64,6 @@ export async function benchRecordings(total: number, durationS: number): Promise
     await db.end();
     await bus.close();
 
-    const gw = `http://127.0.0.1:${gwPort}`;
     const signed = (call: string, q: Record<string, string>) =>
       `/bigbluebutton/api/${call}?${signQuery(call, encodeQuery(q), BBB_SECRET, 'sha256')}`;
     const spread = 100;
