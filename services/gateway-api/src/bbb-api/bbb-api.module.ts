@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
-import { PlaybackTokens } from '../playback/playback-tokens.js';
+import { PlaybackModule } from '../playback/playback.module.js';
 import { RecordingsModule } from '../recordings/recordings.module.js';
 import { BbbRecordingsService } from './bbb-recordings.service.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
@@ -20,14 +20,13 @@ const FORM = 'application/x-www-form-urlencoded';
  * path of MeetingsModule. Owns the `bbb_create_params` table.
  */
 @Module({
-  imports: [MeetingsModule, RecordingsModule],
+  imports: [PlaybackModule, MeetingsModule, RecordingsModule],
   controllers: [BbbApiController],
   providers: [
     BbbApiService,
     MeetingCallsService,
     BbbFleetService,
     BbbRecordingsService,
-    PlaybackTokens,
     repositoryProvider(CreateParamsRepository),
     CreateParamsPurge,
   ],

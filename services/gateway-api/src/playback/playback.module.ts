@@ -8,5 +8,7 @@ import { PlaybackService } from './playback.service.js';
 @Module({
   imports: [RecordingsModule],
   providers: [PlaybackTokens, PlaybackService, PlaybackRoutes],
+  // One key and one set of TTLs for every module that hands out playback links.
+  exports: [PlaybackTokens],
 })
 export class PlaybackModule {}

@@ -1,3 +1,4 @@
+import { PlaybackModule } from '../playback/playback.module.js';
 import { PlaybackTokens } from '../playback/playback-tokens.js';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
@@ -15,10 +16,9 @@ import { RoomsRepository } from './rooms.repository.js';
 
 /** Rooms, their links and their recordings (the index's rows of their meeting). Owns the `rooms` table. */
 @Module({
-  imports: [AccountsModule, MeetingsModule, RecordingsModule],
+  imports: [PlaybackModule, AccountsModule, MeetingsModule, RecordingsModule],
   controllers: [RoomsController, RoomRecordingsController],
   providers: [
-    PlaybackTokens,
     repositoryProvider(RoomsRepository),
     {
       provide: RoomRecordingsService,
