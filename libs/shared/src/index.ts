@@ -16,6 +16,7 @@ export * from './nest/nest-logger.js';
 export * from './jitsi/jitsi-jwt.js';
 export * from './nest/start-context-service.js';
 export * from './bbb/room-keys.js';
+export * from './bbb/tenant-names.js';
 export * from './http/capped-body.js';
 export * from './http/redacted-url.js';
 export * from './async/map-limit.js';
