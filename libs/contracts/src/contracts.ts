@@ -25,6 +25,7 @@ import {
   recordingsStoredSchema,
 } from './contracts/node-holdings.schema.js';
 import { loadSampleSchema } from './contracts/load-sample.schema.js';
+import { tenantsChangedSchema } from './contracts/tenants-changed.schema.js';
 import {
   endReplySchema,
   endRequestSchema,
@@ -109,6 +110,7 @@ export const contracts = {
   listRuns: request(subjects.listRuns, listRunsSchema, runListSchema, 'provisioner'),
   getRun: request(subjects.getRun, getRunSchema, runRecordSchema, 'provisioner'),
   autoscaleDecision: event(subjects.autoscaleDecision, autoscaleDecisionSchema, () => subjects.autoscaleDecision),
+  tenantsChanged: event(subjects.tenantsChanged, tenantsChangedSchema, () => subjects.tenantsChanged),
 } as const;
 
 export type Contracts = typeof contracts;

@@ -14,6 +14,7 @@ export * from './contracts/node-holdings.schema.js';
 export * from './contracts/placement.schema.js';
 export * from './contracts/provision.schema.js';
 export * from './contracts/reply.schema.js';
+export * from './contracts/tenants-changed.schema.js';
 export * from './api/account.schema.js';
 export * from './api/room.schema.js';
 export * from './api/room-recording.schema.js';

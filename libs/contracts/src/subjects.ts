@@ -30,4 +30,5 @@ export const subjects = {
   listRuns: 'ensemble.provision.runs.list',
   getRun: 'ensemble.provision.runs.get',
   autoscaleDecision: 'ensemble.provision.decision',
+  tenantsChanged: 'ensemble.tenants.changed',
 } as const;

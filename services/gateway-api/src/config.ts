@@ -11,6 +11,7 @@ import {
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
 import { playbackEnvShape } from './playback/playback.config.js';
 import { recordingsEnvShape } from './recordings/recordings.config.js';
+import { tenantsEnvShape } from './tenants/tenants.config.js';
 
 export const gatewayEnvSchema = baseEnvSchema
   .extend(redisEnvSchema.shape)
@@ -100,6 +101,7 @@ export const gatewayEnvSchema = baseEnvSchema
     SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
     ...recordingsEnvShape,
     ...playbackEnvShape,
+    ...tenantsEnvShape,
   });
 function queryParams() {
   return z

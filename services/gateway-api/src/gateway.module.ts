@@ -12,6 +12,7 @@ import { OpsModule } from './ops/ops.module.js';
 import { PlaybackModule } from './playback/playback.module.js';
 import { RecordingsModule } from './recordings/recordings.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -27,6 +28,7 @@ export class GatewayModule {
           ...(logSink ? { logSink } : {}),
         }),
         NatsRequestModule,
+        TenantsModule,
         AccountsModule,
         RoomsModule,
         JoinModule,

@@ -47,6 +47,12 @@ export class BbbParams {
     return new BbbParams([...this.entries.filter(([k]) => !names.has(k)), ...overrides]);
   }
 
+  /** Every value of `name` set to `value`, where it was (appended when absent). */
+  with(name: string, value: string): BbbParams {
+    if (!this.has(name)) return new BbbParams([...this.entries, [name, value]]);
+    return new BbbParams(this.entries.map(([k, v]) => (k === name ? [k, value] : [k, v])));
+  }
+
   without(...names: string[]): BbbParams {
     return new BbbParams(this.entries.filter(([k]) => !names.includes(k)));
   }

@@ -15,6 +15,8 @@ describeMigrations(
     'recording_formats',
     'recordings',
     'rooms',
+    'tenant_secrets',
+    'tenants',
     'users',
   ],
   {

@@ -12,12 +12,37 @@ export interface GatewayTables {
   audit_events: AuditEventsTable;
   recordings: RecordingsTable;
   recording_formats: RecordingFormatsTable;
+  tenants: TenantsTable;
+  tenant_secrets: TenantSecretsTable;
+}
+
+/** A tenant (decision 110): its rules, quotas and policy; `default` always exists. */
+export interface TenantsTable {
+  name: string;
+  display_name: ColumnType<string, string | undefined, string>;
+  /** jsonb: the parameter policy (decision 111), written as JSON text, read back parsed. */
+  policy: ColumnType<Record<string, unknown>, string | undefined, string>;
+  required_tags: ColumnType<string[], string[] | undefined, string[]>;
+  load_weight: ColumnType<number, number | undefined, number>;
+  max_meetings: number | null;
+  max_participants: number | null;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+/** One of a tenant's BBB API secrets; kept because checksums need it, never shown after creation. */
+export interface TenantSecretsTable {
+  id: string;
+  tenant: string;
+  secret: string;
+  created_at: ColumnType<Date, never, never>;
 }
 
 export interface UsersTable {
   id: string;
-  /** Lower case (the API's schema makes it so); unique. */
+  /** Lower case (the API's schema makes it so); unique within its tenant. */
   email: string;
+  tenant: ColumnType<string, string | undefined, never>;
   name: string;
   password_hash: string;
   created_at: ColumnType<Date, Date, never>;
@@ -75,6 +100,7 @@ export type CreateParamsRow = Selectable<CreateParamsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;
+export type TenantRow = Selectable<TenantsTable>;
 export type NewRoomRow = Insertable<RoomsTable>;
 
 export type RecordingState = 'published' | 'unpublished' | 'deleted';
@@ -92,6 +118,8 @@ export interface RecordingsTable {
   /** jsonb of the meta_* parameters (keys without the prefix): written as JSON text, read back parsed. */
   metadata: ColumnType<Record<string, string>, string, string>;
   node_id: string;
+  /** The tenant whose meeting made it (decision 110); its meeting_id is the node's, namespaced. */
+  tenant: ColumnType<string, string | undefined, never>;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }

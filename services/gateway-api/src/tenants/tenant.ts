@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+
+/** A tenant as the BBB API uses it (decision 110): its secrets, rules and quotas. */
+export interface Tenant {
+  name: string;
+  displayName: string;
+  /** Every secret a checksum may be made with (several during a rotation). */
+  secrets: readonly string[];
+  /** The parameter policy for create and join (decision 111), as stored (validated on write). */
+  policy: Readonly<Record<string, unknown>>;
+  requiredTags: readonly string[];
+  loadWeight: number;
+  maxMeetings: number | null;
+  maxParticipants: number | null;
+}
+
+/** A secret as operators see it after creation: never the secret itself. */
+export interface TenantSecretView {
+  id: string;
+  createdAt: number;
+  /** Set in the gateway's config (the default tenant's BBB_API_SECRET/S): removed there, not here. */
+  fromConfig: boolean;
+}
+
+/** 48 characters of [A-Za-z0-9_-]: as strong as BBB's own generated secrets, safe in any query string. */
+export const newTenantSecret = (): string => randomBytes(36).toString('base64url');
+
+export const newSecretId = (): string => `sec_${randomBytes(6).toString('hex')}`;
