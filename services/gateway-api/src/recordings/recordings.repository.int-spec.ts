@@ -1,8 +1,11 @@
 import type { Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
 import { sql, type Kysely } from 'kysely';
+import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
 import type { GatewayTables } from '../db/schema.js';
+import { meetingIdOf } from '../meetings/room-bbb-params.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
 import {
   listQuery,
   RecordingsRepository,
@@ -92,6 +95,41 @@ describe('the recordings repository on PostgreSQL', () => {
       total: 0,
       recordings: [],
     });
+  });
+
+  it("indexes a web room's recording under its owner's tenant whatever the caller says, any other under the caller's", async () => {
+    await sql`INSERT INTO tenants (name) VALUES ('uni-a'), ('uni-b')`.execute(db);
+    const owner = { id: 'u_a', email: 'o@example.org', name: 'O', passwordHash: 'h', createdAt: 1, tenant: 'uni-a' };
+    await new AccountsRepository(db).create(owner);
+    const room = await new RoomsRepository(db).create(owner.id, 'Room', 'bbb', {
+      muteOnJoin: false,
+      requireApproval: false,
+      allJoinAsModerator: false,
+      anyoneCanStart: false,
+      welcome: '',
+      maxParticipants: 0,
+      record: true,
+    });
+    const tenantOf = async (recordId: string) =>
+      (await db.selectFrom('recordings').select(['tenant', 'state']).where('record_id', '=', recordId).executeTakeFirst());
+    const web = recording({ recordId: 'web-1-1700000000000', meetingId: meetingIdOf(room.id) });
+    await repo.index(web, format({ prefix: 'recordings/web-1/' }), { tenant: 'uni-b' });
+    expect(await tenantOf(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });
+
+    const api = recording({ recordId: 'api-1-1700000000000', meetingId: 'uni-b~maths' });
+    await repo.index(api, format({ prefix: 'recordings/api-1/' }), { tenant: 'uni-b' });
+    expect(await tenantOf(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
+    // Set once: a later upload (another format) never moves it.
+    await repo.index(api, format({ format: 'video', prefix: 'recordings/api-1/v/' }), { tenant: 'uni-a' });
+    expect(await tenantOf(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
+
+    await repo.index(recording(), format());
+    expect(await tenantOf('int-1-1700000000000')).toEqual({ tenant: 'default', state: 'published' });
+
+    // A web room already gone: the caller's tenant, and deleted (decision 106).
+    const gone = recording({ recordId: 'gone-1-1700000000000', meetingId: meetingIdOf('rAAAAAAAAAAAA') });
+    await repo.index(gone, format({ prefix: 'recordings/gone-1/' }), { tenant: 'uni-b' });
+    expect(await tenantOf(gone.recordId)).toEqual({ tenant: 'uni-b', state: 'deleted' });
   });
 
   it('changes a state only within the meeting and current states given, in the same statement', async () => {

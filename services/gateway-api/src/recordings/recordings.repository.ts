@@ -1,4 +1,4 @@
-import { guardedSql } from '@ensemble/shared';
+import { DEFAULT_TENANT, guardedSql } from '@ensemble/shared';
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
 import { ROOM_MEETING_ID_REGEX } from '../meetings/room-bbb-params.js';
@@ -98,6 +98,24 @@ const stateOfNew = (r: Pick<Recording, 'meetingId' | 'state'>) =>
   sql<RecordingState>`CASE WHEN ${r.meetingId} ~ ${ROOM_MEETING_ID_REGEX}
     AND NOT EXISTS (SELECT 1 FROM rooms WHERE id = substr(${r.meetingId}, 5)) THEN 'deleted' ELSE ${r.state} END`;
 
+/**
+ * The tenant of a recording indexed for the first time (decision 115): a web room's meeting
+ * is its room owner's tenant's, whatever the caller says (read in the same statement, so a
+ * room's owner is never mistaken); any other meeting's is the caller's `tenant` (the BBB
+ * API's, from its namespaced meetingID). A web room already gone falls back to `tenant`:
+ * its recording is indexed deleted anyway (`stateOfNew`).
+ */
+const tenantOfNew = (meetingId: string, tenant: string) =>
+  sql<string>`CASE WHEN ${meetingId} ~ ${ROOM_MEETING_ID_REGEX}
+    THEN coalesce((SELECT u.tenant FROM rooms JOIN users u ON u.id = rooms.owner_id
+      WHERE rooms.id = substr(${meetingId}, 5)), ${tenant})
+    ELSE ${tenant} END`;
+
+/** Who indexes a recording says whose it is: the tenant of a BBB API meeting (default: the default tenant). */
+export interface IndexOptions {
+  tenant?: string;
+}
+
 const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
   recordId: r.record_id,
   meetingId: r.meeting_id,
@@ -152,9 +170,15 @@ export class RecordingsRepository {
    * has it once indexed: an unpublish or delete through the API wins over a re-upload) and
    * the format row, in one transaction. Returns the prefix this replaced, if any. A first
    * upload for a web room's meeting whose room is gone is indexed deleted: deleting a room
-   * deletes its recordings, the ones still processing then too (decision 106).
+   * deletes its recordings, the ones still processing then too (decision 106). Its tenant is
+   * set once, at the first upload (`tenantOfNew`): a web room's owner's, else `opts.tenant`.
    */
-  async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
+  async index(
+    recording: Omit<Recording, 'formats'>,
+    format: RecordingFormat,
+    opts: IndexOptions = {},
+  ): Promise<string | undefined> {
+    const tenant = tenantOfNew(recording.meetingId, opts.tenant ?? DEFAULT_TENANT);
     const r = {
       meeting_id: recording.meetingId,
       internal_meeting_id: recording.internalMeetingId,
@@ -178,7 +202,7 @@ export class RecordingsRepository {
       this.db.transaction().execute(async (tx) => {
         await tx
           .insertInto('recordings')
-          .values({ record_id: recording.recordId, state: stateOfNew(recording), ...r })
+          .values({ record_id: recording.recordId, state: stateOfNew(recording), tenant, ...r })
           .onConflict((oc) => oc.column('record_id').doUpdateSet({ ...r, updated_at: sql<Date>`now()` }))
           .execute();
         // The old prefix, read under the row lock the upsert below takes anyway.
