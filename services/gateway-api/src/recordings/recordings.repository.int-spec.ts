@@ -111,7 +111,11 @@ describe('the recordings repository on PostgreSQL', () => {
       record: true,
     });
     const tenantOf = async (recordId: string) =>
-      (await db.selectFrom('recordings').select(['tenant', 'state']).where('record_id', '=', recordId).executeTakeFirst());
+      await db
+        .selectFrom('recordings')
+        .select(['tenant', 'state'])
+        .where('record_id', '=', recordId)
+        .executeTakeFirst();
     const web = recording({ recordId: 'web-1-1700000000000', meetingId: meetingIdOf(room.id) });
     await repo.index(web, format({ prefix: 'recordings/web-1/' }), { tenant: 'uni-b' });
     expect(await tenantOf(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });

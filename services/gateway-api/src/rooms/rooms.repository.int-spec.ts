@@ -26,7 +26,14 @@ describe('the rooms repository on PostgreSQL', () => {
     rooms = new RoomsRepository(db);
     const accounts = new AccountsRepository(db);
     for (const id of [owner, stranger])
-      await accounts.create({ id, email: `${id}@example.org`, name: id, passwordHash: 'h', createdAt: Date.now(), tenant: DEFAULT_TENANT });
+      await accounts.create({
+        id,
+        email: `${id}@example.org`,
+        name: id,
+        passwordHash: 'h',
+        createdAt: Date.now(),
+        tenant: DEFAULT_TENANT,
+      });
   });
   afterEach(() => database?.close());
   afterAll(() => server?.stop());
@@ -109,7 +116,10 @@ describe('the rooms repository on PostgreSQL', () => {
       const answers = await Promise.all([rooms.rotate(room.id, owner), rooms.rotate(room.id, owner)]);
       const pairs = answers.map((r) => [r!.moderatorToken, r!.participantToken] as const);
       const opens = await Promise.all(
-        pairs.map(async ([m, p]) => (await rooms.byLink(m, DEFAULT_TENANT)) !== null && (await rooms.byLink(p, DEFAULT_TENANT)) !== null),
+        pairs.map(
+          async ([m, p]) =>
+            (await rooms.byLink(m, DEFAULT_TENANT)) !== null && (await rooms.byLink(p, DEFAULT_TENANT)) !== null,
+        ),
       );
       expect(opens.filter(Boolean)).toHaveLength(1);
       const stored = await rooms.get(room.id);
