@@ -36,6 +36,8 @@ export interface Recording {
 
 /** getRecordings' filters (BBB 2.6+): each list is "any of"; absent means no filter. */
 export interface RecordingsQuery {
+  /** Only this tenant's (decision 110); absent: every tenant's (the web app's own lookups). */
+  tenant?: string;
   meetingIds?: readonly string[];
   recordIds?: readonly string[];
   states?: readonly RecordingState[];
@@ -63,6 +65,7 @@ interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
 /** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
 function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
+  if (q.tenant !== undefined) parts.push(sql`r.tenant = ${q.tenant}`);
   if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
   if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
   if (q.states) parts.push(sql`r.state = ANY(${[...q.states]}::text[])`);
@@ -92,6 +95,14 @@ export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
     ) AS p ON true
     ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
+
+/**
+ * The tenant of a recording indexed for the first time (decision 110): the one whose name
+ * prefixes its (node) meetingID, `<tenant>~…`, when that tenant exists; else the default.
+ */
+const tenantOfNew = (r: Pick<Recording, 'meetingId'>) =>
+  sql<string>`coalesce((SELECT t.name FROM tenants t WHERE t.name <> 'default'
+    AND position('~' in ${r.meetingId}) > 1 AND t.name = split_part(${r.meetingId}, '~', 1)), 'default')`;
 
 /** The state of a recording indexed for the first time: deleted if its web room is gone. */
 const stateOfNew = (r: Pick<Recording, 'meetingId' | 'state'>) =>
@@ -178,7 +189,12 @@ export class RecordingsRepository {
       this.db.transaction().execute(async (tx) => {
         await tx
           .insertInto('recordings')
-          .values({ record_id: recording.recordId, state: stateOfNew(recording), ...r })
+          .values({
+            record_id: recording.recordId,
+            state: stateOfNew(recording),
+            tenant: tenantOfNew(recording),
+            ...r,
+          })
           .onConflict((oc) => oc.column('record_id').doUpdateSet({ ...r, updated_at: sql<Date>`now()` }))
           .execute();
         // The old prefix, read under the row lock the upsert below takes anyway.
