@@ -65,7 +65,9 @@ export class BbbApiService {
     private readonly tenants: TenantDirectory,
   ) {
     if (!config.BBB_API_SECRET && config.BBB_API_SECRETS.length === 0) {
-      logger.warn("no BBB_API_SECRET: the default tenant's BBB API calls fail their checksum unless it is given a secret");
+      logger.warn(
+        "no BBB_API_SECRET: the default tenant's BBB API calls fail their checksum unless it is given a secret",
+      );
     }
     this.requests = metrics.counter('ensemble_bbb_api_requests_total', 'BBB API calls answered', [
       'call',

@@ -14,7 +14,7 @@ import { nodeOnly } from './recordings-merge.js';
 import { xmlElement as el } from '@ensemble/contracts';
 
 /** The parameters with the meetingIDs (a comma list) the nodes and the index know them by. */
-function onNodes(params: BbbParams, scope: TenantScope): BbbParams {
+function withNodeMeetingIds(params: BbbParams, scope: TenantScope): BbbParams {
   const ids = commaList(params.text('meetingID'));
   return ids.length ? params.with('meetingID', ids.map((id) => scope.nodeMeetingId(id)).join(',')) : params;
 }
@@ -39,7 +39,7 @@ export class BbbRecordingsService {
 
   /** The tenant's recordings only (decision 110): its meetingIDs are namespaced on the nodes and in the index. */
   async getRecordings(incoming: BbbParams, origin: string, scope: TenantScope): Promise<BbbAnswer> {
-    const params = onNodes(incoming, scope);
+    const params = withNodeMeetingIds(incoming, scope);
     const req = recordingsRequest(params);
     req.filter = { ...req.filter, tenant: scope.name };
     const base = this.config.PUBLIC_URL ?? origin;
@@ -110,7 +110,8 @@ export class BbbRecordingsService {
     }
     // Nodes are told only of the tenant's own recordings they hold (another tenant's record id changes nothing).
     const held = await this.heldOnNodes(ids, scope);
-    const onNodes = held.length > 0 && (await this.fleet.changeRecordings(call, params.with('recordID', held.join(','))));
+    const onNodes =
+      held.length > 0 && (await this.fleet.changeRecordings(call, params.with('recordID', held.join(','))));
     if (known.length === 0 && !onNodes) return failed('recordingsNotFound');
     return xmlAnswer(`<response>\n${el('returncode', 'SUCCESS')}\n${answer}\n</response>\n`);
   }
