@@ -31,7 +31,7 @@ export class AccountsRepository {
           password_hash: user.passwordHash,
           created_at: new Date(user.createdAt),
         })
-        .onConflict((oc) => oc.column('email').doNothing())
+        .onConflict((oc) => oc.columns(['tenant', 'email']).doNothing())
         .returning('id')
         .executeTakeFirst(),
     );
@@ -40,7 +40,12 @@ export class AccountsRepository {
 
   async byEmail(email: string): Promise<StoredUser | null> {
     const row = await guardedSql('login', () =>
-      this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
+      this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant', '=', 'default')
+        .where('email', '=', email)
+        .executeTakeFirst(),
     );
     return row ? userOf(row) : null;
   }
