@@ -1,8 +1,10 @@
 import { waitFor } from '@ensemble/testing';
 import { Client, startRoomsStack, type RoomsStack } from './rooms.test-support.js';
-import { TENANT_BASE_DOMAIN, addTenant, loopbackAgent } from './tenants.test-support.js';
+import { addTenant, loopbackAgent } from './tenants.test-support.js';
 
 const PASSWORD = 'correct horse battery';
+/** `.test` is reserved, never a real name (RFC 2606). */
+const TENANT_BASE_DOMAIN = 'tenants.test';
 const agent = loopbackAgent();
 
 /**
@@ -31,7 +33,7 @@ describe('accounts and web rooms of tenants, told apart by host name', () => {
     });
     port = stack.gateway.port;
     for (const t of ['uni-a', 'uni-b']) {
-      await addTenant(stack.databaseUrl, stack.bus, t);
+      await addTenant(stack.databaseUrl, stack.bus, t, [`${t}-secret-0123456789abcdef`]);
       // Known once its host answers as a web app does (401 signed out), not 404.
       await waitFor(
         `tenant ${t} known`,

@@ -11,6 +11,12 @@ declare module 'bigbluebutton-js' {
       isMeetingRunning(meetingID: string): string;
       getMeetings(): string;
     };
+    recording: {
+      getRecordings(params?: Record<string, string>): string;
+      publishRecordings(recordID: string, publish: boolean): string;
+      deleteRecordings(recordID: string): string;
+      updateRecordings(recordID: string, params?: Record<string, string>): string;
+    };
   }
   const bbb: {
     api(host: string, secret: string): Api;

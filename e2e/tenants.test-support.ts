@@ -1,39 +1,77 @@
+import { request } from 'node:http';
 import { contracts } from '@ensemble/contracts';
 import type { NatsBus } from '@ensemble/shared';
-import { randomBytes } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
-import { Client as Pg } from 'pg';
+import { Client } from 'pg';
 import { Agent } from 'undici';
 
-/** The TENANT_BASE_DOMAIN of the tenant suites: `.test` is reserved, never a real name (RFC 2606). */
-export const TENANT_BASE_DOMAIN = 'tenants.test';
-
 /**
- * Adds a tenant with one BBB API secret as an operator's tool leaves it: its rows in the
- * gateway's tables (`tenants`, `tenant_secrets`), and the change announced on NATS, which
- * every gateway answers by reading the tenants again. Answers the secret.
+ * Adds a tenant with these secrets straight into the gateway's tables (as the ops API
+ * does) and tells every gateway, as a change through the API would.
  */
-export async function addTenant(databaseUrl: string, bus: NatsBus, name: string): Promise<string> {
-  const secret = randomBytes(24).toString('base64url');
-  const pg = new Pg({ connectionString: databaseUrl });
-  await pg.connect();
+export async function addTenant(
+  databaseUrl: string,
+  bus: NatsBus,
+  name: string,
+  secrets: string[],
+  fields: { max_meetings?: number; max_participants?: number; required_tags?: string[]; policy?: object } = {},
+): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
   try {
-    await pg.query('INSERT INTO tenants (name, display_name) VALUES ($1, $1)', [name]);
-    await pg.query('INSERT INTO tenant_secrets (id, tenant, secret) VALUES ($1, $2, $3)', [
-      `sec_${randomBytes(6).toString('hex')}`,
-      name,
-      secret,
-    ]);
+    await db.query(
+      `INSERT INTO tenants (name, display_name, max_meetings, max_participants, required_tags, policy)
+       VALUES ($1, $1, $2, $3, $4, $5)`,
+      [
+        name,
+        fields.max_meetings ?? null,
+        fields.max_participants ?? null,
+        fields.required_tags ?? [],
+        fields.policy ?? {},
+      ],
+    );
+    for (const [i, s] of secrets.entries()) {
+      await db.query('INSERT INTO tenant_secrets (id, tenant, secret) VALUES ($1, $2, $3)', [
+        `sec_${name}_${i}`,
+        name,
+        s,
+      ]);
+    }
   } finally {
-    await pg.end();
+    await db.end();
   }
   bus.publish(contracts.tenantsChanged, { tenant: name, change: 'added' });
-  return secret;
+}
+
+/** Runs SQL on the gateway's database, then tells the gateways the tenant changed. */
+export async function changeTenant(databaseUrl: string, bus: NatsBus, name: string, sql: string, args: unknown[] = []) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(sql, args);
+  } finally {
+    await db.end();
+  }
+  bus.publish(contracts.tenantsChanged, { tenant: name, change: 'updated' });
+}
+
+/** GET with a Host header of our choosing (fetch does not let one set it). */
+export function getWithHost(url: string, host: string): Promise<{ status: number; body: string; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, location: res.headers.location }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /**
  * Connects every host name to loopback: tenants reached by their host names
- * (`<tenant>.tenants.test`) with no DNS, the name still sent as Host and as TLS SNI.
+ * (`<tenant>.<base domain>`) with no DNS, the name still sent as Host and as TLS SNI.
  */
 export function loopbackAgent(connect: { ca?: Buffer | string } = {}): Agent {
   return new Agent({

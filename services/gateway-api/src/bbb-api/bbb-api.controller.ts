@@ -33,7 +33,10 @@ export class BbbApiController {
   }
 }
 
-/** Reads the raw call off the request and sends BBB's answer (also used for `/bigbluebutton/api/`). */
+/**
+ * Reads the raw call off the request and sends BBB's answer (also used for `/bigbluebutton/api/`
+ * and the tenant paths `/t/<tenant>/bigbluebutton/api[/<call>]`).
+ */
 export async function serveBbb(
   api: BbbApiService,
   call: string,
@@ -46,6 +49,8 @@ export async function serveBbb(
   const body = req.method === 'POST' && typeof req.body === 'string' ? req.body : '';
   const answer = await api.handle({
     call,
+    path: q < 0 ? url : url.slice(0, q),
+    host: req.host,
     rawQuery: q < 0 ? '' : url.slice(q + 1),
     rawForm: type === 'application/x-www-form-urlencoded' ? body : '',
     xml: body !== '' && type.endsWith('xml') ? { body, contentType: type } : undefined,

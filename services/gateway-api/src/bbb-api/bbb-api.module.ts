@@ -7,6 +7,7 @@ import { BbbApiService } from './bbb-api.service.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { PlaybackModule } from '../playback/playback.module.js';
 import { RecordingsModule } from '../recordings/recordings.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
 import { BbbRecordingsService } from './bbb-recordings.service.js';
 import { BbbFleetService } from './bbb-fleet.service.js';
 import { CreateParamsPurge } from './create-params.purge.js';
@@ -20,7 +21,7 @@ const FORM = 'application/x-www-form-urlencoded';
  * path of MeetingsModule. Owns the `bbb_create_params` table.
  */
 @Module({
-  imports: [PlaybackModule, MeetingsModule, RecordingsModule],
+  imports: [PlaybackModule, MeetingsModule, RecordingsModule, TenantsModule],
   controllers: [BbbApiController],
   providers: [
     BbbApiService,
@@ -54,6 +55,15 @@ export class BbbApiModule implements OnModuleInit {
       method: ['GET', 'POST'],
       url: '/bigbluebutton/api/',
       handler: (req, reply) => serveBbb(this.api, '', req, reply),
+    });
+    // A tenant reached by path, for set-ups without wildcard DNS (decision 110).
+    for (const url of ['/t/:tenant/bigbluebutton/api', '/t/:tenant/bigbluebutton/api/']) {
+      fastify.route({ method: ['GET', 'POST'], url, handler: (req, reply) => serveBbb(this.api, '', req, reply) });
+    }
+    fastify.route({
+      method: ['GET', 'POST'],
+      url: '/t/:tenant/bigbluebutton/api/:call',
+      handler: (req, reply) => serveBbb(this.api, (req.params as { call: string }).call, req, reply),
     });
   }
 }

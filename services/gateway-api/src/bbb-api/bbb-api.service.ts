@@ -11,6 +11,9 @@ import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
 import { readNodeXml } from '../meetings/node-answer.js';
 import { withRecordingReadyRestored } from '../callbacks/recording-ready-param.js';
+import { TenantDirectory } from '../tenants/tenant-directory.js';
+import { tenantNamed } from '../tenants/tenant-route.js';
+import { TenantScope } from '../tenants/tenant-scope.js';
 
 export const BBB_CALLS = [
   'create',
@@ -30,6 +33,9 @@ const SUPPORTED = new Set<string>(BBB_CALLS);
 export interface BbbRequest {
   /** The call name; '' for the API root. */
   call: string;
+  /** The path without the query (`/t/<tenant>/…` names a tenant) and the Host header (`<tenant>.<base domain>`). */
+  path: string;
+  host: string;
   /** The query string exactly as received, without '?'. */
   rawQuery: string;
   /** A form-encoded POST body as received, '' otherwise. */
@@ -40,10 +46,13 @@ export interface BbbRequest {
   origin: string;
 }
 
-/** The BBB API: checks the call, dispatches it, and answers BBB's XML whatever happens. */
+/**
+ * The BBB API: finds the call's tenant (decision 110), checks the call against that tenant's
+ * secrets, dispatches it within the tenant, and answers BBB's XML whatever happens. An
+ * unknown tenant is answered as a wrong secret is: no tenant can be told to exist or not.
+ */
 @Injectable()
 export class BbbApiService {
-  private readonly secrets: string[];
   private readonly requests;
 
   constructor(
@@ -53,9 +62,13 @@ export class BbbApiService {
     private readonly meetings: MeetingCallsService,
     private readonly fleet: BbbFleetService,
     private readonly recordings: BbbRecordingsService,
+    private readonly tenants: TenantDirectory,
   ) {
-    this.secrets = [...new Set([config.BBB_API_SECRET, ...config.BBB_API_SECRETS].filter((s) => s !== undefined))];
-    if (this.secrets.length === 0) logger.warn('no BBB_API_SECRET: every BBB API call but the root fails its checksum');
+    if (!config.BBB_API_SECRET && config.BBB_API_SECRETS.length === 0) {
+      logger.warn(
+        "no BBB_API_SECRET: the default tenant's BBB API calls fail their checksum unless it is given a secret",
+      );
+    }
     this.requests = metrics.counter('ensemble_bbb_api_requests_total', 'BBB API calls answered', [
       'call',
       'returncode',
@@ -64,9 +77,13 @@ export class BbbApiService {
 
   async handle(req: BbbRequest): Promise<BbbAnswer> {
     const call = req.call === '' ? 'root' : SUPPORTED.has(req.call) ? req.call : 'unsupported';
-    const answer = await this.answer(req);
-    // Nodes hold the recording-ready URL under Ensemble's name; integrations see theirs.
+    const tenant = this.tenants.get(tenantNamed(req.path, req.host, this.config.TENANT_BASE_DOMAIN));
+    const scope = tenant ? new TenantScope(tenant, this.tenants.isKnown) : undefined;
+    const answer = await this.answer(req, scope);
+    // Nodes hold the recording-ready URL under Ensemble's name and namespaced meetingIDs;
+    // integrations see theirs.
     answer.body = withRecordingReadyRestored(answer.body);
+    if (scope) answer.body = scope.shown(answer.body);
     const returncode =
       answer.status === 302
         ? 'redirect'
@@ -75,7 +92,7 @@ export class BbbApiService {
     return answer;
   }
 
-  private async answer(req: BbbRequest): Promise<BbbAnswer> {
+  private async answer(req: BbbRequest, scope: TenantScope | undefined): Promise<BbbAnswer> {
     if (req.call === '') return xmlAnswer(versionXml());
     if (!SUPPORTED.has(req.call)) return failed('unsupportedRequest');
     // Only what the verified checksum covers is used or forwarded (none when it fails).
@@ -83,29 +100,29 @@ export class BbbApiService {
       req.call,
       req.rawQuery,
       req.rawForm,
-      this.secrets,
+      scope?.tenant.secrets ?? [],
       this.config.BBB_API_CHECKSUM_ALGORITHMS,
     );
     try {
-      if (req.call === 'join') return await this.meetings.join(params, checksum, req.origin);
-      if (checksum !== 'ok') return failed(checksum === 'missing' ? 'checksumMissing' : 'checksumError');
+      if (req.call === 'join') return await this.meetings.join(params, checksum, req.origin, scope);
+      if (checksum !== 'ok' || !scope) return failed(checksum === 'missing' ? 'checksumMissing' : 'checksumError');
       switch (req.call) {
         case 'create':
-          return await this.meetings.create(params, req.xml);
+          return await this.meetings.create(params, req.xml, scope);
         case 'isMeetingRunning':
-          return await this.meetings.isMeetingRunning(params);
+          return await this.meetings.isMeetingRunning(params, scope);
         case 'getMeetingInfo':
-          return await this.meetings.getMeetingInfo(params);
+          return await this.meetings.getMeetingInfo(params, scope);
         case 'end':
-          return await this.meetings.end(params);
+          return await this.meetings.end(params, scope);
         case 'insertDocument':
-          return await this.meetings.insertDocument(params, req.xml);
+          return await this.meetings.insertDocument(params, req.xml, scope);
         case 'getMeetings':
-          return await this.fleet.getMeetings();
+          return await this.fleet.getMeetings(scope);
         case 'getRecordings':
-          return await this.recordings.getRecordings(params, req.origin);
+          return await this.recordings.getRecordings(params, req.origin, scope);
         default:
-          return await this.recordings.change(req.call, params);
+          return await this.recordings.change(req.call, params, scope);
       }
     } catch (e) {
       const failure = bbbFailureOf(e);

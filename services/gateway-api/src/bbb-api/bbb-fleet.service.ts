@@ -8,6 +8,10 @@ import { SchedulerClient } from '../meetings/scheduler.client.js';
 import { xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import type { BbbParams } from './bbb-params.js';
 import { meetingsXml } from './answer-xml.js';
+import type { TenantScope } from '../tenants/tenant-scope.js';
+
+/** The text of `<meetingID>` in one `<meeting>` or `<recording>` element of a node's answer. */
+export const meetingIdOfItem = (item: string): string => /<meetingID>([^<]*)<\/meetingID>/.exec(item)?.[1] ?? '';
 
 /** Calls in flight at once in a fan-out: to nodes, and signing requests to the scheduler. */
 const FANOUT_CONCURRENCY = 16;
@@ -26,7 +30,8 @@ export class BbbFleetService {
     private readonly nodes: BbbNodeClient,
   ) {}
 
-  async getMeetings(): Promise<BbbAnswer> {
+  /** The tenant's meetings on every node (decision 110): another tenant's are not even counted. */
+  async getMeetings(scope: TenantScope): Promise<BbbAnswer> {
     const replies = await this.fanOut('getMeetings', async (nodes) => {
       const now = Date.now();
       return mapLimit(nodes, FANOUT_CONCURRENCY, async (n) => {
@@ -37,7 +42,9 @@ export class BbbFleetService {
         return url!;
       });
     });
-    const meetings = replies.flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'meetings', 'meeting'));
+    const meetings = replies
+      .flatMap(({ nodeId, reply }) => this.items(nodeId, reply, 'meetings', 'meeting'))
+      .filter((m) => scope.owns(meetingIdOfItem(m)));
     return xmlAnswer(meetingsXml(meetings));
   }
 

@@ -5,12 +5,19 @@ import { PlaybackTokens } from '../playback/playback-tokens.js';
 import { RecordingsRepository, type Recording } from '../recordings/recordings.repository.js';
 import { recordingsXml } from './answer-xml.js';
 import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
-import { BbbFleetService } from './bbb-fleet.service.js';
-import type { BbbParams } from './bbb-params.js';
+import { BbbFleetService, meetingIdOfItem } from './bbb-fleet.service.js';
+import { BbbParams } from './bbb-params.js';
+import type { TenantScope } from '../tenants/tenant-scope.js';
 import { recordingXml } from './recording-xml.js';
 import { commaList, metaParams, recordingsRequest } from './recordings-params.js';
 import { nodeOnly } from './recordings-merge.js';
 import { xmlElement as el } from '@ensemble/contracts';
+
+/** The parameters with the meetingIDs (a comma list) the nodes and the index know them by. */
+function withNodeMeetingIds(params: BbbParams, scope: TenantScope): BbbParams {
+  const ids = commaList(params.text('meetingID'));
+  return ids.length ? params.with('meetingID', ids.map((id) => scope.nodeMeetingId(id)).join(',')) : params;
+}
 
 /** Rows read per statement when a call without `limit` lists every match. */
 const UNPAGED_CHUNK = 1000;
@@ -30,16 +37,22 @@ export class BbbRecordingsService {
     private readonly tokens: PlaybackTokens,
   ) {}
 
-  async getRecordings(params: BbbParams, origin: string): Promise<BbbAnswer> {
+  /** The tenant's recordings only (decision 110): its meetingIDs are namespaced on the nodes and in the index. */
+  async getRecordings(incoming: BbbParams, origin: string, scope: TenantScope): Promise<BbbAnswer> {
+    const params = withNodeMeetingIds(incoming, scope);
     const req = recordingsRequest(params);
+    req.filter = { ...req.filter, tenant: scope.name };
     const base = this.config.PUBLIC_URL ?? origin;
     // The nodes page by themselves since 2.6: asked for every match, the merge pages.
     const [nodeItems, first] = await Promise.all([
       // The index answers even when the fleet cannot be asked (the scheduler down).
-      this.fleet.recordingItems(params.without('offset', 'limit')).catch((e: unknown) => {
-        this.logger.warn('recordings of the nodes left out', { error: (e as Error).message });
-        return [];
-      }),
+      this.fleet
+        .recordingItems(params.without('offset', 'limit'))
+        .then((items) => items.filter((i) => scope.owns(meetingIdOfItem(i))))
+        .catch((e: unknown) => {
+          this.logger.warn('recordings of the nodes left out', { error: (e as Error).message });
+          return [];
+        }),
       this.repo.list({ ...req.filter, ...(req.page ?? { offset: 0, limit: UNPAGED_CHUNK }) }),
     ]);
     const extra = await nodeOnly(nodeItems, (ids) => this.indexed(ids));
@@ -61,13 +74,14 @@ export class BbbRecordingsService {
     return xmlAnswer(recordingsXml([...first.recordings.map(xml), ...tail], first.total + extra.length));
   }
 
-  /** publishRecordings, updateRecordings, deleteRecordings. */
-  async change(call: string, params: BbbParams): Promise<BbbAnswer> {
+  /** publishRecordings, updateRecordings, deleteRecordings: on the tenant's recordings only. */
+  async change(call: string, params: BbbParams, scope: TenantScope): Promise<BbbAnswer> {
     const ids = commaList(params.text('recordID'));
     if (ids.length === 0) return failed('missingParamRecordID');
     const publish = params.text('publish');
     if (call === 'publishRecordings' && !publish) return failed('missingParamPublish');
-    const known = (await this.repo.list({ recordIds: ids, offset: 0, limit: ids.length })).recordings;
+    const known = (await this.repo.list({ tenant: scope.name, recordIds: ids, offset: 0, limit: ids.length }))
+      .recordings;
     let answer: string;
     if (call === 'publishRecordings') {
       // A deleted recording stays deleted (BBB moves only published and unpublished ones).
@@ -94,9 +108,26 @@ export class BbbRecordingsService {
         );
       answer = el('deleted', true);
     }
-    const onNodes = await this.fleet.changeRecordings(call, params);
+    // Nodes are told only of the tenant's own recordings they hold (another tenant's record id changes nothing).
+    const held = await this.heldOnNodes(ids, scope);
+    const onNodes =
+      held.length > 0 && (await this.fleet.changeRecordings(call, params.with('recordID', held.join(','))));
     if (known.length === 0 && !onNodes) return failed('recordingsNotFound');
     return xmlAnswer(`<response>\n${el('returncode', 'SUCCESS')}\n${answer}\n</response>\n`);
+  }
+
+  /** Of these record ids, the ones the tenant's meetings recorded that some node still holds. */
+  private async heldOnNodes(ids: readonly string[], scope: TenantScope): Promise<string[]> {
+    const items = await this.fleet.recordingItems(
+      BbbParams.of([
+        ['recordID', ids.join(',')],
+        ['state', 'any'],
+      ]),
+    );
+    const held = new Set(
+      items.filter((i) => scope.owns(meetingIdOfItem(i))).map((i) => /<recordID>([^<]*)<\/recordID>/.exec(i)?.[1]),
+    );
+    return ids.filter((id) => held.has(id));
   }
 
   /** Of these record ids, the ones the index holds (in any state: a deleted one stays hidden). */

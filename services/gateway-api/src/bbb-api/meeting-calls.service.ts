@@ -13,6 +13,7 @@ import { withRecordingReadyTakenOver } from '../callbacks/recording-ready-param.
 import { CreateParamsRepository, type StoredCreate } from './create-params.repository.js';
 import { KeepAliveThrottle } from './keep-alive.js';
 import { placementHints } from './placement-hints.js';
+import type { TenantScope } from '../tenants/tenant-scope.js';
 
 export interface XmlBody {
   body: string;
@@ -42,15 +43,20 @@ export class MeetingCallsService {
     private readonly store: CreateParamsRepository,
   ) {}
 
-  async create(incoming: BbbParams, xml: XmlBody | undefined): Promise<BbbAnswer> {
-    const meetingID = incoming.text('meetingID');
-    if (!meetingID) return failed('missingParamMeetingID');
-    if (meetingID.length < 2 || meetingID.length > 256) return failed('meetingIdLength');
-    if (meetingID.includes(',')) return failed('meetingIdComma');
+  async create(incoming: BbbParams, xml: XmlBody | undefined, scope: TenantScope): Promise<BbbAnswer> {
+    const sent = incoming.text('meetingID');
+    if (!sent) return failed('missingParamMeetingID');
+    // The node's meetingID is namespaced (decision 110): the tenant's prefix counts in BBB's limit.
+    const meetingID = scope.nodeMeetingId(sent);
+    if (sent.length < 2 || meetingID.length > 256) return failed('meetingIdLength');
+    if (sent.includes(',')) return failed('meetingIdComma');
     if (!incoming.text('name')) return failed('missingName');
     // Ensemble calls the recording-ready URL once the recording is in storage, not the node (decision 103).
     const params = withRecordingReadyTakenOver(
-      incoming.withDefaults(this.config.BBB_CREATE_DEFAULTS).withOverrides(this.config.BBB_CREATE_OVERRIDES),
+      incoming
+        .withDefaults(this.config.BBB_CREATE_DEFAULTS)
+        .withOverrides(this.config.BBB_CREATE_OVERRIDES)
+        .with('meetingID', meetingID),
     );
     // Read first: without PostgreSQL nothing is placed or created (a meeting that could not be
     // re-created after a failure), the call fails at once (internalError).
@@ -91,16 +97,27 @@ export class MeetingCallsService {
    * second placement. Without PostgreSQL a meeting that needs its create call (unknown
    * here, or lost with its node) answers internalError; one its node serves still joins.
    */
-  async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
+  async join(
+    params: BbbParams,
+    checksum: 'ok' | 'missing' | 'mismatch',
+    origin: string,
+    scope: TenantScope | undefined,
+  ): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
-    if (checksum !== 'ok') return joinError(logoutUrl, checksum === 'missing' ? 'checksumMissing' : 'checksumError');
-    const meetingID = params.text('meetingID');
-    if (!meetingID) return joinError(logoutUrl, 'missingParamMeetingID');
+    if (checksum !== 'ok' || !scope) {
+      return joinError(logoutUrl, checksum === 'missing' ? 'checksumMissing' : 'checksumError');
+    }
+    const sent = params.text('meetingID');
+    if (!sent) return joinError(logoutUrl, 'missingParamMeetingID');
+    const meetingID = scope.nodeMeetingId(sent);
     // BBB strips control characters from fullName before checking it.
     if (!(params.get('fullName') ?? '').replace(/\p{Cc}/gu, '').trim()) {
       return joinError(logoutUrl, 'missingParamFullName');
     }
-    const joinParams = params.withDefaults(this.config.BBB_JOIN_DEFAULTS).withOverrides(this.config.BBB_JOIN_OVERRIDES);
+    const joinParams = params
+      .withDefaults(this.config.BBB_JOIN_DEFAULTS)
+      .withOverrides(this.config.BBB_JOIN_OVERRIDES)
+      .with('meetingID', meetingID);
     const roomKey = bbbApiRoomKey(meetingID);
     // Signed with the lookup, used only when the node must be checked before the redirect.
     const probe = { call: 'isMeetingRunning', query: encodeQuery({ meetingID }) };
@@ -186,34 +203,35 @@ export class MeetingCallsService {
     return relay((await this.nodes.read(joinUrl, { call: 'join' })).reply);
   }
 
-  async isMeetingRunning(params: BbbParams): Promise<BbbAnswer> {
-    const meetingID = params.text('meetingID');
-    if (!meetingID) return failed('missingParamMeetingID');
-    const reply = await this.onNode(meetingID, 'isMeetingRunning', params);
+  async isMeetingRunning(params: BbbParams, scope: TenantScope): Promise<BbbAnswer> {
+    const on = onTenantNode(params, scope);
+    if (!on) return failed('missingParamMeetingID');
+    const reply = await this.onNode(on.meetingID, 'isMeetingRunning', on.params);
     // Unknown here, or its node cannot say: not running, as BBB answers for an unknown meeting.
     return reply ? relay(reply.reply) : xmlAnswer(isMeetingRunningXml(false));
   }
 
-  async getMeetingInfo(params: BbbParams): Promise<BbbAnswer> {
-    const meetingID = params.text('meetingID');
-    if (!meetingID) return failed('missingParamMeetingID');
-    const reply = await this.onNode(meetingID, 'getMeetingInfo', params);
+  async getMeetingInfo(params: BbbParams, scope: TenantScope): Promise<BbbAnswer> {
+    const on = onTenantNode(params, scope);
+    if (!on) return failed('missingParamMeetingID');
+    const reply = await this.onNode(on.meetingID, 'getMeetingInfo', on.params);
     return reply ? relay(reply.reply) : failed('notFound');
   }
 
-  async insertDocument(params: BbbParams, xml: XmlBody | undefined): Promise<BbbAnswer> {
-    const meetingID = params.text('meetingID');
-    if (!meetingID) return failed('missingParamMeetingID');
-    const loc = await this.meetings.locate(bbbApiRoomKey(meetingID), [
-      { call: 'insertDocument', query: params.toQuery() },
+  async insertDocument(params: BbbParams, xml: XmlBody | undefined, scope: TenantScope): Promise<BbbAnswer> {
+    const on = onTenantNode(params, scope);
+    if (!on) return failed('missingParamMeetingID');
+    const loc = await this.meetings.locate(bbbApiRoomKey(on.meetingID), [
+      { call: 'insertDocument', query: on.params.toQuery() },
     ]);
     if (!loc) return failed('notFound');
     return relay(await this.nodes.call(loc.signed[0]!, { call: 'insertDocument', ...xmlOf(xml) }));
   }
 
-  async end(params: BbbParams): Promise<BbbAnswer> {
-    const meetingID = params.text('meetingID');
-    if (!meetingID) return failed('missingParamMeetingID');
+  async end(incoming: BbbParams, scope: TenantScope): Promise<BbbAnswer> {
+    const on = onTenantNode(incoming, scope);
+    if (!on) return failed('missingParamMeetingID');
+    const { meetingID, params } = on;
     const ended = await this.meetings.end(bbbApiRoomKey(meetingID), params.toQuery());
     if (ended.kind === 'not-placed') return failed('notFound');
     // A wrong password, or an unreadable answer from a live node, ends nothing.
@@ -241,6 +259,14 @@ export class MeetingCallsService {
       return undefined;
     }
   }
+}
+
+/** The node's meetingID for the one the tenant sent, and the parameters carrying it; undefined without one. */
+function onTenantNode(params: BbbParams, scope: TenantScope): { meetingID: string; params: BbbParams } | undefined {
+  const sent = params.text('meetingID');
+  if (!sent) return undefined;
+  const meetingID = scope.nodeMeetingId(sent);
+  return { meetingID, params: params.with('meetingID', meetingID) };
 }
 
 const xmlOf = (xml: XmlBody | undefined) => (xml ? { body: xml.body, contentType: xml.contentType } : {});

@@ -97,7 +97,7 @@ describe('the recordings repository on PostgreSQL', () => {
     });
   });
 
-  it("indexes a web room's recording under its owner's tenant whatever the caller says, any other under the caller's", async () => {
+  it("indexes a web room's recording under its owner's tenant, a BBB API one under its meetingID's tenant", async () => {
     await sql`INSERT INTO tenants (name) VALUES ('uni-a'), ('uni-b')`.execute(db);
     const owner = { id: 'u_a', email: 'o@example.org', name: 'O', passwordHash: 'h', createdAt: 1, tenant: 'uni-a' };
     await new AccountsRepository(db).create(owner);
@@ -110,30 +110,32 @@ describe('the recordings repository on PostgreSQL', () => {
       maxParticipants: 0,
       record: true,
     });
-    const tenantOf = async (recordId: string) =>
+    const stored = async (recordId: string) =>
       await db
         .selectFrom('recordings')
         .select(['tenant', 'state'])
         .where('record_id', '=', recordId)
         .executeTakeFirst();
     const web = recording({ recordId: 'web-1-1700000000000', meetingId: meetingIdOf(room.id) });
-    await repo.index(web, format({ prefix: 'recordings/web-1/' }), { tenant: 'uni-b' });
-    expect(await tenantOf(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });
+    await repo.index(web, format({ prefix: 'recordings/web-1/' }));
+    expect(await stored(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });
 
     const api = recording({ recordId: 'api-1-1700000000000', meetingId: 'uni-b~maths' });
-    await repo.index(api, format({ prefix: 'recordings/api-1/' }), { tenant: 'uni-b' });
-    expect(await tenantOf(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
-    // Set once: a later upload (another format) never moves it.
-    await repo.index(api, format({ format: 'video', prefix: 'recordings/api-1/v/' }), { tenant: 'uni-a' });
-    expect(await tenantOf(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
+    await repo.index(api, format({ prefix: 'recordings/api-1/' }));
+    expect(await stored(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
 
     await repo.index(recording(), format());
-    expect(await tenantOf('int-1-1700000000000')).toEqual({ tenant: 'default', state: 'published' });
+    expect(await stored('int-1-1700000000000')).toEqual({ tenant: 'default', state: 'published' });
 
-    // A web room already gone: the caller's tenant, and deleted (decision 106).
+    // A web room already gone: the default tenant's, and deleted (decision 106).
     const gone = recording({ recordId: 'gone-1-1700000000000', meetingId: meetingIdOf('rAAAAAAAAAAAA') });
-    await repo.index(gone, format({ prefix: 'recordings/gone-1/' }), { tenant: 'uni-b' });
-    expect(await tenantOf(gone.recordId)).toEqual({ tenant: 'uni-b', state: 'deleted' });
+    await repo.index(gone, format({ prefix: 'recordings/gone-1/' }));
+    expect(await stored(gone.recordId)).toEqual({ tenant: 'default', state: 'deleted' });
+
+    // Set once: the owner's account (and tenant) gone later, another format keeps it where it was.
+    await sql`DELETE FROM users WHERE id = 'u_a'`.execute(db);
+    await repo.index(web, format({ format: 'video', prefix: 'recordings/web-1/v/' }));
+    expect(await stored(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });
   });
 
   it('changes a state only within the meeting and current states given, in the same statement', async () => {

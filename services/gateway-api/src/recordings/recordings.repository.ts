@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT, guardedSql } from '@ensemble/shared';
+import { guardedSql } from '@ensemble/shared';
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
 import { ROOM_MEETING_ID_REGEX } from '../meetings/room-bbb-params.js';
@@ -36,6 +36,8 @@ export interface Recording {
 
 /** getRecordings' filters (BBB 2.6+): each list is "any of"; absent means no filter. */
 export interface RecordingsQuery {
+  /** Only this tenant's (decision 110); absent: every tenant's (the web app's own lookups). */
+  tenant?: string;
   meetingIds?: readonly string[];
   recordIds?: readonly string[];
   states?: readonly RecordingState[];
@@ -63,6 +65,7 @@ interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
 /** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
 function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<boolean> {
   const parts: RawBuilder<unknown>[] = [];
+  if (q.tenant !== undefined) parts.push(sql`r.tenant = ${q.tenant}`);
   if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
   if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
   if (q.states) parts.push(sql`r.state = ANY(${[...q.states]}::text[])`);
@@ -99,22 +102,18 @@ const stateOfNew = (r: Pick<Recording, 'meetingId' | 'state'>) =>
     AND NOT EXISTS (SELECT 1 FROM rooms WHERE id = substr(${r.meetingId}, 5)) THEN 'deleted' ELSE ${r.state} END`;
 
 /**
- * The tenant of a recording indexed for the first time (decision 115): a web room's meeting
- * is its room owner's tenant's, whatever the caller says (read in the same statement, so a
- * room's owner is never mistaken); any other meeting's is the caller's `tenant` (the BBB
- * API's, from its namespaced meetingID). A web room already gone falls back to `tenant`:
- * its recording is indexed deleted anyway (`stateOfNew`).
+ * The tenant of a recording indexed for the first time, read in the same statement: a web
+ * room's meeting (`web-r…`) is its room owner's tenant's (decision 115; the default tenant's
+ * when the room is gone, and then it is indexed deleted, `stateOfNew`); any other is the
+ * tenant whose name prefixes its (node) meetingID, `<tenant>~…`, when that tenant exists
+ * (decision 110); else the default tenant's.
  */
-const tenantOfNew = (meetingId: string, tenant: string) =>
-  sql<string>`CASE WHEN ${meetingId} ~ ${ROOM_MEETING_ID_REGEX}
+const tenantOfNew = (r: Pick<Recording, 'meetingId'>) =>
+  sql<string>`CASE WHEN ${r.meetingId} ~ ${ROOM_MEETING_ID_REGEX}
     THEN coalesce((SELECT u.tenant FROM rooms JOIN users u ON u.id = rooms.owner_id
-      WHERE rooms.id = substr(${meetingId}, 5)), ${tenant})
-    ELSE ${tenant} END`;
-
-/** Who indexes a recording says whose it is: the tenant of a BBB API meeting (default: the default tenant). */
-export interface IndexOptions {
-  tenant?: string;
-}
+      WHERE rooms.id = substr(${r.meetingId}, 5)), 'default')
+    ELSE coalesce((SELECT t.name FROM tenants t WHERE t.name <> 'default'
+      AND position('~' in ${r.meetingId}) > 1 AND t.name = split_part(${r.meetingId}, '~', 1)), 'default') END`;
 
 const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
   recordId: r.record_id,
@@ -171,14 +170,9 @@ export class RecordingsRepository {
    * the format row, in one transaction. Returns the prefix this replaced, if any. A first
    * upload for a web room's meeting whose room is gone is indexed deleted: deleting a room
    * deletes its recordings, the ones still processing then too (decision 106). Its tenant is
-   * set once, at the first upload (`tenantOfNew`): a web room's owner's, else `opts.tenant`.
+   * set once, at the first upload (`tenantOfNew`), and never moved by a later one.
    */
-  async index(
-    recording: Omit<Recording, 'formats'>,
-    format: RecordingFormat,
-    opts: IndexOptions = {},
-  ): Promise<string | undefined> {
-    const tenant = tenantOfNew(recording.meetingId, opts.tenant ?? DEFAULT_TENANT);
+  async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
     const r = {
       meeting_id: recording.meetingId,
       internal_meeting_id: recording.internalMeetingId,
@@ -202,7 +196,12 @@ export class RecordingsRepository {
       this.db.transaction().execute(async (tx) => {
         await tx
           .insertInto('recordings')
-          .values({ record_id: recording.recordId, state: stateOfNew(recording), tenant, ...r })
+          .values({
+            record_id: recording.recordId,
+            state: stateOfNew(recording),
+            tenant: tenantOfNew(recording),
+            ...r,
+          })
           .onConflict((oc) => oc.column('record_id').doUpdateSet({ ...r, updated_at: sql<Date>`now()` }))
           .execute();
         // The old prefix, read under the row lock the upsert below takes anyway.
