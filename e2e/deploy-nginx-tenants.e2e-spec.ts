@@ -51,7 +51,8 @@ describe('tenants through the NGINX front', () => {
     send(`${api}/${call}?${signQuery(call, new URLSearchParams(params).toString(), secret, 'sha256')}`, { headers });
   const byHost = (t: keyof typeof SECRET) => `${tenantHost(t)}/bigbluebutton/api`;
   const byPath = (t: keyof typeof SECRET) => `${at('127.0.0.1')}/t/${t}/bigbluebutton/api`;
-  const meetingIds = (xml: string) => [...xml.matchAll(/<meetingID>([^<]*)<\/meetingID>/g)].map((m) => m[1]).sort();
+  const meetingIds = (xml: string) =>
+    [...xml.matchAll(/<meetingID>([^<]*)<\/meetingID>/g)].map((m) => m[1]!).sort((x, y) => x.localeCompare(y));
   const create = (api: string, secret: string, id: string) =>
     bbbCall(api, secret, 'create', [
       ['meetingID', id],
