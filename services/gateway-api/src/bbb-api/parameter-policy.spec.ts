@@ -135,6 +135,13 @@ describe('the schema of a policy', () => {
     expect(parameterPolicySchema.parse(JSON.parse(JSON.stringify(p)))).toEqual(p);
   });
 
+  it('takes names that an object inherits (constructor, toString) as plain parameter names', () => {
+    expect(problems({ create: { defaults: { constructor: 'x' }, block: ['toString'] } })).toEqual([]);
+    expect(problems({ create: { caps: { constructor: 5 } } })).toEqual([
+      expect.stringContaining('create.caps.constructor: not a numeric create parameter'),
+    ]);
+  });
+
   it.each([
     ['an unknown part', { create: { overide: {} } }, 'create: Unrecognized key: "overide"'],
     ['an unknown call', { end: {} }, ': Unrecognized key: "end"'],

@@ -116,7 +116,8 @@ function nameProblem(call: PolicyCall, name: string): string | undefined {
   if (name.startsWith('meta_') && !META.test(name)) {
     return 'not a BBB metadata name (meta_, a letter, then letters, digits or -)';
   }
-  return RESERVED[call][name];
+  // Own keys only: `constructor` or `toString` are names like any other.
+  return Object.hasOwn(RESERVED[call], name) ? RESERVED[call][name] : undefined;
 }
 
 /** Everything wrong with one call's policy, each at the path of the field at fault. */
@@ -174,7 +175,7 @@ function callPolicyProblems(call: PolicyCall, p: CallPolicyFields): Problem[] {
       problems.push({ path: ['caps', name], message: 'also blocked: a capped parameter always reaches the node' });
     }
     for (const field of ['defaults', 'overrides'] as const) {
-      const value = p[field][name];
+      const value = Object.hasOwn(p[field], name) ? p[field][name] : undefined;
       if (value !== undefined && withinCap(value, cap) !== value) {
         problems.push({ path: [field, name], message: `${name} is capped: a whole number from 1 to ${cap}` });
       }
