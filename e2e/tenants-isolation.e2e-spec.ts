@@ -33,7 +33,17 @@ describe('tenants on one fleet', () => {
   beforeAll(async () => {
     await h.start({ nodes: 2, gatewayEnv: { TENANT_BASE_DOMAIN: 'bbb.test' } });
     await addTenant(h.postgres.url, h.bus, 'uni-a', [SECRET_A]);
-    await addTenant(h.postgres.url, h.bus, 'uni-b', [SECRET_B]);
+    await addTenant(h.postgres.url, h.bus, 'uni-b', [SECRET_B], {
+      policy: {
+        create: {
+          defaults: { welcome: 'Welcome to B' },
+          overrides: { record: 'false' },
+          block: ['meta_internal'],
+          caps: { maxParticipants: 25 },
+        },
+        join: { overrides: { 'userdata-bbb_auto_join_audio': 'true' } },
+      },
+    });
     await known('/t/uni-a', SECRET_A);
     await known('/t/uni-b', SECRET_B);
   }, 60_000);

@@ -1,4 +1,6 @@
 import { parseConfig } from '@ensemble/shared';
+import { globalParameterPolicy } from './bbb-api/parameter-policy.config.js';
+import { parameterPolicySchema } from './bbb-api/parameter-policy.js';
 import { gatewayEnvSchema, withDeprecatedNames } from './config.js';
 
 const base = { NATS_URL: 'nats://127.0.0.1:4222', OPS_TOKEN: 'a-long-enough-ops-token' };
@@ -43,4 +45,54 @@ describe('the trusted proxies', () => {
       );
     },
   );
+});
+
+describe('the global parameter policy', () => {
+  it('reads the defaults and overrides as before, and blocked names and caps beside them', () => {
+    const config = parse({
+      ...base,
+      BBB_CREATE_DEFAULTS: 'record=false&welcome=Hello%20there',
+      BBB_CREATE_OVERRIDES: 'muteOnStart=true',
+      BBB_CREATE_BLOCK: ' logo, meta_endCallbackUrl ',
+      BBB_CREATE_CAPS: 'maxParticipants=100&duration=240',
+      BBB_JOIN_DEFAULTS: 'userdata-bbb_auto_join_audio=true',
+      BBB_JOIN_OVERRIDES: 'userdata-bbb_skip_check_audio=true',
+      BBB_JOIN_BLOCK: 'avatarURL',
+    });
+    expect(globalParameterPolicy(config)).toEqual({
+      create: {
+        defaults: { record: 'false', welcome: 'Hello there' },
+        overrides: { muteOnStart: 'true' },
+        block: ['logo', 'meta_endCallbackUrl'],
+        caps: { maxParticipants: 100, duration: 240 },
+      },
+      join: {
+        defaults: { 'userdata-bbb_auto_join_audio': 'true' },
+        overrides: { 'userdata-bbb_skip_check_audio': 'true' },
+        block: ['avatarURL'],
+        caps: {},
+      },
+    });
+  });
+
+  it('is empty when nothing is set', () => {
+    expect(globalParameterPolicy(parse(base))).toEqual(parameterPolicySchema.parse({}));
+  });
+
+  it.each([
+    [{ BBB_CREATE_CAPS: 'welcome=5' }, 'BBB_CREATE_CAPS.welcome: not a numeric create parameter'],
+    [{ BBB_CREATE_CAPS: 'maxParticipants=lots' }, 'BBB_CREATE_CAPS.maxParticipants: a cap is a whole number'],
+    [{ BBB_CREATE_CAPS: 'duration=0' }, 'BBB_CREATE_CAPS.duration: a cap is at least 1'],
+    [{ BBB_CREATE_DEFAULTS: 'max users=5' }, 'BBB_CREATE_DEFAULTS.max users: not a BBB parameter name'],
+    [{ BBB_CREATE_OVERRIDES: 'meetingID=x' }, 'BBB_CREATE_OVERRIDES.meetingID: the meeting’s identity'],
+    [{ BBB_CREATE_DEFAULTS: 'record=true&record=false' }, 'BBB_CREATE_DEFAULTS.record: given twice'],
+    [{ BBB_JOIN_BLOCK: 'fullName' }, 'BBB_JOIN_BLOCK.0: BBB requires fullName'],
+    [{ BBB_JOIN_BLOCK: 'avatarURL', BBB_JOIN_OVERRIDES: 'avatarURL=x' }, 'BBB_JOIN_OVERRIDES.avatarURL: also blocked'],
+    [
+      { BBB_CREATE_CAPS: 'maxParticipants=100', BBB_CREATE_OVERRIDES: 'maxParticipants=500' },
+      'BBB_CREATE_OVERRIDES.maxParticipants: maxParticipants is capped: a whole number from 1 to 100',
+    ],
+  ])('stops at start on %j, naming the variable and the field', (env, problem) => {
+    expect(() => parse({ ...base, ...env })).toThrow(problem);
+  });
 });

@@ -8,6 +8,7 @@ import {
   port,
   redisEnvSchema,
 } from '@ensemble/shared';
+import { globalPolicyProblems, parameterPolicyEnvShape } from './bbb-api/parameter-policy.config.js';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
 import { playbackEnvShape } from './playback/playback.config.js';
 import { recordingsEnvShape } from './recordings/recordings.config.js';
@@ -59,11 +60,8 @@ export const gatewayEnvSchema = baseEnvSchema
       .min(60)
       .max(90 * 86_400)
       .default(7 * 86_400),
-    /** Create/join parameters as a query string (`a=1&b=2`): defaults fill gaps, overrides win. */
-    BBB_CREATE_DEFAULTS: queryParams(),
-    BBB_CREATE_OVERRIDES: queryParams(),
-    BBB_JOIN_DEFAULTS: queryParams(),
-    BBB_JOIN_OVERRIDES: queryParams(),
+    /** The global parameter policy of create and join: defaults, overrides, blocked names, caps (decision 111). */
+    ...parameterPolicyEnvShape,
     NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
     /** Idempotent requests (place, locate, sign, end, list) are sent again this many times within the timeout. */
     NATS_REQUEST_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
@@ -102,14 +100,10 @@ export const gatewayEnvSchema = baseEnvSchema
     ...recordingsEnvShape,
     ...playbackEnvShape,
     ...tenantsEnvShape,
+  })
+  .superRefine((env, ctx) => {
+    for (const { path, message } of globalPolicyProblems(env)) ctx.addIssue({ code: 'custom', path, message });
   });
-function queryParams() {
-  return z
-    .string()
-    .max(8192)
-    .default('')
-    .transform((s) => [...new URLSearchParams(s)].filter(([k]) => k !== '' && k !== 'checksum'));
-}
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 

@@ -12,16 +12,6 @@ describe('BbbParams', () => {
     expect(p.get('b')).toBe('2');
   });
 
-  it('fills defaults only where absent and lets overrides replace every value', () => {
-    const p = BbbParams.parse('record=false&name=x')
-      .withDefaults([
-        ['record', 'true'],
-        ['duration', '60'],
-      ])
-      .withOverrides([['name', 'forced']]);
-    expect(p.toQuery()).toBe('record=false&duration=60&name=forced');
-  });
-
   it('encodes unicode and spaces as a form would', () => {
     expect(BbbParams.parse('name=Caf%C3%A9%20%F0%9F%8E%93').toQuery()).toBe('name=Caf%C3%A9+%F0%9F%8E%93');
   });

@@ -34,19 +34,6 @@ export class BbbParams {
     return this.entries.some(([k]) => k === name);
   }
 
-  /** Adds each default whose name is absent. */
-  withDefaults(defaults: readonly Param[]): BbbParams {
-    const add = defaults.filter(([k]) => !this.has(k));
-    return add.length === 0 ? this : new BbbParams([...this.entries, ...add]);
-  }
-
-  /** Replaces every value of each override's name by the override. */
-  withOverrides(overrides: readonly Param[]): BbbParams {
-    if (overrides.length === 0) return this;
-    const names = new Set(overrides.map(([k]) => k));
-    return new BbbParams([...this.entries.filter(([k]) => !names.has(k)), ...overrides]);
-  }
-
   /** Every value of `name` set to `value`, where it was (appended when absent). */
   with(name: string, value: string): BbbParams {
     if (!this.has(name)) return new BbbParams([...this.entries, [name, value]]);

@@ -12,6 +12,8 @@ import { BbbParams } from './bbb-params.js';
 import { withRecordingReadyTakenOver } from '../callbacks/recording-ready-param.js';
 import { CreateParamsRepository, type StoredCreate } from './create-params.repository.js';
 import { KeepAliveThrottle } from './keep-alive.js';
+import { applyPolicy, type ParameterPolicy } from './parameter-policy.js';
+import { globalParameterPolicy } from './parameter-policy.config.js';
 import { placementHints } from './placement-hints.js';
 import type { TenantScope } from '../tenants/tenant-scope.js';
 
@@ -34,6 +36,8 @@ const KEEP_ON_RECREATE = ['attendeePW', 'moderatorPW', 'voiceBridge'] as const;
 @Injectable()
 export class MeetingCallsService {
   private readonly keepAlive = new KeepAliveThrottle();
+  /** The operator's policy for create and join parameters (decision 111). */
+  private readonly policy: ParameterPolicy;
 
   constructor(
     @Inject(CONFIG) private readonly config: GatewayConfig,
@@ -41,7 +45,9 @@ export class MeetingCallsService {
     private readonly meetings: BbbMeetingService,
     private readonly nodes: BbbNodeClient,
     private readonly store: CreateParamsRepository,
-  ) {}
+  ) {
+    this.policy = globalParameterPolicy(config);
+  }
 
   async create(incoming: BbbParams, xml: XmlBody | undefined, scope: TenantScope): Promise<BbbAnswer> {
     const sent = incoming.text('meetingID');
@@ -53,10 +59,7 @@ export class MeetingCallsService {
     if (!incoming.text('name')) return failed('missingName');
     // Ensemble calls the recording-ready URL once the recording is in storage, not the node (decision 103).
     const params = withRecordingReadyTakenOver(
-      incoming
-        .withDefaults(this.config.BBB_CREATE_DEFAULTS)
-        .withOverrides(this.config.BBB_CREATE_OVERRIDES)
-        .with('meetingID', meetingID),
+      applyPolicy(incoming, 'create', this.policy, scope.tenant.policy).with('meetingID', meetingID),
     );
     // Read first: without PostgreSQL nothing is placed or created (a meeting that could not be
     // re-created after a failure), the call fails at once (internalError).
@@ -114,10 +117,7 @@ export class MeetingCallsService {
     if (!(params.get('fullName') ?? '').replace(/\p{Cc}/gu, '').trim()) {
       return joinError(logoutUrl, 'missingParamFullName');
     }
-    const joinParams = params
-      .withDefaults(this.config.BBB_JOIN_DEFAULTS)
-      .withOverrides(this.config.BBB_JOIN_OVERRIDES)
-      .with('meetingID', meetingID);
+    const joinParams = applyPolicy(params, 'join', this.policy, scope.tenant.policy).with('meetingID', meetingID);
     const roomKey = bbbApiRoomKey(meetingID);
     // Signed with the lookup, used only when the node must be checked before the redirect.
     const probe = { call: 'isMeetingRunning', query: encodeQuery({ meetingID }) };

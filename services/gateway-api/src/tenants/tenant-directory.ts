@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { contracts, type TenantsChanged } from '@ensemble/contracts';
 import { CONFIG, DEFAULT_TENANT, LOGGER, NATS_BUS, type Logger, type NatsBus } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
+import { EMPTY_POLICY } from '../bbb-api/parameter-policy.js';
 import type { Tenant } from './tenant.js';
 import { TenantsRepository } from './tenants.repository.js';
 
@@ -93,7 +94,7 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
       name: DEFAULT_TENANT,
       displayName: 'Default',
       secrets: [],
-      policy: {},
+      policy: EMPTY_POLICY,
       requiredTags: [],
       loadWeight: 1,
       maxMeetings: null,

@@ -1,11 +1,12 @@
 import { TenantScope } from './tenant-scope.js';
 import type { Tenant } from './tenant.js';
+import { EMPTY_POLICY } from '../bbb-api/parameter-policy.js';
 
 const tenant = (name: string): Tenant => ({
   name,
   displayName: name,
   secrets: [],
-  policy: {},
+  policy: EMPTY_POLICY,
   requiredTags: [],
   loadWeight: 1,
   maxMeetings: null,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ParameterPolicy } from '../bbb-api/parameter-policy.js';
 
 /** A tenant as the BBB API uses it (decision 110): its secrets, rules and quotas. */
 export interface Tenant {
@@ -6,8 +7,8 @@ export interface Tenant {
   displayName: string;
   /** Every secret a checksum may be made with (several during a rotation). */
   secrets: readonly string[];
-  /** The parameter policy for create and join (decision 111), as stored (validated on write). */
-  policy: Readonly<Record<string, unknown>>;
+  /** The parameter policy for create and join (decision 111), applied after the global one binds. */
+  policy: ParameterPolicy;
   requiredTags: readonly string[];
   loadWeight: number;
   maxMeetings: number | null;

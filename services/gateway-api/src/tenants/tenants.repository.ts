@@ -1,6 +1,7 @@
 import { guardedSql } from '@ensemble/shared';
 import { sql, type Kysely } from 'kysely';
 import type { GatewayTables, TenantRow } from '../db/schema.js';
+import { EMPTY_POLICY, parameterPolicySchema } from '../bbb-api/parameter-policy.js';
 import { newSecretId, type Tenant } from './tenant.js';
 
 /** What an operator sets on a tenant (every field optional on update). */
@@ -24,7 +25,8 @@ const tenantOf = (r: TenantRow, secrets: readonly string[]): Tenant => ({
   name: r.name,
   displayName: r.display_name,
   secrets,
-  policy: r.policy,
+  // Validated when written; a row edited by hand that no longer parses applies no policy.
+  policy: parameterPolicySchema.safeParse(r.policy).data ?? EMPTY_POLICY,
   requiredTags: r.required_tags,
   loadWeight: r.load_weight,
   maxMeetings: r.max_meetings,
