@@ -128,6 +128,7 @@ COPY deploy/nginx/templates/ensemble.conf.template /etc/nginx/templates/default.
 ENV NGINX_HTTP_PORT=8080 \
     NGINX_HTTPS_PORT=8443 \
     NGINX_SERVER_NAME=_ \
+    NGINX_TENANT_DOMAIN=tenants.invalid \
     WEB_ROOT=/usr/share/nginx/html \
     GATEWAY_UPSTREAM=gateway-api:8080 \
     TLS_CERT_FILE=/etc/ensemble/tls/fullchain.pem \

@@ -1,18 +1,10 @@
 import { parseConfig } from '@ensemble/shared';
-import {
-  freePort,
-  startNats,
-  startPostgres,
-  startRedis,
-  type TestServer,
-  type PostgresServer,
-} from '@ensemble/testing';
+import { startNats, startPostgres, startRedis, type TestServer, type PostgresServer } from '@ensemble/testing';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { Daemon, needBinary, removeDir, renderTemplate, repoFile, run, tempDir } from './deploy.test-support.js';
+import { removeDir, type Daemon } from './deploy.test-support.js';
+import { prepareNginx, startNginx, testNginx, type NginxSite } from './nginx.test-support.js';
 
 const TOKEN = 'nginx-e2e-ops-token-0123456789';
 const MARKER = 'ensemble-web-app-under-test';
@@ -26,9 +18,7 @@ describe('the NGINX front in front of a running gateway', () => {
   let scheduler: RunningScheduler;
   let gateway: RunningGateway;
   let nginx: Daemon | undefined;
-  let dir: string;
-  let nginxBin: string;
-  let confFile: string;
+  let site: NginxSite;
   let https: string;
   let http: string;
   let tls: Agent;
@@ -38,7 +28,7 @@ describe('the NGINX front in front of a running gateway', () => {
     opts: { headers?: Record<string, string>; localAddress?: string; method?: 'GET' | 'POST'; body?: string } = {},
   ) => {
     const dispatcher = opts.localAddress
-      ? new Agent({ localAddress: opts.localAddress, connect: { ca: readFileSync(join(dir, 'cert.pem')) } })
+      ? new Agent({ localAddress: opts.localAddress, connect: { ca: site.cert } })
       : tls;
     const res = await request(`${https}${path}`, {
       dispatcher,
@@ -52,35 +42,6 @@ describe('the NGINX front in front of a running gateway', () => {
   };
 
   beforeAll(async () => {
-    nginxBin = needBinary('nginx', 'nginx');
-    const openssl = needBinary('openssl', 'openssl');
-    dir = tempDir('nginx');
-    run(openssl, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    const web = join(dir, 'web');
-    mkdirSync(join(web, 'assets'), { recursive: true, mode: 0o755 });
-    writeFileSync(join(web, 'index.html'), `<!doctype html><title>Ensemble</title><div id="root">${MARKER}</div>`, {
-      mode: 0o644,
-    });
-    writeFileSync(join(web, 'assets', 'app-3f2a.js'), `console.log(${JSON.stringify('x'.repeat(4000))});\n`, {
-      mode: 0o644,
-    });
-
     [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
     scheduler = await startScheduler(
       parseConfig('scheduler', schedulerEnvSchema, {
@@ -107,25 +68,16 @@ describe('the NGINX front in front of a running gateway', () => {
       { logSink: () => {} },
     );
 
-    const [httpPort, httpsPort] = [await freePort(), await freePort()];
-    const site = renderTemplate(repoFile('deploy/nginx/templates/ensemble.conf.template'), {
-      NGINX_HTTP_PORT: String(httpPort),
-      NGINX_HTTPS_PORT: String(httpsPort),
-      NGINX_SERVER_NAME: '_',
-      WEB_ROOT: web,
-      GATEWAY_UPSTREAM: `127.0.0.1:${gateway.port}`,
-      TLS_CERT_FILE: join(dir, 'cert.pem'),
-      TLS_KEY_FILE: join(dir, 'key.pem'),
-    })
-      // Loopback only here; the image listens on every address. (IPv6 may be absent on test machines.)
-      .replace(/listen \[::\]:\d+[^;]*;\n/g, '')
-      .replace(/listen (\d+)/g, 'listen 127.0.0.1:$1');
-    writeFileSync(join(dir, 'ensemble.conf'), site);
-    confFile = join(dir, 'nginx.conf');
-    writeFileSync(confFile, mainConfig(dir));
-    https = `https://127.0.0.1:${httpsPort}`;
-    http = `http://127.0.0.1:${httpPort}`;
-    tls = new Agent({ connect: { ca: readFileSync(join(dir, 'cert.pem')) } });
+    site = await prepareNginx({
+      gatewayPort: gateway.port,
+      webFiles: {
+        'index.html': `<!doctype html><title>Ensemble</title><div id="root">${MARKER}</div>`,
+        'assets/app-3f2a.js': `console.log(${JSON.stringify('x'.repeat(4000))});\n`,
+      },
+    });
+    https = site.https;
+    http = site.http;
+    tls = new Agent({ connect: { ca: site.cert } });
   }, 60_000);
 
   afterAll(async () => {
@@ -134,26 +86,17 @@ describe('the NGINX front in front of a running gateway', () => {
     await gateway?.close();
     await scheduler?.close();
     await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
-    removeDir(dir);
+    removeDir(site?.dir);
   });
 
   it('passes nginx -t once the paths are substituted', () => {
-    const { stderr } = run(nginxBin, ['-t', '-c', confFile, '-p', `${dir}/`, '-e', join(dir, 'error.log')]);
+    const stderr = testNginx(site);
     expect(stderr).toContain('syntax is ok');
     expect(stderr).toContain('test is successful');
   });
 
   it('starts and serves the built web app over TLS with the security headers', async () => {
-    nginx = Daemon.start('nginx', nginxBin, [
-      '-c',
-      confFile,
-      '-p',
-      `${dir}/`,
-      '-e',
-      join(dir, 'error.log'),
-      '-g',
-      'daemon off;',
-    ]);
+    nginx = startNginx(site);
     await nginx.ready('serving', async () => (await get('/nginx-health').catch(() => undefined))?.status === 200);
     const page = await get('/');
     expect(page.status).toBe(200);
@@ -242,24 +185,3 @@ describe('the NGINX front in front of a running gateway', () => {
     expect(outside.status).toBe(403);
   });
 });
-
-/** The main config NGINX needs around the site file: everything under the temp dir. */
-function mainConfig(dir: string): string {
-  const asRoot = process.getuid?.() === 0;
-  return `${asRoot ? 'user nobody nogroup;\n' : ''}worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 256; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  access_log off;
-  client_body_temp_path ${dir}/tmp-body;
-  proxy_temp_path ${dir}/tmp-proxy;
-  fastcgi_temp_path ${dir}/tmp-fastcgi;
-  uwsgi_temp_path ${dir}/tmp-uwsgi;
-  scgi_temp_path ${dir}/tmp-scgi;
-  include ${dir}/ensemble.conf;
-}
-`;
-}

@@ -4,6 +4,7 @@ import { startNats, startPostgres, startRedis, waitFor, type TestServer, type Po
 import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+import type { Dispatcher } from 'undici';
 
 let seq = 0;
 
@@ -32,6 +33,8 @@ export interface RoomsStack {
   scheduler: RunningScheduler;
   sim: BbbSim;
   bus: NatsBus;
+  /** The gateway's PostgreSQL database (tests that seed tables the API does not write, e.g. tenants). */
+  databaseUrl: string;
   logs: string[];
   /** Publishes one poll result per node, as the load-collector would. */
   poll(nodeId: string, reachable?: boolean): void;
@@ -96,6 +99,7 @@ export async function startRoomsStack(
     scheduler,
     sim,
     bus,
+    databaseUrl: postgres.url,
     logs,
     poll,
     close: async () => {
@@ -140,6 +144,8 @@ export class Client {
   constructor(
     readonly base: string,
     readonly origin: string | null = base,
+    /** How to connect (e.g. every host name to loopback, for tenants' host names); default: fetch's own. */
+    readonly dispatcher?: Dispatcher,
   ) {
     if (proxiedGateways.has(base))
       this.address = `10.${++seq % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
@@ -149,6 +155,7 @@ export class Client {
     const res = await fetch(`${this.base}${path}`, {
       method,
       redirect: 'manual',
+      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(this.address ? { 'x-forwarded-for': this.address } : {}),

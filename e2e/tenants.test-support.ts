@@ -1,7 +1,9 @@
 import { request } from 'node:http';
 import { contracts } from '@ensemble/contracts';
 import type { NatsBus } from '@ensemble/shared';
+import type { LookupAddress } from 'node:dns';
 import { Client } from 'pg';
+import { Agent } from 'undici';
 
 /**
  * Adds a tenant with these secrets straight into the gateway's tables (as the ops API
@@ -64,5 +66,22 @@ export function getWithHost(url: string, host: string): Promise<{ status: number
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/**
+ * Connects every host name to loopback: tenants reached by their host names
+ * (`<tenant>.<base domain>`) with no DNS, the name still sent as Host and as TLS SNI.
+ */
+export function loopbackAgent(connect: { ca?: Buffer | string } = {}): Agent {
+  return new Agent({
+    connect: {
+      ...connect,
+      lookup: (
+        _host: string,
+        opts: { all?: boolean },
+        cb: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
+      ) => (opts.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)),
+    },
   });
 }

@@ -8,8 +8,9 @@ import { AccountsService } from './accounts.service.js';
 import { OriginGuard } from './origin.guard.js';
 import { CurrentUser, SessionGuard } from './session.guard.js';
 import { sessionTokenOf, setSessionCookie } from './session-cookie.js';
+import { WebTenants } from './web-tenant.js';
 
-/** `/api/auth/*` and `/api/me`. */
+/** `/api/auth/*` and `/api/me`, within the tenant the host names (decision 115). */
 @Controller('api')
 @UseGuards(OriginGuard)
 export class AccountsController {
@@ -18,6 +19,7 @@ export class AccountsController {
 
   constructor(
     private readonly accounts: AccountsService,
+    private readonly tenants: WebTenants,
     @Inject(CONFIG) config: GatewayConfig,
   ) {
     this.secure = config.PUBLIC_URL?.startsWith('https://') ?? false;
@@ -27,8 +29,9 @@ export class AccountsController {
   @Post('auth/register')
   @HttpCode(201)
   async register(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { user, token } = await this.accounts.register(parseInput(registerBodySchema, body), req.ip);
-    await this.accounts.logout(sessionTokenOf(req));
+    const tenant = this.tenants.of(req);
+    const { user, token } = await this.accounts.register(tenant, parseInput(registerBodySchema, body), req.ip);
+    await this.accounts.logout(tenant, sessionTokenOf(req));
     setSessionCookie(reply, token, this.ttlS, this.secure);
     return { user };
   }
@@ -36,9 +39,10 @@ export class AccountsController {
   @Post('auth/login')
   @HttpCode(200)
   async login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { user, token } = await this.accounts.login(parseInput(loginBodySchema, body), req.ip);
+    const tenant = this.tenants.of(req);
+    const { user, token } = await this.accounts.login(tenant, parseInput(loginBodySchema, body), req.ip);
     // Rotation: whatever session the browser had before is gone.
-    await this.accounts.logout(sessionTokenOf(req));
+    await this.accounts.logout(tenant, sessionTokenOf(req));
     setSessionCookie(reply, token, this.ttlS, this.secure);
     return { user };
   }
@@ -46,7 +50,7 @@ export class AccountsController {
   @Post('auth/logout')
   @HttpCode(204)
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.accounts.logout(sessionTokenOf(req));
+    await this.accounts.logout(this.tenants.of(req), sessionTokenOf(req));
     setSessionCookie(reply, '', 0, this.secure);
   }
 

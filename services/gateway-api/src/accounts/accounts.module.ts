@@ -10,9 +10,15 @@ import { OriginGuard } from './origin.guard.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { SessionGuard } from './session.guard.js';
 import { SessionsStore } from './sessions.store.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { WebTenants } from './web-tenant.js';
 
-/** People: registration, login, sessions. Owns the `users` table and the `ens:gw:acct:` keys (sessions, limits). */
+/**
+ * People: registration, login, sessions, each within the tenant the web app's host names
+ * (WebTenants, decision 115). Owns the `users` table and the `ens:gw:acct:` keys (sessions, limits).
+ */
 @Module({
+  imports: [TenantsModule],
   controllers: [AccountsController],
   providers: [
     {
@@ -33,7 +39,8 @@ import { SessionsStore } from './sessions.store.js';
     },
     OriginGuard,
     SessionGuard,
+    WebTenants,
   ],
-  exports: [AccountsService, OriginGuard, SessionGuard],
+  exports: [AccountsService, OriginGuard, SessionGuard, WebTenants],
 })
 export class AccountsModule {}

@@ -1,5 +1,6 @@
-import type { Database } from '@ensemble/shared';
+import { DEFAULT_TENANT, type Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
+import { sql } from 'kysely';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { AccountsRepository, type StoredUser } from './accounts.repository.js';
@@ -11,6 +12,7 @@ const aUser = (over: Partial<StoredUser> = {}): StoredUser => ({
   name: `Person ${n}`,
   passwordHash: `scrypt$hash${n}`,
   createdAt: 1_700_000_000_123 + n,
+  tenant: DEFAULT_TENANT,
   ...over,
 });
 
@@ -19,12 +21,13 @@ describe('the accounts repository on PostgreSQL', () => {
   let database: Database;
   let accounts: AccountsRepository;
   let rooms: RoomsRepository;
+  let made: Awaited<ReturnType<typeof gatewayDatabase>>;
 
   beforeAll(async () => {
     server = await startGatewayPostgres();
   });
   beforeEach(async () => {
-    const made = await gatewayDatabase(server);
+    made = await gatewayDatabase(server);
     database = made.database;
     accounts = new AccountsRepository(made.db);
     rooms = new RoomsRepository(made.db);
@@ -35,20 +38,20 @@ describe('the accounts repository on PostgreSQL', () => {
   it('stores a user and finds it by id and by email, every field as written', async () => {
     const user = aUser();
     expect(await accounts.create(user)).toBe(true);
-    expect(await accounts.byId(user.id)).toEqual(user);
-    expect(await accounts.byEmail(user.email)).toEqual(user);
+    expect(await accounts.byId(DEFAULT_TENANT, user.id)).toEqual(user);
+    expect(await accounts.byEmail(DEFAULT_TENANT, user.email)).toEqual(user);
   });
 
   it('answers null for a user or an email it does not hold', async () => {
-    expect(await accounts.byId('u_nobody')).toBeNull();
-    expect(await accounts.byEmail('nobody@example.org')).toBeNull();
+    expect(await accounts.byId(DEFAULT_TENANT, 'u_nobody')).toBeNull();
+    expect(await accounts.byEmail(DEFAULT_TENANT, 'nobody@example.org')).toBeNull();
   });
 
   it('refuses a second account with a taken email and keeps the first one whole', async () => {
     const first = aUser({ email: 'taken@example.org' });
     expect(await accounts.create(first)).toBe(true);
     expect(await accounts.create(aUser({ email: 'taken@example.org', name: 'Intruder' }))).toBe(false);
-    expect(await accounts.byEmail('taken@example.org')).toEqual(first);
+    expect(await accounts.byEmail(DEFAULT_TENANT, 'taken@example.org')).toEqual(first);
   });
 
   it('lets exactly one of many simultaneous sign-ups with one email win', async () => {
@@ -56,7 +59,36 @@ describe('the accounts repository on PostgreSQL', () => {
     const won = await Promise.all(attempts.map((u) => accounts.create(u)));
     expect(won.filter(Boolean)).toHaveLength(1);
     const winner = attempts[won.indexOf(true)]!;
-    expect((await accounts.byEmail('race@example.org'))?.id).toBe(winner.id);
+    expect((await accounts.byEmail(DEFAULT_TENANT, 'race@example.org'))?.id).toBe(winner.id);
+  });
+
+  it('keeps one account per email in each tenant, found only within its own', async () => {
+    await sql`INSERT INTO tenants (name) VALUES ('uni-a')`.execute(made.db);
+    const here = aUser({ email: 'same@example.org' });
+    const there = aUser({ email: 'same@example.org', tenant: 'uni-a', name: 'Same at A' });
+    expect(await accounts.create(here)).toBe(true);
+    expect(await accounts.create(there)).toBe(true);
+    expect(await accounts.create(aUser({ email: 'same@example.org', tenant: 'uni-a' }))).toBe(false);
+    expect(await accounts.byEmail(DEFAULT_TENANT, 'same@example.org')).toEqual(here);
+    expect(await accounts.byEmail('uni-a', 'same@example.org')).toEqual(there);
+    expect(await accounts.byEmail('uni-b', 'same@example.org')).toBeNull();
+    expect(await accounts.byId('uni-a', there.id)).toEqual(there);
+    expect(await accounts.byId(DEFAULT_TENANT, there.id)).toBeNull();
+    expect(await accounts.byId('uni-a', here.id)).toBeNull();
+  });
+
+  it("opens a room's links only on its owner's tenant", async () => {
+    await sql`INSERT INTO tenants (name) VALUES ('uni-a')`.execute(made.db);
+    const owner = aUser({ tenant: 'uni-a' });
+    await accounts.create(owner);
+    const room = await rooms.create(owner.id, 'At A', 'bbb', { ...defaults });
+    expect((await rooms.byLink(room.moderatorToken, 'uni-a'))?.room.id).toBe(room.id);
+    expect(await rooms.byLink(room.moderatorToken, DEFAULT_TENANT)).toBeNull();
+    expect(await rooms.byLink(room.participantToken, 'uni-b')).toBeNull();
+  });
+
+  it('refuses an account of a tenant that does not exist', async () => {
+    await expect(accounts.create(aUser({ tenant: 'nowhere' }))).rejects.toThrow();
   });
 
   it('deletes an account with its rooms, and their links open nothing afterwards', async () => {
@@ -68,12 +100,12 @@ describe('the accounts repository on PostgreSQL', () => {
 
     expect(await accounts.remove(owner.id)).toBe(true);
 
-    expect(await accounts.byId(owner.id)).toBeNull();
+    expect(await accounts.byId(DEFAULT_TENANT, owner.id)).toBeNull();
     expect(await rooms.get(mine.id)).toBeNull();
     expect(await rooms.list(owner.id)).toEqual([]);
-    expect(await rooms.byLink(mine.moderatorToken)).toBeNull();
-    expect(await rooms.byLink(mine.participantToken)).toBeNull();
-    expect((await rooms.byLink(theirs.participantToken))?.room.id).toBe(theirs.id);
+    expect(await rooms.byLink(mine.moderatorToken, DEFAULT_TENANT)).toBeNull();
+    expect(await rooms.byLink(mine.participantToken, DEFAULT_TENANT)).toBeNull();
+    expect((await rooms.byLink(theirs.participantToken, DEFAULT_TENANT))?.room.id).toBe(theirs.id);
     expect(await accounts.remove(owner.id)).toBe(false);
   });
 });

@@ -5,6 +5,8 @@ import type { GatewayTables, UserRow } from '../db/schema.js';
 
 export interface StoredUser extends UserView {
   passwordHash: string;
+  /** The tenant whose web app the account was made on (decision 115): it signs in there only. */
+  tenant: string;
 }
 
 const userOf = (r: UserRow): StoredUser => ({
@@ -13,13 +15,18 @@ const userOf = (r: UserRow): StoredUser => ({
   name: r.name,
   passwordHash: r.password_hash,
   createdAt: r.created_at.getTime(),
+  tenant: r.tenant,
 });
 
-/** Users in PostgreSQL (`users`), one per email (unique index). */
+/**
+ * Users in PostgreSQL (`users`), one per email within a tenant (unique index on tenant and
+ * email, migration 004): the same email may have an account in each tenant. Every lookup
+ * names the tenant, so no query finds another tenant's account.
+ */
 export class AccountsRepository {
   constructor(private readonly db: Kysely<GatewayTables>) {}
 
-  /** False when the email is taken: the unique index decides, so two sign-ups with one email cannot both win. */
+  /** False when the email is taken in the tenant: the unique index decides, so two sign-ups with one email cannot both win. */
   async create(user: StoredUser): Promise<boolean> {
     const row = await guardedSql('register', () =>
       this.db
@@ -27,6 +34,7 @@ export class AccountsRepository {
         .values({
           id: user.id,
           email: user.email,
+          tenant: user.tenant,
           name: user.name,
           password_hash: user.passwordHash,
           created_at: new Date(user.createdAt),
@@ -38,21 +46,22 @@ export class AccountsRepository {
     return row !== undefined;
   }
 
-  async byEmail(email: string): Promise<StoredUser | null> {
+  async byEmail(tenant: string, email: string): Promise<StoredUser | null> {
     const row = await guardedSql('login', () =>
       this.db
         .selectFrom('users')
         .selectAll()
-        .where('tenant', '=', 'default')
+        .where('tenant', '=', tenant)
         .where('email', '=', email)
         .executeTakeFirst(),
     );
     return row ? userOf(row) : null;
   }
 
-  async byId(id: string): Promise<StoredUser | null> {
+  /** The user, if it is one of this tenant's: a session shown on another tenant's host finds nobody. */
+  async byId(tenant: string, id: string): Promise<StoredUser | null> {
     const row = await guardedSql('user', () =>
-      this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
+      this.db.selectFrom('users').selectAll().where('id', '=', id).where('tenant', '=', tenant).executeTakeFirst(),
     );
     return row ? userOf(row) : null;
   }

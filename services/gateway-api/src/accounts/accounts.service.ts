@@ -13,7 +13,11 @@ export interface Limits {
 
 const view = (u: StoredUser): UserView => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt });
 
-/** Registration, login and sessions. Passwords only ever meet scrypt here. */
+/**
+ * Registration, login and sessions. Passwords only ever meet scrypt here. Everything
+ * happens within one tenant (the web app's host names it, decision 115): an account, its
+ * sessions and its failed logins are that tenant's, and another tenant's are never found.
+ */
 export class AccountsService {
   constructor(
     private readonly accounts: AccountsRepository,
@@ -22,10 +26,11 @@ export class AccountsService {
     private readonly max: Limits,
   ) {}
 
-  async register(body: RegisterBody, address: string): Promise<{ user: UserView; token: string }> {
+  async register(tenant: string, body: RegisterBody, address: string): Promise<{ user: UserView; token: string }> {
     await this.countAddress(address);
     const user: StoredUser = {
       id: `u_${randomBytes(12).toString('base64url')}`,
+      tenant,
       email: body.email,
       name: body.name,
       passwordHash: await hashPassword(body.password),
@@ -34,17 +39,17 @@ export class AccountsService {
     if (!(await this.accounts.create(user))) {
       throw new DomainError('conflict', 'an account with this email already exists');
     }
-    return { user: view(user), token: await this.sessions.create(user.id) };
+    return { user: view(user), token: await this.sessions.create(tenant, user.id) };
   }
 
   /** A new session on every login (the old one, if any, is dropped by the caller). */
-  async login(body: LoginBody, address: string): Promise<{ user: UserView; token: string }> {
+  async login(tenant: string, body: LoginBody, address: string): Promise<{ user: UserView; token: string }> {
     await this.countAddress(address);
-    const failures = keys.failuresOf(body.email);
+    const failures = keys.failuresOf(tenant, body.email);
     if ((await this.limits.count(failures)) >= this.max.maxFailuresPerAccount) {
       throw new DomainError('rate-limited', 'too many failed sign-ins for this account; try again later');
     }
-    const user = await this.accounts.byEmail(body.email);
+    const user = await this.accounts.byEmail(tenant, body.email);
     // Unknown emails cost one scrypt too, so timing does not tell which emails exist.
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok) {
@@ -52,18 +57,22 @@ export class AccountsService {
       throw new DomainError('unauthorized', 'wrong email or password');
     }
     await this.limits.reset(failures);
-    return { user: view(user), token: await this.sessions.create(user.id) };
+    return { user: view(user), token: await this.sessions.create(tenant, user.id) };
   }
 
-  async logout(token: string | undefined): Promise<void> {
-    if (token) await this.sessions.destroy(token);
+  async logout(tenant: string, token: string | undefined): Promise<void> {
+    if (token) await this.sessions.destroy(tenant, token);
   }
 
-  /** The signed-in user, or null (no cookie, expired or unknown session, deleted user). */
-  async userOf(token: string | undefined): Promise<UserView | null> {
+  /**
+   * The signed-in user, or null (no cookie, expired or unknown session, deleted user, a
+   * session or an account of another tenant: checked twice, by the session's key and by
+   * the account's row).
+   */
+  async userOf(tenant: string, token: string | undefined): Promise<UserView | null> {
     if (!token) return null;
-    const id = await this.sessions.userOf(token);
-    const user = id ? await this.accounts.byId(id) : null;
+    const id = await this.sessions.userOf(tenant, token);
+    const user = id ? await this.accounts.byId(tenant, id) : null;
     return user ? view(user) : null;
   }
 

@@ -7,7 +7,9 @@ const hashOf = (token: string) => createHash('sha256').update(token).digest('hex
 
 /**
  * Sessions: an opaque 256-bit token in the cookie; Redis keeps only its SHA-256,
- * so a copy of Redis grants no session. Expiry is Redis's own TTL.
+ * so a copy of Redis grants no session. Expiry is Redis's own TTL. A session belongs to
+ * the tenant it was made on (its key names it, decision 115): looked up on another
+ * tenant's host it does not exist.
  */
 export class SessionsStore {
   constructor(
@@ -15,18 +17,18 @@ export class SessionsStore {
     private readonly ttlS: number,
   ) {}
 
-  async create(userId: string): Promise<string> {
+  async create(tenant: string, userId: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await guarded('session', () => this.redis.set(keys.session(hashOf(token)), userId, 'EX', this.ttlS));
+    await guarded('session', () => this.redis.set(keys.session(tenant, hashOf(token)), userId, 'EX', this.ttlS));
     return token;
   }
 
-  async userOf(token: string): Promise<string | null> {
+  async userOf(tenant: string, token: string): Promise<string | null> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-    return guarded('session', () => this.redis.get(keys.session(hashOf(token))));
+    return guarded('session', () => this.redis.get(keys.session(tenant, hashOf(token))));
   }
 
-  async destroy(token: string): Promise<void> {
-    await guarded('session', () => this.redis.del(keys.session(hashOf(token))));
+  async destroy(tenant: string, token: string): Promise<void> {
+    await guarded('session', () => this.redis.del(keys.session(tenant, hashOf(token))));
   }
 }

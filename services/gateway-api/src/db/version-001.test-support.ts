@@ -1,5 +1,5 @@
 import { roomSettingsSchema } from '@ensemble/contracts';
-import { Database, Logger } from '@ensemble/shared';
+import { DEFAULT_TENANT, Database, Logger } from '@ensemble/shared';
 import { sql } from 'kysely';
 import { hashPassword, verifyPassword } from '../accounts/password.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
@@ -49,15 +49,15 @@ export const gatewayVersion001: PreviousVersionData<Seeded> = {
     const database = connect(url);
     try {
       const db = database.typed<GatewayTables>();
-      const user = await new AccountsRepository(db).byEmail('ada@example.org');
+      const user = await new AccountsRepository(db).byEmail(DEFAULT_TENANT, 'ada@example.org');
       expect(user).toMatchObject({ id: 'u_ada', name: 'Ada', createdAt: 1_700_000_000_000 });
       expect(await verifyPassword(PASSWORD, user!.passwordHash)).toBe(true);
       const rooms = new RoomsRepository(db);
       expect((await rooms.list('u_ada')).map((r) => [r.id, r.name, r.settings.welcome])).toEqual([
         [seeded.roomId, 'Maths', 'Hello'],
       ]);
-      expect(await rooms.byLink(seeded.moderatorToken)).toMatchObject({ linkRole: 'moderator' });
-      expect(await rooms.byLink(seeded.participantToken)).toMatchObject({
+      expect(await rooms.byLink(seeded.moderatorToken, DEFAULT_TENANT)).toMatchObject({ linkRole: 'moderator' });
+      expect(await rooms.byLink(seeded.participantToken, DEFAULT_TENANT)).toMatchObject({
         room: { id: seeded.roomId },
         linkRole: 'viewer',
       });
@@ -69,7 +69,7 @@ export const gatewayVersion001: PreviousVersionData<Seeded> = {
       expect((await audit.page({ limit: 10 })).events).toHaveLength(1);
       // Deleting the user still takes the room with it (the cascade of 001).
       expect(await new AccountsRepository(db).remove('u_ada')).toBe(true);
-      expect(await rooms.byLink(seeded.participantToken)).toBeNull();
+      expect(await rooms.byLink(seeded.participantToken, DEFAULT_TENANT)).toBeNull();
     } finally {
       await database.close();
     }

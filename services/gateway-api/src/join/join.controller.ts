@@ -6,15 +6,18 @@ import { RateLimitStore } from '../accounts/rate-limit.store.js';
 import { keys } from './keys.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
+import { WebTenants } from '../accounts/web-tenant.js';
 import type { GatewayConfig } from '../config.js';
 import { parseInput } from '../http/parse.js';
-import { publicBase } from '../http/public-base.js';
 import { effectiveRole } from '../meetings/room-bbb-params.js';
 import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 
-/** `/api/join/:token`: anyone holding a link; the link alone says which room and role. */
+/**
+ * `/api/join/:token`: anyone holding a link; the link alone says which room and role, on
+ * its room's tenant's host (decision 115): opened on another tenant's it opens nothing.
+ */
 @Controller('api/join')
 @UseGuards(OriginGuard)
 export class JoinController {
@@ -24,6 +27,7 @@ export class JoinController {
     private readonly rooms: RoomsRepository,
     private readonly meetings: RoomMeetingService,
     private readonly jitsi: JitsiMeetingService,
+    private readonly tenants: WebTenants,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(REDIS) redis: Redis | null,
   ) {
@@ -31,8 +35,8 @@ export class JoinController {
   }
 
   @Get(':token')
-  async info(@Param('token') token: string): Promise<JoinInfo> {
-    const { room, role } = await this.open(token);
+  async info(@Param('token') token: string, @Req() req: FastifyRequest): Promise<JoinInfo> {
+    const { room, role } = await this.open(token, this.tenants.of(req));
     return { roomName: room.name, engine: room.engine, role };
   }
 
@@ -47,18 +51,19 @@ export class JoinController {
     // Counted before the link is looked at: guessing tokens costs the same as joining.
     if (this.limits && (await this.limits.hit(keys.attemptsFrom(req.ip))) > this.config.JOIN_MAX_PER_ADDRESS)
       throw new DomainError('rate-limited', 'too many joins from this address; try again later');
-    const { room, role } = await this.open(token);
+    const tenant = this.tenants.of(req);
+    const { room, role } = await this.open(token, tenant);
     const { displayName } = parseInput(joinBodySchema, body);
     const result =
       room.engine === 'jitsi'
         ? await this.jitsi.join(room, role, displayName)
-        : await this.meetings.join(room, role, displayName, `${publicBase(this.config.PUBLIC_URL, req)}/`);
+        : await this.meetings.join(room, role, displayName, `${this.tenants.linkBase(req, tenant)}/`);
     void reply.status(result.status === 'ready' ? 200 : 202).header('cache-control', 'no-store');
     return result;
   }
 
-  private async open(token: string) {
-    const found = await this.rooms.byLink(token);
+  private async open(token: string, tenant: string) {
+    const found = await this.rooms.byLink(token, tenant);
     if (!found) throw new DomainError('not-found', 'this link does not open any room (it may have been replaced)');
     return { room: found.room, role: effectiveRole(found.linkRole, found.room.settings) };
   }

@@ -1,8 +1,11 @@
 import type { Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
 import { sql, type Kysely } from 'kysely';
+import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
 import type { GatewayTables } from '../db/schema.js';
+import { meetingIdOf } from '../meetings/room-bbb-params.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
 import {
   listQuery,
   RecordingsRepository,
@@ -92,6 +95,47 @@ describe('the recordings repository on PostgreSQL', () => {
       total: 0,
       recordings: [],
     });
+  });
+
+  it("indexes a web room's recording under its owner's tenant, a BBB API one under its meetingID's tenant", async () => {
+    await sql`INSERT INTO tenants (name) VALUES ('uni-a'), ('uni-b')`.execute(db);
+    const owner = { id: 'u_a', email: 'o@example.org', name: 'O', passwordHash: 'h', createdAt: 1, tenant: 'uni-a' };
+    await new AccountsRepository(db).create(owner);
+    const room = await new RoomsRepository(db).create(owner.id, 'Room', 'bbb', {
+      muteOnJoin: false,
+      requireApproval: false,
+      allJoinAsModerator: false,
+      anyoneCanStart: false,
+      welcome: '',
+      maxParticipants: 0,
+      record: true,
+    });
+    const stored = async (recordId: string) =>
+      await db
+        .selectFrom('recordings')
+        .select(['tenant', 'state'])
+        .where('record_id', '=', recordId)
+        .executeTakeFirst();
+    const web = recording({ recordId: 'web-1-1700000000000', meetingId: meetingIdOf(room.id) });
+    await repo.index(web, format({ prefix: 'recordings/web-1/' }));
+    expect(await stored(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });
+
+    const api = recording({ recordId: 'api-1-1700000000000', meetingId: 'uni-b~maths' });
+    await repo.index(api, format({ prefix: 'recordings/api-1/' }));
+    expect(await stored(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
+
+    await repo.index(recording(), format());
+    expect(await stored('int-1-1700000000000')).toEqual({ tenant: 'default', state: 'published' });
+
+    // A web room already gone: the default tenant's, and deleted (decision 106).
+    const gone = recording({ recordId: 'gone-1-1700000000000', meetingId: meetingIdOf('rAAAAAAAAAAAA') });
+    await repo.index(gone, format({ prefix: 'recordings/gone-1/' }));
+    expect(await stored(gone.recordId)).toEqual({ tenant: 'default', state: 'deleted' });
+
+    // Set once: the owner's account (and tenant) gone later, another format keeps it where it was.
+    await sql`DELETE FROM users WHERE id = 'u_a'`.execute(db);
+    await repo.index(web, format({ format: 'video', prefix: 'recordings/web-1/v/' }));
+    expect(await stored(web.recordId)).toEqual({ tenant: 'uni-a', state: 'published' });
   });
 
   it('changes a state only within the meeting and current states given, in the same statement', async () => {

@@ -96,18 +96,24 @@ export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
     ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
 
-/**
- * The tenant of a recording indexed for the first time (decision 110): the one whose name
- * prefixes its (node) meetingID, `<tenant>~…`, when that tenant exists; else the default.
- */
-const tenantOfNew = (r: Pick<Recording, 'meetingId'>) =>
-  sql<string>`coalesce((SELECT t.name FROM tenants t WHERE t.name <> 'default'
-    AND position('~' in ${r.meetingId}) > 1 AND t.name = split_part(${r.meetingId}, '~', 1)), 'default')`;
-
 /** The state of a recording indexed for the first time: deleted if its web room is gone. */
 const stateOfNew = (r: Pick<Recording, 'meetingId' | 'state'>) =>
   sql<RecordingState>`CASE WHEN ${r.meetingId} ~ ${ROOM_MEETING_ID_REGEX}
     AND NOT EXISTS (SELECT 1 FROM rooms WHERE id = substr(${r.meetingId}, 5)) THEN 'deleted' ELSE ${r.state} END`;
+
+/**
+ * The tenant of a recording indexed for the first time, read in the same statement: a web
+ * room's meeting (`web-r…`) is its room owner's tenant's (decision 115; the default tenant's
+ * when the room is gone, and then it is indexed deleted, `stateOfNew`); any other is the
+ * tenant whose name prefixes its (node) meetingID, `<tenant>~…`, when that tenant exists
+ * (decision 110); else the default tenant's.
+ */
+const tenantOfNew = (r: Pick<Recording, 'meetingId'>) =>
+  sql<string>`CASE WHEN ${r.meetingId} ~ ${ROOM_MEETING_ID_REGEX}
+    THEN coalesce((SELECT u.tenant FROM rooms JOIN users u ON u.id = rooms.owner_id
+      WHERE rooms.id = substr(${r.meetingId}, 5)), 'default')
+    ELSE coalesce((SELECT t.name FROM tenants t WHERE t.name <> 'default'
+      AND position('~' in ${r.meetingId}) > 1 AND t.name = split_part(${r.meetingId}, '~', 1)), 'default') END`;
 
 const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recording => ({
   recordId: r.record_id,
@@ -163,7 +169,8 @@ export class RecordingsRepository {
    * has it once indexed: an unpublish or delete through the API wins over a re-upload) and
    * the format row, in one transaction. Returns the prefix this replaced, if any. A first
    * upload for a web room's meeting whose room is gone is indexed deleted: deleting a room
-   * deletes its recordings, the ones still processing then too (decision 106).
+   * deletes its recordings, the ones still processing then too (decision 106). Its tenant is
+   * set once, at the first upload (`tenantOfNew`), and never moved by a later one.
    */
   async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
     const r = {

@@ -1,5 +1,5 @@
 import { roomSettingsSchema } from '@ensemble/contracts';
-import type { Database } from '@ensemble/shared';
+import { DEFAULT_TENANT, type Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
@@ -55,6 +55,7 @@ describe("a room's recordings on PostgreSQL", () => {
       name: 'o',
       passwordHash: 'h',
       createdAt: Date.now(),
+      tenant: DEFAULT_TENANT,
     });
   });
   afterEach(() => database?.close());

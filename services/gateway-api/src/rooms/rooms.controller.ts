@@ -1,22 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import { createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/contracts';
-import { CONFIG } from '@ensemble/shared';
 import type { FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
 import { CurrentUser, SessionGuard } from '../accounts/session.guard.js';
-import type { GatewayConfig } from '../config.js';
+import { WebTenants } from '../accounts/web-tenant.js';
 import { parseInput } from '../http/parse.js';
-import { publicBase } from '../http/public-base.js';
 import { roomIdOf } from './room-id.js';
 import { RoomsService, viewOf } from './rooms.service.js';
 
-/** `/api/rooms`: owner only. */
+/** `/api/rooms`: owner only (and so the owner's tenant's only: the session is checked against the host's). */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, SessionGuard)
 export class RoomsController {
   constructor(
     private readonly rooms: RoomsService,
-    @Inject(CONFIG) private readonly config: GatewayConfig,
+    private readonly tenants: WebTenants,
   ) {}
 
   @Post()
@@ -66,7 +64,7 @@ export class RoomsController {
   }
 
   private base(req: FastifyRequest): string {
-    return publicBase(this.config.PUBLIC_URL, req);
+    return this.tenants.linkBase(req, this.tenants.of(req));
   }
 
   private id(id: string): string {

@@ -1,5 +1,5 @@
 import { roomSettingsSchema } from '@ensemble/contracts';
-import type { Database } from '@ensemble/shared';
+import { DEFAULT_TENANT, type Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
 import { sql, type Kysely } from 'kysely';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
@@ -26,7 +26,14 @@ describe('the rooms repository on PostgreSQL', () => {
     rooms = new RoomsRepository(db);
     const accounts = new AccountsRepository(db);
     for (const id of [owner, stranger])
-      await accounts.create({ id, email: `${id}@example.org`, name: id, passwordHash: 'h', createdAt: Date.now() });
+      await accounts.create({
+        id,
+        email: `${id}@example.org`,
+        name: id,
+        passwordHash: 'h',
+        createdAt: Date.now(),
+        tenant: DEFAULT_TENANT,
+      });
   });
   afterEach(() => database?.close());
   afterAll(() => server?.stop());
@@ -56,10 +63,10 @@ describe('the rooms repository on PostgreSQL', () => {
 
   it('opens a room by either link with the link role, and nothing by an unknown or malformed token', async () => {
     const room = await rooms.create(owner, 'Links', 'jitsi', settings);
-    expect(await rooms.byLink(room.moderatorToken)).toEqual({ room, linkRole: 'moderator' });
-    expect(await rooms.byLink(room.participantToken)).toEqual({ room, linkRole: 'viewer' });
-    expect(await rooms.byLink('A'.repeat(43))).toBeNull();
-    expect(await rooms.byLink("' OR 1=1 --")).toBeNull();
+    expect(await rooms.byLink(room.moderatorToken, DEFAULT_TENANT)).toEqual({ room, linkRole: 'moderator' });
+    expect(await rooms.byLink(room.participantToken, DEFAULT_TENANT)).toEqual({ room, linkRole: 'viewer' });
+    expect(await rooms.byLink('A'.repeat(43), DEFAULT_TENANT)).toBeNull();
+    expect(await rooms.byLink("' OR 1=1 --", DEFAULT_TENANT)).toBeNull();
   });
 
   it("lists an owner's rooms newest first, and no one else's", async () => {
@@ -94,13 +101,13 @@ describe('the rooms repository on PostgreSQL', () => {
   it('rotates both links for the owner only: the old ones open nothing, the new ones open the room', async () => {
     const room = await rooms.create(owner, 'Rotating', 'bbb', settings);
     expect(await rooms.rotate(room.id, stranger)).toBeNull();
-    expect((await rooms.byLink(room.moderatorToken))?.room.id).toBe(room.id);
+    expect((await rooms.byLink(room.moderatorToken, DEFAULT_TENANT))?.room.id).toBe(room.id);
     const rotated = await rooms.rotate(room.id, owner);
     expect(rotated).not.toBeNull();
-    expect(await rooms.byLink(room.moderatorToken)).toBeNull();
-    expect(await rooms.byLink(room.participantToken)).toBeNull();
-    expect((await rooms.byLink(rotated!.moderatorToken))?.linkRole).toBe('moderator');
-    expect((await rooms.byLink(rotated!.participantToken))?.linkRole).toBe('viewer');
+    expect(await rooms.byLink(room.moderatorToken, DEFAULT_TENANT)).toBeNull();
+    expect(await rooms.byLink(room.participantToken, DEFAULT_TENANT)).toBeNull();
+    expect((await rooms.byLink(rotated!.moderatorToken, DEFAULT_TENANT))?.linkRole).toBe('moderator');
+    expect((await rooms.byLink(rotated!.participantToken, DEFAULT_TENANT))?.linkRole).toBe('viewer');
   });
 
   it('leaves exactly one valid pair of links after two rotations at once', async () => {
@@ -109,14 +116,17 @@ describe('the rooms repository on PostgreSQL', () => {
       const answers = await Promise.all([rooms.rotate(room.id, owner), rooms.rotate(room.id, owner)]);
       const pairs = answers.map((r) => [r!.moderatorToken, r!.participantToken] as const);
       const opens = await Promise.all(
-        pairs.map(async ([m, p]) => (await rooms.byLink(m)) !== null && (await rooms.byLink(p)) !== null),
+        pairs.map(
+          async ([m, p]) =>
+            (await rooms.byLink(m, DEFAULT_TENANT)) !== null && (await rooms.byLink(p, DEFAULT_TENANT)) !== null,
+        ),
       );
       expect(opens.filter(Boolean)).toHaveLength(1);
       const stored = await rooms.get(room.id);
       expect(pairs[opens.indexOf(true)]).toEqual([stored!.moderatorToken, stored!.participantToken]);
       // No half pair either: a link of the losing rotation opens nothing.
       const lost = pairs[opens.indexOf(false)]!;
-      expect(await Promise.all(lost.map((t) => rooms.byLink(t)))).toEqual([null, null]);
+      expect(await Promise.all(lost.map((t) => rooms.byLink(t, DEFAULT_TENANT)))).toEqual([null, null]);
     }
   });
 
@@ -126,8 +136,8 @@ describe('the rooms repository on PostgreSQL', () => {
     expect(await rooms.get(room.id)).not.toBeNull();
     expect(await rooms.remove(room.id, owner)).toBe(true);
     expect(await rooms.get(room.id)).toBeNull();
-    expect(await rooms.byLink(room.moderatorToken)).toBeNull();
-    expect(await rooms.byLink(room.participantToken)).toBeNull();
+    expect(await rooms.byLink(room.moderatorToken, DEFAULT_TENANT)).toBeNull();
+    expect(await rooms.byLink(room.participantToken, DEFAULT_TENANT)).toBeNull();
     expect(await rooms.remove(room.id, owner)).toBe(false);
   });
 
@@ -151,6 +161,6 @@ describe('the rooms repository on PostgreSQL', () => {
     expect(text).not.toMatch(/Seq Scan/);
     expect(text).toMatch(/rooms_moderator_hash_key/);
     expect(text).toMatch(/rooms_participant_hash_key/);
-    expect((await rooms.byLink(room.participantToken))?.room.id).toBe(room.id);
+    expect((await rooms.byLink(room.participantToken, DEFAULT_TENANT))?.room.id).toBe(room.id);
   });
 });

@@ -42,7 +42,8 @@ const newLinks = () => {
 /**
  * Rooms and their links in PostgreSQL (`rooms`). Each change is one statement (one
  * transaction), conditioned on the owner, so a change racing a delete or another change
- * never leaves half a room or two valid pairs of links.
+ * never leaves half a room or two valid pairs of links. A room is its owner's tenant's
+ * (decision 115): the owner conditions keep changes within it, and a link opens only there.
  */
 export class RoomsRepository {
   constructor(private readonly db: Kysely<GatewayTables>) {}
@@ -134,17 +135,20 @@ export class RoomsRepository {
   }
 
   /**
-   * The room and role a link token opens, or null (unknown, rotated, deleted): one row,
-   * found through a unique index on either hash.
+   * The room and role a link token opens, or null (unknown, rotated, deleted, or a room of
+   * another tenant than `tenant`, its owner's: decision 115): one row, found through a
+   * unique index on either hash, and its owner by primary key.
    */
-  async byLink(token: string): Promise<{ room: StoredRoom; linkRole: JoinRole } | null> {
+  async byLink(token: string, tenant: string): Promise<{ room: StoredRoom; linkRole: JoinRole } | null> {
     if (!isLinkToken(token)) return null;
     const hash = linkHash(token);
     const row = await guardedSql('link', () =>
       this.db
         .selectFrom('rooms')
-        .selectAll()
-        .where((eb) => eb.or([eb('moderator_hash', '=', hash), eb('participant_hash', '=', hash)]))
+        .innerJoin('users', 'users.id', 'rooms.owner_id')
+        .selectAll('rooms')
+        .where((eb) => eb.or([eb('rooms.moderator_hash', '=', hash), eb('rooms.participant_hash', '=', hash)]))
+        .where('users.tenant', '=', tenant)
         .executeTakeFirst(),
     );
     if (!row) return null;
