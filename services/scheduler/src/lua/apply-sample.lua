@@ -128,12 +128,7 @@ if hasList then
         redis.call('HDEL', missingK, rk)
       end
       local t = redis.call('HGET', K.nodeRoomTenants(id), rk)
-      if t then
-        if touched + 2000 >= at then
-          people = math.max(people, tonumber(redis.call('HGET', K.tenantParticipants(t), rk) or '0'))
-        end
-        setTenantParticipants(t, rk, people)
-      end
+      if t then listTenantRoom(t, rk, people, touched + 2000 >= at) end
     elseif listed then
       local due = redis.call('ZSCORE', K.nodePending(id), rk)
       local seen = (not due or tonumber(due) <= now) and touched + 2000 < at

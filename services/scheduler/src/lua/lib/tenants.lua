@@ -17,6 +17,17 @@ local function setTenantParticipants(t, roomKey, n)
   redis.call('HINCRBY', K.tenant(t), 'participants', n - old)
 end
 
+-- What its node's list says of a room placed for t: the participants in it now. Joins counted
+-- since the poll started (`joinedSince`) are not in its figure: the higher count stays. A room in
+-- its grace (its node offline) is left as it is until the node serves it again.
+local function listTenantRoom(t, roomKey, people, joinedSince)
+  if tonumber(redis.call('ZSCORE', K.tenantRooms(t), roomKey) or '-1') ~= 0 then return end
+  if joinedSince then
+    people = math.max(people, tonumber(redis.call('HGET', K.tenantParticipants(t), roomKey) or '0'))
+  end
+  setTenantParticipants(t, roomKey, people)
+end
+
 -- A join counted for the room (until its node's next listing says how many are in).
 local function countTenantJoin(t, roomKey)
   redis.call('HINCRBY', K.tenantParticipants(t), roomKey, 1)
