@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config.js';
 import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
 import { BbbNodeClient, type ReadReply } from '../meetings/bbb-node.client.js';
 import { NodeCallError } from '../meetings/node-call.error.js';
+import { quotaFailureOf } from '../meetings/bbb-failure.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
@@ -93,6 +94,21 @@ export class MeetingCallsService {
    */
   async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
+    try {
+      return await this.joinChecked(params, checksum, logoutUrl);
+    } catch (e) {
+      // A tenant's quota refuses a join as BBB refuses one: the redirect with the error (decision 112).
+      const quota = quotaFailureOf(e);
+      if (quota) return joinError(logoutUrl, quota);
+      throw e;
+    }
+  }
+
+  private async joinChecked(
+    params: BbbParams,
+    checksum: 'ok' | 'missing' | 'mismatch',
+    logoutUrl: string,
+  ): Promise<BbbAnswer> {
     if (checksum !== 'ok') return joinError(logoutUrl, checksum === 'missing' ? 'checksumMissing' : 'checksumError');
     const meetingID = params.text('meetingID');
     if (!meetingID) return joinError(logoutUrl, 'missingParamMeetingID');
