@@ -2,10 +2,7 @@ import { DomainError } from '@ensemble/contracts';
 
 /** The BBB API errors a failure of the meeting path can become (`BBB_ERRORS` in bbb-api/answer-xml.ts). */
 export type BbbFailure =
-  | 'noAvailableServers'
-  | 'internalError'
-  | 'tenantMeetingQuotaReached'
-  | 'tenantParticipantQuotaReached';
+  'noAvailableServers' | 'internalError' | 'tenantMeetingQuotaReached' | 'tenantParticipantQuotaReached';
 
 /**
  * Decided once for every BBB API call: no node can take the meeting (no capacity,
@@ -17,7 +14,9 @@ export type BbbFailure =
  * Retry-After; the quotas: 403).
  */
 export function bbbFailureOf(e: unknown): BbbFailure {
-  return quotaFailureOf(e) ?? (e instanceof DomainError && e.code === 'no-capacity' ? 'noAvailableServers' : 'internalError');
+  return (
+    quotaFailureOf(e) ?? (e instanceof DomainError && e.code === 'no-capacity' ? 'noAvailableServers' : 'internalError')
+  );
 }
 
 /** A tenant quota's refusal as its BBB error; undefined for any other failure. */

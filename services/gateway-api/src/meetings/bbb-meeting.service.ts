@@ -118,7 +118,12 @@ export class BbbMeetingService {
    * beyond its participant quota is refused (`quota-participants`, decision 112).
    */
   join(roomKey: string, sign: CallToSign[], hints?: PlacementHints, tenant?: PlacementTenant): Promise<Placement> {
-    return this.scheduler.place(roomKey, { ...(hints ? { hints } : {}), ...(tenant ? { tenant } : {}), join: true, sign });
+    return this.scheduler.place(roomKey, {
+      ...(hints ? { hints } : {}),
+      ...(tenant ? { tenant } : {}),
+      join: true,
+      sign,
+    });
   }
 
   /**

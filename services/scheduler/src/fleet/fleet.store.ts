@@ -232,7 +232,13 @@ export class FleetStore {
     // to: the one its meetingID names, decision 112): the script matches either key.
     const running = (runningMeetings ?? []).flatMap((m) => {
       const [own, bbbApi] = roomKeysOfMeeting(m.meetingID);
-      return [own, bbbApi, m.participants, mayBeWebRoomMeeting(m.meetingID) ? 1 : 0, tenantOfRoomKey(bbbApi) ?? DEFAULT_TENANT];
+      return [
+        own,
+        bbbApi,
+        m.participants,
+        mayBeWebRoomMeeting(m.meetingID) ? 1 : 0,
+        tenantOfRoomKey(bbbApi) ?? DEFAULT_TENANT,
+      ];
     });
     const r = (await guarded('apply sample', () =>
       this.scripts.applySample(this.sampleOptions, JSON.stringify(kept), runningMeetings ? 1 : 0, ...running),

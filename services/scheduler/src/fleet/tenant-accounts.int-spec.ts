@@ -129,7 +129,10 @@ describe("tenants' accounts re-learned after Redis lost everything (decision 091
     ]);
     const quota = await h.place('bbb:uni~m3', { tenant: uni }).catch((e: unknown) => e);
     expect(quota).toMatchObject({ code: 'quota-meetings' });
-    expect(await h.place('bbb:uni~m1', { tenant: uni, join: true })).toMatchObject({ outcome: 'existing', nodeId: 'a' });
+    expect(await h.place('bbb:uni~m1', { tenant: uni, join: true })).toMatchObject({
+      outcome: 'existing',
+      nodeId: 'a',
+    });
     expect(await h.usage('uni')).toEqual([{ name: 'uni', meetings: 2, participants: 6 }]);
   });
 });

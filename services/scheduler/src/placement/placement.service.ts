@@ -52,7 +52,11 @@ export class PlacementService {
       const code = (e as { code?: string }).code ?? 'error';
       this.placements.inc({ engine: req.engine, outcome: code });
       if (code === 'quota-meetings' || code === 'quota-participants') {
-        this.logger.info('placement refused by a tenant quota', { roomKey: req.roomKey, tenant: req.tenant?.name, code });
+        this.logger.info('placement refused by a tenant quota', {
+          roomKey: req.roomKey,
+          tenant: req.tenant?.name,
+          code,
+        });
       }
       throw e;
     } finally {

@@ -26,8 +26,11 @@ describe('tenant quotas and placement rules', () => {
   let h: SchedulerHarness;
   afterEach(() => h.stop());
 
-  const placeFor = (tenant: PlacementTenant, meetingID: string, extra: { join?: boolean; expectedSize?: number } = {}) =>
-    outcomeOf(h.place(`bbb:${tenant.name}~${meetingID}`, { tenant, ...extra }));
+  const placeFor = (
+    tenant: PlacementTenant,
+    meetingID: string,
+    extra: { join?: boolean; expectedSize?: number } = {},
+  ) => outcomeOf(h.place(`bbb:${tenant.name}~${meetingID}`, { tenant, ...extra }));
 
   it("refuses the tenant's next new meeting at its meeting quota, never a meeting it runs", async () => {
     h = await new SchedulerHarness().start();
@@ -123,7 +126,7 @@ describe('tenant quotas and placement rules', () => {
     expect(await h.usage('uni')).toEqual([{ name: 'uni', meetings: 1, participants: 3 }]);
   });
 
-  it("keeps joins a poll cannot have seen yet: it started before they were counted", async () => {
+  it('keeps joins a poll cannot have seen yet: it started before they were counted', async () => {
     h = await new SchedulerHarness().start({ env: SHORT_PENDING });
     await h.addNodes(['a']);
     await h.sample('a');

@@ -11,9 +11,12 @@ describe("a placement's tenant rule", () => {
   });
 
   it('carries the load weight and the quotas the tenant has, and weighs 1 without one', () => {
-    expect(
-      tenantRuleOf({ roomKey: 'r', tags: [], tenant: { name: 'uni', loadWeight: 2.5, maxMeetings: 0 } }),
-    ).toEqual({ name: 'uni', tags: [], weight: 2.5, maxMeetings: 0 });
+    expect(tenantRuleOf({ roomKey: 'r', tags: [], tenant: { name: 'uni', loadWeight: 2.5, maxMeetings: 0 } })).toEqual({
+      name: 'uni',
+      tags: [],
+      weight: 2.5,
+      maxMeetings: 0,
+    });
     expect(tenantRuleOf({ roomKey: 'r', tags: [], tenant: { name: 'uni', maxParticipants: 100 } })).toEqual({
       name: 'uni',
       tags: [],
@@ -22,7 +25,7 @@ describe("a placement's tenant rule", () => {
     });
   });
 
-  it("accounts a room sent without a tenant to the one its room key names, else to the default tenant", () => {
+  it('accounts a room sent without a tenant to the one its room key names, else to the default tenant', () => {
     expect(tenantRuleOf({ roomKey: 'bbb:uni~sha256:ab12', tags: [] })).toEqual({ name: 'uni', tags: [], weight: 1 });
     expect(tenantRuleOf({ roomKey: 'bbb:lecture', tags: [] }).name).toBe('default');
     expect(tenantRuleOf({ roomKey: 'web-r1', tags: [] }).name).toBe('default');
