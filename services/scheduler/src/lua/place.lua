@@ -19,6 +19,8 @@
 -- not run yet (no node holds its room, nor is it within the grace of a node it lost) is refused
 -- at maxMeetings; a join at maxParticipants. A room that is placed, or moves, is never refused
 -- for the meeting quota: a running meeting is never ended or moved because of a quota.
+-- Only BBB rooms are accounted: a Jitsi call's end and participants are seen by no poll (its
+-- room stays placed until `end`), so its tenant's rules apply to it, not its quotas.
 -- ARGV: prefix, options (PlacementOptions, JSON), request (JSON):
 --   {roomKey, engine, size? (participants; absent when the caller gave none), tags: [..] (the tenant's
 --    required tags included), join: bool, stickyOnly: bool (only the sticky answer: a room on no serving
@@ -30,11 +32,12 @@
 local o, req = cjson.decode(ARGV[2]), cjson.decode(ARGV[3])
 local roomKey, engine = req.roomKey, req.engine
 local tenant, weight = req.tenant, req.weight
+local accounted = engine == 'bbb'
 local now = nowMs()
 
 -- The participant quota refuses a join, wherever the room is.
 local function overParticipants()
-  if req.join ~= true or not req.maxParticipants then return nil end
+  if not accounted or req.join ~= true or not req.maxParticipants then return nil end
   local people = tenantParticipants(tenant)
   if people >= req.maxParticipants then return {'quota-participants', tostring(people)} end
   return nil
@@ -59,8 +62,8 @@ if current then
     -- no poll that started before now may count the room as ended (docs/decisions/053).
     redis.call('HSET', K.nodeRoomTouched(current), roomKey, now)
     redis.call('HDEL', K.nodeRoomMissing(current), roomKey)
-    local was = redis.call('HGET', K.nodeRoomTenants(current), roomKey)
-    if was ~= tenant then
+    local was = accounted and redis.call('HGET', K.nodeRoomTenants(current), roomKey)
+    if accounted and was ~= tenant then
       -- Placed before tenants were accounted, or re-learned under another tenant (decision 112).
       local people = 0
       if was then
@@ -69,7 +72,7 @@ if current then
       end
       accountRoom(tenant, current, roomKey, people)
     end
-    if req.join == true then countTenantJoin(tenant, roomKey) end
+    if accounted and req.join == true then countTenantJoin(tenant, roomKey) end
     return {'existing', current, n[3], '', n[5]}
   end
 end
@@ -78,10 +81,12 @@ if req.stickyOnly == true then return {'not-placed'} end
 -- list has not come in: not placed until it is known (lib/relearn.lua).
 if not current and engine == 'bbb' and relearning(now, true) then return {'relearning'} end
 -- A meeting the tenant runs already (placed, or in the grace of a node it lost) is not a new one.
-local meetings = tenantMeetings(tenant, now)
-if req.maxMeetings and not current and meetings >= req.maxMeetings
-  and not redis.call('ZSCORE', K.tenantRooms(tenant), roomKey) then
-  return {'quota-meetings', tostring(meetings)}
+if accounted then
+  local meetings = tenantMeetings(tenant, now)
+  if req.maxMeetings and not current and meetings >= req.maxMeetings
+    and not redis.call('ZSCORE', K.tenantRooms(tenant), roomKey) then
+    return {'quota-meetings', tostring(meetings)}
+  end
 end
 local refused = overParticipants()
 if refused then return refused end
@@ -136,5 +141,5 @@ redis.call('HSET', K.nodePendingLoad(best), roomKey, expected)
 redis.call('HINCRBYFLOAT', nodeK, 'pending', expected)
 redis.call('HSET', K.nodeRoomTouched(best), roomKey, now)
 -- Its meeting is created anew there: nobody in it but this join.
-accountRoom(tenant, best, roomKey, req.join == true and 1 or 0)
+if accounted then accountRoom(tenant, best, roomKey, req.join == true and 1 or 0) end
 return {outcome, best, bestUrl, previous, redis.call('HGET', nodeK, 'secret')}
