@@ -110,29 +110,33 @@ describe("tenants' accounts re-learned after Redis lost everything (decision 091
     h = await new SchedulerHarness().start({ env: { NODE_MIRROR_CHECK_S: '0.2' } });
     redis = createRedis(h.redis.url, new Logger('test', 'error'), 'test');
     await redis.connect();
-    await h.addNodes(['a', 'b']);
-    for (const id of ['a', 'b']) await h.sample(id, listing());
-    const uni: PlacementTenant = { name: 'uni', maxMeetings: 2 };
-    await h.place('bbb:uni~m1', { tenant: uni });
-    await h.place('bbb:uni~m2', { tenant: uni });
+    await h.addNodes(['a', 'b', 'c']);
+    for (const id of ['a', 'b', 'c']) await h.sample(id, listing());
+    const uni: PlacementTenant = { name: 'uni', maxMeetings: 3 };
+    for (const m of ['m1', 'm2', 'm3']) await h.place(`bbb:uni~${m}`, { tenant: uni });
+    await h.bus.request(contracts.updateNode, { id: 'c', state: 'disabled' });
 
     await redis.flushall();
-    await waitFor('the inventory back', async () => (await redis.scard(fleetKeys.nodes)) === 2);
+    await waitFor('the inventory back', async () => (await redis.scard(fleetKeys.nodes)) === 3);
     await h.sample('a', listing(['uni~m1', 3], ['lecture', 4], ['web-rAbCdEfGhIjKl', 1]));
     await h.sample('b', listing(['uni~m2', 2], ['other~x', 5]));
+    // A disabled node's meetings are not adopted (their rooms move), but still count for their tenant.
+    await h.sample('c', listing(['uni~m3', 1]));
 
     expect(await h.usage()).toEqual([
       // A web room's meeting is adopted under both keys it may have, and counted once.
       { name: 'default', meetings: 2, participants: 5 },
       { name: 'other', meetings: 1, participants: 5 },
-      { name: 'uni', meetings: 2, participants: 5 },
+      { name: 'uni', meetings: 3, participants: 5 },
     ]);
-    const quota = await h.place('bbb:uni~m3', { tenant: uni }).catch((e: unknown) => e);
+    const quota = await h.place('bbb:uni~m4', { tenant: uni }).catch((e: unknown) => e);
     expect(quota).toMatchObject({ code: 'quota-meetings' });
     expect(await h.place('bbb:uni~m1', { tenant: uni, join: true })).toMatchObject({
       outcome: 'existing',
       nodeId: 'a',
     });
-    expect(await h.usage('uni')).toEqual([{ name: 'uni', meetings: 2, participants: 6 }]);
+    // m3 is re-created on a node that serves it: not a new meeting.
+    expect(await h.place('bbb:uni~m3', { tenant: uni, join: true })).toMatchObject({ outcome: 'new' });
+    expect(await h.usage('uni')).toEqual([{ name: 'uni', meetings: 3, participants: 7 }]);
   });
 });

@@ -26,6 +26,8 @@
 -- started after the phase began counts the node as re-learned; the last one ends the phase.
 -- Tenants (lib/tenants.lua, docs/decisions/112): an adopted meeting is accounted to the tenant
 -- given with it, once (under the key it is adopted by last: the web room's when it may be one);
+-- one a disabled node lists is not adopted but counts for its tenant for its grace (as a room
+-- whose node was panicked: its meeting is re-created elsewhere);
 -- a listed room's participants become its tenant's count for it (kept when higher and the room
 -- was joined after the poll started: those joins are not in the poll's figure); a released room
 -- leaves its tenant's accounts; a node going offline puts its rooms into their grace
@@ -104,6 +106,15 @@ if hasList and inPhase and n[5] ~= 'disabled' then
       end
       accountRoom(ARGV[i + 4], id, roomKeys[#roomKeys], tonumber(ARGV[i + 2]))
       adopted = adopted + 1
+    end
+  end
+end
+if hasList and inPhase and n[5] == 'disabled' then
+  for i = 5, #ARGV, 5 do
+    if not redis.call('GET', K.room(ARGV[i])) and not redis.call('GET', K.room(ARGV[i + 1])) then
+      local key = ARGV[i + 1]
+      if ARGV[i + 3] == '1' then key = ARGV[i] end
+      graceRoom(ARGV[i + 4], key, now + rule.tenantGraceMs)
     end
   end
 end

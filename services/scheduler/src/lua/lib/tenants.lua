@@ -62,6 +62,12 @@ local function orphanRoom(t, roomKey, untilMs)
   end
 end
 
+-- A meeting of t running where its room cannot stay (listed by a disabled node while rooms are
+-- re-learned): not placed, but counted until `untilMs`, so that its re-creation is no new meeting.
+local function graceRoom(t, roomKey, untilMs)
+  if redis.call('ZADD', K.tenantRooms(t), 'NX', untilMs, roomKey) == 1 then redis.call('SADD', K.tenants, t) end
+end
+
 -- Every room still placed on node `id` (its room key names it): into their grace (the node went
 -- offline, or is panicked or removed), or back to counting for good (`untilMs` nil: it is online again).
 local function orphanNodeRooms(id, untilMs)
