@@ -91,6 +91,7 @@ export class MeetingCallsService {
    * at most, its failure only logged); the rest takes a lookup, a read of the create call (one indexed row) and a
    * second placement. Without PostgreSQL a meeting that needs its create call (unknown
    * here, or lost with its node) answers internalError; one its node serves still joins.
+   * A tenant's quota refusing the join answers BBB's join error redirect (decision 112).
    */
   async join(params: BbbParams, checksum: 'ok' | 'missing' | 'mismatch', origin: string): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
