@@ -2,7 +2,8 @@
 -- every script that places, moves, releases or drops a room keeps the accounts alike.
 -- Invariant: a room key is in tenant T's rooms with score 0 exactly while it is placed on a node
 -- for T (that node's room-tenants names T). A room that lost its node without its meeting being
--- known to have ended (panic, node removed, node offline) stays in them, scored with the time
+-- known to have ended (panic, node removed, node offline; or found on a disabled node while
+-- rooms are re-learned) stays in them, or enters them, scored with the time
 -- until which it still counts (options.tenantGraceMs after), with no participants: its meeting
 -- re-created elsewhere is not a new one for the quota. After that it is dropped, lazily, by the
 -- next count of the tenant's meetings. T's participants hash has an entry only for a room in T's
