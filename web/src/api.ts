@@ -95,6 +95,10 @@ export function explain(e: unknown): string {
       return 'An account with this email already exists. Sign in instead?';
     case 'payload-too-large':
       return 'That is too much text.';
+    case 'quota-meetings':
+      return 'Your institution runs as many meetings as it may at once. Please try again when one has ended.';
+    case 'quota-participants':
+      return 'Your institution has as many people in meetings as it may at once. Please try again later.';
     default:
       return e.message.charAt(0).toUpperCase() + e.message.slice(1);
   }

@@ -47,6 +47,7 @@ import {
   scaleOutReplySchema,
   scaleOutRequestSchema,
 } from './contracts/provision.schema.js';
+import { tenantUsageReplySchema, tenantUsageRequestSchema } from './contracts/tenant-usage.schema.js';
 import { z as zod } from 'zod';
 import { subjects } from './subjects.js';
 
@@ -103,6 +104,7 @@ export const contracts = {
   pollTargets: request(subjects.pollTargets, zod.object({}).strict(), pollTargetListSchema, 'scheduler'),
   panicNode: request(subjects.panic, panicNodeSchema, panicNodeReplySchema, 'scheduler'),
   nodeHoldings: request(subjects.nodeHoldings, nodeHoldingsRequestSchema, nodeHoldingsSchema, 'scheduler'),
+  tenantUsage: request(subjects.tenantUsage, tenantUsageRequestSchema, tenantUsageReplySchema, 'scheduler'),
   recordingsStored: request(subjects.recordingsStored, recordingsStoredSchema, recordingsStoredReplySchema, 'gateway'),
   suspectNode: request(subjects.suspectNode, suspectNodeSchema, suspectNodeReplySchema, 'scheduler'),
   scaleOut: request(subjects.scaleOut, scaleOutRequestSchema, scaleOutReplySchema, 'provisioner'),

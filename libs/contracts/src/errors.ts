@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   'rate-limited',
   /** An upload whose bytes do not match its declared Content-Digest (decision 102). */
   'digest-mismatch',
+  /** A tenant's quota of concurrent meetings refuses a new meeting (decision 112). */
+  'quota-meetings',
+  /** A tenant's quota of concurrent participants refuses a join (decision 112). */
+  'quota-participants',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -30,6 +34,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   internal: 500,
   'rate-limited': 429,
   'digest-mismatch': 400,
+  // The caller's tenant may not have more now (not a server fault, nor a rate): 403.
+  'quota-meetings': 403,
+  'quota-participants': 403,
 };
 
 export class DomainError extends Error {

@@ -12,6 +12,7 @@ export * from './contracts/load-sample.schema.js';
 export * from './contracts/fleet.schema.js';
 export * from './contracts/node-holdings.schema.js';
 export * from './contracts/placement.schema.js';
+export * from './contracts/tenant-usage.schema.js';
 export * from './contracts/provision.schema.js';
 export * from './contracts/reply.schema.js';
 export * from './contracts/tenants-changed.schema.js';

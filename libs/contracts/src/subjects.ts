@@ -21,6 +21,7 @@ export const subjects = {
   pollTargets: 'ensemble.fleet.targets',
   panic: 'ensemble.fleet.panic',
   nodeHoldings: 'ensemble.fleet.holdings',
+  tenantUsage: 'ensemble.fleet.tenant-usage',
   recordingsStored: 'ensemble.recordings.stored',
   suspectNode: 'ensemble.scheduler.node.suspect',
   scaleOut: 'ensemble.provision.scaleout',

@@ -24,9 +24,22 @@ describe('malformed NATS payloads', () => {
     ['a control character in the key', '{"roomKey":"a\\u0000b"}'],
     ['an absurd expected size', '{"roomKey":"r","expectedSize":-5}'],
     ['a JSON array', '[1,2,3]'],
+    ['a tenant name that is no DNS label', '{"roomKey":"r","tenant":{"name":"Uni!"}}'],
+    ['a tenant load weight out of range', '{"roomKey":"r","tenant":{"name":"uni","loadWeight":50}}'],
+    ['a negative tenant quota', '{"roomKey":"r","tenant":{"name":"uni","maxMeetings":-1}}'],
+    ['a fractional tenant quota', '{"roomKey":"r","tenant":{"name":"uni","maxParticipants":2.5}}'],
+    ['an unknown tenant field', '{"roomKey":"r","tenant":{"name":"uni","maxRooms":3}}'],
+    ['a bad required tag', '{"roomKey":"r","tenant":{"name":"uni","requiredTags":["Not A Tag"]}}'],
   ])('answers a placement request with %s by a typed invalid-input error', async (_what, body) => {
     const reply = await raw(h, subjects.place, body);
     expect(reply).toEqual({ ok: false, error: { code: 'invalid-input', message: expect.any(String) } });
+  });
+
+  it('answers a tenant usage request naming no valid tenant by a typed invalid-input error', async () => {
+    for (const body of ['{"tenant":"../x"}', '{"tenant":7}', '{"tenants":[]}']) {
+      const reply = await raw(h, subjects.tenantUsage, body);
+      expect(reply).toEqual({ ok: false, error: { code: 'invalid-input', message: expect.any(String) } });
+    }
   });
 
   it('rejects an oversized payload', async () => {

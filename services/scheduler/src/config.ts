@@ -46,6 +46,11 @@ export const schedulerEnvSchema = baseEnvSchema
     ROOM_SIZE_MEMORY_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     /** How long a placement's expected load counts on top of the node's samples. */
     PENDING_TTL_S: positiveNumber(60),
+    /**
+     * Seconds a room that lost its node without ending (panic, node removed or offline) still
+     * counts toward its tenant's meeting quota: its meeting re-created elsewhere is no new one (decision 112).
+     */
+    TENANT_QUOTA_GRACE_S: z.coerce.number().min(0).max(86_400).default(600),
     /** Jitsi: CPU share (0..1) one participant is assumed to take until samples teach better. */
     JITSI_CPU_PER_PARTICIPANT: z.coerce.number().positive().max(1).default(0.01),
     /** Jitsi: weight of the newest sample in the learned CPU per participant (EWMA). */
@@ -91,6 +96,8 @@ export interface PlacementOptions {
   readonly largeNodeHeadroom: number;
   /** BBB: seconds a released room's peak size is kept for its next placement (decision 053). */
   readonly rememberSizeS: number;
+  /** How long (ms) a room that lost its node without ending still counts for its tenant (decision 112). */
+  readonly tenantGraceMs: number;
   /** BBB: release rooms whose meeting is gone from their node's polls (decision 053)... */
   readonly releaseEndedRooms: boolean;
   /** ...after this many lists in a row missed it. */
@@ -112,6 +119,7 @@ export const placementOptionsFrom = (c: SchedulerConfig): PlacementOptions =>
     steerMinSize: c.PLACEMENT_STEER_MIN_SIZE,
     largeNodeHeadroom: c.PLACEMENT_LARGE_NODE_HEADROOM,
     rememberSizeS: c.ROOM_SIZE_MEMORY_DAYS * 86_400,
+    tenantGraceMs: c.TENANT_QUOTA_GRACE_S * 1000,
     releaseEndedRooms: c.RELEASE_ENDED_ROOMS,
     endedAfterPolls: c.ROOM_ENDED_AFTER_POLLS,
     jitsi: Object.freeze({

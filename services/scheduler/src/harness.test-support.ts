@@ -1,4 +1,4 @@
-import { contracts, type LoadSample } from '@ensemble/contracts';
+import { contracts, type LoadSample, type PlacementTenant } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
 import { applySample, startNats, startRedis, type PostgresServer, type TestServer } from '@ensemble/testing';
 import { startScheduler, type RunningScheduler } from './bootstrap.js';
@@ -43,7 +43,7 @@ export class SchedulerHarness {
 
   async addNodes(
     ids: string[],
-    extra: { state?: 'enabled' | 'cordoned' | 'disabled'; loadMultiplier?: number } = {},
+    extra: { state?: 'enabled' | 'cordoned' | 'disabled'; loadMultiplier?: number; tags?: string[] } = {},
   ): Promise<void> {
     for (const [i, id] of ids.entries()) {
       await this.bus.request(contracts.registerNode, {
@@ -65,8 +65,16 @@ export class SchedulerHarness {
     return nodes.find((n) => n.id === id);
   }
 
-  place(roomKey: string, extra: { expectedSize?: number; tags?: string[] } = {}) {
+  place(
+    roomKey: string,
+    extra: { expectedSize?: number; tags?: string[]; join?: boolean; tenant?: PlacementTenant } = {},
+  ) {
     // Generous timeout: tests assert outcomes, not speed (benchmarks measure that).
     return this.bus.request(contracts.place, { roomKey, engine: 'bbb', ...extra }, { timeoutMs: 30_000 });
+  }
+
+  /** What tenants run now, as their quotas count it: one tenant's, or every tenant's that runs something. */
+  async usage(tenant?: string) {
+    return (await this.bus.request(contracts.tenantUsage, tenant ? { tenant } : {})).tenants;
   }
 }

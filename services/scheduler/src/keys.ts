@@ -29,6 +29,14 @@
  *   <p>node:<id>:room-peaks      hash room key -> peak participants polls saw
  *   <p>node:<id>:room-missing    hash room key -> polls in a row that missed its meeting
  *   <p>node:<id>:room-touched    hash room key -> when it was last placed or looked up (ms)
+ *   <p>node:<id>:room-tenants    hash room key -> the tenant it is accounted to (below)
+ *
+ * Tenants (each room accounted to one tenant for its quotas, decision 112; lua/lib/tenants.lua keeps them):
+ *   <p>tenants                   set of tenant names with rooms accounted
+ *   <p>tenant:<name>:rooms       zset room key -> 0 while on a node; for a room that lost its node without
+ *                                ending (panic, removal, offline), the time (ms) until which it still counts
+ *   <p>tenant:<name>:participants  hash room key -> participants: as its node's polls last listed, plus joins since
+ *   <p>tenant:<name>             hash: participants (the sum of the hash above)
  */
 export const KEY_PREFIX = 'ens:sched:';
 
@@ -50,7 +58,15 @@ export const placementKeys = {
   nodeRoomPeaks: (id: string) => `${KEY_PREFIX}node:${id}:room-peaks`,
   nodeRoomMissing: (id: string) => `${KEY_PREFIX}node:${id}:room-missing`,
   nodeRoomTouched: (id: string) => `${KEY_PREFIX}node:${id}:room-touched`,
+  nodeRoomTenants: (id: string) => `${KEY_PREFIX}node:${id}:room-tenants`,
 } as const;
 
-/** Both contexts' keys: what the Lua lib mirrors. */
-export const keys = { ...fleetKeys, ...placementKeys } as const;
+export const tenantKeys = {
+  tenants: `${KEY_PREFIX}tenants`,
+  tenant: (name: string) => `${KEY_PREFIX}tenant:${name}`,
+  tenantRooms: (name: string) => `${KEY_PREFIX}tenant:${name}:rooms`,
+  tenantParticipants: (name: string) => `${KEY_PREFIX}tenant:${name}:participants`,
+} as const;
+
+/** Every context's keys: what the Lua lib mirrors. */
+export const keys = { ...fleetKeys, ...placementKeys, ...tenantKeys } as const;

@@ -18,14 +18,16 @@ const FILES = {
   suspectNode: 'suspect-node',
   relearnBegin: 'relearn-begin',
   correctNode: 'correct-node',
+  tenantUsage: 'tenant-usage',
 } as const;
 
 /**
  * Put in front of every script, in this order: key names (mirroring keys.ts), the
- * load definition, what a node keeps per room, the re-learning phase after a Redis loss.
+ * load definition, what a node keeps per room, the re-learning phase after a Redis loss,
+ * each room's account with its tenant.
  */
 export const LUA_DIR = new URL('./lua/', import.meta.url);
-export const LUA_LIB = ['lib/keys', 'lib/load', 'lib/rooms', 'lib/relearn'] as const;
+export const LUA_LIB = ['lib/keys', 'lib/load', 'lib/rooms', 'lib/relearn', 'lib/tenants'] as const;
 
 /**
  * The scheduler's Lua scripts, loaded once per connection. Each call gets the key

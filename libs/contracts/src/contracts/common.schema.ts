@@ -38,6 +38,15 @@ export const operatorNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@:-]{0,63}$/, 'operator: 1-64 chars of A-Z, a-z, 0-9, . _ @ : -');
 
+/**
+ * A tenant's name (decision 110): a DNS label, so that it can be the first label of the
+ * tenant's host name. Defined here so that contracts validate it; `libs/shared` re-exports it.
+ */
+export const TENANT_NAME_REGEX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const tenantNameSchema = z
+  .string()
+  .regex(TENANT_NAME_REGEX, 'tenant: a DNS label, 1-63 chars of a-z, 0-9 and - (not at either end)');
+
 export const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,31}$/, 'tag: 1-32 chars of a-z, 0-9, : . _ -');
 
 export const httpUrlSchema = z

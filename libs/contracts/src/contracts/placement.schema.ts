@@ -6,6 +6,7 @@ import {
   nodeStateSchema,
   roomKeySchema,
   tagSchema,
+  tenantNameSchema,
 } from './common.schema.js';
 
 /**
@@ -19,6 +20,27 @@ export const callToSignSchema = z.object({
 });
 export type CallToSign = z.infer<typeof callToSignSchema>;
 const signListSchema = z.array(callToSignSchema).max(4).default([]);
+
+/**
+ * The placement rules and quotas of the tenant a room belongs to (decision 112), sent with
+ * every placement of its rooms by the gateway, which holds the tenant directory. Absent: the
+ * room's tenant is the one its room key names (`tenantOfRoomKey`), else `default`, with no
+ * rule and no quota.
+ */
+export const placementTenantSchema = z
+  .object({
+    name: tenantNameSchema,
+    /** Tags every node of the tenant's rooms must carry, added to the request's (its own nodes, or a shared pool). */
+    requiredTags: z.array(tagSchema).max(16).optional(),
+    /** Multiplies the load its rooms are expected to bring (pending load, a big room's own load); 1 when absent. */
+    loadWeight: z.number().min(0.1).max(10).optional(),
+    /** Concurrent meetings: a new room beyond it is refused (`quota-meetings`); a running one never. */
+    maxMeetings: z.number().int().min(0).max(1_000_000).optional(),
+    /** Concurrent participants: a join beyond it is refused (`quota-participants`); nobody is ever removed. */
+    maxParticipants: z.number().int().min(0).max(100_000_000).optional(),
+  })
+  .strict();
+export type PlacementTenant = z.infer<typeof placementTenantSchema>;
 
 /** `ensemble.scheduler.place` (queue group `scheduler`). */
 export const placeRequestSchema = z.object({
@@ -37,6 +59,8 @@ export const placeRequestSchema = z.object({
    * or move it (the caller decides, e.g. re-creating it from known parameters).
    */
   stickyOnly: z.boolean().default(false),
+  /** The room's tenant, its placement rules and quotas (see `placementTenantSchema`). */
+  tenant: placementTenantSchema.optional(),
 });
 export type PlaceRequest = z.infer<typeof placeRequestSchema>;
 

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-export const tenantNameSchema = z
-  .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'a tenant name is a DNS label: a-z, 0-9 and -, at most 63');
+import { tenantNameSchema } from './common.schema.js';
 
 /**
  * A tenant was added, changed (rules, policy, a secret) or removed through one gateway:

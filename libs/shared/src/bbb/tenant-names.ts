@@ -1,3 +1,5 @@
+import { TENANT_NAME_REGEX } from '@ensemble/contracts';
+
 /**
  * Tenants (decision 110): a name is a DNS label, so that it can be the first label of
  * the tenant's host name (`<tenant>.<base domain>`). `default` is the tenant of every
@@ -5,7 +7,8 @@
  */
 export const DEFAULT_TENANT = 'default';
 
-export const TENANT_NAME_REGEX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Defined once, with the contracts that validate tenant names. */
+export { TENANT_NAME_REGEX };
 
 /** Between the tenant's name and its meetingID on the node (a DNS label never holds it). */
 export const TENANT_SEPARATOR = '~';

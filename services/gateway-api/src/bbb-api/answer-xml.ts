@@ -24,6 +24,15 @@ export const BBB_ERRORS = {
   // Not BBB's: a cluster can run out of nodes, a single server cannot (README "BBB API").
   noAvailableServers: ['noAvailableServers', 'No BigBlueButton server is available to take this meeting.'],
   internalError: ['internalError', 'The server for this meeting could not be reached. Please try again.'],
+  // Not BBB's either: a tenant's quotas (decision 112), refusing a new meeting or a join, never a running meeting.
+  tenantMeetingQuotaReached: [
+    'tenantMeetingQuotaReached',
+    'Your institution has reached its limit of concurrent meetings. Please try again when one of its meetings has ended.',
+  ],
+  tenantParticipantQuotaReached: [
+    'tenantParticipantQuotaReached',
+    'Your institution has reached its limit of concurrent participants. Please try again later.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 export type BbbErrorName = keyof typeof BBB_ERRORS;
 

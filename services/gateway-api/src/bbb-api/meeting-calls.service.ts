@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config.js';
 import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
 import { BbbNodeClient, type ReadReply } from '../meetings/bbb-node.client.js';
 import { NodeCallError } from '../meetings/node-call.error.js';
+import { quotaFailureOf } from '../meetings/bbb-failure.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
@@ -67,7 +68,7 @@ export class MeetingCallsService {
     const { placement, created } = await this.meetings.create(
       bbbApiRoomKey(meetingID),
       { query: params.toQuery(), ...xmlOf(xml) },
-      { hints: placementHints(params) },
+      { hints: placementHints(params), tenant: scope.placement },
     );
     if (created.xml.returncode === 'SUCCESS') {
       const duplicate = created.xml.messageKey !== '';
@@ -99,6 +100,7 @@ export class MeetingCallsService {
    * at most, its failure only logged); the rest takes a lookup, a read of the create call (one indexed row) and a
    * second placement. Without PostgreSQL a meeting that needs its create call (unknown
    * here, or lost with its node) answers internalError; one its node serves still joins.
+   * A tenant's quota refusing the join answers BBB's join error redirect (decision 112).
    */
   async join(
     params: BbbParams,
@@ -107,6 +109,22 @@ export class MeetingCallsService {
     scope: TenantScope | undefined,
   ): Promise<BbbAnswer> {
     const logoutUrl = params.get('logoutURL') || this.config.PUBLIC_URL || `${origin}/`;
+    try {
+      return await this.joinChecked(params, checksum, logoutUrl, scope);
+    } catch (e) {
+      // A tenant's quota refuses a join as BBB refuses one: the redirect with the error (decision 112).
+      const quota = quotaFailureOf(e);
+      if (quota) return joinError(logoutUrl, quota);
+      throw e;
+    }
+  }
+
+  private async joinChecked(
+    params: BbbParams,
+    checksum: 'ok' | 'missing' | 'mismatch',
+    logoutUrl: string,
+    scope: TenantScope | undefined,
+  ): Promise<BbbAnswer> {
     if (checksum !== 'ok' || !scope) {
       return joinError(logoutUrl, checksum === 'missing' ? 'checksumMissing' : 'checksumError');
     }
@@ -123,7 +141,7 @@ export class MeetingCallsService {
     const probe = { call: 'isMeetingRunning', query: encodeQuery({ meetingID }) };
     const ttlS = this.config.BBB_API_MEETING_TTL_S;
     const [here] = await Promise.all([
-      this.meetings.joinWhereItIs(roomKey, [{ call: 'join', query: joinParams.toQuery() }, probe]),
+      this.meetings.joinWhereItIs(roomKey, [{ call: 'join', query: joinParams.toQuery() }, probe], scope.placement),
       this.keepAliveNow(meetingID, ttlS),
     ]);
     // The common case, one round trip: the meeting is on a node that serves it.
@@ -157,7 +175,7 @@ export class MeetingCallsService {
       );
     }
     const placement = await this.meetings
-      .join(roomKey, sign, create ? placementHints(BbbParams.parse(create.query)) : undefined)
+      .join(roomKey, sign, create ? placementHints(BbbParams.parse(create.query)) : undefined, scope.placement)
       .catch((e: unknown) => {
         // Its node died and no other node can take it: the node's failure is the answer.
         throw dead && e instanceof DomainError && e.code === 'no-capacity' ? dead : e;

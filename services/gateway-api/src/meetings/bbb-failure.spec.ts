@@ -1,10 +1,21 @@
 import { DomainError } from '@ensemble/contracts';
-import { bbbFailureOf } from './bbb-failure.js';
+import { bbbFailureOf, quotaFailureOf } from './bbb-failure.js';
 import { NodeCallError } from './node-call.error.js';
 
 describe('a failure of the meeting path on the BBB API', () => {
   it('is noAvailableServers when no node can take the meeting', () => {
     expect(bbbFailureOf(new DomainError('no-capacity', 'full'))).toBe('noAvailableServers');
+  });
+
+  it("is the tenant's quota error when its quota refuses a new meeting or a join", () => {
+    expect(bbbFailureOf(new DomainError('quota-meetings', 'tenant uni runs 10 meetings'))).toBe(
+      'tenantMeetingQuotaReached',
+    );
+    expect(bbbFailureOf(new DomainError('quota-participants', 'tenant uni has 500 participants'))).toBe(
+      'tenantParticipantQuotaReached',
+    );
+    expect(quotaFailureOf(new DomainError('no-capacity', 'full'))).toBeUndefined();
+    expect(quotaFailureOf(new TypeError('x'))).toBeUndefined();
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, type CallToSign, type Location, type Placement } from '@ensemble/contracts';
+import { DomainError, type CallToSign, type Location, type Placement, type PlacementTenant } from '@ensemble/contracts';
 import { CONFIG, LOGGER, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { BbbNodeClient, type ReadReply } from './bbb-node.client.js';
@@ -69,18 +69,20 @@ export class BbbMeetingService {
    * A node that gives no usable answer is reported (`suspect`); once the scheduler
    * takes it out of service the meeting is placed and created once more, on another
    * node (decision 083). Throws `NodeCallError` when no node gives a readable answer
-   * (also when no other node could take the meeting).
+   * (also when no other node could take the meeting). With `tenant`, the scheduler applies its
+   * placement rules and quotas (a new meeting beyond its quota: `quota-meetings`, decision 112).
    */
   async create(
     roomKey: string,
     create: CreateCall,
-    opts: { hints?: PlacementHints; joinQuery?: string } = {},
+    opts: { hints?: PlacementHints; joinQuery?: string; tenant?: PlacementTenant } = {},
   ): Promise<Created> {
     const sign: CallToSign[] = [{ call: 'create', query: create.query }];
     if (opts.joinQuery !== undefined) sign.push({ call: 'join', query: opts.joinQuery });
     const place = () =>
       this.scheduler.place(roomKey, {
         ...(opts.hints ? { hints: opts.hints } : {}),
+        ...(opts.tenant ? { tenant: opts.tenant } : {}),
         join: opts.joinQuery !== undefined,
         sign,
       });
@@ -112,20 +114,27 @@ export class BbbMeetingService {
    * counts the join into the room's pending load and signs `sign` on its node.
    * Outcome `existing`: the meeting is where it was. Otherwise its node could not
    * serve it any more (or the room was released meanwhile) and the scheduler placed
-   * it anew: the caller re-creates it there (`recreate`) or releases it.
+   * it anew: the caller re-creates it there (`recreate`) or releases it. With `tenant`, a join
+   * beyond its participant quota is refused (`quota-participants`, decision 112).
    */
-  join(roomKey: string, sign: CallToSign[], hints?: PlacementHints): Promise<Placement> {
-    return this.scheduler.place(roomKey, { ...(hints ? { hints } : {}), join: true, sign });
+  join(roomKey: string, sign: CallToSign[], hints?: PlacementHints, tenant?: PlacementTenant): Promise<Placement> {
+    return this.scheduler.place(roomKey, {
+      ...(hints ? { hints } : {}),
+      ...(tenant ? { tenant } : {}),
+      join: true,
+      sign,
+    });
   }
 
   /**
    * A join's common case in one round trip: the meeting's node while it serves the
    * room, the join counted and `sign` signed there; undefined (nothing changed) when
-   * the room is on no serving node, so the caller takes the full path (`join`).
+   * the room is on no serving node, so the caller takes the full path (`join`). With `tenant`,
+   * as `join`.
    */
-  async joinWhereItIs(roomKey: string, sign: CallToSign[]): Promise<Placement | undefined> {
+  async joinWhereItIs(roomKey: string, sign: CallToSign[], tenant?: PlacementTenant): Promise<Placement | undefined> {
     try {
-      return await this.scheduler.place(roomKey, { join: true, stickyOnly: true, sign });
+      return await this.scheduler.place(roomKey, { ...(tenant ? { tenant } : {}), join: true, stickyOnly: true, sign });
     } catch (e) {
       if (e instanceof DomainError && e.code === 'not-found') return undefined;
       throw e;

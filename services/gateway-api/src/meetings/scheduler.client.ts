@@ -8,6 +8,7 @@ import {
   type Location,
   type NodeHealth,
   type Placement,
+  type PlacementTenant,
 } from '@ensemble/contracts';
 import { NATS_BUS, type NatsBus } from '@ensemble/shared';
 import { NatsRequestOptionsProvider } from '../nats/nats-request-options.provider.js';
@@ -28,6 +29,8 @@ export interface PlaceOptions {
   /** Only the room's own serving node, else `not-found` with nothing changed (see the contract). */
   stickyOnly?: boolean;
   sign?: CallToSign[];
+  /** The room's tenant: its placement rules and quotas, checked by the scheduler (decision 112). */
+  tenant?: PlacementTenant;
 }
 
 /** The gateway's one client of the scheduler: every node decision and every signature is its. */
@@ -54,6 +57,7 @@ export class SchedulerClient {
             join: opts.join ?? false,
             stickyOnly: opts.stickyOnly ?? false,
             ...(hints.expectedSize !== undefined ? { expectedSize: hints.expectedSize } : {}),
+            ...(opts.tenant ? { tenant: opts.tenant } : {}),
           },
           this.options.idempotent,
         );

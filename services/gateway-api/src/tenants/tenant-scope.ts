@@ -1,4 +1,5 @@
 import { DEFAULT_TENANT, TENANT_SEPARATOR, nodeMeetingId, tenantMeetingOf } from '@ensemble/shared';
+import type { PlacementTenant } from '@ensemble/contracts';
 import type { Tenant } from './tenant.js';
 
 /** A web-app room's meetingID (`web-r` + its id): the web app's, never a BBB API meeting of any tenant. */
@@ -20,6 +21,21 @@ export class TenantScope {
 
   get name(): string {
     return this.tenant.name;
+  }
+
+  /** The tenant's placement rules and quotas for the scheduler (decision 112); undefined when it has none. */
+  get placement(): PlacementTenant | undefined {
+    const t = this.tenant;
+    if (!t.requiredTags.length && t.loadWeight === 1 && t.maxMeetings === null && t.maxParticipants === null) {
+      return undefined;
+    }
+    return {
+      name: t.name,
+      ...(t.requiredTags.length ? { requiredTags: [...t.requiredTags] } : {}),
+      ...(t.loadWeight !== 1 ? { loadWeight: Math.min(10, Math.max(0.1, t.loadWeight)) } : {}),
+      ...(t.maxMeetings !== null ? { maxMeetings: t.maxMeetings } : {}),
+      ...(t.maxParticipants !== null ? { maxParticipants: t.maxParticipants } : {}),
+    };
   }
 
   /** The meetingID the node is given for the one this tenant sent. */

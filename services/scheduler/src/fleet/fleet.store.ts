@@ -8,7 +8,15 @@ import {
   type NodeHealth,
   type UpdateNode,
 } from '@ensemble/contracts';
-import { CONFIG, REDIS, guarded, mayBeWebRoomMeeting, roomKeysOfMeeting } from '@ensemble/shared';
+import {
+  CONFIG,
+  DEFAULT_TENANT,
+  REDIS,
+  guarded,
+  mayBeWebRoomMeeting,
+  roomKeysOfMeeting,
+  tenantOfRoomKey,
+} from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { PlacementOptions, SchedulerConfig } from '../config.js';
 import { fleetKeys as keys } from '../keys.js';
@@ -69,6 +77,8 @@ export interface BbbPollNode {
 export class FleetStore {
   /** apply-sample's options (JSON, encoded once): health streaks and the placement rule it shares. */
   private readonly sampleOptions: string;
+  /** The placement rule (JSON, encoded once), for the scripts that drop a node's rooms (their tenants' grace). */
+  private readonly placementOptions: string;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -81,6 +91,7 @@ export class FleetStore {
       onlineAfter: config.HEALTH_ONLINE_AFTER,
       placement,
     });
+    this.placementOptions = JSON.stringify(placement);
   }
 
   /**
@@ -178,7 +189,7 @@ export class FleetStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    return (await guarded('remove node', () => this.scripts.removeNode(id))) === 1;
+    return (await guarded('remove node', () => this.scripts.removeNode(this.placementOptions, id))) === 1;
   }
 
   /** URL and secret of a node, for signing calls on it (never leaves the scheduler). */
@@ -217,12 +228,18 @@ export class FleetStore {
   async applySample(s: LoadSample): Promise<SampleOutcome> {
     const { runningMeetings, ...kept } = s;
     // Each meeting as (its own key, its BBB API key, participants, whether a re-learning adopts
-    // the first too: only a web room's, decision 091): the script matches either.
-    const running = (runningMeetings ?? []).flatMap((m) => [
-      ...roomKeysOfMeeting(m.meetingID),
-      m.participants,
-      mayBeWebRoomMeeting(m.meetingID) ? 1 : 0,
-    ]);
+    // the first too: only a web room's, decision 091, and the tenant a re-learning accounts it
+    // to: the one its meetingID names, decision 112): the script matches either key.
+    const running = (runningMeetings ?? []).flatMap((m) => {
+      const [own, bbbApi] = roomKeysOfMeeting(m.meetingID);
+      return [
+        own,
+        bbbApi,
+        m.participants,
+        mayBeWebRoomMeeting(m.meetingID) ? 1 : 0,
+        tenantOfRoomKey(bbbApi) ?? DEFAULT_TENANT,
+      ];
+    });
     const r = (await guarded('apply sample', () =>
       this.scripts.applySample(this.sampleOptions, JSON.stringify(kept), runningMeetings ? 1 : 0, ...running),
     )) as string[];
@@ -244,7 +261,7 @@ export class FleetStore {
 
   /** Disables a node and releases its rooms in one step; null when there is no such node. */
   async panic(id: string): Promise<number | null> {
-    const n = Number(await guarded('panic node', () => this.scripts.panicNode(id)));
+    const n = Number(await guarded('panic node', () => this.scripts.panicNode(this.placementOptions, id)));
     return n < 0 ? null : n;
   }
 

@@ -24,6 +24,14 @@
 -- on another node already stays there (the first list that adopted it wins: a room never
 -- moves for a listing) and is returned once per phase as a duplicate. A list from a poll that
 -- started after the phase began counts the node as re-learned; the last one ends the phase.
+-- Tenants (lib/tenants.lua, docs/decisions/112): an adopted meeting is accounted to the tenant
+-- given with it, once (under the key it is adopted by last: the web room's when it may be one);
+-- one a disabled node lists is not adopted but counts for its tenant for its grace (as a room
+-- whose node was panicked: its meeting is re-created elsewhere);
+-- a listed room's participants become its tenant's count for it (kept when higher and the room
+-- was joined after the poll started: those joins are not in the poll's figure); a released room
+-- leaves its tenant's accounts; a node going offline puts its rooms into their grace
+-- (options.placement.tenantGraceMs), one coming back online takes them out again.
 -- Returns {kind, previous, health, enabled (1/0), disabled (1/0), released, adopted,
 -- relearned (1: this sample ended the phase), then per new duplicate: roomKey, keptOn},
 -- kind being 'transition' (health changed) or 'applied', or {'unknown-node'} / {'stale'}.
@@ -31,7 +39,8 @@
 -- ARGV: prefix, options (JSON: {offlineAfter, onlineAfter, placement: PlacementOptions}),
 --       sample (JSON, kept as is), listed ('1' when the meetings below are the node's whole list),
 --       then per meeting: roomKey (the meetingID), otherRoomKey (its BBB API key), participants,
---       adoptBoth ('1': a re-learning adopts both keys, a web room's meetingID; '0': the BBB API key only)
+--       adoptBoth ('1': a re-learning adopts both keys, a web room's meetingID; '0': the BBB API key only),
+--       tenant (the one its meetingID names, for a re-learning)
 local o, sampleJson = cjson.decode(ARGV[2]), ARGV[3]
 local s, rule = cjson.decode(sampleJson), o.placement
 local id, at, reachable = s.nodeId, s.at, s.reachable == true
@@ -69,11 +78,13 @@ elseif reachable and n[5] == 'cordoned' and n[6] ~= '1' and s.meetings == 0 then
 end
 local hasList = reachable and ARGV[4] == '1'
 local now = nowMs()
+if nextHealth == 'offline' and health ~= 'offline' then orphanNodeRooms(id, now + rule.tenantGraceMs) end
+if health == 'offline' and nextHealth == 'online' then orphanNodeRooms(id, nil) end
 local adopted, relearned, duplicates = 0, '0', {}
 local inPhase = redis.call('EXISTS', K.relearn) == 1
 if hasList then redis.call('HSET', nodeK, 'listedAt', at) end
 if hasList and inPhase and n[5] ~= 'disabled' then
-  for i = 5, #ARGV, 4 do
+  for i = 5, #ARGV, 5 do
     local keptOn, keptKey, mine
     for _, rk in ipairs({ARGV[i], ARGV[i + 1]}) do
       local on = redis.call('GET', K.room(rk))
@@ -93,7 +104,17 @@ if hasList and inPhase and n[5] ~= 'disabled' then
         redis.call('HSET', K.nodeRoomPeaks(id), rk, tonumber(ARGV[i + 2]))
         redis.call('HSET', K.nodeRoomTouched(id), rk, now)
       end
+      accountRoom(ARGV[i + 4], id, roomKeys[#roomKeys], tonumber(ARGV[i + 2]))
       adopted = adopted + 1
+    end
+  end
+end
+if hasList and inPhase and n[5] == 'disabled' then
+  for i = 5, #ARGV, 5 do
+    if not redis.call('GET', K.room(ARGV[i])) and not redis.call('GET', K.room(ARGV[i + 1])) then
+      local key = ARGV[i + 1]
+      if ARGV[i + 3] == '1' then key = ARGV[i] end
+      graceRoom(ARGV[i + 4], key, now + rule.tenantGraceMs)
     end
   end
 end
@@ -101,26 +122,33 @@ end
 if inPhase and not relearning(now, true) then relearned = '1' end
 local released = 0
 local listed = hasList and rule.releaseEndedRooms
-if listed then
+-- A list updates the tenants' participants even when ended rooms are kept until `end`.
+if hasList then
   local running = {}
-  for i = 5, #ARGV, 4 do
+  for i = 5, #ARGV, 5 do
     running[ARGV[i]] = tonumber(ARGV[i + 2])
     running[ARGV[i + 1]] = tonumber(ARGV[i + 2])
   end
   local peaksK, missingK = K.nodeRoomPeaks(id), K.nodeRoomMissing(id)
   for _, rk in ipairs(redis.call('SMEMBERS', K.nodeRooms(id))) do
     local people = running[rk]
+    local touched = tonumber(redis.call('HGET', K.nodeRoomTouched(id), rk) or '0')
     if people then
-      if people > tonumber(redis.call('HGET', peaksK, rk) or '-1') then redis.call('HSET', peaksK, rk, people) end
-      redis.call('HDEL', missingK, rk)
-    else
+      if listed then
+        if people > tonumber(redis.call('HGET', peaksK, rk) or '-1') then redis.call('HSET', peaksK, rk, people) end
+        redis.call('HDEL', missingK, rk)
+      end
+      local t = redis.call('HGET', K.nodeRoomTenants(id), rk)
+      if t then listTenantRoom(t, rk, people, touched + 2000 >= at) end
+    elseif listed then
       local due = redis.call('ZSCORE', K.nodePending(id), rk)
-      local touched = tonumber(redis.call('HGET', K.nodeRoomTouched(id), rk) or '0')
       local seen = (not due or tonumber(due) <= now) and touched + 2000 < at
       if seen and redis.call('HINCRBY', missingK, rk, 1) >= rule.endedAfterPolls then
         local roomK = K.room(rk)
         if redis.call('GET', roomK) == id then redis.call('DEL', roomK) end
-        rememberRoomSize(rk, dropRoomFromNode(id, rk), rule.rememberSizeS)
+        local peak, t = dropRoomFromNode(id, rk)
+        rememberRoomSize(rk, peak, rule.rememberSizeS)
+        if t then unaccountRoom(t, rk) end
         released = released + 1
       end
     end

@@ -13,23 +13,46 @@
 -- meeting (docs/decisions/053), else newRoomSize. A BBB room bigger than
 -- steerMinSize counts its own load in the ranking, so it goes where it weighs least;
 -- a small one does not, its size being too rough to steer by (docs/decisions/052).
+-- Tenants (docs/decisions/112): the room is accounted to the request's tenant (lib/tenants.lua;
+-- the request's wins over an earlier account), its load (pending and own) is multiplied by the
+-- tenant's weight, and its quotas are checked before anything changes: a meeting the tenant does
+-- not run yet (no node holds its room, nor is it within the grace of a node it lost) is refused
+-- at maxMeetings; a join at maxParticipants. A room that is placed, or moves, is never refused
+-- for the meeting quota: a running meeting is never ended or moved because of a quota.
+-- Only BBB rooms are accounted: a Jitsi call's end and participants are seen by no poll (its
+-- room stays placed until `end`), so its tenant's rules apply to it, not its quotas.
 -- ARGV: prefix, options (PlacementOptions, JSON), request (JSON):
---   {roomKey, engine, size? (participants; absent when the caller gave none), tags: [..], join: bool,
---    stickyOnly: bool (only the sticky answer: a room on no serving node is {'not-placed'}, nothing changes)}
+--   {roomKey, engine, size? (participants; absent when the caller gave none), tags: [..] (the tenant's
+--    required tags included), join: bool, stickyOnly: bool (only the sticky answer: a room on no serving
+--    node is {'not-placed'}, nothing changes), tenant (its name), weight (its load weight),
+--    maxMeetings?, maxParticipants? (its quotas)}
 -- Returns {outcome, nodeId, url, previousNodeId, secret} (the secret only for signing, never sent on),
--- {'no-capacity'}, {'not-placed'} or {'relearning'} (docs/decisions/091).
+-- {'no-capacity'}, {'not-placed'}, {'relearning'} (docs/decisions/091), or a refusal with the
+-- tenant's count: {'quota-meetings', meetings}, {'quota-participants', participants}.
 local o, req = cjson.decode(ARGV[2]), cjson.decode(ARGV[3])
 local roomKey, engine = req.roomKey, req.engine
+local tenant, weight = req.tenant, req.weight
+local accounted = engine == 'bbb'
 local now = nowMs()
+
+-- The participant quota refuses a join, wherever the room is.
+local function overParticipants()
+  if not accounted or req.join ~= true or not req.maxParticipants then return nil end
+  local people = tenantParticipants(tenant)
+  if people >= req.maxParticipants then return {'quota-participants', tostring(people)} end
+  return nil
+end
 
 local roomK = K.room(roomKey)
 local current = redis.call('GET', roomK)
 if current then
   local n = redis.call('HMGET', K.node(current), 'state', 'health', 'url', 'engine', 'secret')
   if n[1] and (n[1] == 'enabled' or n[1] == 'cordoned') and n[2] == 'online' and n[4] == engine then
+    local refused = overParticipants()
+    if refused then return refused end
     local contribution = redis.call('HGET', K.nodePendingLoad(current), roomKey)
     if req.join == true and contribution then
-      local grown = roomLoad(engine, redis.call('HINCRBY', K.nodePendingJoins(current), roomKey, 1), o)
+      local grown = roomLoad(engine, redis.call('HINCRBY', K.nodePendingJoins(current), roomKey, 1), o) * weight
       if grown > tonumber(contribution) then
         redis.call('HSET', K.nodePendingLoad(current), roomKey, grown)
         redis.call('HINCRBYFLOAT', K.node(current), 'pending', grown - tonumber(contribution))
@@ -39,6 +62,17 @@ if current then
     -- no poll that started before now may count the room as ended (docs/decisions/053).
     redis.call('HSET', K.nodeRoomTouched(current), roomKey, now)
     redis.call('HDEL', K.nodeRoomMissing(current), roomKey)
+    local was = accounted and redis.call('HGET', K.nodeRoomTenants(current), roomKey)
+    if accounted and was ~= tenant then
+      -- Placed before tenants were accounted, or re-learned under another tenant (decision 112).
+      local people = 0
+      if was then
+        people = tonumber(redis.call('HGET', K.tenantParticipants(was), roomKey) or '0')
+        unaccountRoom(was, roomKey)
+      end
+      accountRoom(tenant, current, roomKey, people)
+    end
+    if accounted and req.join == true then countTenantJoin(tenant, roomKey) end
     return {'existing', current, n[3], '', n[5]}
   end
 end
@@ -46,6 +80,16 @@ if req.stickyOnly == true then return {'not-placed'} end
 -- After a Redis loss, a BBB room nobody re-learned yet may be running on a node whose
 -- list has not come in: not placed until it is known (lib/relearn.lua).
 if not current and engine == 'bbb' and relearning(now, true) then return {'relearning'} end
+-- A meeting the tenant runs already (placed, or in the grace of a node it lost) is not a new one.
+if accounted then
+  local meetings = tenantMeetings(tenant, now)
+  if req.maxMeetings and not current and meetings >= req.maxMeetings
+    and not redis.call('ZSCORE', K.tenantRooms(tenant), roomKey) then
+    return {'quota-meetings', tostring(meetings)}
+  end
+end
+local refused = overParticipants()
+if refused then return refused end
 
 local function hasTags(tagList)
   if #req.tags == 0 then return true end
@@ -58,7 +102,7 @@ end
 local size = req.size
 if size == nil and engine == 'bbb' then size = tonumber(redis.call('GET', K.roomSize(roomKey)) or '') end
 if size == nil then size = o.newRoomSize end
-local expected = roomLoad(engine, size, o)
+local expected = roomLoad(engine, size, o) * weight
 local own = 0
 if engine == 'bbb' and size > o.steerMinSize then own = expected end
 
@@ -85,7 +129,8 @@ if not best then return {'no-capacity'} end
 local outcome, previous = 'new', ''
 if current then
   outcome, previous = 'moved', current
-  dropRoomFromNode(current, roomKey)
+  local _, was = dropRoomFromNode(current, roomKey)
+  if was and was ~= tenant then unaccountRoom(was, roomKey) end
 end
 
 local nodeK = K.node(best)
@@ -95,4 +140,6 @@ redis.call('ZADD', K.nodePending(best), now + o.pendingTtlMs, roomKey)
 redis.call('HSET', K.nodePendingLoad(best), roomKey, expected)
 redis.call('HINCRBYFLOAT', nodeK, 'pending', expected)
 redis.call('HSET', K.nodeRoomTouched(best), roomKey, now)
+-- Its meeting is created anew there: nobody in it but this join.
+if accounted then accountRoom(tenant, best, roomKey, req.join == true and 1 or 0) end
 return {outcome, best, bestUrl, previous, redis.call('HGET', nodeK, 'secret')}

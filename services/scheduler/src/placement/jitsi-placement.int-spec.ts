@@ -63,6 +63,25 @@ describe('Jitsi placement by free CPU', () => {
     expect((await place('third', 20)).nodeId).toBe('busy');
   });
 
+  it("applies a tenant's load weight to a Jitsi room, not its quotas (no poll sees a call end)", async () => {
+    await addJitsi(['busy', 'free']);
+    await sample('busy', { cpu: 0.8, participants: 80 });
+    await sample('free', { cpu: 0.1, participants: 10 });
+    const tenant = { name: 'uni', loadWeight: 4, maxMeetings: 0, maxParticipants: 0 };
+    const first = await h.bus.request(contracts.place, {
+      roomKey: 'web-j1',
+      engine: 'jitsi',
+      expectedSize: 20,
+      join: true,
+      tenant,
+    });
+    expect(first.nodeId).toBe('free');
+    // 20 participants x 4 pending: 0.1 + 0.8 CPU on free, more than busy's 0.8: the next room goes there.
+    expect((await h.node('free'))?.pendingLoad).toBeCloseTo(80);
+    expect((await place('second', 5)).nodeId).toBe('busy');
+    expect(await h.usage()).toEqual([]);
+  });
+
   it('learns the CPU per participant from samples, so pending rooms weigh what they cost on that node', async () => {
     await addJitsi(['heavy', 'light']);
     // heavy: samples say 2 % CPU per participant (learned from the 1 % default); light: 1 %

@@ -4,6 +4,7 @@ import { LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
 import { FleetEventsPublisher } from '../fleet/fleet-events.publisher.js';
 import { NodeSigningService } from '../signing/node-signing.service.js';
 import { PlacementStore } from './placement.store.js';
+import { tenantRuleOf } from './tenant-rule.js';
 
 @Injectable()
 export class PlacementService {
@@ -29,14 +30,14 @@ export class PlacementService {
   async place(req: PlaceRequest): Promise<Placement> {
     const end = this.duration.startTimer({ engine: req.engine });
     try {
-      const { secret, ...placement } = await this.store.place(
-        req.roomKey,
-        req.engine,
-        req.expectedSize,
-        req.tags,
-        req.join,
-        req.stickyOnly,
-      );
+      const { secret, ...placement } = await this.store.place({
+        roomKey: req.roomKey,
+        engine: req.engine,
+        size: req.expectedSize,
+        join: req.join,
+        stickyOnly: req.stickyOnly,
+        tenant: tenantRuleOf(req),
+      });
       this.placements.inc({ engine: req.engine, outcome: placement.outcome });
       if (placement.outcome !== 'existing') {
         this.logger.info('room placed', {
@@ -48,7 +49,15 @@ export class PlacementService {
       }
       return { ...placement, signed: this.signer.sign(placement.url, secret, req.sign) };
     } catch (e) {
-      this.placements.inc({ engine: req.engine, outcome: (e as { code?: string }).code ?? 'error' });
+      const code = (e as { code?: string }).code ?? 'error';
+      this.placements.inc({ engine: req.engine, outcome: code });
+      if (code === 'quota-meetings' || code === 'quota-participants') {
+        this.logger.info('placement refused by a tenant quota', {
+          roomKey: req.roomKey,
+          tenant: req.tenant?.name,
+          code,
+        });
+      }
       throw e;
     } finally {
       end();

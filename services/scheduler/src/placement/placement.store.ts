@@ -4,6 +4,7 @@ import { guarded } from '@ensemble/shared';
 import type { PlacementOptions } from '../config.js';
 import { PLACEMENT_OPTIONS } from '../load/load.tokens.js';
 import { SCHEDULER_SCRIPTS, type SchedulerScripts } from '../scripts.js';
+import type { TenantRule } from './tenant-rule.js';
 
 export interface StoredPlacement {
   roomKey: string;
@@ -14,6 +15,20 @@ export interface StoredPlacement {
   previousNodeId: string | null;
   /** For signing in this process only. */
   secret: string;
+}
+
+/** One placement as place.lua takes it. */
+export interface PlaceInput {
+  roomKey: string;
+  engine: Engine;
+  /** The participants the caller expects; undefined when it does not say (the script then takes the size remembered from the room's last meeting, else the default). */
+  size: number | undefined;
+  /** A participant joins: counted while the room is pending, and for its tenant. */
+  join: boolean;
+  /** Only the room's own serving node, else `not-found` with nothing changed. */
+  stickyOnly: boolean;
+  /** Its tenant's rule (tenant-rule.ts), the tags it requires included. */
+  tenant: TenantRule;
 }
 
 export interface RoomLocation {
@@ -38,24 +53,36 @@ export class PlacementStore {
     this.options = JSON.stringify(options);
   }
 
-  /**
-   * `size`: the participants the caller expects, undefined when it does not say (the
-   * script then takes the size remembered from the room's last meeting, else the
-   * default); `join`: a participant joins (counted while the room is pending);
-   * `stickyOnly`: only the room's own serving node, else `not-found` with nothing changed.
-   */
-  async place(
-    roomKey: string,
-    engine: Engine,
-    size: number | undefined,
-    tags: readonly string[],
-    join: boolean,
-    stickyOnly = false,
-  ): Promise<StoredPlacement> {
-    const request = JSON.stringify({ roomKey, engine, size, tags, join, stickyOnly });
+  /** Places the room (place.lua); a refusal is thrown as a typed DomainError. */
+  async place(p: PlaceInput): Promise<StoredPlacement> {
+    const { roomKey, engine, tenant } = p;
+    const request = JSON.stringify({
+      roomKey,
+      engine,
+      size: p.size,
+      tags: tenant.tags,
+      join: p.join,
+      stickyOnly: p.stickyOnly,
+      tenant: tenant.name,
+      weight: tenant.weight,
+      maxMeetings: tenant.maxMeetings,
+      maxParticipants: tenant.maxParticipants,
+    });
     const r = (await guarded('place', () => this.scripts.place(this.options, request))) as string[];
     if (r[0] === 'no-capacity') {
       throw new DomainError('no-capacity', `no enabled, online ${engine} node can take this room`);
+    }
+    if (r[0] === 'quota-meetings') {
+      throw new DomainError(
+        'quota-meetings',
+        `tenant ${tenant.name} runs ${r[1]} meetings, its quota is ${tenant.maxMeetings}: no new meeting until one ends`,
+      );
+    }
+    if (r[0] === 'quota-participants') {
+      throw new DomainError(
+        'quota-participants',
+        `tenant ${tenant.name} has ${r[1]} participants, its quota is ${tenant.maxParticipants}: no join until someone leaves`,
+      );
     }
     if (r[0] === 'not-placed') throw new DomainError('not-found', 'the room is on no node that serves it');
     if (r[0] === 'relearning') throw relearningError();

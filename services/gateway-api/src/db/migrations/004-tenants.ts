@@ -20,7 +20,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     // Placement rules and quotas (decision 112); null: no quota.
     .addColumn('required_tags', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
-    .addColumn('load_weight', 'double precision', (c) => c.notNull().defaultTo(1).check(sql`load_weight > 0`))
+    .addColumn('load_weight', 'double precision', (c) =>
+      c
+        .notNull()
+        .defaultTo(1)
+        .check(sql`load_weight > 0`),
+    )
     .addColumn('max_meetings', 'integer', (c) => c.check(sql`max_meetings >= 0`))
     .addColumn('max_participants', 'integer', (c) => c.check(sql`max_participants >= 0`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

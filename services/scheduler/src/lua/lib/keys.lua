@@ -17,6 +17,11 @@ local K = {
   nodeRoomPeaks = function(id) return P .. 'node:' .. id .. ':room-peaks' end,
   nodeRoomMissing = function(id) return P .. 'node:' .. id .. ':room-missing' end,
   nodeRoomTouched = function(id) return P .. 'node:' .. id .. ':room-touched' end,
+  nodeRoomTenants = function(id) return P .. 'node:' .. id .. ':room-tenants' end,
+  tenants = P .. 'tenants',
+  tenant = function(name) return P .. 'tenant:' .. name end,
+  tenantRooms = function(name) return P .. 'tenant:' .. name .. ':rooms' end,
+  tenantParticipants = function(name) return P .. 'tenant:' .. name .. ':participants' end,
 }
 
 -- Redis' clock in ms: every script reads time the same way.
