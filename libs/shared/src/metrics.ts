@@ -45,7 +45,8 @@ export class BoundedLabel {
     /** Pick one no real value can take (a tenant name is a DNS label: `_other` cannot be one). */
     readonly overflow = 'other',
   ) {
-    if (!Number.isInteger(max) || max < 0) throw new RangeError(`BoundedLabel: max must be a whole number >= 0, not ${max}`);
+    if (!Number.isInteger(max) || max < 0)
+      throw new RangeError(`BoundedLabel: max must be a whole number >= 0, not ${max}`);
   }
 
   /** The label value to use for `value`: itself while there is room or once admitted, else the overflow. */

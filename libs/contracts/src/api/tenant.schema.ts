@@ -36,11 +36,7 @@ const quotaSchema = z.number().int('a whole number').min(0, 'at least 0').max(1_
 
 /** What an operator sets on a tenant: placement rules (decision 112) and quotas (null: none). */
 const tenantFields = {
-  displayName: z
-    .string()
-    .trim()
-    .max(120, 'at most 120 characters')
-    .refine(noControlChars, 'no control characters'),
+  displayName: z.string().trim().max(120, 'at most 120 characters').refine(noControlChars, 'no control characters'),
   /** A node must carry every one of these tags to take the tenant's meetings. */
   requiredTags: z.array(tagSchema).max(32, 'at most 32 tags'),
   /** Each of the tenant's meetings counts this many times in a node's load. */
@@ -130,7 +126,11 @@ export const tenantHoldingsSchema = z.object({
 export type TenantHoldings = z.infer<typeof tenantHoldingsSchema>;
 
 /** `DELETE /api/ops/tenants/:name`: what it held (taken with it when forced). */
-export const removedTenantSchema = z.object({ name: tenantNameSchema, forced: z.boolean(), held: tenantHoldingsSchema });
+export const removedTenantSchema = z.object({
+  name: tenantNameSchema,
+  forced: z.boolean(),
+  held: tenantHoldingsSchema,
+});
 export type RemovedTenant = z.infer<typeof removedTenantSchema>;
 
 export const holdsNothingOfTenant = (h: TenantHoldings): boolean =>

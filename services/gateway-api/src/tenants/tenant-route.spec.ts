@@ -1,7 +1,7 @@
 import { tenantNamed } from './tenant-route.js';
 
 describe('the tenant a request names', () => {
-  it('is the path\'s first, then the host\'s, else the default tenant', () => {
+  it("is the path's first, then the host's, else the default tenant", () => {
     expect(tenantNamed('/t/uni-a/bigbluebutton/api/create?x=1', 'uni-b.bbb.example.org', 'bbb.example.org')).toBe(
       'uni-a',
     );

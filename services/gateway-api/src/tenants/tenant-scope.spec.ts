@@ -22,7 +22,7 @@ describe("a BBB API call's tenant", () => {
     expect(d.nodeMeetingId('course')).toBe('course');
   });
 
-  it('owns only its own meetings; web-app rooms are no tenant\'s BBB API meetings', () => {
+  it("owns only its own meetings; web-app rooms are no tenant's BBB API meetings", () => {
     expect(a.owns('uni-a~course')).toBe(true);
     expect(a.owns('course')).toBe(false);
     expect(d.owns('course')).toBe(true);

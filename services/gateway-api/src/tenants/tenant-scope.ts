@@ -30,7 +30,9 @@ export class TenantScope {
   /** Whether a meeting a node runs (by its node meetingID) is this tenant's BBB API meeting. */
   owns(nodeMeetingID: string): boolean {
     if (this.prefix) return nodeMeetingID.startsWith(this.prefix);
-    return !WEB_ROOM_MEETING.test(nodeMeetingID) && tenantMeetingOf(nodeMeetingID, this.isKnown).tenant === DEFAULT_TENANT;
+    return (
+      !WEB_ROOM_MEETING.test(nodeMeetingID) && tenantMeetingOf(nodeMeetingID, this.isKnown).tenant === DEFAULT_TENANT
+    );
   }
 
   /**
@@ -41,7 +43,9 @@ export class TenantScope {
     if (!this.prefix || !body.includes(this.prefix)) return body;
     let out = body;
     for (const el of ['meetingID', 'meetingId']) {
-      out = out.replaceAll(`<${el}>${this.prefix}`, `<${el}>`).replaceAll(`<${el}><![CDATA[${this.prefix}`, `<${el}><![CDATA[`);
+      out = out
+        .replaceAll(`<${el}>${this.prefix}`, `<${el}>`)
+        .replaceAll(`<${el}><![CDATA[${this.prefix}`, `<${el}><![CDATA[`);
     }
     return out;
   }
