@@ -7,6 +7,7 @@ import { nodesCommand } from './commands/nodes.command.js';
 import { runsCommand, scaleOutCommand } from './commands/provision.command.js';
 import { roomsCommand } from './commands/rooms.command.js';
 import { statusCommand } from './commands/status.command.js';
+import { tenantsCommand } from './commands/tenants.command.js';
 
 /** `ensemble`: the operator CLI over the gateway's ops API. */
 function program(): Command {
@@ -27,12 +28,19 @@ function program(): Command {
     scaleOutCommand(),
     runsCommand(),
     auditCommand(),
+    tenantsCommand(),
     migrateCommand(),
   ]) {
-    p.addCommand(c.exitOverride());
-    for (const sub of c.commands) sub.exitOverride();
+    p.addCommand(overrideExits(c));
   }
   return p;
+}
+
+/** Commander exits through main's handler at every level (`tenants secrets add` is three deep). */
+function overrideExits(c: Command): Command {
+  c.exitOverride();
+  for (const sub of c.commands) overrideExits(sub);
+  return c;
 }
 
 try {

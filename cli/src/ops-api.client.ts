@@ -24,6 +24,9 @@ export class OpsApi {
   patch<T>(path: string, body: unknown): Promise<T> {
     return this.call<T>('PATCH', path, body);
   }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('PUT', path, body);
+  }
   delete<T>(path: string, timeoutMs?: number): Promise<T> {
     return this.call<T>('DELETE', path, undefined, timeoutMs);
   }

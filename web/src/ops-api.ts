@@ -6,6 +6,8 @@ import type {
   NodeState,
   PanicNodeReply,
   RunRecord,
+  TenantView,
+  TenantsUsage,
 } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 
@@ -36,6 +38,8 @@ export class OpsClient {
   runs = () => this.call<{ runs: RunSummary[] }>('GET', '/api/ops/runs?limit=20').then((r) => r.runs);
   scaleOut = (count: number, reason: string) =>
     this.call<{ runId: string }>('POST', '/api/ops/scale-out', { count, reason });
+  tenants = () => this.call<{ tenants: TenantView[] }>('GET', '/api/ops/tenants').then((r) => r.tenants);
+  tenantsUsage = () => this.call<TenantsUsage>('GET', '/api/ops/tenants/usage').then((r) => r.tenants);
   ticket = () => this.call<{ ticket: string; expiresAt: number }>('POST', '/api/ops/events/ticket');
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

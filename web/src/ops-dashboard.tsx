@@ -6,6 +6,7 @@ import { applyFleet, applyHealth, applyLoad } from './ops-cluster.js';
 import { useOpsEvents } from './ops-events.js';
 import { NodeCard } from './ops-node-card.js';
 import { RunsPanel } from './ops-runs.js';
+import { TenantsPanel } from './ops-tenants.js';
 import { ErrorLine } from './error-line.js';
 
 /** A full read now and then, whatever the stream says: it also refreshes load and rooms. */
@@ -108,6 +109,7 @@ export function OpsDashboard(props: OpsSession & { operator: string; initial: Cl
           ))
         )}
       </section>
+      <TenantsPanel client={client} onUnauthorized={onUnauthorized} />
       <RunsPanel client={client} lastEvent={lastRun} onUnauthorized={onUnauthorized} />
     </>
   );

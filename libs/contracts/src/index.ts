@@ -20,6 +20,7 @@ export * from './api/account.schema.js';
 export * from './api/room.schema.js';
 export * from './api/room-recording.schema.js';
 export * from './api/audit.schema.js';
+export * from './api/tenant.schema.js';
 export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
 export * from './callbacks/outbound-callback.schema.js';

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process, with Node's default metrics, prefixed `ensemble_`. */
 export class Metrics {
@@ -13,6 +13,10 @@ export class Metrics {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
   histogram<L extends string>(
     name: string,
     help: string,
@@ -24,5 +28,42 @@ export class Metrics {
 
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+/**
+ * The values of a label that come from data (tenant names), bounded: the first `max`
+ * distinct values keep their own series, every later one is counted under `overflow`.
+ * Whatever arrives, the label has at most `max + 1` values. Which values keep their own
+ * depends on the order they first arrive: give the label room for every value you expect.
+ */
+export class BoundedLabel {
+  private readonly admitted = new Set<string>();
+
+  constructor(
+    readonly max: number,
+    /** Pick one no real value can take (a tenant name is a DNS label: `_other` cannot be one). */
+    readonly overflow = 'other',
+  ) {
+    if (!Number.isInteger(max) || max < 0)
+      throw new RangeError(`BoundedLabel: max must be a whole number >= 0, not ${max}`);
+  }
+
+  /** The label value to use for `value`: itself while there is room or once admitted, else the overflow. */
+  of(value: string): string {
+    if (this.admitted.has(value)) return value;
+    if (value === this.overflow || this.admitted.size >= this.max) return this.overflow;
+    this.admitted.add(value);
+    return value;
+  }
+
+  /** Whether `value` has its own series (admitted earlier). */
+  has(value: string): boolean {
+    return this.admitted.has(value);
+  }
+
+  /** Gives the room back (a tenant removed): its series should be removed by the caller too. */
+  forget(value: string): void {
+    this.admitted.delete(value);
   }
 }

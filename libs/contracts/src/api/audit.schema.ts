@@ -7,7 +7,19 @@ import { epochMsSchema, operatorNameSchema } from '../contracts/common.schema.js
  * are the data path: decision 092). A new mutating route adds its action here and records
  * it through the gateway's audit log.
  */
-export const AUDIT_ACTIONS = ['node.register', 'node.update', 'node.remove', 'node.panic', 'fleet.scale-out'] as const;
+export const AUDIT_ACTIONS = [
+  'node.register',
+  'node.update',
+  'node.remove',
+  'node.panic',
+  'fleet.scale-out',
+  'tenant.add',
+  'tenant.update',
+  'tenant.remove',
+  'tenant.secret-add',
+  'tenant.secret-remove',
+  'tenant.policy-set',
+] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

@@ -9,14 +9,14 @@ import { tenantNameSchema } from './common.schema.js';
 export const tenantUsageRequestSchema = z.object({ tenant: tenantNameSchema.optional() }).strict();
 export type TenantUsageRequest = z.infer<typeof tenantUsageRequestSchema>;
 
-export const tenantUsageSchema = z.object({
+export const tenantLiveUsageSchema = z.object({
   name: tenantNameSchema,
   /** Rooms placed for the tenant, and those that lost their node without ending, for a grace period. */
   meetings: z.number().int().nonnegative(),
   /** Participants its rooms' nodes last listed, plus the joins counted since. */
   participants: z.number().int().nonnegative(),
 });
-export type TenantUsage = z.infer<typeof tenantUsageSchema>;
+export type TenantLiveUsage = z.infer<typeof tenantLiveUsageSchema>;
 
-export const tenantUsageReplySchema = z.object({ tenants: z.array(tenantUsageSchema) });
+export const tenantUsageReplySchema = z.object({ tenants: z.array(tenantLiveUsageSchema) });
 export type TenantUsageReply = z.infer<typeof tenantUsageReplySchema>;

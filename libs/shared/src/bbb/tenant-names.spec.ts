@@ -6,16 +6,24 @@ describe('tenant names and the meetingIDs nodes are given', () => {
     for (const bad of ['', '-a', 'a-', 'A', 'a_b', 'a.b', 'a~b', 'a'.repeat(64)]) expect(isTenantName(bad)).toBe(false);
   });
 
-  it("namespace every tenant's meetingID but the default tenant's", () => {
+  it("namespace every tenant's meetingID, and the default tenant's only when it looks namespaced", () => {
     expect(nodeMeetingId(DEFAULT_TENANT, 'course')).toBe('course');
     expect(nodeMeetingId('uni-a', 'course')).toBe('uni-a~course');
+    // A default-tenant meetingID can never be another tenant's.
+    expect(nodeMeetingId(DEFAULT_TENANT, 'uni-a~course')).toBe('default~uni-a~course');
+    expect(nodeMeetingId(DEFAULT_TENANT, 'default~x')).toBe('default~default~x');
+    expect(nodeMeetingId(DEFAULT_TENANT, 'A~b')).toBe('A~b');
   });
 
-  it('read the tenant back only for a known tenant', () => {
-    const known = (t: string) => t === 'uni-a';
-    expect(tenantMeetingOf('uni-a~course~1', known)).toEqual({ tenant: 'uni-a', meetingID: 'course~1' });
-    expect(tenantMeetingOf('uni-b~course', known)).toEqual({ tenant: DEFAULT_TENANT, meetingID: 'uni-b~course' });
-    expect(tenantMeetingOf('course', known)).toEqual({ tenant: DEFAULT_TENANT, meetingID: 'course' });
-    expect(tenantMeetingOf('default~x', () => true)).toEqual({ tenant: DEFAULT_TENANT, meetingID: 'default~x' });
+  it('read the tenant and the meetingID it sent back', () => {
+    for (const [tenant, id] of [
+      ['uni-a', 'course~1'],
+      [DEFAULT_TENANT, 'uni-a~course'],
+      [DEFAULT_TENANT, 'course'],
+      [DEFAULT_TENANT, 'A~b'],
+      ['uni-b', '~x'],
+    ] as const) {
+      expect(tenantMeetingOf(nodeMeetingId(tenant, id))).toEqual({ tenant, meetingID: id });
+    }
   });
 });

@@ -15,31 +15,35 @@ export const TENANT_SEPARATOR = '~';
 
 export const isTenantName = (name: string): boolean => TENANT_NAME_REGEX.test(name);
 
-/**
- * The meetingID a node is given for a tenant's meeting: namespaced, so two tenants may
- * use the same meetingID without meeting each other; the default tenant's as it was sent.
- */
-export function nodeMeetingId(tenant: string, meetingID: string): string {
-  return tenant === DEFAULT_TENANT ? meetingID : `${tenant}${TENANT_SEPARATOR}${meetingID}`;
+/** The name before the first `~`, when it is a DNS label: the tenant a node meetingID names. */
+function prefixOf(nodeId: string): string | undefined {
+  const at = nodeId.indexOf(TENANT_SEPARATOR);
+  if (at <= 0) return undefined;
+  const name = nodeId.slice(0, at);
+  return isTenantName(name) ? name : undefined;
 }
 
 /**
- * The tenant and the meetingID it sent, read back from a node's meetingID. A meetingID
- * without a known tenant's prefix is the default tenant's (`isKnown` tells the names in use:
- * a default-tenant meetingID that merely looks namespaced stays the default tenant's).
+ * The meetingID a node is given for a tenant's meeting: namespaced, so two tenants may
+ * use the same meetingID without meeting each other. The default tenant's goes as it was
+ * sent, unless it looks namespaced (`x~…`): then it gets the default tenant's own prefix
+ * (`default~x~…`), so that no default-tenant meetingID can ever be another tenant's.
  */
-export function tenantMeetingOf(
-  nodeId: string,
-  isKnown: (tenant: string) => boolean,
-): { tenant: string; meetingID: string } {
-  const at = nodeId.indexOf(TENANT_SEPARATOR);
-  if (at > 0) {
-    const tenant = nodeId.slice(0, at);
-    if (tenant !== DEFAULT_TENANT && isTenantName(tenant) && isKnown(tenant)) {
-      return { tenant, meetingID: nodeId.slice(at + 1) };
-    }
+export function nodeMeetingId(tenant: string, meetingID: string): string {
+  if (tenant !== DEFAULT_TENANT || prefixOf(meetingID) !== undefined) {
+    return `${tenant}${TENANT_SEPARATOR}${meetingID}`;
   }
-  return { tenant: DEFAULT_TENANT, meetingID: nodeId };
+  return meetingID;
+}
+
+/**
+ * The tenant and the meetingID it sent, read back from a node's meetingID: the inverse of
+ * `nodeMeetingId` (the tenant may since have been removed).
+ */
+export function tenantMeetingOf(nodeId: string): { tenant: string; meetingID: string } {
+  const tenant = prefixOf(nodeId);
+  if (tenant === undefined) return { tenant: DEFAULT_TENANT, meetingID: nodeId };
+  return { tenant, meetingID: nodeId.slice(tenant.length + 1) };
 }
 
 /**
@@ -47,8 +51,6 @@ export function tenantMeetingOf(
  * so that the scheduler can count a tenant's rooms; undefined for the default tenant's.
  */
 export function tenantOfNodeMeetingId(nodeId: string): string | undefined {
-  const at = nodeId.indexOf(TENANT_SEPARATOR);
-  if (at <= 0) return undefined;
-  const tenant = nodeId.slice(0, at);
-  return isTenantName(tenant) && tenant !== DEFAULT_TENANT ? tenant : undefined;
+  const tenant = prefixOf(nodeId);
+  return tenant === DEFAULT_TENANT ? undefined : tenant;
 }

@@ -12,6 +12,7 @@ import { bbbFailureOf } from '../meetings/bbb-failure.js';
 import { readNodeXml } from '../meetings/node-answer.js';
 import { withRecordingReadyRestored } from '../callbacks/recording-ready-param.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
+import { TenantMetrics } from '../tenants/tenant-metrics.js';
 import { tenantNamed } from '../tenants/tenant-route.js';
 import { TenantScope } from '../tenants/tenant-scope.js';
 
@@ -63,6 +64,7 @@ export class BbbApiService {
     private readonly fleet: BbbFleetService,
     private readonly recordings: BbbRecordingsService,
     private readonly tenants: TenantDirectory,
+    private readonly tenantMetrics: TenantMetrics,
   ) {
     if (!config.BBB_API_SECRET && config.BBB_API_SECRETS.length === 0) {
       logger.warn(
@@ -77,8 +79,9 @@ export class BbbApiService {
 
   async handle(req: BbbRequest): Promise<BbbAnswer> {
     const call = req.call === '' ? 'root' : SUPPORTED.has(req.call) ? req.call : 'unsupported';
-    const tenant = this.tenants.get(tenantNamed(req.path, req.host, this.config.TENANT_BASE_DOMAIN));
-    const scope = tenant ? new TenantScope(tenant, this.tenants.isKnown) : undefined;
+    const named = tenantNamed(req.path, req.host, this.config.TENANT_BASE_DOMAIN);
+    const tenant = this.tenants.get(named);
+    const scope = tenant ? new TenantScope(tenant) : undefined;
     const answer = await this.answer(req, scope);
     // Nodes hold the recording-ready URL under Ensemble's name and namespaced meetingIDs;
     // integrations see theirs.
@@ -89,6 +92,7 @@ export class BbbApiService {
         ? 'redirect'
         : (readNodeXml(answer.body)?.returncode ?? (answer.status < 400 ? 'other' : 'error'));
     this.requests.inc({ call, returncode });
+    this.tenantMetrics.request(named, call, returncode);
     return answer;
   }
 

@@ -10,6 +10,12 @@ const AUDITED: Record<string, string> = {
   'DELETE /api/ops/nodes/:id': 'node.remove',
   'POST /api/ops/nodes/:id/panic': 'node.panic',
   'POST /api/ops/scale-out': 'fleet.scale-out',
+  'POST /api/ops/tenants': 'tenant.add',
+  'PATCH /api/ops/tenants/:name': 'tenant.update',
+  'DELETE /api/ops/tenants/:name': 'tenant.remove',
+  'POST /api/ops/tenants/:name/secrets': 'tenant.secret-add',
+  'DELETE /api/ops/tenants/:name/secrets/:id': 'tenant.secret-remove',
+  'PUT /api/ops/tenants/:name/policy': 'tenant.policy-set',
 };
 /** Non-GET routes that change nothing, and why they are not audited. */
 const NOT_AUDITED: Record<string, string> = {

@@ -11,15 +11,25 @@ import { OpsStreamGuard, OpsTokenGuard } from './ops-token.guard.js';
 import { OpsController } from './ops.controller.js';
 import { RunsController } from './runs.controller.js';
 import { SseTicketService } from './sse-ticket.service.js';
+import { TenantsController } from './tenants.controller.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
 
 /**
  * The operator API (`/api/ops/*`, bearer `OPS_TOKEN`): cluster, nodes, placements,
- * runs, the events stream and the audit log. Thin: every decision is the scheduler's or
+ * runs, the events stream, the audit log and tenants (decision 114). Thin: every decision is the scheduler's or
  * the provisioner's, asked over NATS; every change is audited first (`AuditLog`). Owns
  * the `audit_events` table.
  */
 @Module({
-  controllers: [OpsController, NodesController, OpsEventsController, RunsController, AuditController],
+  imports: [TenantsModule],
+  controllers: [
+    OpsController,
+    NodesController,
+    OpsEventsController,
+    RunsController,
+    AuditController,
+    TenantsController,
+  ],
   providers: [
     OpsTokenGuard,
     OpsStreamGuard,

@@ -12,11 +12,10 @@ const tenant = (name: string): Tenant => ({
   maxMeetings: null,
   maxParticipants: null,
 });
-const known = (n: string) => n === 'uni-a' || n === 'default';
 
 describe("a BBB API call's tenant", () => {
-  const a = new TenantScope(tenant('uni-a'), known);
-  const d = new TenantScope(tenant('default'), known);
+  const a = new TenantScope(tenant('uni-a'));
+  const d = new TenantScope(tenant('default'));
 
   it('gives nodes a namespaced meetingID, except for the default tenant', () => {
     expect(a.nodeMeetingId('course')).toBe('uni-a~course');
@@ -29,8 +28,13 @@ describe("a BBB API call's tenant", () => {
     expect(d.owns('course')).toBe(true);
     expect(d.owns('uni-a~course')).toBe(false);
     expect(d.owns('web-rAbCdEfGhIjKl')).toBe(false);
-    // A default-tenant meetingID that only looks namespaced (no such tenant) stays its own.
-    expect(d.owns('uni-b~course')).toBe(true);
+    // A namespaced meetingID is its tenant's even once that tenant is gone; the default
+    // tenant's own look-alikes carry its prefix.
+    expect(d.owns('uni-b~course')).toBe(false);
+    expect(d.owns(d.nodeMeetingId('uni-b~course'))).toBe(true);
+    expect(d.shown(`<meetingID>${d.nodeMeetingId('uni-b~course')}</meetingID>`)).toBe(
+      '<meetingID>uni-b~course</meetingID>',
+    );
   });
 
   it('shows the meetingIDs it sent in answers', () => {
@@ -40,5 +44,6 @@ describe("a BBB API call's tenant", () => {
       '<response><meetingID>course</meetingID><x>uni-a~course</x><metadata><meetingId><![CDATA[course]]></meetingId></metadata></response>',
     );
     expect(d.shown(body)).toBe(body);
+    expect(a.owns(d.nodeMeetingId('uni-a~course'))).toBe(false);
   });
 });

@@ -12,11 +12,9 @@ const WEB_ROOM_MEETING = /^web-r[A-Za-z0-9_-]{12}$/;
 export class TenantScope {
   private readonly prefix: string;
 
-  constructor(
-    readonly tenant: Tenant,
-    private readonly isKnown: (name: string) => boolean,
-  ) {
-    this.prefix = tenant.name === DEFAULT_TENANT ? '' : `${tenant.name}${TENANT_SEPARATOR}`;
+  constructor(readonly tenant: Tenant) {
+    // The default tenant's meetingIDs carry a prefix only when they looked namespaced.
+    this.prefix = `${tenant.name}${TENANT_SEPARATOR}`;
   }
 
   get name(): string {
@@ -45,10 +43,8 @@ export class TenantScope {
 
   /** Whether a meeting a node runs (by its node meetingID) is this tenant's BBB API meeting. */
   owns(nodeMeetingID: string): boolean {
-    if (this.prefix) return nodeMeetingID.startsWith(this.prefix);
-    return (
-      !WEB_ROOM_MEETING.test(nodeMeetingID) && tenantMeetingOf(nodeMeetingID, this.isKnown).tenant === DEFAULT_TENANT
-    );
+    if (this.tenant.name !== DEFAULT_TENANT) return nodeMeetingID.startsWith(this.prefix);
+    return !WEB_ROOM_MEETING.test(nodeMeetingID) && tenantMeetingOf(nodeMeetingID).tenant === DEFAULT_TENANT;
   }
 
   /**
@@ -56,7 +52,7 @@ export class TenantScope {
    * the `<meetingId>` a recording's metadata repeats.
    */
   shown(body: string): string {
-    if (!this.prefix || !body.includes(this.prefix)) return body;
+    if (!body.includes(this.prefix)) return body;
     let out = body;
     for (const el of ['meetingID', 'meetingId']) {
       out = out

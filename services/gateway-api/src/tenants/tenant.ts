@@ -15,13 +15,8 @@ export interface Tenant {
   maxParticipants: number | null;
 }
 
-/** A secret as operators see it after creation: never the secret itself. */
-export interface TenantSecretView {
-  id: string;
-  createdAt: number;
-  /** Set in the gateway's config (the default tenant's BBB_API_SECRET/S): removed there, not here. */
-  fromConfig: boolean;
-}
+/** A secret as operators see it after creation (never the secret itself): the ops API's, decision 114. */
+export type { TenantSecretView } from '@ensemble/contracts';
 
 /** 48 characters of [A-Za-z0-9_-]: as strong as BBB's own generated secrets, safe in any query string. */
 export const newTenantSecret = (): string => randomBytes(36).toString('base64url');

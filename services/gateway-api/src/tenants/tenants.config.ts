@@ -15,4 +15,9 @@ export const tenantsEnvShape = {
     .optional(),
   /** Each gateway re-reads the tenants this often (and at once when one changes through any gateway). */
   TENANTS_REFRESH_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * Tenants with their own `tenant` label in the per-tenant metrics (decision 114); the ones
+   * beyond are counted as `_other`, so that a fleet of many tenants cannot flood Prometheus.
+   */
+  TENANT_METRICS_MAX_LABELS: z.coerce.number().int().min(0).max(10_000).default(100),
 };

@@ -108,12 +108,37 @@ export class TenantsRepository {
     });
   }
 
-  /** Removes the tenant, its secrets and accounts (cascade); false when there was none. */
-  async remove(name: string): Promise<boolean> {
-    return guardedSql('tenant remove', async () => {
-      const r = await this.db.deleteFrom('tenants').where('name', '=', name).executeTakeFirst();
-      return r.numDeletedRows > 0n;
-    });
+  /**
+   * Removes the tenant, its secrets and accounts (cascade: their rooms too), and deletes its
+   * recordings as deleteRecordings does (gone from every list, not playable), so that a tenant
+   * given the same name later inherits none. `allow` sees what it holds, under the tenant
+   * row's lock (no account can be added meanwhile), and may refuse. Undefined: no such tenant.
+   */
+  async remove(
+    name: string,
+    allow: (held: TenantStoredHoldings) => boolean = () => true,
+  ): Promise<{ removed: boolean; held: TenantStoredHoldings } | undefined> {
+    return guardedSql('tenant remove', () =>
+      this.db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('tenants')
+          .select('name')
+          .where('name', '=', name)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row) return undefined;
+        const held = await holdingsOf(tx, name);
+        if (!allow(held)) return { removed: false, held };
+        await tx
+          .updateTable('recordings')
+          .set({ state: 'deleted', updated_at: new Date() })
+          .where('tenant', '=', name)
+          .where('state', '<>', 'deleted')
+          .execute();
+        await tx.deleteFrom('tenants').where('name', '=', name).execute();
+        return { removed: true, held };
+      }),
+    );
   }
 
   async secrets(tenant: string): Promise<Array<Omit<StoredSecret, 'secret'>>> {
@@ -148,28 +173,76 @@ export class TenantsRepository {
     });
   }
 
-  async removeSecret(tenant: string, id: string): Promise<boolean> {
-    return guardedSql('tenant secret remove', async () => {
-      const r = await this.db
-        .deleteFrom('tenant_secrets')
-        .where('tenant', '=', tenant)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return r.numDeletedRows > 0n;
+  /**
+   * Removes one secret of the tenant unless fewer than `keep` stored secrets would remain
+   * (`last`), counted under the tenant row's lock: two removals at once cannot both take
+   * the last two.
+   */
+  async removeSecret(tenant: string, id: string, keep = 0): Promise<'removed' | 'absent' | 'last'> {
+    return guardedSql('tenant secret remove', () =>
+      this.db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('tenants')
+          .select('name')
+          .where('name', '=', tenant)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row) return 'absent';
+        const ids = await tx.selectFrom('tenant_secrets').select('id').where('tenant', '=', tenant).execute();
+        if (!ids.some((r) => r.id === id)) return 'absent';
+        if (ids.length - 1 < keep) return 'last';
+        await tx.deleteFrom('tenant_secrets').where('tenant', '=', tenant).where('id', '=', id).execute();
+        return 'removed';
+      }),
+    );
+  }
+
+  /** Every stored secret by id (never the secret), oldest first: the list of tenants shows them. */
+  async allSecrets(): Promise<Array<Omit<StoredSecret, 'secret'>>> {
+    return guardedSql('tenant secrets', async () =>
+      (
+        await this.db
+          .selectFrom('tenant_secrets')
+          .select(['id', 'tenant', 'created_at'])
+          .orderBy('created_at')
+          .execute()
+      ).map((r) => ({ id: r.id, tenant: r.tenant, createdAt: r.created_at.getTime() })),
+    );
+  }
+
+  /**
+   * Recordings (not deleted) and the bytes of their formats in storage, per tenant (of
+   * `names`, or every tenant with any); a tenant without any is absent.
+   */
+  async recordingUsage(names?: readonly string[]): Promise<Map<string, { recordings: number; storageBytes: number }>> {
+    return guardedSql('tenant recordings usage', async () => {
+      const only = names ? sql`AND r.tenant = ANY(${[...names]}::text[])` : sql``;
+      const r = await sql<{ tenant: string; recordings: number; bytes: string }>`SELECT r.tenant,
+          count(DISTINCT r.record_id)::int AS recordings, coalesce(sum(f.size_bytes), 0)::text AS bytes
+        FROM recordings r LEFT JOIN recording_formats f ON f.record_id = r.record_id
+        WHERE r.state <> 'deleted' ${only}
+        GROUP BY r.tenant`.execute(this.db);
+      return new Map(r.rows.map((x) => [x.tenant, { recordings: x.recordings, storageBytes: Number(x.bytes) }]));
     });
   }
 
   /** Web accounts and indexed recordings (not deleted) of the tenant: what removing it would take. */
-  async holdings(tenant: string): Promise<{ accounts: number; recordings: number }> {
-    return guardedSql('tenant holdings', async () => {
-      const r = await sql<{ accounts: number; recordings: number }>`SELECT
-        (SELECT count(*) FROM users WHERE tenant = ${tenant})::int AS accounts,
-        (SELECT count(*) FROM recordings WHERE tenant = ${tenant} AND state <> 'deleted')::int AS recordings`.execute(
-        this.db,
-      );
-      return r.rows[0]!;
-    });
+  async holdings(tenant: string): Promise<TenantStoredHoldings> {
+    return guardedSql('tenant holdings', () => holdingsOf(this.db, tenant));
   }
+}
+
+/** What a tenant holds in the gateway's tables (its running meetings are the scheduler's to tell). */
+export interface TenantStoredHoldings {
+  accounts: number;
+  recordings: number;
+}
+
+async function holdingsOf(db: Kysely<GatewayTables>, tenant: string): Promise<TenantStoredHoldings> {
+  const r = await sql<TenantStoredHoldings>`SELECT
+    (SELECT count(*) FROM users WHERE tenant = ${tenant})::int AS accounts,
+    (SELECT count(*) FROM recordings WHERE tenant = ${tenant} AND state <> 'deleted')::int AS recordings`.execute(db);
+  return r.rows[0]!;
 }
 
 async function insertSecret(db: Kysely<GatewayTables>, tenant: string, secret: string): Promise<StoredSecret> {

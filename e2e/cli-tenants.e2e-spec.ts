@@ -1,0 +1,220 @@
+import { tenantViewSchema, tenantWithNewSecretSchema, tenantsUsageSchema } from '@ensemble/contracts';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+/** Each test runs the binary a few times; a loaded 2-core machine can take seconds per process start. */
+const SLOW = 120_000;
+const IMPORTED = 'cli-imported-secret-0123456789';
+
+/** `ensemble tenants ...` against a live gateway: output, exit codes, and secrets shown once. */
+describe('the ensemble CLI for tenants', () => {
+  const stack = new FleetStack();
+  /** Every secret printed, and everything printed after it. */
+  const secrets: string[] = [IMPORTED];
+  const later: string[] = [];
+
+  const ensemble = async (args: string[], stdin?: string) => {
+    const p = run(process.execPath, ['cli/dist/main.js', ...args], {
+      cwd: root,
+      env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'cli-tenants' },
+      timeout: 20_000,
+    });
+    p.child.stdin?.end(stdin ?? '');
+    try {
+      const { stdout, stderr } = await p;
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout: string; stderr: string };
+      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+  /** A run that prints no secret: kept to be searched. */
+  const quiet = async (args: string[]) => {
+    const r = await ensemble(args);
+    later.push(r.stdout, r.stderr);
+    return r;
+  };
+  const newSecret = (stdout: string) => {
+    const m = /^secret (sec_[0-9a-f]{12}): (\S+)\n\(shown once/m.exec(stdout);
+    expect(m).not.toBeNull();
+    secrets.push(m![2]!);
+    return { id: m![1]!, secret: m![2]! };
+  };
+
+  beforeAll(async () => {
+    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await stack.start({ nodes: 1, gateway: { BBB_API_SECRET: 'cli-config-secret-0123456789' } });
+  }, SLOW);
+  afterAll(() => stack.stop());
+
+  it(
+    'adds a tenant and prints its secret once; list and show never print it',
+    async () => {
+      const add = await ensemble([
+        'tenants',
+        'add',
+        'uni-a',
+        '--display-name',
+        'University A',
+        '--tags',
+        'uni-a,eu',
+        '--max-meetings',
+        '10',
+      ]);
+      expect(add.code).toBe(0);
+      expect(add.stdout).toMatch(/^uni-a: added\nsecret sec_[0-9a-f]{12}: [A-Za-z0-9_-]{48}\n\(shown once: /);
+      const { id } = newSecret(add.stdout);
+
+      const list = await quiet(['tenants', 'list']);
+      const lines = list.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^NAME\s+DISPLAY\s+SECRETS\s+WEIGHT\s+MAX-MEETINGS\s+MAX-PARTICIPANTS\s+TAGS$/);
+      expect(lines.slice(1).map((l) => l.split(/\s{2,}/))).toEqual([
+        ['default', 'Default', '1', '1', '-', '-', '-'],
+        ['uni-a', 'University A', '1', '1', '10', '-', 'uni-a,eu'],
+      ]);
+
+      const show = await quiet(['tenants', 'show', 'uni-a']);
+      expect(show.stdout).toMatch(/^display name\s+University A$/m);
+      expect(show.stdout).toMatch(/^max meetings\s+10$/m);
+      expect(show.stdout).toMatch(new RegExp(`^${id}\\s+\\d{4}-\\d\\d-\\d\\d \\S+\\s+stored$`, 'm'));
+      const json = tenantViewSchema.parse(JSON.parse((await quiet(['tenants', 'show', 'uni-a', '--json'])).stdout));
+      expect(json.secrets.map((s) => s.id)).toEqual([id]);
+      expect((await quiet(['tenants', 'secrets', 'list', 'default'])).stdout).toMatch(
+        /^config-1\s+-\s+config \(BBB_API_SECRET\/S\)$/m,
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    'adds a tenant with a secret read from stdin, and --json prints the whole answer',
+    async () => {
+      const r = await ensemble(['tenants', 'add', 'uni-b', '--secret', '-', '--json'], `${IMPORTED}\n`);
+      expect(r.code).toBe(0);
+      expect(tenantWithNewSecretSchema.parse(JSON.parse(r.stdout)).secret.secret).toBe(IMPORTED);
+      const taken = await quiet(['tenants', 'add', 'uni-c', '--secret', IMPORTED]);
+      expect(taken).toMatchObject({ code: 1, stdout: '' });
+      expect(taken.stderr).toMatch(/^ensemble: conflict: secret: already in use/);
+    },
+    SLOW,
+  );
+
+  it(
+    'updates quotas and shows usage with its quotas, unknown meetings as ?',
+    async () => {
+      expect(
+        await quiet(['tenants', 'update', 'uni-a', '--max-participants', '50', '--max-meetings', 'none']),
+      ).toMatchObject({ code: 0, stdout: 'uni-a: updated\n', stderr: '' });
+      const usage = await quiet(['tenants', 'usage']);
+      expect(usage.code).toBe(0);
+      const lines = usage.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(
+        /^TENANT\s+MEETINGS\s+MAX-MEETINGS\s+PARTICIPANTS\s+MAX-PARTICIPANTS\s+RECORDINGS\s+STORAGE$/,
+      );
+      expect(lines.slice(1, 4).map((l) => l.split(/\s{2,}/))).toEqual([
+        ['default', '?', '-', '?', '-', '0', '0 B'],
+        ['uni-a', '?', '-', '?', '50', '0', '0 B'],
+        ['uni-b', '?', '-', '?', '-', '0', '0 B'],
+      ]);
+      expect(lines[4]).toBe('?: not known now (the scheduler did not answer)');
+      const json = tenantsUsageSchema.parse(JSON.parse((await quiet(['tenants', 'usage', '--json'])).stdout));
+      expect(json.tenants.map((t) => t.name)).toEqual(['default', 'uni-a', 'uni-b']);
+      expect(JSON.parse((await quiet(['tenants', 'usage', 'uni-a', '--json'])).stdout)).toMatchObject({
+        name: 'uni-a',
+        maxParticipants: 50,
+      });
+      expect(await quiet(['tenants', 'update', 'uni-a', '--max-meetings', '-3'])).toMatchObject({ code: 2 });
+      expect(await quiet(['tenants', 'update', 'uni-a'])).toMatchObject({ code: 2 });
+    },
+    SLOW,
+  );
+
+  it(
+    'rotates a secret: adds one (printed once), removes the old, keeps the last unless forced',
+    async () => {
+      const [old] = tenantViewSchema.parse(
+        JSON.parse((await quiet(['tenants', 'show', 'uni-a', '--json'])).stdout),
+      ).secrets;
+      const add = await ensemble(['tenants', 'secrets', 'add', 'uni-a']);
+      expect(add.code).toBe(0);
+      const fresh = newSecret(add.stdout);
+      const list = await quiet(['tenants', 'secrets', 'list', 'uni-a']);
+      expect(
+        list.stdout
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(/\s{2,}/)[0]),
+      ).toEqual([old!.id, fresh.id]);
+      expect(await quiet(['tenants', 'secrets', 'remove', 'uni-a', old!.id])).toMatchObject({
+        code: 0,
+        stdout: `uni-a: secret ${old!.id} removed (1 left)\n`,
+      });
+      const last = await quiet(['tenants', 'secrets', 'remove', 'uni-a', fresh.id]);
+      expect(last.code).toBe(1);
+      expect(last.stderr).toMatch(new RegExp(`^ensemble: conflict: ${fresh.id} is the last secret of tenant uni-a`));
+    },
+    SLOW,
+  );
+
+  it(
+    'sets a policy from a file and inline, shows it, and refuses a bad value naming the field',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ensemble-policy-'));
+      const file = join(dir, 'policy.json');
+      const policy = { create: { defaults: { welcome: 'Hello' }, caps: { duration: 90 } } };
+      writeFileSync(file, JSON.stringify(policy));
+      expect(await quiet(['tenants', 'policy', 'set', 'uni-a', file])).toMatchObject({
+        code: 0,
+        stdout: 'uni-a: policy set\n',
+      });
+      expect(JSON.parse((await quiet(['tenants', 'policy', 'show', 'uni-a'])).stdout)).toEqual(policy);
+      const inline = { join: { block: ['userdata-bbb_skip_check_audio'] } };
+      expect((await quiet(['tenants', 'policy', 'set', 'uni-a', JSON.stringify(inline)])).code).toBe(0);
+      expect(JSON.parse((await quiet(['tenants', 'policy', 'show', 'uni-a'])).stdout)).toEqual(inline);
+
+      const bad = await quiet(['tenants', 'policy', 'set', 'uni-a', '{"create":{"caps":{"duration":-1}}}']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^ensemble: invalid-input: create\.caps\.duration: /);
+      expect(await quiet(['tenants', 'policy', 'set', 'uni-a', '{not json'])).toMatchObject({ code: 2 });
+      expect(await quiet(['tenants', 'policy', 'set', 'uni-a', join(dir, 'missing.json')])).toMatchObject({ code: 2 });
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses to remove a tenant it cannot vouch for, removes it with --force and says what it held',
+    async () => {
+      const refused = await quiet(['tenants', 'remove', 'uni-b']);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toMatch(/^ensemble: conflict: cannot tell whether tenant uni-b has running meetings/);
+      const forced = await quiet(['tenants', 'remove', 'uni-b', '--force']);
+      expect(forced).toMatchObject({ code: 0, stdout: 'uni-b: removed\n' });
+      expect(forced.stderr).toMatch(/^warning: removed by force; it held running meetings unknown/);
+      expect(await quiet(['tenants', 'show', 'uni-b'])).toMatchObject({
+        code: 1,
+        stderr: 'ensemble: not-found: no tenant uni-b\n',
+      });
+      const def = await quiet(['tenants', 'remove', 'default', '--force']);
+      expect(def.stderr).toMatch(/^ensemble: conflict: the default tenant cannot be removed/);
+    },
+    SLOW,
+  );
+
+  it(
+    'never prints a secret after the command that made it, nor logs one',
+    async () => {
+      expect(secrets).toHaveLength(3);
+      const everything = [...later, ...stack.logs].join('\n');
+      for (const s of secrets) expect(everything).not.toContain(s);
+    },
+    SLOW,
+  );
+});
