@@ -21,3 +21,4 @@ export * from './api/audit.schema.js';
 export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
 export * from './callbacks/outbound-callback.schema.js';
+export * from './callbacks/callback-status.schema.js';

@@ -8,6 +8,7 @@ import {
   port,
   redisEnvSchema,
 } from '@ensemble/shared';
+import { callbacksEnvShape } from './callbacks/callbacks.config.js';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
 import { playbackEnvShape } from './playback/playback.config.js';
 import { recordingsEnvShape } from './recordings/recordings.config.js';
@@ -100,6 +101,7 @@ export const gatewayEnvSchema = baseEnvSchema
     SSE_TICKET_TTL_S: z.coerce.number().int().min(10).max(86_400).default(300),
     ...recordingsEnvShape,
     ...playbackEnvShape,
+    ...callbacksEnvShape,
   });
 function queryParams() {
   return z

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isRelearning } from '@ensemble/contracts';
-import { CONFIG, LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
+import { CONFIG, DEFAULT_TENANT, LOGGER, METRICS, type Logger, type Metrics } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { checkBbbChecksum } from './bbb-checksum.js';
@@ -10,7 +10,7 @@ import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
 import { readNodeXml } from '../meetings/node-answer.js';
-import { withRecordingReadyRestored } from '../callbacks/recording-ready-param.js';
+import { CallbackUrls } from '../callbacks/callback-urls.js';
 
 export const BBB_CALLS = [
   'create',
@@ -53,6 +53,7 @@ export class BbbApiService {
     private readonly meetings: MeetingCallsService,
     private readonly fleet: BbbFleetService,
     private readonly recordings: BbbRecordingsService,
+    private readonly callbacks: CallbackUrls,
   ) {
     this.secrets = [...new Set([config.BBB_API_SECRET, ...config.BBB_API_SECRETS].filter((s) => s !== undefined))];
     if (this.secrets.length === 0) logger.warn('no BBB_API_SECRET: every BBB API call but the root fails its checksum');
@@ -65,8 +66,8 @@ export class BbbApiService {
   async handle(req: BbbRequest): Promise<BbbAnswer> {
     const call = req.call === '' ? 'root' : SUPPORTED.has(req.call) ? req.call : 'unsupported';
     const answer = await this.answer(req);
-    // Nodes hold the recording-ready URL under Ensemble's name; integrations see theirs.
-    answer.body = withRecordingReadyRestored(answer.body);
+    // Nodes hold Ensemble's callback URLs; integrations see theirs (decision 113).
+    answer.body = this.callbacks.restore(answer.body, DEFAULT_TENANT);
     const returncode =
       answer.status === 302
         ? 'redirect'
@@ -91,7 +92,7 @@ export class BbbApiService {
       if (checksum !== 'ok') return failed(checksum === 'missing' ? 'checksumMissing' : 'checksumError');
       switch (req.call) {
         case 'create':
-          return await this.meetings.create(params, req.xml);
+          return await this.meetings.create(params, req.xml, req.origin);
         case 'isMeetingRunning':
           return await this.meetings.isMeetingRunning(params);
         case 'getMeetingInfo':

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, endMeetingXml, isMeetingRunningXml, type CallToSign } from '@ensemble/contracts';
-import { CONFIG, LOGGER, bbbApiRoomKey, encodeQuery, type Logger } from '@ensemble/shared';
+import { CONFIG, DEFAULT_TENANT, LOGGER, bbbApiRoomKey, encodeQuery, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { BbbMeetingService, type CreateCall } from '../meetings/bbb-meeting.service.js';
 import { BbbNodeClient, type ReadReply } from '../meetings/bbb-node.client.js';
@@ -9,7 +9,7 @@ import { NodeCallError } from '../meetings/node-call.error.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
-import { withRecordingReadyTakenOver } from '../callbacks/recording-ready-param.js';
+import { CallbackUrls } from '../callbacks/callback-urls.js';
 import { CreateParamsRepository, type StoredCreate } from './create-params.repository.js';
 import { KeepAliveThrottle } from './keep-alive.js';
 import { placementHints } from './placement-hints.js';
@@ -40,17 +40,20 @@ export class MeetingCallsService {
     private readonly meetings: BbbMeetingService,
     private readonly nodes: BbbNodeClient,
     private readonly store: CreateParamsRepository,
+    private readonly callbacks: CallbackUrls,
   ) {}
 
-  async create(incoming: BbbParams, xml: XmlBody | undefined): Promise<BbbAnswer> {
+  async create(incoming: BbbParams, xml: XmlBody | undefined, origin: string): Promise<BbbAnswer> {
     const meetingID = incoming.text('meetingID');
     if (!meetingID) return failed('missingParamMeetingID');
     if (meetingID.length < 2 || meetingID.length > 256) return failed('meetingIdLength');
     if (meetingID.includes(',')) return failed('meetingIdComma');
     if (!incoming.text('name')) return failed('missingName');
-    // Ensemble calls the recording-ready URL once the recording is in storage, not the node (decision 103).
-    const params = withRecordingReadyTakenOver(
+    // Nodes call Ensemble, Ensemble the integration: its callback URLs are taken over (decisions 103, 113).
+    const params = this.callbacks.takeOver(
       incoming.withDefaults(this.config.BBB_CREATE_DEFAULTS).withOverrides(this.config.BBB_CREATE_OVERRIDES),
+      { tenant: DEFAULT_TENANT, meetingID },
+      origin,
     );
     // Read first: without PostgreSQL nothing is placed or created (a meeting that could not be
     // re-created after a failure), the call fails at once (internalError).
