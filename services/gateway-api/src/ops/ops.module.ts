@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { LOGGER, type Logger } from '@ensemble/shared';
+import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { repositoryProvider } from '../db/repository.provider.js';
 import { AuditController } from './audit.controller.js';
 import { AuditLog } from './audit-log.js';
 import { AuditRepository } from './audit.repository.js';
+import { CallbacksController } from './callbacks.controller.js';
 import { EventHubService } from './event-hub.service.js';
 import { NodesController } from './nodes.controller.js';
 import { OpsEventsController } from './ops-events.controller.js';
@@ -14,12 +16,13 @@ import { SseTicketService } from './sse-ticket.service.js';
 
 /**
  * The operator API (`/api/ops/*`, bearer `OPS_TOKEN`): cluster, nodes, placements,
- * runs, the events stream and the audit log. Thin: every decision is the scheduler's or
+ * runs, the events stream, the audit log and the outbound callbacks. Thin: every decision is the scheduler's or
  * the provisioner's, asked over NATS; every change is audited first (`AuditLog`). Owns
  * the `audit_events` table.
  */
 @Module({
-  controllers: [OpsController, NodesController, OpsEventsController, RunsController, AuditController],
+  imports: [CallbacksModule],
+  controllers: [OpsController, NodesController, OpsEventsController, RunsController, AuditController, CallbacksController],
   providers: [
     OpsTokenGuard,
     OpsStreamGuard,
