@@ -57,7 +57,12 @@ describe('a callback whose gateway is killed mid-delivery', () => {
       }),
       { logSink: () => undefined },
     );
-    bus = await NatsBus.connect({ url: nats.url, name: 'test', logger: new Logger('test', 'error'), metrics: new Metrics('test') });
+    bus = await NatsBus.connect({
+      url: nats.url,
+      name: 'test',
+      logger: new Logger('test', 'error'),
+      metrics: new Metrics('test'),
+    });
     sim = await BbbSim.start({ nodes: 1 });
     const node = sim.nodes[0]!;
     await bus.request(contracts.registerNode, { id: node.id, url: node.baseUrl, secret: node.secret, tags: [] });

@@ -110,7 +110,12 @@ describe('BBB callbacks through Ensemble', () => {
       // BBB's CallbackUrlService calls each meeting-ended URL twice (its redirect check, then
       // the call): Ensemble got both, and delivered one.
       await node.callbacksSettled();
-      expect(node.callbacksMade().filter((c) => c.callback === 'end-callback').map((c) => c.answered)).toEqual([200, 200]);
+      expect(
+        node
+          .callbacksMade()
+          .filter((c) => c.callback === 'end-callback')
+          .map((c) => c.answered),
+      ).toEqual([200, 200]);
       await new Promise((r) => setTimeout(r, 1500));
       expect(receiver.at('/end').map((r) => r.answered)).toEqual([500, 500, 'cut', 200]);
       expect(receiver.at('/ended').map((r) => r.answered)).toEqual([503, 500, 500, 200]);
@@ -129,11 +134,19 @@ describe('BBB callbacks through Ensemble', () => {
       const { payload, protectedHeader } = await jwtVerify(analytics.authorization.replace(/^Bearer /, ''), key);
       expect(protectedHeader.alg).toBe('HS512');
       expect(payload.exp).toBeGreaterThan(Date.now() / 1000 + 86_000);
-      const body = JSON.parse(analytics.body) as { meeting_id: string; internal_meeting_id: string; data: { metadata: Record<string, string> } };
+      const body = JSON.parse(analytics.body) as {
+        meeting_id: string;
+        internal_meeting_id: string;
+        data: { metadata: Record<string, string> };
+      };
       expect(body.meeting_id).toBe('lecture 1');
       expect(body.internal_meeting_id).toBe(info.xml.internalMeetingID);
       // Its metadata as the integration wrote it, not Ensemble's URLs.
-      expect(body.data.metadata).toMatchObject({ course: 'CS101', endcallbackurl: endUrl, analytics_callback_url: analyticsUrl });
+      expect(body.data.metadata).toMatchObject({
+        course: 'CS101',
+        endcallbackurl: endUrl,
+        analytics_callback_url: analyticsUrl,
+      });
       // URLs carry the integration's tokens: logs name hosts only.
       expect(h.logs.join('\n')).not.toContain('lms-own-token');
     },
@@ -160,7 +173,10 @@ describe('BBB callbacks through Ensemble', () => {
         expect(second).toBeDefined();
         await end('moved');
         await waitFor('called back', async () => receiver.at('/moved').length === 1 && (await settled()));
-        expect(receiver.at('/moved')[0]).toMatchObject({ method: 'GET', query: 'recordingmarks=false&meetingID=moved' });
+        expect(receiver.at('/moved')[0]).toMatchObject({
+          method: 'GET',
+          query: 'recordingmarks=false&meetingID=moved',
+        });
       } finally {
         await h.sim.node(first)!.setFault({ mode: 'none' });
         await h.sample(first);
@@ -172,11 +188,16 @@ describe('BBB callbacks through Ensemble', () => {
   it(
     'shows operators a failing callback (ops API and `ensemble callbacks`), without its path or query',
     async () => {
-      const url = receiver.script('/down', Array.from({ length: 50 }, () => 503));
+      const url = receiver.script(
+        '/down',
+        Array.from({ length: 50 }, () => 503),
+      );
       await meeting('failing', [['meetingEndedURL', `${url}?lms-token=hidden`]]);
       await end('failing');
       await waitFor('retrying', async () =>
-        (await ops<CallbacksPage>('/api/ops/callbacks?state=retrying')).callbacks.some((c) => c.meetingId === 'failing'),
+        (await ops<CallbacksPage>('/api/ops/callbacks?state=retrying')).callbacks.some(
+          (c) => c.meetingId === 'failing',
+        ),
       );
       const page = await ops<CallbacksPage>('/api/ops/callbacks?state=retrying&kind=meeting-ended');
       const shown = page.callbacks.find((c) => c.meetingId === 'failing')!;
@@ -196,8 +217,12 @@ describe('BBB callbacks through Ensemble', () => {
         env: { ...process.env, ENSEMBLE_URL: h.gateway.url, OPS_TOKEN },
       });
       const lines = cli.stdout.split('\n');
-      expect(lines[0]).toMatch(/^ID\s+KIND\s+TENANT\s+MEETING\s+HOST\s+STATE\s+ATTEMPTS\s+LAST ERROR\s+ENQUEUED\s+NEXT$/);
-      expect(cli.stdout).toMatch(new RegExp(`meeting-ended\\s+default\\s+failing\\s+${new URL(url).host}\\s+retrying\\s+\\d+\\s+http 503`));
+      expect(lines[0]).toMatch(
+        /^ID\s+KIND\s+TENANT\s+MEETING\s+HOST\s+STATE\s+ATTEMPTS\s+LAST ERROR\s+ENQUEUED\s+NEXT$/,
+      );
+      expect(cli.stdout).toMatch(
+        new RegExp(`meeting-ended\\s+default\\s+failing\\s+${new URL(url).host}\\s+retrying\\s+\\d+\\s+http 503`),
+      );
       expect(cli.stdout).toMatch(/\d+ pending, \d+ retrying, \d+ dead, \d+ dropped/);
       expect(cli.stdout).not.toContain('hidden');
       const unauthorized = await fetch(`${h.gateway.url}/api/ops/callbacks`);

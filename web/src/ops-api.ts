@@ -1,4 +1,5 @@
 import type {
+  CallbacksPage,
   ClusterNode as SharedClusterNode,
   ClusterView,
   FleetNode,
@@ -37,6 +38,7 @@ export class OpsClient {
   scaleOut = (count: number, reason: string) =>
     this.call<{ runId: string }>('POST', '/api/ops/scale-out', { count, reason });
   ticket = () => this.call<{ ticket: string; expiresAt: number }>('POST', '/api/ops/events/ticket');
+  callbacks = () => this.call<CallbacksPage>('GET', '/api/ops/callbacks?limit=20');
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };

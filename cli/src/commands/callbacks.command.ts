@@ -29,7 +29,11 @@ const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOStrin
 export function callbacksCommand(): Command {
   return new Command('callbacks')
     .description('outbound callbacks not delivered (pending, retrying) or given up (dead, dropped), newest first')
-    .option('--state <state>', `only this state (${[...CALLBACK_STATES, 'failed'].join(', ')}; failed = dead + dropped)`, oneOf('state', [...CALLBACK_STATES, 'failed']))
+    .option(
+      '--state <state>',
+      `only this state (${[...CALLBACK_STATES, 'failed'].join(', ')}; failed = dead + dropped)`,
+      oneOf('state', [...CALLBACK_STATES, 'failed']),
+    )
     .option('--kind <kind>', `only this kind (${CALLBACK_KINDS.join(', ')})`, oneOf('kind', CALLBACK_KINDS))
     .option('--limit <n>', 'callbacks listed (1-1000)', limit, 200)
     .action(

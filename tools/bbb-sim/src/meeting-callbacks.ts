@@ -73,7 +73,7 @@ export class MeetingCallbacks {
 
   /** Resolves once the requests under way have ended (retries waiting on a timer are not waited for). */
   async settled(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
   }
 
   stop(): void {

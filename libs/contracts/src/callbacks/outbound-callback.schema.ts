@@ -18,7 +18,11 @@ export const callbackUrlSchema = z.url({ protocol: /^https?$/, error: 'expected 
  * from the attempt). Meeting-ended callbacks are plain GETs: BBB signs nothing.
  */
 export const callbackSigningSchema = z.discriminatedUnion('as', [
-  z.object({ as: z.literal('recording-ready'), meetingId: z.string().min(1).max(512), recordId: z.string().min(1).max(200) }),
+  z.object({
+    as: z.literal('recording-ready'),
+    meetingId: z.string().min(1).max(512),
+    recordId: z.string().min(1).max(200),
+  }),
   z.object({ as: z.literal('analytics') }),
 ]);
 export type CallbackSigning = z.infer<typeof callbackSigningSchema>;

@@ -21,7 +21,11 @@ describe('a callback signed as BBB signs it', () => {
     const cb = stored({ kind: 'analytics', body: '{"version":"1.0"}', signing: { as: 'analytics' } });
     const now = Date.now();
     const req = callbackRequest(cb, 'tenant-secret', now);
-    expect(req).toMatchObject({ method: 'POST', body: '{"version":"1.0"}', headers: { 'content-type': 'application/json' } });
+    expect(req).toMatchObject({
+      method: 'POST',
+      body: '{"version":"1.0"}',
+      headers: { 'content-type': 'application/json' },
+    });
     const token = req.headers.authorization!.replace(/^Bearer /, '');
     const { payload, protectedHeader } = await jwtVerify(token, key('tenant-secret'));
     expect(protectedHeader).toEqual({ alg: 'HS512', typ: 'JWT' });

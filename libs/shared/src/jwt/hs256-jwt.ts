@@ -4,7 +4,12 @@ const b64url = (data: string) => Buffer.from(data).toString('base64url');
 const DIGEST = { HS256: 'sha256', HS512: 'sha512' } as const;
 
 /** A compact JWS (HS256 or HS512) of `payload`. */
-export function hmacJwt(payload: object, secret: string, alg: keyof typeof DIGEST, header: object = { typ: 'JWT' }): string {
+export function hmacJwt(
+  payload: object,
+  secret: string,
+  alg: keyof typeof DIGEST,
+  header: object = { typ: 'JWT' },
+): string {
   const signingInput = `${b64url(JSON.stringify({ alg, ...header }))}.${b64url(JSON.stringify(payload))}`;
   return `${signingInput}.${createHmac(DIGEST[alg], secret).update(signingInput).digest('base64url')}`;
 }

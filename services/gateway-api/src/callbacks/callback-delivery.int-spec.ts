@@ -184,7 +184,14 @@ describe('outbound callbacks through the ENSEMBLE_CALLBACKS stream', () => {
   it('drops the callback of a tenant that has no secret any more, at once, and shows it dropped', async () => {
     const { delivery, connection, count } = await gateway(retry, {});
     const url = receiver.script('/gone', []);
-    await delivery.enqueue({ id: 'gone', kind: 'meeting-ended', method: 'GET', url, enqueuedAt: Date.now(), tenant: 'gone' });
+    await delivery.enqueue({
+      id: 'gone',
+      kind: 'meeting-ended',
+      method: 'GET',
+      url,
+      enqueuedAt: Date.now(),
+      tenant: 'gone',
+    });
     await waitFor('dropped', async () => (await count('ensemble_callbacks_total', { outcome: 'dropped' })) === 1);
     await waitFor('settled', () => settled(connection));
     expect(receiver.at('/gone')).toEqual([]);
@@ -199,7 +206,9 @@ describe('outbound callbacks through the ENSEMBLE_CALLBACKS stream', () => {
     const { delivery, connection } = await gateway({ ...retry, firstDelayMs: 1_500 });
     const url = receiver.script('/shown', [503]);
     await delivery.enqueue({ ...callback('shown', `${url}?token=integration-secret`), meetingId: 'm-shown' });
-    await waitFor('retrying', async () => (await delivery.list()).some((c) => c.id === 'shown' && c.state === 'retrying'));
+    await waitFor('retrying', async () =>
+      (await delivery.list()).some((c) => c.id === 'shown' && c.state === 'retrying'),
+    );
     const shown = (await delivery.list()).find((c) => c.id === 'shown')!;
     expect(shown).toMatchObject({ kind: 'recording-ready', attempts: 1, lastError: 'http 503', meetingId: 'm-shown' });
     expect(shown.host).toBe(new URL(url).host);
@@ -220,7 +229,11 @@ describe('outbound callbacks through the ENSEMBLE_CALLBACKS stream', () => {
       enqueuedAt: Date.now(),
     });
     await waitFor('followed', async () => receiver.at('/here').length === 1 && settled(connection));
-    expect(receiver.at('/moved')[0]).toMatchObject({ method: 'GET', query: 'meetingID=m1&recordingmarks=false', body: '' });
+    expect(receiver.at('/moved')[0]).toMatchObject({
+      method: 'GET',
+      query: 'meetingID=m1&recordingmarks=false',
+      body: '',
+    });
     expect(receiver.at('/here')[0]).toMatchObject({ method: 'GET', answered: 200 });
   });
 });

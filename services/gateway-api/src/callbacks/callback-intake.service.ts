@@ -51,7 +51,10 @@ export class CallbackIntake {
 
   async receive(call: NodeCallbackCall): Promise<Received> {
     if (!NODE_SOURCES.has(call.source)) {
-      throw new DomainError('not-found', `no callback receiver ${CALLBACK_SOURCES.includes(call.source as CallbackSource) ? 'for nodes ' : ''}at ${call.source}`);
+      throw new DomainError(
+        'not-found',
+        `no callback receiver ${CALLBACK_SOURCES.includes(call.source as CallbackSource) ? 'for nodes ' : ''}at ${call.source}`,
+      );
     }
     const source = call.source as CallbackSource;
     const target = this.urls.open(source, call.token);
@@ -87,7 +90,11 @@ export class CallbackIntake {
     return outcome;
   }
 
-  private build(source: CallbackSource, target: NonNullable<ReturnType<CallbackUrls['open']>>, call: NodeCallbackCall): OutboundCallback {
+  private build(
+    source: CallbackSource,
+    target: NonNullable<ReturnType<CallbackUrls['open']>>,
+    call: NodeCallbackCall,
+  ): OutboundCallback {
     if (source === 'end-callback') return endCallback(target, call.query.get('recordingmarks') === 'true');
     if (source === 'meeting-ended') return meetingEndedCallback(target);
     const payload = analyticsPayloadSchema.safeParse(call.body);
@@ -96,8 +103,11 @@ export class CallbackIntake {
       throw new DomainError('invalid-input', `analytics body: ${payload.error.issues[0]?.message ?? 'invalid'}`);
     }
     return analyticsCallback(target, payload.data, (value) => {
-      const own = this.urls.openUrl('analytics', value) ?? this.urls.openUrl('end-callback', value) ??
-        this.urls.openUrl('meeting-ended', value) ?? this.urls.openUrl('recording-ready', value);
+      const own =
+        this.urls.openUrl('analytics', value) ??
+        this.urls.openUrl('end-callback', value) ??
+        this.urls.openUrl('meeting-ended', value) ??
+        this.urls.openUrl('recording-ready', value);
       return own?.tenant === target.tenant ? own.url : value;
     });
   }

@@ -24,7 +24,11 @@ const TAKEN_OVER: ReadonlyArray<{ source: CallbackSource; is: (name: string) => 
   { source: 'end-callback', is: (n) => n.toLowerCase() === 'meta_endcallbackurl' },
   { source: 'meeting-ended', is: (n) => n === 'meetingEndedURL' },
   { source: 'analytics', is: (n) => n.toLowerCase() === 'meta_analytics-callback-url' },
-  { source: 'recording-ready', is: (n) => n.toLowerCase() === RECORDING_READY_PARAM, onNode: NODE_RECORDING_READY_PARAM },
+  {
+    source: 'recording-ready',
+    is: (n) => n.toLowerCase() === RECORDING_READY_PARAM,
+    onNode: NODE_RECORDING_READY_PARAM,
+  },
 ];
 
 /**
@@ -64,7 +68,10 @@ const CALLBACK_TEXT = new RegExp(`>([^<>]*${CALLBACK_PATH}/([a-z-]+)/(${TOKEN_PA
  * Ensemble callback URL that `unwrap` opens shows the integration's URL again, and the
  * recording-ready one its original name. A URL `unwrap` refuses (another tenant's) stays.
  */
-export function withCallbacksRestored(xml: string, unwrap: (source: string, token: string) => string | undefined): string {
+export function withCallbacksRestored(
+  xml: string,
+  unwrap: (source: string, token: string) => string | undefined,
+): string {
   if (!xml.includes(CALLBACK_PATH) && !xml.includes('ensemble-recording-ready-url')) return xml;
   return xml
     .replace(CALLBACK_TEXT, (whole, _url: string, source: string, token: string) => {

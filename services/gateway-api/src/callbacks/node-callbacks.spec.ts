@@ -53,7 +53,10 @@ describe("what a node's callback becomes for the integration", () => {
     expect(JSON.parse(cb.body!)).toEqual({
       ...payload,
       meeting_id: 'lecture 1',
-      data: { metadata: { bbb_recording_ready_url: 'https://lms.example/ready', course: 'CS' }, attendees: [{ name: 'Ada' }] },
+      data: {
+        metadata: { bbb_recording_ready_url: 'https://lms.example/ready', course: 'CS' },
+        attendees: [{ name: 'Ada' }],
+      },
     });
   });
 

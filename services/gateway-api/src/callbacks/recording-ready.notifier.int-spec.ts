@@ -29,7 +29,8 @@ describe('the recording-ready callback, made by Ensemble', () => {
 
   /** The value the node keeps in its metadata for the integration's URL (what create hands it). */
   const onNode = (url: string, meetingID: string) =>
-    urls.takeOver(BbbParams.of([['meta_bbb-recording-ready-url', url]]), { tenant: 'default', meetingID }, '')
+    urls
+      .takeOver(BbbParams.of([['meta_bbb-recording-ready-url', url]]), { tenant: 'default', meetingID }, '')
       .get('meta_ensemble-recording-ready-url')!;
 
   beforeAll(async () => {
@@ -84,10 +85,16 @@ describe('the recording-ready callback, made by Ensemble', () => {
 
   it('sends nothing for a URL that is not http(s), nor for a token this gateway did not seal', async () => {
     expect(await notifier.notify({ recordId: 'r2', meetingId: 'm2', url: 'javascript:alert(1)' })).toBe(false);
-    expect(await notifier.notify({ recordId: 'r3', meetingId: 'm3', url: onNode('javascript:alert(1)', 'm3') })).toBe(false);
-    const foreign = new CallbackUrls({ ...config, OPS_TOKEN: 'another-gateway-0123456789' } as GatewayConfig);
+    expect(await notifier.notify({ recordId: 'r3', meetingId: 'm3', url: onNode('javascript:alert(1)', 'm3') })).toBe(
+      false,
+    );
+    const foreign = new CallbackUrls({ ...config, OPS_TOKEN: 'another-gateway-0123456789' });
     const theirs = foreign
-      .takeOver(BbbParams.of([['meta_bbb-recording-ready-url', receiver.url]]), { tenant: 'default', meetingID: 'm4' }, '')
+      .takeOver(
+        BbbParams.of([['meta_bbb-recording-ready-url', receiver.url]]),
+        { tenant: 'default', meetingID: 'm4' },
+        '',
+      )
       .get('meta_ensemble-recording-ready-url')!;
     expect(await notifier.notify({ recordId: 'r4', meetingId: 'm4', url: theirs })).toBe(false);
   });

@@ -50,7 +50,7 @@ export class RecordingReadyNotifier {
     const fields = { recordId: ready.recordId };
     const target = this.urls.recordingReadyTarget(ready.url, ready.meetingId);
     if (!target) {
-      this.logger.warn('recording-ready token is not this gateway\'s, not called', fields);
+      this.logger.warn("recording-ready token is not this gateway's, not called", fields);
       return false;
     }
     if (!callbackUrlSchema.safeParse(target.url).success) {

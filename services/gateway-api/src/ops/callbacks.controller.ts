@@ -22,7 +22,9 @@ export class CallbacksController {
     for (const c of all) counts[c.state]++;
     const wanted = (state: CallbackState) =>
       q.state === undefined || q.state === state || (q.state === 'failed' && (state === 'dead' || state === 'dropped'));
-    const callbacks = all.filter((c) => wanted(c.state) && (q.kind === undefined || c.kind === q.kind)).slice(0, q.limit);
+    const callbacks = all
+      .filter((c) => wanted(c.state) && (q.kind === undefined || c.kind === q.kind))
+      .slice(0, q.limit);
     return { callbacks, counts };
   }
 }

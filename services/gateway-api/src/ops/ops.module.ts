@@ -22,7 +22,14 @@ import { SseTicketService } from './sse-ticket.service.js';
  */
 @Module({
   imports: [CallbacksModule],
-  controllers: [OpsController, NodesController, OpsEventsController, RunsController, AuditController, CallbacksController],
+  controllers: [
+    OpsController,
+    NodesController,
+    OpsEventsController,
+    RunsController,
+    AuditController,
+    CallbacksController,
+  ],
   providers: [
     OpsTokenGuard,
     OpsStreamGuard,
