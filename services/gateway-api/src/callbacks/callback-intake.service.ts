@@ -80,7 +80,14 @@ export class CallbackIntake {
       this.count(source, 'ignored');
       return 'ignored';
     }
-    const fresh = await this.callbacks.delivery.enqueue(callback);
+    let fresh: boolean;
+    try {
+      fresh = await this.callbacks.delivery.enqueue(callback);
+    } catch (e) {
+      // NATS or its stream unreachable: the node tries again later (BBB's end callback does).
+      this.logger.error('callback from node not queued', { ...fields, error: (e as Error).message });
+      throw new DomainError('unavailable', 'the callback could not be queued; try again');
+    }
     const outcome = fresh ? 'queued' : 'duplicate';
     this.count(source, outcome);
     this.logger.info(fresh ? 'callback from node queued' : 'callback from node already queued', {
