@@ -58,7 +58,7 @@ describe("a node's callback to Ensemble", () => {
 
   it('refuses a token for another receiver (401), an analytics body that is not BBB’s (400), and nodes at recording-ready (404)', async () => {
     const end = tokenFor('meta_endCallbackUrl', 'https://lms.example/end');
-    const call = (source: string, token: string, body: unknown = undefined) =>
+    const call = (source: string, token: string, body?: unknown) =>
       intake.receive({ source, token, query: new URLSearchParams(), body }).catch(refusal);
     expect(await call('meeting-ended', end)).toBe('unauthorized');
     expect(await call('end-callback', `${end.slice(0, -2)}xx`)).toBe('unauthorized');
