@@ -99,9 +99,13 @@ describe('the BBB API recordings calls over a fleet', () => {
     const url = 'https://lms.example/bbb/ready?token=abc';
     await open('rec-ready', [['meta_bbb-recording-ready-url', url]]);
     const meeting = h.sim.nodes.flatMap((n) => n.meetings()).find((m) => m.meetingID === 'rec-ready')!;
-    // BBB's own post_publish script calls meta_bbb-recording-ready-url: the node never gets it (decision 103).
+    // BBB's own post_publish script calls meta_bbb-recording-ready-url: the node never gets it (decision 103),
+    // only an Ensemble URL whose sealed token holds the integration's (decision 113).
     expect(meeting.params['meta_bbb-recording-ready-url']).toBeUndefined();
-    expect(meeting.params['meta_ensemble-recording-ready-url']).toBe(url);
+    expect(meeting.params['meta_ensemble-recording-ready-url']).toMatch(
+      /\/bigbluebutton\/callbacks\/v1\/recording-ready\/v1\.[A-Za-z0-9_-]+$/,
+    );
+    expect(JSON.stringify(meeting.params)).not.toContain('token=abc');
     const info = await h.call('getMeetingInfo', [['meetingID', 'rec-ready']]);
     expect(info.xml.metadata).toMatchObject({ 'bbb-recording-ready-url': url });
     await close('rec-ready');

@@ -89,6 +89,11 @@ describe('the ops dashboard', () => {
       const totals = page.getByRole('region', { name: 'Cluster' });
       expect(await totals.getByText('Nodes', { exact: true }).locator('+ dd').textContent()).toBe('2');
       expect(await totals.getByText('Online', { exact: true }).locator('+ dd').textContent()).toBe('2');
+      // Callbacks to integrations not delivered (decision 113): none in this fleet.
+      await page
+        .getByRole('region', { name: 'Callbacks to integrations' })
+        .getByText('0 pending, 0 retrying, 0 given up, 0 dropped (tenant gone).')
+        .waitFor();
     },
     SLOW,
   );

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './cli-error.js';
 import { auditCommand } from './commands/audit.command.js';
+import { callbacksCommand } from './commands/callbacks.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { nodesCommand } from './commands/nodes.command.js';
 import { runsCommand, scaleOutCommand } from './commands/provision.command.js';
@@ -29,6 +30,7 @@ function program(): Command {
     runsCommand(),
     auditCommand(),
     tenantsCommand(),
+    callbacksCommand(),
     migrateCommand(),
   ]) {
     p.addCommand(overrideExits(c));

@@ -1,4 +1,5 @@
 import type {
+  CallbacksPage,
   ClusterNode as SharedClusterNode,
   ClusterView,
   FleetNode,
@@ -41,6 +42,7 @@ export class OpsClient {
   tenants = () => this.call<{ tenants: TenantView[] }>('GET', '/api/ops/tenants').then((r) => r.tenants);
   tenantsUsage = () => this.call<TenantsUsage>('GET', '/api/ops/tenants/usage').then((r) => r.tenants);
   ticket = () => this.call<{ ticket: string; expiresAt: number }>('POST', '/api/ops/events/ticket');
+  callbacks = () => this.call<CallbacksPage>('GET', '/api/ops/callbacks?limit=20');
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunEvent } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type Cluster, type OpsSession } from './ops-api.js';
+import { CallbacksPanel } from './ops-callbacks.js';
 import { applyFleet, applyHealth, applyLoad } from './ops-cluster.js';
 import { useOpsEvents } from './ops-events.js';
 import { NodeCard } from './ops-node-card.js';
@@ -14,7 +15,7 @@ const REFRESH_MS = 30_000;
 /** Bursts of fleet or health events cause one read, not one each. */
 const RESYNC_DELAY_MS = 300;
 
-/** The fleet: totals, one card per node (live load and health), provisioning runs. */
+/** The fleet: totals, one card per node (live load and health), provisioning runs, callbacks. */
 export function OpsDashboard(props: OpsSession & { operator: string; initial: Cluster; onSignOut: () => void }) {
   const { client, onUnauthorized } = props;
   const [cluster, setCluster] = useState<Cluster>(props.initial);
@@ -111,6 +112,7 @@ export function OpsDashboard(props: OpsSession & { operator: string; initial: Cl
       </section>
       <TenantsPanel client={client} onUnauthorized={onUnauthorized} />
       <RunsPanel client={client} lastEvent={lastRun} onUnauthorized={onUnauthorized} />
+      <CallbacksPanel client={client} onUnauthorized={onUnauthorized} />
     </>
   );
 }

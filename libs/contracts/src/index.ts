@@ -24,3 +24,4 @@ export * from './api/tenant.schema.js';
 export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
 export * from './callbacks/outbound-callback.schema.js';
+export * from './callbacks/callback-status.schema.js';

@@ -24,5 +24,7 @@ export * from './async/periodic-task.js';
 export * from './recordings/recording-token.js';
 export * from './callbacks/retry-policy.js';
 export * from './callbacks/callback-delivery.js';
+export * from './callbacks/callback-signing.js';
+export * from './callbacks/callback-states.js';
 export * from './jwt/hs256-jwt.js';
 export * from './callbacks/callback-config.js';

@@ -1,15 +1,23 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What the receiver does with one request: answer a status, or cut the connection. */
-export type ReceiverStep = number | 'cut';
+/**
+ * What the receiver does with one request: answer a status, cut the connection, hold it
+ * unanswered until the receiver stops (`hang`: an integration that is stuck), or redirect.
+ */
+export type ReceiverStep = number | 'cut' | 'hang' | { redirect: string };
 
 export interface ReceivedCallback {
+  method: string;
   path: string;
+  /** The query string, without '?'. */
+  query: string;
   contentType: string;
+  authorization: string;
+  userAgent: string;
   body: string;
   at: number;
-  /** The status answered, or 'cut'. */
+  /** The status answered, 'cut', 'hang' or the redirect. */
   answered: ReceiverStep;
 }
 
@@ -20,6 +28,7 @@ export interface ReceivedCallback {
 export class CallbackReceiver {
   readonly received: ReceivedCallback[] = [];
   private readonly scripts = new Map<string, ReceiverStep[]>();
+  private readonly held = new Set<ServerResponse>();
   private server?: Server;
   url = '';
 
@@ -39,16 +48,22 @@ export class CallbackReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const path = (req.url ?? '/').split('?')[0]!;
+        const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s) as [string, string?];
         const step = this.scripts.get(path)?.shift() ?? 200;
         this.received.push({
+          method: req.method ?? '',
           path,
+          query,
           contentType: String(req.headers['content-type'] ?? ''),
+          authorization: String(req.headers.authorization ?? ''),
+          userAgent: String(req.headers['user-agent'] ?? ''),
           body: Buffer.concat(chunks).toString('utf8'),
           at: Date.now(),
           answered: step,
         });
         if (step === 'cut') req.socket.destroy();
+        else if (step === 'hang') this.held.add(res);
+        else if (typeof step === 'object') res.writeHead(302, { location: step.redirect }).end();
         else res.writeHead(step).end();
       });
     });
@@ -58,6 +73,8 @@ export class CallbackReceiver {
   }
 
   async stop(): Promise<void> {
+    for (const res of this.held) res.destroy();
+    this.held.clear();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }

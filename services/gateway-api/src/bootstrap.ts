@@ -38,6 +38,8 @@ export async function startGateway(
     onConstructorPoisoning: 'error',
     // Forwarding headers count only from configured proxies: anyone else could forge them.
     trustProxy: trustProxyOption(config.TRUSTED_PROXIES),
+    // A callback token is a path parameter of a few hundred characters (decision 113).
+    maxParamLength: 8192,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(config, opts.logSink), adapter, {
     logger: false,

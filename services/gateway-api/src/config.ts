@@ -9,6 +9,7 @@ import {
   redisEnvSchema,
 } from '@ensemble/shared';
 import { globalPolicyProblems, parameterPolicyEnvShape } from './bbb-api/parameter-policy.config.js';
+import { callbacksEnvShape } from './callbacks/callbacks.config.js';
 import { trustedProxiesSchema } from './http/trusted-proxies.js';
 import { playbackEnvShape } from './playback/playback.config.js';
 import { recordingsEnvShape } from './recordings/recordings.config.js';
@@ -100,6 +101,7 @@ export const gatewayEnvSchema = baseEnvSchema
     ...recordingsEnvShape,
     ...playbackEnvShape,
     ...tenantsEnvShape,
+    ...callbacksEnvShape,
   })
   .superRefine((env, ctx) => {
     for (const { path, message } of globalPolicyProblems(env)) ctx.addIssue({ code: 'custom', path, message });

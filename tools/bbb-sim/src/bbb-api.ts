@@ -1,7 +1,7 @@
 import { verifyCallChecksum, type ChecksumAlgorithm } from '@ensemble/shared';
 import { bbbErrorXml, endMeetingXml, isMeetingRunningXml } from '@ensemble/contracts';
 import * as xml from './sim-responses.xml.js';
-import { type MeetingStore, type Role, randomToken } from './meeting-store.js';
+import { type Meeting, type MeetingStore, type Role, randomToken } from './meeting-store.js';
 import type { Recording, RecordingStore, RecordingState } from './recording-store.js';
 
 /** One BBB API call in, one HTTP answer out. No sockets here. */
@@ -32,6 +32,8 @@ export interface ApiContext {
   bbbVersion: string;
   /** A meeting ended with a recording to process (the node's recording workflow takes it from here). */
   onRecordingEnded?: (r: Recording) => void;
+  /** A meeting ended (the node makes its meeting-ended and analytics callbacks). */
+  onMeetingEnded?: (m: Meeting) => void;
   /** publish/unpublish/delete moved recordings from one state to another (the node moves their files). */
   onRecordingsMoved?: (moved: readonly Recording[], from: RecordingState[], to: RecordingState | 'deleted') => void;
 }
@@ -139,6 +141,7 @@ export function handleApi(req: ApiRequest, ctx: ApiContext): ApiResult {
       const recorded = ctx.recordings.recordEnded(m);
       ctx.store.end(meetingID);
       if (recorded) ctx.onRecordingEnded?.(recorded);
+      ctx.onMeetingEnded?.(structuredClone(m));
       return ok(endMeetingXml());
     }
   }

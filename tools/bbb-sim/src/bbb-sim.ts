@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type ChecksumAlgorithm } from '@ensemble/shared';
 import { startEach } from '@ensemble/testing';
 import { join } from 'node:path';
+import type { MeetingCallbacksOptions } from './meeting-callbacks.js';
 import type { RecordingWorkflowOptions } from './recording-workflow.js';
 import { SimNode } from './sim-node.js';
 
@@ -21,6 +22,8 @@ export interface BbbSimOptions {
   checksumAlgorithms?: readonly ChecksumAlgorithm[];
   /** Recording workflow for every node; `dataDir` is a parent: node `bbb-1` gets `<dataDir>/bbb-1`. */
   recordings?: RecordingWorkflowOptions;
+  /** Meeting-ended callbacks for every node (retry waits; default BBB's). */
+  callbacks?: MeetingCallbacksOptions;
 }
 
 const nodeRecordings = (o: RecordingWorkflowOptions, id: string): RecordingWorkflowOptions =>
@@ -50,6 +53,7 @@ export class BbbSim {
           ...(opts.version ? { version: opts.version } : {}),
           ...(opts.checksumAlgorithms ? { checksumAlgorithms: opts.checksumAlgorithms } : {}),
           ...(opts.recordings ? { recordings: nodeRecordings(opts.recordings, `${prefix}-${i + 1}`) } : {}),
+          ...(opts.callbacks ? { callbacks: opts.callbacks } : {}),
         }),
     );
     const sim = new BbbSim(nodes);

@@ -14,3 +14,4 @@ export { SUPPORTED_CALLS } from './bbb-api.js';
 export { prng, realisticMeetings } from './seed-fleet.js';
 export { type Recording, type RecordingState, SIM_FORMAT } from './recording-store.js';
 export { type PostPublishRun, type RecordingWorkflowOptions } from './recording-workflow.js';
+export { type NodeCallbackCall, type MeetingCallbacksOptions } from './meeting-callbacks.js';

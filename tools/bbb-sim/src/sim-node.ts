@@ -3,6 +3,7 @@ import { type ChecksumAlgorithm } from '@ensemble/shared';
 import { listenTracked } from '@ensemble/testing';
 import type { Socket } from 'node:net';
 import { type ApiResult, handleApi } from './bbb-api.js';
+import { MeetingCallbacks, type MeetingCallbacksOptions, type NodeCallbackCall } from './meeting-callbacks.js';
 import { type Meeting, MeetingStore, type SeedMeeting } from './meeting-store.js';
 import { type Recording, RecordingStore } from './recording-store.js';
 import { type PostPublishRun, RecordingWorkflow, type RecordingWorkflowOptions } from './recording-workflow.js';
@@ -35,6 +36,8 @@ export interface SimNodeOptions {
   checksumAlgorithms?: readonly ChecksumAlgorithm[];
   /** BBB's recording workflow: data dir, processing delay, post_publish scripts. */
   recordings?: RecordingWorkflowOptions;
+  /** The meeting-ended callbacks' retry waits (default BBB's). */
+  callbacks?: MeetingCallbacksOptions;
 }
 
 const API_PREFIX = '/bigbluebutton/api';
@@ -50,6 +53,7 @@ export class SimNode {
   private readonly store = new MeetingStore();
   private readonly recordings = new RecordingStore();
   private readonly workflow: RecordingWorkflow;
+  private readonly callbacks: MeetingCallbacks;
   private readonly received: SimCall[] = [];
   private bbbVersion: string;
   private server: Server | undefined;
@@ -67,6 +71,7 @@ export class SimNode {
     this.currentPort = opts.port ?? 0;
     this.bbbVersion = fullVersion(opts.version ?? '3.0');
     this.workflow = new RecordingWorkflow(this.recordings, () => this.origin, opts.recordings);
+    this.callbacks = new MeetingCallbacks(opts.secret, opts.callbacks);
   }
 
   /** An upgrade in place: the API root reports `version` from now on. */
@@ -100,6 +105,7 @@ export class SimNode {
   async stop(): Promise<void> {
     this.running = false;
     this.workflow.stop();
+    this.callbacks.stop();
     await this.closeServer();
   }
 
@@ -160,6 +166,16 @@ export class SimNode {
   /** Resolves once every post_publish run started so far has ended. */
   recordingsSettled(): Promise<void> {
     return this.workflow.settled();
+  }
+
+  /** The callback requests the node made when meetings ended (meeting-ended, analytics), oldest first. */
+  callbacksMade(): readonly NodeCallbackCall[] {
+    return this.callbacks.made();
+  }
+
+  /** Resolves once the callback requests under way have ended. */
+  callbacksSettled(): Promise<void> {
+    return this.callbacks.settled();
   }
 
   /** Forgets every meeting and session; the fault stays as it is. */
@@ -253,6 +269,7 @@ export class SimNode {
             origin: this.origin,
             bbbVersion: this.bbbVersion,
             onRecordingEnded: (r) => this.workflow.ended(r),
+            onMeetingEnded: (m) => this.callbacks.ended(m),
             onRecordingsMoved: (list, from, to) => this.workflow.moved(list, from, to),
           }),
         );

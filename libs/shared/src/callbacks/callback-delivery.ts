@@ -13,10 +13,18 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { request } from 'undici';
-import { outboundCallbackSchema, type CallbackKind, type OutboundCallback } from '@ensemble/contracts';
+import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import {
+  outboundCallbackSchema,
+  type CallbackKind,
+  type CallbackStatus,
+  type OutboundCallback,
+  type StoredCallback,
+} from '@ensemble/contracts';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { callbackRequest } from './callback-signing.js';
+import { CallbackStates } from './callback-states.js';
 import { retryDelayMs, type CallbackRetryPolicy } from './retry-policy.js';
 
 export const CALLBACK_STREAM = 'ENSEMBLE_CALLBACKS';
@@ -40,9 +48,19 @@ export interface CallbackDeliveryOptions {
   replicas?: number;
   /** Callbacks sent at once by this process. */
   concurrency?: number;
+  /**
+   * The BBB API secret of a tenant, asked at each attempt of a callback that names one
+   * (decision 113); undefined when the tenant is gone: its callback is dropped, not retried.
+   */
+  secretOf?: (tenant: string) => Promise<string | undefined>;
 }
 
 type Outcome = { ok: true } | { ok: false; final: boolean; reason: string };
+/** What became of an attempt: the `outcome` label of `ensemble_callbacks_total`. */
+export const CALLBACK_OUTCOMES = ['delivered', 'retried', 'dead', 'dropped'] as const;
+type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+/** BBB's CallbackUrlService follows up to 5 redirects of a meeting-ended GET. */
+const MAX_REDIRECTS = 5;
 
 /**
  * Outbound callbacks to integrations, at least once: `enqueue` stores one in a
@@ -59,19 +77,31 @@ export class CallbackDelivery {
   private loop?: Promise<void>;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly counters;
+  private readonly redirecting: Dispatcher;
+  /** Where each callback not yet delivered stands (for operators). */
+  readonly states: CallbackStates;
 
   constructor(private readonly opts: CallbackDeliveryOptions) {
     this.js = jetstream(opts.connection);
     this.log = opts.logger.child({ component: 'callbacks' });
+    this.states = new CallbackStates(opts.connection, {
+      keepMs: opts.keepMs ?? 14 * DAY_MS,
+      replicas: opts.replicas ?? 1,
+    });
+    this.redirecting = new Agent().compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
     const m = opts.metrics;
     this.counters = {
-      delivered: m.counter('ensemble_callbacks_delivered_total', 'Callbacks an integration accepted (2xx)', ['kind']),
-      retried: m.counter('ensemble_callbacks_retried_total', 'Callback attempts that failed and wait for another', [
-        'kind',
-      ]),
-      dead: m.counter('ensemble_callbacks_dead_total', 'Callbacks given up on, kept in the stream as dead', ['kind']),
+      outcomes: m.counter(
+        'ensemble_callbacks_total',
+        'Callback attempts by outcome: delivered (2xx), retried (failed, tried again later), dead (given up), dropped (tenant gone)',
+        ['kind', 'outcome'],
+      ),
       invalid: m.counter('ensemble_callbacks_invalid_total', 'Stream messages that were no callback, dropped'),
     };
+  }
+
+  private count(kind: CallbackKind, outcome: CallbackOutcome): void {
+    this.counters.outcomes.inc({ kind, outcome });
   }
 
   /** The stream and the consumer, created or brought to this configuration (every start). */
@@ -111,13 +141,27 @@ export class CallbackDelivery {
       if (!isNotFound(e)) throw e;
       await jsm.consumers.add(CALLBACK_STREAM, consumer);
     }
+    await this.states.ensure();
   }
 
   /** Stores a callback; true if new, false if the same id was enqueued before (within the window). */
   async enqueue(callback: OutboundCallback): Promise<boolean> {
     const valid = outboundCallbackSchema.parse(callback);
+    // Shown as pending first: the delivery (on any gateway) may be done before publish returns.
+    const shown = await this.tracked('record', () => this.states.created(statusOf(valid, { state: 'pending' })));
     const ack = await this.js.publish(`${PENDING}.${valid.kind}`, JSON.stringify(valid), { msgID: valid.id });
+    // A repeat of a callback delivered earlier: nothing pending to show.
+    if (ack.duplicate && shown) await this.tracked('forget', () => this.states.forget(valid.id));
+    // The same event again after the duplicate window (one given up on before): pending anew.
+    if (!ack.duplicate && shown === false) {
+      await this.tracked('record', () => this.states.update(statusOf(valid, { state: 'pending' })));
+    }
     return !ack.duplicate;
+  }
+
+  /** Every callback not delivered yet (pending, retrying) or given up (dead, dropped), newest first. */
+  list(): Promise<CallbackStatus[]> {
+    return this.states.list();
   }
 
   /** Starts delivering (after `ensure`). */
@@ -144,6 +188,7 @@ export class CallbackDelivery {
     await this.messages?.close();
     await this.loop;
     await Promise.allSettled(this.inFlight);
+    await this.redirecting.close().catch(() => undefined);
   }
 
   private async handle(msg: JsMsg): Promise<void> {
@@ -162,32 +207,62 @@ export class CallbackDelivery {
     }
     const cb = parsed.data;
     const attempt = msg.info.deliveryCount;
-    const fields = { callbackId: cb.id, kind: cb.kind, host: new URL(cb.url).host, attempt };
-    const outcome = await this.send(cb);
-    if (outcome.ok) {
-      msg.ack();
-      this.counters.delivered.inc({ kind: cb.kind });
-      this.log.info('callback delivered', fields);
+    const fields = { callbackId: cb.id, kind: cb.kind, host: new URL(cb.url).host, attempt, tenant: cb.tenant };
+    const secret = cb.tenant !== undefined ? await this.opts.secretOf?.(cb.tenant) : undefined;
+    if (cb.tenant !== undefined && secret === undefined) {
+      // Its tenant is gone: nobody could verify it, and no retry brings the secret back.
+      await this.bury(msg, cb, 'tenant-unknown');
+      this.count(cb.kind, 'dropped');
+      await this.tracked('record', () =>
+        this.states.update(statusOf(cb, { state: 'dropped', attempts: attempt - 1, lastError: 'tenant-unknown' })),
+      );
+      this.log.warn('callback dropped: its tenant has no secret', fields);
       return;
     }
-    const delay = outcome.final ? undefined : retryDelayMs(this.opts.retry, attempt, Date.now() - cb.enqueuedAt);
+    const outcome = await this.send(cb, secret);
+    const now = Date.now();
+    if (outcome.ok) {
+      msg.ack();
+      this.count(cb.kind, 'delivered');
+      this.log.info('callback delivered', fields);
+      await this.tracked('forget', () => this.states.forget(cb.id));
+      return;
+    }
+    const delay = outcome.final ? undefined : retryDelayMs(this.opts.retry, attempt, now - cb.enqueuedAt);
+    const tried = { attempts: attempt, lastError: outcome.reason, lastAttemptAt: now };
     if (delay === undefined) {
       await this.bury(msg, cb, outcome.reason);
-      this.counters.dead.inc({ kind: cb.kind });
+      this.count(cb.kind, 'dead');
       this.log.error('callback given up', { ...fields, reason: outcome.reason });
+      await this.tracked('record', () => this.states.update(statusOf(cb, { state: 'dead', ...tried })));
       return;
     }
     msg.nak(delay);
-    this.counters.retried.inc({ kind: cb.kind });
+    this.count(cb.kind, 'retried');
     this.log.warn('callback failed, retried later', { ...fields, reason: outcome.reason, retryInMs: delay });
+    await this.tracked('record', () =>
+      this.states.update(statusOf(cb, { state: 'retrying', ...tried, nextAttemptAt: now + delay })),
+    );
   }
 
-  private async send(cb: OutboundCallback): Promise<Outcome> {
+  /** A write of the operators' view: its failure is logged, never the callback's. */
+  private async tracked<T>(what: string, write: () => Promise<T>): Promise<T | undefined> {
     try {
+      return await write();
+    } catch (e) {
+      this.log.warn(`callback state ${what} failed`, { error: (e as Error).message });
+      return undefined;
+    }
+  }
+
+  private async send(cb: StoredCallback, secret: string | undefined): Promise<Outcome> {
+    try {
+      const req = callbackRequest(cb, secret);
       const res = await request(cb.url, {
-        method: 'POST',
-        headers: { 'content-type': cb.contentType, 'user-agent': 'Ensemble callbacks' },
-        body: cb.body,
+        method: req.method,
+        headers: req.headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        ...(req.method === 'GET' ? { dispatcher: this.redirecting } : {}),
         signal: AbortSignal.timeout(this.opts.retry.attemptTimeoutMs),
       });
       await res.body.dump();
@@ -200,7 +275,7 @@ export class CallbackDelivery {
   }
 
   /** The dead letter: a copy under `dead.` (kept with the stream's age), then the original terminated. */
-  private async bury(msg: JsMsg, cb: OutboundCallback, reason: string): Promise<void> {
+  private async bury(msg: JsMsg, cb: StoredCallback, reason: string): Promise<void> {
     try {
       await this.js.publish(`${DEAD}.${cb.kind}`, JSON.stringify({ ...cb, reason, deadAt: Date.now() }), {
         msgID: `dead:${cb.id}`,
@@ -219,9 +294,9 @@ export class CallbackDelivery {
 export async function deadCallbacks(
   connection: NatsConnection,
   kind: CallbackKind,
-): Promise<Array<OutboundCallback & { reason: string }>> {
+): Promise<Array<StoredCallback & { reason: string }>> {
   const jsm = await jetstreamManager(connection);
-  const out: Array<OutboundCallback & { reason: string }> = [];
+  const out: Array<StoredCallback & { reason: string }> = [];
   const info = await jsm.streams.info(CALLBACK_STREAM, { subjects_filter: `${DEAD}.${kind}` });
   if (!info.state.subjects?.[`${DEAD}.${kind}`]) return out;
   const js = jetstream(connection);
@@ -232,6 +307,23 @@ export async function deadCallbacks(
     if (m.info.pending === 0) break;
   }
   return out;
+}
+
+/** The operators' view of a callback: its URL's host only (a path or query may carry a token). */
+function statusOf(cb: StoredCallback, over: Partial<CallbackStatus> & Pick<CallbackStatus, 'state'>): CallbackStatus {
+  return {
+    id: cb.id,
+    kind: cb.kind,
+    tenant: cb.tenant ?? null,
+    meetingId: cb.meetingId ?? null,
+    host: new URL(cb.url).host,
+    attempts: 0,
+    lastError: null,
+    enqueuedAt: cb.enqueuedAt,
+    lastAttemptAt: null,
+    nextAttemptAt: null,
+    ...over,
+  };
 }
 
 const isNotFound = (e: unknown): boolean => /not found/i.test((e as Error).message ?? '');

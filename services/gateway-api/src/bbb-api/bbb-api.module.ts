@@ -4,6 +4,7 @@ import { repositoryProvider } from '../db/repository.provider.js';
 import type { FastifyInstance } from 'fastify';
 import { BbbApiController, serveBbb } from './bbb-api.controller.js';
 import { BbbApiService } from './bbb-api.service.js';
+import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { PlaybackModule } from '../playback/playback.module.js';
 import { RecordingsModule } from '../recordings/recordings.module.js';
@@ -21,7 +22,7 @@ const FORM = 'application/x-www-form-urlencoded';
  * path of MeetingsModule. Owns the `bbb_create_params` table.
  */
 @Module({
-  imports: [PlaybackModule, MeetingsModule, RecordingsModule, TenantsModule],
+  imports: [PlaybackModule, MeetingsModule, RecordingsModule, TenantsModule, CallbacksModule],
   controllers: [BbbApiController],
   providers: [
     BbbApiService,

@@ -10,11 +10,11 @@ import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
 import { readNodeXml } from '../meetings/node-answer.js';
-import { withRecordingReadyRestored } from '../callbacks/recording-ready-param.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
 import { TenantMetrics } from '../tenants/tenant-metrics.js';
 import { tenantNamed } from '../tenants/tenant-route.js';
 import { TenantScope } from '../tenants/tenant-scope.js';
+import { CallbackUrls } from '../callbacks/callback-urls.js';
 
 export const BBB_CALLS = [
   'create',
@@ -65,6 +65,7 @@ export class BbbApiService {
     private readonly recordings: BbbRecordingsService,
     private readonly tenants: TenantDirectory,
     private readonly tenantMetrics: TenantMetrics,
+    private readonly callbacks: CallbackUrls,
   ) {
     if (!config.BBB_API_SECRET && config.BBB_API_SECRETS.length === 0) {
       logger.warn(
@@ -83,10 +84,9 @@ export class BbbApiService {
     const tenant = this.tenants.get(named);
     const scope = tenant ? new TenantScope(tenant) : undefined;
     const answer = await this.answer(req, scope);
-    // Nodes hold the recording-ready URL under Ensemble's name and namespaced meetingIDs;
-    // integrations see theirs.
-    answer.body = withRecordingReadyRestored(answer.body);
-    if (scope) answer.body = scope.shown(answer.body);
+    // Nodes hold Ensemble's callback URLs (decision 113) and namespaced meetingIDs (decision
+    // 110); integrations see theirs, and only their own tenant's.
+    if (scope) answer.body = scope.shown(this.callbacks.restore(answer.body, scope.name));
     const returncode =
       answer.status === 302
         ? 'redirect'
@@ -112,7 +112,7 @@ export class BbbApiService {
       if (checksum !== 'ok' || !scope) return failed(checksum === 'missing' ? 'checksumMissing' : 'checksumError');
       switch (req.call) {
         case 'create':
-          return await this.meetings.create(params, req.xml, scope);
+          return await this.meetings.create(params, req.xml, scope, req.origin);
         case 'isMeetingRunning':
           return await this.meetings.isMeetingRunning(params, scope);
         case 'getMeetingInfo':

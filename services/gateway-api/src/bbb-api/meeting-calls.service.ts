@@ -10,7 +10,7 @@ import { quotaFailureOf } from '../meetings/bbb-failure.js';
 import { usable } from '../meetings/scheduler.client.js';
 import { failed, joinError, redirect, relay, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
 import { BbbParams } from './bbb-params.js';
-import { withRecordingReadyTakenOver } from '../callbacks/recording-ready-param.js';
+import { CallbackUrls } from '../callbacks/callback-urls.js';
 import { CreateParamsRepository, type StoredCreate } from './create-params.repository.js';
 import { KeepAliveThrottle } from './keep-alive.js';
 import { applyPolicy, type ParameterPolicy } from './parameter-policy.js';
@@ -46,11 +46,12 @@ export class MeetingCallsService {
     private readonly meetings: BbbMeetingService,
     private readonly nodes: BbbNodeClient,
     private readonly store: CreateParamsRepository,
+    private readonly callbacks: CallbackUrls,
   ) {
     this.policy = globalParameterPolicy(config);
   }
 
-  async create(incoming: BbbParams, xml: XmlBody | undefined, scope: TenantScope): Promise<BbbAnswer> {
+  async create(incoming: BbbParams, xml: XmlBody | undefined, scope: TenantScope, origin: string): Promise<BbbAnswer> {
     const sent = incoming.text('meetingID');
     if (!sent) return failed('missingParamMeetingID');
     // The node's meetingID is namespaced (decision 110): the tenant's prefix counts in BBB's limit.
@@ -58,9 +59,12 @@ export class MeetingCallsService {
     if (sent.length < 2 || meetingID.length > 256) return failed('meetingIdLength');
     if (sent.includes(',')) return failed('meetingIdComma');
     if (!incoming.text('name')) return failed('missingName');
-    // Ensemble calls the recording-ready URL once the recording is in storage, not the node (decision 103).
-    const params = withRecordingReadyTakenOver(
+    // Nodes call Ensemble, Ensemble the integration: its callback URLs are taken over (decisions
+    // 103, 113), after the policy (a policy's callback URL is taken over too).
+    const params = this.callbacks.takeOver(
       applyPolicy(incoming, 'create', this.policy, scope.tenant.policy).with('meetingID', meetingID),
+      { tenant: scope.name, meetingID: sent },
+      origin,
     );
     // Read first: without PostgreSQL nothing is placed or created (a meeting that could not be
     // re-created after a failure), the call fails at once (internalError).

@@ -11,10 +11,12 @@ import {
   type NatsBus,
 } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
+import { TenantSecretSource } from './tenant-secrets.port.js';
 
 /**
  * This gateway's share of outbound callback delivery: the stream and consumer made
- * sure of at start, callbacks sent until shutdown (decision 103).
+ * sure of at start, callbacks sent until shutdown (decisions 103, 113), each signed at
+ * its attempt with its tenant's secret.
  */
 @Injectable()
 export class CallbackDeliveryService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -25,6 +27,7 @@ export class CallbackDeliveryService implements OnApplicationBootstrap, OnModule
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS) metrics: Metrics,
     @Inject(NATS_BUS) bus: NatsBus,
+    secrets: TenantSecretSource,
   ) {
     this.delivery = new CallbackDelivery({
       connection: bus.connection,
@@ -32,6 +35,7 @@ export class CallbackDeliveryService implements OnApplicationBootstrap, OnModule
       metrics,
       retry: callbackRetryPolicy(config),
       replicas: config.CALLBACK_STREAM_REPLICAS,
+      secretOf: (tenant) => secrets.signingSecret(tenant),
     });
   }
 

@@ -1,33 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { callbackUrlSchema, type OutboundCallback } from '@ensemble/contracts';
-import { CONFIG, LOGGER, hs256Jwt, type Logger } from '@ensemble/shared';
-import type { GatewayConfig } from '../config.js';
+import { LOGGER, type Logger } from '@ensemble/shared';
 import { CallbackDeliveryService } from './callback-delivery.service.js';
+import type { CallbackTarget } from './callback-token.js';
+import { CallbackUrls } from './callback-urls.js';
 
 export interface RecordingReady {
   /** BBB's record ID (the internal meeting ID). */
   recordId: string;
-  /** The integration's meetingID. */
+  /** The meetingID in the recording's metadata (the node's). */
   meetingId: string;
-  /** The integration's `meta_bbb-recording-ready-url`. */
+  /** The recording's `ensemble-recording-ready-url` (an Ensemble URL with a token, or an older plain URL). */
   url: string;
 }
 
 /**
  * What BBB's post_publish_recording_ready_callback.rb sends: a form POST with
  * `signed_parameters`, a JWT (HS256) of `{ meeting_id, record_id }` signed with the
- * BBB secret the integration knows. Receivers (Greenlight, Moodle, ...) verify it
- * with that secret.
+ * BBB secret the integration knows (its tenant's, at delivery: decision 113). Receivers
+ * (Greenlight, Moodle, ...) verify it with that secret.
  */
-export function recordingReadyCallback(ready: RecordingReady, secret: string, now = Date.now()): OutboundCallback {
-  const jwt = hs256Jwt({ meeting_id: ready.meetingId, record_id: ready.recordId }, secret);
+export function recordingReadyCallback(target: CallbackTarget, recordId: string, now = Date.now()): OutboundCallback {
   return {
-    id: `recording-ready:${ready.recordId}`,
+    id: `recording-ready:${recordId}`,
     kind: 'recording-ready',
-    url: ready.url,
-    contentType: 'application/x-www-form-urlencoded',
-    body: new URLSearchParams({ signed_parameters: jwt }).toString(),
+    url: target.url,
     enqueuedAt: now,
+    tenant: target.tenant,
+    signing: { as: 'recording-ready', meetingId: target.meetingID, recordId },
+    meetingId: target.meetingID,
   };
 }
 
@@ -39,29 +40,23 @@ export function recordingReadyCallback(ready: RecordingReady, secret: string, no
 @Injectable()
 export class RecordingReadyNotifier {
   constructor(
-    @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly urls: CallbackUrls,
     private readonly callbacks: CallbackDeliveryService,
   ) {}
 
-  /**
-   * Enqueues the callback; false when there is nothing to send (no or a bad URL, no
-   * secret) or it was enqueued already. `secret` defaults to the BBB API secret
-   * (issue 19: the tenant's).
-   */
-  async notify(
-    ready: RecordingReady,
-    secret = this.config.BBB_API_SECRET ?? this.config.BBB_API_SECRETS[0],
-  ): Promise<boolean> {
+  /** Enqueues the callback; false when there is nothing to send (no or a bad URL) or it was enqueued already. */
+  async notify(ready: RecordingReady): Promise<boolean> {
     const fields = { recordId: ready.recordId };
-    if (!callbackUrlSchema.safeParse(ready.url).success) {
+    const target = this.urls.recordingReadyTarget(ready.url, ready.meetingId);
+    if (!target) {
+      this.logger.warn("recording-ready token is not this gateway's, not called", fields);
+      return false;
+    }
+    if (!callbackUrlSchema.safeParse(target.url).success) {
       this.logger.warn('recording-ready url is no http(s) URL, not called', fields);
       return false;
     }
-    if (!secret) {
-      this.logger.warn('recording-ready callback not sent: no BBB API secret to sign it', fields);
-      return false;
-    }
-    return this.callbacks.delivery.enqueue(recordingReadyCallback(ready, secret));
+    return this.callbacks.delivery.enqueue(recordingReadyCallback(target, ready.recordId));
   }
 }

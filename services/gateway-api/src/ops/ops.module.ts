@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { LOGGER, type Logger } from '@ensemble/shared';
+import { CallbacksModule } from '../callbacks/callbacks.module.js';
 import { repositoryProvider } from '../db/repository.provider.js';
 import { AuditController } from './audit.controller.js';
 import { AuditLog } from './audit-log.js';
 import { AuditRepository } from './audit.repository.js';
+import { CallbacksController } from './callbacks.controller.js';
 import { EventHubService } from './event-hub.service.js';
 import { NodesController } from './nodes.controller.js';
 import { OpsEventsController } from './ops-events.controller.js';
@@ -16,12 +18,12 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 
 /**
  * The operator API (`/api/ops/*`, bearer `OPS_TOKEN`): cluster, nodes, placements,
- * runs, the events stream, the audit log and tenants (decision 114). Thin: every decision is the scheduler's or
+ * runs, the events stream, the audit log, tenants (decision 114) and the outbound callbacks. Thin: every decision is the scheduler's or
  * the provisioner's, asked over NATS; every change is audited first (`AuditLog`). Owns
  * the `audit_events` table.
  */
 @Module({
-  imports: [TenantsModule],
+  imports: [TenantsModule, CallbacksModule],
   controllers: [
     OpsController,
     NodesController,
@@ -29,6 +31,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     RunsController,
     AuditController,
     TenantsController,
+    CallbacksController,
   ],
   providers: [
     OpsTokenGuard,

@@ -10,7 +10,7 @@ import { RecordingStorage } from './recording-storage.client.js';
 import { RecordingTokenResolver } from './recording-token.resolver.js';
 import { RecordingsRepository } from './recordings.repository.js';
 import { RecordingReadyNotifier } from '../callbacks/recording-ready.notifier.js';
-import { RECORDING_READY_META_KEY } from '../callbacks/recording-ready-param.js';
+import { RECORDING_READY_META_KEY } from '../callbacks/callback-params.js';
 import { RECORDING_STORAGE } from './recordings.tokens.js';
 import { safeEntryPath } from './transfer-params.js';
 import { tarFiles } from './tar-reader.js';
