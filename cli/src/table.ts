@@ -17,14 +17,5 @@ export const percent = (x: number | null | undefined): string => (x == null ? '-
 /** Two decimals at most, no trailing zeros. */
 export const num = (x: number): number => Math.round(x * 100) / 100;
 
-/** `3500` -> `3.4 KiB`: binary units, one decimal below 10. */
-export function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v < 10 ? Math.round(v * 10) / 10 : Math.round(v)} ${units[u]}`;
-}
+/** `3500` -> `3.4 KiB` (defined once, in contracts). */
+export { formatBytes as bytes } from '@ensemble/contracts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { TenantUsage, TenantView } from '@ensemble/contracts';
+import { formatBytes as bytes, type TenantUsage, type TenantView } from '@ensemble/contracts';
 import { ApiError } from './api.js';
 import { explainOps, type OpsSession } from './ops-api.js';
 
@@ -11,17 +11,6 @@ interface Row {
   usage: TenantUsage | undefined;
 }
 
-/** `3500` -> `3.4 KiB`. */
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v < 10 ? Math.round(v * 10) / 10 : Math.round(v)} ${units[u]}`;
-}
 
 /** Tenants (decision 114): each with its usage against its quotas; details (secret ids, policy) on demand. */
 export function TenantsPanel(props: OpsSession) {

@@ -25,3 +25,4 @@ export * from './api/cluster-view.js';
 export * from './bbb/bbb-xml.js';
 export * from './callbacks/outbound-callback.schema.js';
 export * from './callbacks/callback-status.schema.js';
+export * from './api/format-bytes.js';
