@@ -9,7 +9,7 @@ import { BbbRecordingsService } from './bbb-recordings.service.js';
 import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
-import { readNodeXml } from '../meetings/node-answer.js';
+import { returncodeOf } from '../meetings/node-answer.js';
 import { withRecordingReadyRestored } from '../callbacks/recording-ready-param.js';
 
 export const BBB_CALLS = [
@@ -68,9 +68,7 @@ export class BbbApiService {
     // Nodes hold the recording-ready URL under Ensemble's name; integrations see theirs.
     answer.body = withRecordingReadyRestored(answer.body);
     const returncode =
-      answer.status === 302
-        ? 'redirect'
-        : (readNodeXml(answer.body)?.returncode ?? (answer.status < 400 ? 'other' : 'error'));
+      answer.status === 302 ? 'redirect' : (returncodeOf(answer.body) ?? (answer.status < 400 ? 'other' : 'error'));
     this.requests.inc({ call, returncode });
     return answer;
   }
