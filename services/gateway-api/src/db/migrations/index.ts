@@ -2,6 +2,7 @@ import type { Migrations } from '@ensemble/shared';
 import * as usersAndRooms from './001-users-and-rooms.js';
 import * as createParamsAndAudit from './002-create-params-and-audit.js';
 import * as recordings from './003-recordings.js';
+import * as recordingsPageIndex from './004-recordings-page-index.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -11,4 +12,5 @@ export const gatewayMigrations: Migrations = {
   '001-users-and-rooms': usersAndRooms,
   '002-create-params-and-audit': createParamsAndAudit,
   '003-recordings': recordings,
+  '004-recordings-page-index': recordingsPageIndex,
 };
