@@ -193,6 +193,24 @@ describe('the recordings repository on PostgreSQL', () => {
       expect(page.recordings[0]?.formats).toHaveLength(1);
     });
 
+    it("lists by record id prefix as BBB's getRecordings does, a prefix's wildcards taken literally", async () => {
+      await seed();
+      const ids = async (recordIdPrefixes: string[], more: Partial<RecordingsQuery> = {}) => {
+        const page = await repo.list({ recordIdPrefixes, ...more, offset: 0, limit: 100 });
+        return { total: page.total, ids: page.recordings.map((r) => r.recordId) };
+      };
+      // A whole id is its own prefix; a shorter one lists every id it starts.
+      expect(await ids(['rec-00042'])).toEqual({ total: 1, ids: ['rec-00042'] });
+      expect((await ids(['rec-0004'])).total).toBe(10);
+      expect((await ids(['rec-0004', 'rec-00042', 'rec-0123'])).total).toBe(20); // each once
+      expect((await ids(['rec-0004'], { states: ['published'] })).ids).toEqual(['rec-00042', 'rec-00045', 'rec-00048']);
+      expect(await ids(['rec-000420', 'nope'])).toEqual({ total: 0, ids: [] });
+      // LIKE's wildcards mean nothing here: BBB compares with startsWith.
+      expect((await ids(['rec_0004'])).total).toBe(0);
+      expect((await ids(['rec-000%'])).total).toBe(0);
+      expect((await ids([])).total).toBe(0);
+    });
+
     it('keeps the totals by state equal to a count of the table through every kind of change', async () => {
       await seed();
       const counted = async () =>
@@ -263,6 +281,7 @@ describe('the recordings repository on PostgreSQL', () => {
       for (const q of [
         { meetingIds: ['meeting-1'] },
         { recordIds: ['rec-00001', 'rec-00002'] },
+        { recordIdPrefixes: ['rec-0001', 'rec-00020'] },
         { meta: { lesson: 'l42' } },
         { meetingIds: ['meeting-1'], states: ['published' as const] },
       ]) {

@@ -38,6 +38,12 @@ export interface Recording {
 export interface RecordingsQuery {
   meetingIds?: readonly string[];
   recordIds?: readonly string[];
+  /**
+   * getRecordings' `recordID`: each a prefix of the record ids listed, as BBB matches them
+   * (RecordingServiceFileImpl.getRecordingsForPath: `startsWith`), so the 40 hex digits of a
+   * meeting's internal id list all its recordings.
+   */
+  recordIdPrefixes?: readonly string[];
   states?: readonly RecordingState[];
   /** Every pair must match exactly (meta_<key>=<value>). */
   meta?: Readonly<Record<string, string>>;
@@ -65,6 +71,16 @@ function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>)
   const parts: RawBuilder<unknown>[] = [];
   if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
   if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
+  // One starts_with per prefix: each an index range (recordings_record_id_prefix, migration 004).
+  if (q.recordIdPrefixes)
+    parts.push(
+      q.recordIdPrefixes.length
+        ? sql`(${sql.join(
+            q.recordIdPrefixes.map((p) => sql`starts_with(r.record_id, ${p})`),
+            sql` OR `,
+          )})`
+        : sql`false`,
+    );
   if (q.states) parts.push(sql`r.state = ANY(${[...q.states]}::text[])`);
   if (q.meta && Object.keys(q.meta).length > 0) parts.push(sql`r.metadata @> ${JSON.stringify(q.meta)}::jsonb`);
   return parts.length ? sql<boolean>`(${sql.join(parts, sql` AND `)})` : sql<boolean>`true`;
@@ -77,7 +93,10 @@ function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>)
  */
 function totalOf(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<number> {
   const byStateAlone =
-    q.meetingIds === undefined && q.recordIds === undefined && (!q.meta || Object.keys(q.meta).length === 0);
+    q.meetingIds === undefined &&
+    q.recordIds === undefined &&
+    q.recordIdPrefixes === undefined &&
+    (!q.meta || Object.keys(q.meta).length === 0);
   if (!byStateAlone) return sql<number>`(SELECT count(*) FROM recordings r WHERE ${condition(q)})`;
   const states = q.states ? sql`WHERE c.state = ANY(${[...q.states]}::text[])` : sql``;
   return sql<number>`(SELECT coalesce(sum(c.n), 0) FROM recording_counts c ${states})`;
