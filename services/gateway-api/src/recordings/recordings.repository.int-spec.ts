@@ -171,6 +171,33 @@ describe('the recordings repository on PostgreSQL', () => {
       expect(await repo.list({ offset: 20_000, limit: 10 })).toEqual({ total: 10_000, recordings: [] });
     });
 
+    it('gives the same pages whichever end a page is walked to from, newest first too, the last page short', async () => {
+      await seed();
+      const ordered = async (filter: string) =>
+        (
+          await sql<{ record_id: string }>`SELECT record_id FROM recordings WHERE ${sql.raw(filter)}
+            ORDER BY starts_at, record_id`.execute(db)
+        ).rows.map((r) => r.record_id);
+      for (const [states, filter] of [
+        [undefined, 'true'],
+        [['published', 'unpublished'] as RecordingState[], "state <> 'deleted'"],
+      ] as const) {
+        const all = await ordered(filter);
+        for (const newestFirst of [false, true]) {
+          const expected = newestFirst ? [...all].reverse() : all;
+          const seen: string[] = [];
+          // 333 a page: pages in both halves, one across the middle, a short last one.
+          for (let offset = 0; offset < all.length + 333; offset += 333) {
+            const page = await repo.list({ ...(states ? { states } : {}), newestFirst, offset, limit: 333 });
+            expect(page.total).toBe(all.length);
+            expect(page.recordings.map((r) => r.recordId)).toEqual(expected.slice(offset, offset + 333));
+            seen.push(...page.recordings.map((r) => r.recordId));
+          }
+          expect(seen).toEqual(expected);
+        }
+      }
+    });
+
     it('filters by meeting ids, record ids, states and meta pairs, counting what matches', async () => {
       await seed();
       const total = async (q: Omit<RecordingsQuery, 'offset' | 'limit'>) =>
@@ -254,7 +281,14 @@ describe('the recordings repository on PostgreSQL', () => {
 
     it("reads the rows and formats of the page's recordings only, however far its offset", async () => {
       await seed();
-      type PlanNode = { 'Relation Name'?: string; 'Actual Loops': number; 'Actual Rows': number; Plans?: PlanNode[] };
+      type PlanNode = {
+        'Node Type': string;
+        'Relation Name'?: string;
+        'Scan Direction'?: string;
+        'Actual Loops': number;
+        'Actual Rows': number;
+        Plans?: PlanNode[];
+      };
       const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
       const q = listQuery({ states: ['published', 'unpublished'], offset: 5000, limit: 100 });
       const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>`EXPLAIN (ANALYZE, FORMAT JSON) ${q}`.execute(
@@ -265,6 +299,12 @@ describe('the recordings repository on PostgreSQL', () => {
       );
       // One lookup per recording of the page, none for the 5,000 skipped.
       expect(formatReads.map((n) => n['Actual Loops'])).toEqual([100]);
+      // Offset 5,000 of 6,667 is walked to from the end: 1,667 entries, not 5,100.
+      const walked = nodes(rows[0]!['QUERY PLAN'][0].Plan).filter((n) => n['Node Type'] === 'Index Only Scan');
+      expect(walked.map((n) => [n['Scan Direction'], n['Actual Rows']])).toEqual([
+        ['Forward', 0],
+        ['Backward', 1667],
+      ]);
       const page = await repo.list({ states: ['published', 'unpublished'], offset: 5000, limit: 100 });
       expect(page.total).toBe(6667);
       expect(page.recordings).toHaveLength(100);

@@ -1,7 +1,10 @@
 import { guardedSql } from '@ensemble/shared';
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { GatewayTables, RecordingState } from '../db/schema.js';
 import { ROOM_MEETING_ID_REGEX } from '../meetings/room-bbb-params.js';
+import { listQuery, type ListRow, type RecordingsQuery } from './recordings-list.query.js';
+
+export { listQuery, type RecordingsQuery } from './recordings-list.query.js';
 
 /** One format of a recording, as stored. */
 export interface RecordingFormat {
@@ -34,100 +37,10 @@ export interface Recording {
   formats: RecordingFormat[];
 }
 
-/** getRecordings' filters (BBB 2.6+): each list is "any of"; absent means no filter. */
-export interface RecordingsQuery {
-  meetingIds?: readonly string[];
-  recordIds?: readonly string[];
-  /**
-   * getRecordings' `recordID`: each a prefix of the record ids listed, as BBB matches them
-   * (RecordingServiceFileImpl.getRecordingsForPath: `startsWith`), so the 40 hex digits of a
-   * meeting's internal id list all its recordings.
-   */
-  recordIdPrefixes?: readonly string[];
-  states?: readonly RecordingState[];
-  /** Every pair must match exactly (meta_<key>=<value>). */
-  meta?: Readonly<Record<string, string>>;
-  /** Newest first (a room's own list); BBB's getRecordings pages oldest first. */
-  newestFirst?: boolean;
-  offset: number;
-  limit: number;
-}
-
 export interface RecordingsPage {
   /** All recordings matching the filters (BBB's totalElements). */
   total: number;
   recordings: Recording[];
-}
-
-/** A row of `listQuery`: the total beside a page row (all null but the total when the page is empty). */
-interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
-  total: number;
-  record_id: string | null;
-  formats: RecordingFormat[];
-}
-
-/** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
-function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<boolean> {
-  const parts: RawBuilder<unknown>[] = [];
-  if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
-  if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
-  // One starts_with per prefix: each an index range (recordings_record_id_prefix, migration 004).
-  if (q.recordIdPrefixes)
-    parts.push(
-      q.recordIdPrefixes.length
-        ? sql`(${sql.join(
-            q.recordIdPrefixes.map((p) => sql`starts_with(r.record_id, ${p})`),
-            sql` OR `,
-          )})`
-        : sql`false`,
-    );
-  if (q.states) parts.push(sql`r.state = ANY(${[...q.states]}::text[])`);
-  if (q.meta && Object.keys(q.meta).length > 0) parts.push(sql`r.metadata @> ${JSON.stringify(q.meta)}::jsonb`);
-  return parts.length ? sql<boolean>`(${sql.join(parts, sql` AND `)})` : sql<boolean>`true`;
-}
-
-/**
- * How many recordings match: from the counts per state (migration 004) when the filter is
- * by state alone, the usual getRecordings, instead of counting the table; else a count, of
- * an index range for a filter by meeting, id or meta.
- */
-function totalOf(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<number> {
-  const byStateAlone =
-    q.meetingIds === undefined &&
-    q.recordIds === undefined &&
-    q.recordIdPrefixes === undefined &&
-    (!q.meta || Object.keys(q.meta).length === 0);
-  if (!byStateAlone) return sql<number>`(SELECT count(*) FROM recordings r WHERE ${condition(q)})`;
-  const states = q.states ? sql`WHERE c.state = ANY(${[...q.states]}::text[])` : sql``;
-  return sql<number>`(SELECT coalesce(sum(c.n), 0) FROM recording_counts c ${states})`;
-}
-
-/** The formats of `r`, as a JSON array in the shape of RecordingFormat, by name. */
-const FORMATS = sql`(SELECT coalesce(json_agg(json_build_object(
-    'format', f.format, 'digest', f.digest, 'prefix', f.prefix, 'sizeBytes', f.size_bytes,
-    'fileCount', f.file_count, 'playbackPath', f.playback_path,
-    'processingTimeMs', f.processing_time_ms, 'lengthMs', f.length_ms) ORDER BY f.format), '[]'::json)
-  FROM recording_formats f WHERE f.record_id = r.record_id)`;
-
-/**
- * One page and the total in one statement: the row of `one` carries the count even when
- * the page is empty (an offset past the end). Order: start time, then record id (unique),
- * so pages neither repeat nor skip a recording. The page's ids come first, from a walk of
- * the order's index that reads nothing else (`ids`); only those rows are then read and get
- * their formats: a formats subquery beside the OFFSET ran for every skipped row too (a
- * page at offset 50,000 of 100,000 took 400 ms; the walk to it alone takes 4).
- */
-export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
-  const where = condition(q);
-  const dir = q.newestFirst ? sql`DESC` : sql`ASC`;
-  return sql<ListRow>`SELECT ${totalOf(q)}::int AS total, p.*
-    FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-      SELECT r.*, ${FORMATS} AS formats
-      FROM (SELECT r.record_id FROM recordings r WHERE ${where}
-        ORDER BY r.starts_at ${dir}, r.record_id ${dir} OFFSET ${q.offset} LIMIT ${q.limit}) AS ids
-      JOIN recordings r ON r.record_id = ids.record_id
-    ) AS p ON true
-    ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
 
 /** The state of a recording indexed for the first time: deleted if its web room is gone. */
