@@ -101,6 +101,21 @@ describe('recordings through the BBB API, from the index and storage', () => {
     expect(xml).toMatchObject({ returncode: 'SUCCESS', messageKey: 'noRecordings' });
   });
 
+  it('lists by recordID prefix as BBB does, recordID winning over meetingID', async () => {
+    const ids = async (params: Array<[string, string]>) =>
+      listed((await rs.bbb('getRecordings', params)).xml).map((r) => r.recordID);
+    // The 40 hex digits of the meeting's internal id: every recording of that meeting.
+    expect(await ids([['recordID', id.slice(0, 40)]])).toEqual([id]);
+    expect(await ids([['recordID', `nope,${id.slice(0, 12)}`]])).toEqual([id]);
+    expect(
+      await ids([
+        ['recordID', id.slice(0, 12)],
+        ['meetingID', 'another-meeting'],
+      ]),
+    ).toEqual([id]);
+    expect(await ids([['recordID', `${id}0`]])).toEqual([]);
+  });
+
   it(
     'pages 10,000 indexed recordings in a stable order without repeats or gaps, with totalElements',
     async () => {

@@ -8,6 +8,8 @@ import { jwtVerify } from 'jose';
 import { RECORDINGS_API_SECRET, RecordingsStack, UPLOADER } from './recordings.test-support.js';
 
 const SLOW = 120_000;
+/** RECORDING_TOKEN_GRACE_S of this suite's scheduler: a removed node's token, honoured this long. */
+const TOKEN_GRACE_S = 6;
 
 /**
  * A node's published recording reaches Ensemble through the real post_publish script, run
@@ -72,7 +74,7 @@ describe('recordings transferred from their node into storage and the index', ()
 
   beforeAll(async () => {
     await receiver.start();
-    await rs.start();
+    await rs.start({ scheduler: { RECORDING_TOKEN_GRACE_S: String(TOKEN_GRACE_S) } });
     storage = rs.storage;
   }, SLOW);
   afterAll(async () => {
@@ -231,15 +233,26 @@ describe('recordings transferred from their node into storage and the index', ()
   );
 
   it(
-    'stops taking uploads with a removed node’s token at once, though the gateway had it cached',
+    'takes a removed node’s uploads for RECORDING_TOKEN_GRACE_S, then refuses its token (401), though the gateway had it cached',
     async () => {
       const id = (await sql<{ record_id: string }>('SELECT record_id FROM recordings LIMIT 1'))[0]!.record_id;
       const body = archive(dirname(node().recordingDir(id)!), id);
+      // A recording the node still holds when it is removed (as one unreachable then would).
+      const late = `${'d'.repeat(40)}-1700000000004`;
+      const lateBody = copyAs(id, late);
       expect((await put(id, body)).status).toBe(200); // cached: the token resolves to bbb-1
       expect((await stack.ops('DELETE', '/api/ops/nodes/bbb-1')).status).toBe(200);
-      await waitFor('the token refused', async () => (await put(id, body)).status === 401);
+      const removedAt = Date.now();
+      // Within the grace: handed over, indexed under the removed node.
+      expect((await put(late, lateBody)).status).toBe(201);
+      expect(Date.now() - removedAt).toBeLessThan(TOKEN_GRACE_S * 1000);
+      expect(await sql('SELECT node_id FROM recordings WHERE record_id = $1', [late])).toEqual([{ node_id: 'bbb-1' }]);
+      // After it: refused, though the gateway had cached the token (for 30 s, never past its grace).
+      await waitFor('the token refused', async () => (await put(id, body)).status === 401, { timeoutMs: 30_000 });
+      expect(Date.now() - removedAt).toBeGreaterThanOrEqual(TOKEN_GRACE_S * 1000 - 1000);
+      expect(Date.now() - removedAt).toBeLessThan(TOKEN_GRACE_S * 1000 + 15_000);
       // The recordings it sent stay listed and stored.
-      expect(await sql('SELECT 1 FROM recordings WHERE record_id = $1', [id])).toHaveLength(1);
+      expect(await sql('SELECT 1 FROM recordings WHERE record_id IN ($1, $2)', [id, late])).toHaveLength(2);
     },
     SLOW,
   );

@@ -38,7 +38,9 @@ export class RecordingsStack {
   };
   private lecture = 0;
 
-  async start(opts: { videoBytes?: number; gateway?: Record<string, string> } = {}): Promise<this> {
+  async start(
+    opts: { videoBytes?: number; gateway?: Record<string, string>; scheduler?: Record<string, string> } = {},
+  ): Promise<this> {
     this.storage = await startObjectStorage();
     this.bucket = await this.storage.createBucket();
     this.s3 = new S3Client(this.storage.clientConfig());
@@ -53,6 +55,7 @@ export class RecordingsStack {
           videoBytes: opts.videoBytes ?? 12 << 20,
         },
       },
+      ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
       gateway: {
         S3_ENDPOINT: this.storage.url,
         S3_REGION: this.storage.region,

@@ -73,6 +73,16 @@ export const schedulerEnvSchema = baseEnvSchema
     SUSPECT_PROBE_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
     /** `end` calls in flight at once when a node panics. */
     PANIC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    /**
+     * Seconds a removed node's recording upload token still takes uploads (decision 107): a node
+     * unreachable when removed hands over what it holds once back. 0: refused at once.
+     */
+    RECORDING_TOKEN_GRACE_S: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(90 * 86_400)
+      .default(7 * 86_400),
     /** Digest of every call the scheduler signs for nodes, polls included (sha1 for BBB older than 2.3). */
     NODE_CHECKSUM_ALGORITHM: z.enum(CHECKSUM_ALGORITHMS).default('sha256'),
   });

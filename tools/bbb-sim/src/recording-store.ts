@@ -70,16 +70,18 @@ export class RecordingStore {
   }
 
   /**
-   * getRecordings: by meeting IDs and/or record IDs (comma lists) and states (`state`:
-   * a list, `any` for all; BBB's default is published and unpublished).
+   * getRecordings: by record IDs, else meeting IDs (comma lists; record IDs win, each a prefix
+   * of the ids listed, as BBB's startsWith), and states (`state`: a list, `any` for all;
+   * BBB's default is published and unpublished).
    */
   find(meetingIDs: readonly string[], recordIDs: readonly string[], states: readonly string[] = []): Recording[] {
     const wanted = states.includes('any') ? RECORDING_STATES : states.length ? states : DEFAULT_STATES;
     return [...this.byId.values()].filter(
       (r) =>
         wanted.includes(r.state) &&
-        (meetingIDs.length === 0 || meetingIDs.includes(r.meetingID)) &&
-        (recordIDs.length === 0 || recordIDs.includes(r.recordID)),
+        (recordIDs.length > 0
+          ? recordIDs.some((prefix) => r.recordID.startsWith(prefix))
+          : meetingIDs.length === 0 || meetingIDs.includes(r.meetingID)),
     );
   }
 

@@ -74,6 +74,12 @@ describe('bbb-sim models BBB recording: marks, processing, publishing to disk', 
     const body = (await call(node, 'getRecordings', { meetingID: 'marked' })).body;
     expect(childOrder(body, ['response', 'recordings', 'recording'])).toEqual([...BBB_RECORDING_ELEMENTS]);
     const [r] = await listed(node, { meetingID: 'marked' });
+    // As BBB: recordID wins over meetingID, and lists the ids it starts.
+    expect(await listed(node, { recordID: id.slice(0, 40) })).toMatchObject([{ recordID: id }]);
+    expect(await listed(node, { recordID: `x,${id.slice(0, 7)}`, meetingID: 'other' })).toMatchObject([
+      { recordID: id },
+    ]);
+    expect(await listed(node, { recordID: `${id}0` })).toEqual([]);
     const size = node.recordingList()[0]!.size;
     expect(size).toBeGreaterThan(64 * 1024);
     expect(r).toMatchObject({

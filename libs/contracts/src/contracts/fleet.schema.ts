@@ -120,10 +120,14 @@ export type RegisteredNode = z.infer<typeof registeredNodeSchema>;
 
 /**
  * `ensemble.fleet.recording-token`: which node holds the upload token of this SHA-256 (hex)?
- * The gateway hashes the bearer itself, so the token never crosses NATS.
+ * The gateway hashes the bearer itself, so the token never crosses NATS. `validUntil` (epoch
+ * ms): the node was removed and its token is honoured until then (decision 107).
  */
 export const resolveRecordingTokenSchema = z.object({ tokenSha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
-export const resolveRecordingTokenReplySchema = z.object({ nodeId: nodeIdSchema.nullable() });
+export const resolveRecordingTokenReplySchema = z.object({
+  nodeId: nodeIdSchema.nullable(),
+  validUntil: z.number().int().positive().optional(),
+});
 
 /** `ensemble.fleet.update`: admin state and weights; `by` says who (logged, evented). */
 export const updateNodeSchema = z

@@ -9,7 +9,7 @@ import { BbbRecordingsService } from './bbb-recordings.service.js';
 import { MeetingCallsService, type XmlBody } from './meeting-calls.service.js';
 import { versionXml } from './answer-xml.js';
 import { bbbFailureOf } from '../meetings/bbb-failure.js';
-import { readNodeXml } from '../meetings/node-answer.js';
+import { returncodeOf } from '../meetings/node-answer.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
 import { TenantMetrics } from '../tenants/tenant-metrics.js';
 import { tenantNamed } from '../tenants/tenant-route.js';
@@ -88,9 +88,7 @@ export class BbbApiService {
     // 110); integrations see theirs, and only their own tenant's.
     if (scope) answer.body = scope.shown(this.callbacks.restore(answer.body, scope.name));
     const returncode =
-      answer.status === 302
-        ? 'redirect'
-        : (readNodeXml(answer.body)?.returncode ?? (answer.status < 400 ? 'other' : 'error'));
+      answer.status === 302 ? 'redirect' : (returncodeOf(answer.body) ?? (answer.status < 400 ? 'other' : 'error'));
     this.requests.inc({ call, returncode });
     this.tenantMetrics.request(named, call, returncode);
     return answer;

@@ -14,7 +14,7 @@ describe('getRecordings parameters, read as BBB 2.6+ reads them', () => {
 
   it('takes recordID over meetingID, both as comma lists', () => {
     expect(req('meetingID=a,%20b').filter).toMatchObject({ meetingIds: ['a', 'b'] });
-    expect(req('meetingID=a&recordID=x,y').filter).toMatchObject({ recordIds: ['x', 'y'] });
+    expect(req('meetingID=a&recordID=x,y').filter).toMatchObject({ recordIdPrefixes: ['x', 'y'] });
     expect(req('meetingID=a&recordID=x').filter.meetingIds).toBeUndefined();
   });
 

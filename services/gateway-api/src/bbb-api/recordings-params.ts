@@ -32,12 +32,13 @@ export function metaParams(params: BbbParams): Record<string, string> {
 
 /**
  * BBB's rules (ApiController.getRecordingsHandler, MeetingService.getRecordings2x):
- * `recordID` wins over `meetingID`; `state` is a list, `any` for all, default published and
+ * `recordID` wins over `meetingID`, and lists the recordings whose id starts with one of its
+ * values (BBB matches record ids by prefix); `state` is a list, `any` for all, default published and
  * unpublished; `limit` is clamped to 1..100 and a non-number means no paging; `offset` is
  * clamped to >= 0 and a non-number means 0. Bad paging values are never an error in BBB.
  */
 export function recordingsRequest(params: BbbParams): RecordingsRequest {
-  const recordIds = commaList(params.text('recordID'));
+  const recordIdPrefixes = commaList(params.text('recordID'));
   const meetingIds = commaList(params.text('meetingID'));
   const asked = commaList(params.text('state')).map((s) => s.toLowerCase());
   const states = asked.includes('any')
@@ -47,7 +48,7 @@ export function recordingsRequest(params: BbbParams): RecordingsRequest {
       : INDEX_STATES.filter((s) => asked.includes(s));
   const meta = metaParams(params);
   const filter: RecordingsRequest['filter'] = {
-    ...(recordIds.length ? { recordIds } : meetingIds.length ? { meetingIds } : {}),
+    ...(recordIdPrefixes.length ? { recordIdPrefixes } : meetingIds.length ? { meetingIds } : {}),
     ...(states ? { states } : {}),
     ...(Object.keys(meta).length ? { meta } : {}),
   };

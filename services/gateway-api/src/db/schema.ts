@@ -12,6 +12,7 @@ export interface GatewayTables {
   audit_events: AuditEventsTable;
   recordings: RecordingsTable;
   recording_formats: RecordingFormatsTable;
+  recording_counts: RecordingCountsTable;
   tenants: TenantsTable;
   tenant_secrets: TenantSecretsTable;
 }
@@ -137,4 +138,12 @@ export interface RecordingFormatsTable {
   processing_time_ms: ColumnType<string, number, number>;
   length_ms: ColumnType<string, number, number>;
   updated_at: ColumnType<Date, never, Date>;
+}
+
+/** How many recordings are in each state, kept by triggers on `recordings` (migration 004). */
+export interface RecordingCountsTable {
+  tenant: string;
+  state: RecordingState;
+  /** bigint: read back as a string (int8). */
+  n: ColumnType<string, never, never>;
 }

@@ -1,4 +1,4 @@
-import { listItems, readNodeXml } from './node-answer.js';
+import { listItems, readNodeXml, returncodeOf } from './node-answer.js';
 
 describe('node answers', () => {
   it('reads returncode, messageKey and scalar fields', () => {
@@ -16,5 +16,16 @@ describe('node answers', () => {
   ])('refuses %s', (_what, body) => {
     expect(readNodeXml(body)).toBeUndefined();
     expect(listItems(body, 'meetings', 'meeting')).toBeUndefined();
+  });
+
+  it('reads the returncode from the head of an answer, and from a parse when it is not first', () => {
+    expect(returncodeOf('<?xml version="1.0"?>\n<response>\n<returncode>SUCCESS</returncode>\n<recordings/>')).toBe(
+      'SUCCESS',
+    );
+    expect(returncodeOf('<response><messageKey>x</messageKey><returncode>FAILED</returncode></response>')).toBe(
+      'FAILED',
+    );
+    expect(returncodeOf('<response><x>1</x></response>')).toBeUndefined();
+    expect(returncodeOf('<!DOCTYPE html><html><body>500</body></html>')).toBeUndefined();
   });
 });

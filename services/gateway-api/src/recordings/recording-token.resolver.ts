@@ -10,8 +10,9 @@ const MAX_CACHED = 10_000;
 /**
  * Which node holds an upload token: asked of the scheduler (which keeps the hashes) by
  * the token's SHA-256, so the token itself never crosses NATS. Positive answers are kept
- * briefly, and dropped at once when the node is removed; unknown tokens are not cached
- * (each costs a request, which a wrong token should).
+ * briefly, and dropped at once when the node is removed (the next upload asks again: a removed
+ * node's token is honoured for a grace, decision 107, and cached no longer than it lasts);
+ * unknown tokens are not cached (each costs a request, which a wrong token should).
  */
 @Injectable()
 export class RecordingTokenResolver implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -39,14 +40,15 @@ export class RecordingTokenResolver implements OnApplicationBootstrap, OnApplica
     const now = Date.now();
     const hit = this.cache.get(tokenSha256);
     if (hit && hit.until > now) return hit.nodeId;
-    const { nodeId } = await this.bus.request(
+    const { nodeId, validUntil } = await this.bus.request(
       contracts.resolveRecordingToken,
       { tokenSha256 },
       this.requests.idempotent,
     );
     if (nodeId) {
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(tokenSha256, { nodeId, until: now + TOKEN_CACHE_MS });
+      // A removed node's token is believed no longer than its grace (decision 107).
+      this.cache.set(tokenSha256, { nodeId, until: Math.min(now + TOKEN_CACHE_MS, validUntil ?? Infinity) });
     } else this.cache.delete(tokenSha256);
     return nodeId;
   }

@@ -3,7 +3,7 @@ import type { PostgresServer } from '@ensemble/testing';
 import { sql, type Kysely } from 'kysely';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
-import type { GatewayTables } from '../db/schema.js';
+import type { GatewayTables, RecordingState } from '../db/schema.js';
 import { meetingIdOf } from '../meetings/room-bbb-params.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import {
@@ -215,6 +215,33 @@ describe('the recordings repository on PostgreSQL', () => {
       expect(await repo.list({ offset: 20_000, limit: 10 })).toEqual({ total: 10_000, recordings: [] });
     });
 
+    it('gives the same pages whichever end a page is walked to from, newest first too, the last page short', async () => {
+      await seed();
+      const ordered = async (filter: string) =>
+        (
+          await sql<{ record_id: string }>`SELECT record_id FROM recordings WHERE ${sql.raw(filter)}
+            ORDER BY starts_at, record_id`.execute(db)
+        ).rows.map((r) => r.record_id);
+      for (const [states, filter] of [
+        [undefined, 'true'],
+        [['published', 'unpublished'] as RecordingState[], "state <> 'deleted'"],
+      ] as const) {
+        const all = await ordered(filter);
+        for (const newestFirst of [false, true]) {
+          const expected = newestFirst ? [...all].reverse() : all;
+          const seen: string[] = [];
+          // 333 a page: pages in both halves, one across the middle, a short last one.
+          for (let offset = 0; offset < all.length + 333; offset += 333) {
+            const page = await repo.list({ ...(states ? { states } : {}), newestFirst, offset, limit: 333 });
+            expect(page.total).toBe(all.length);
+            expect(page.recordings.map((r) => r.recordId)).toEqual(expected.slice(offset, offset + 333));
+            seen.push(...page.recordings.map((r) => r.recordId));
+          }
+          expect(seen).toEqual(expected);
+        }
+      }
+    });
+
     it('filters by meeting ids, record ids, states and meta pairs, counting what matches', async () => {
       await seed();
       const total = async (q: Omit<RecordingsQuery, 'offset' | 'limit'>) =>
@@ -237,6 +264,97 @@ describe('the recordings repository on PostgreSQL', () => {
       expect(page.recordings[0]?.formats).toHaveLength(1);
     });
 
+    it("lists by record id prefix as BBB's getRecordings does, a prefix's wildcards taken literally", async () => {
+      await seed();
+      const ids = async (recordIdPrefixes: string[], more: Partial<RecordingsQuery> = {}) => {
+        const page = await repo.list({ recordIdPrefixes, ...more, offset: 0, limit: 100 });
+        return { total: page.total, ids: page.recordings.map((r) => r.recordId) };
+      };
+      // A whole id is its own prefix; a shorter one lists every id it starts.
+      expect(await ids(['rec-00042'])).toEqual({ total: 1, ids: ['rec-00042'] });
+      expect((await ids(['rec-0004'])).total).toBe(10);
+      expect((await ids(['rec-0004', 'rec-00042', 'rec-0123'])).total).toBe(20); // each once
+      expect((await ids(['rec-0004'], { states: ['published'] })).ids).toEqual(['rec-00042', 'rec-00045', 'rec-00048']);
+      expect(await ids(['rec-000420', 'nope'])).toEqual({ total: 0, ids: [] });
+      // LIKE's wildcards mean nothing here: BBB compares with startsWith.
+      expect((await ids(['rec_0004'])).total).toBe(0);
+      expect((await ids(['rec-000%'])).total).toBe(0);
+      expect((await ids([])).total).toBe(0);
+    });
+
+    it('keeps the totals by state equal to a count of the table through every kind of change', async () => {
+      await seed();
+      const counted = async () =>
+        Object.fromEntries(
+          (
+            await sql<{
+              state: string;
+              n: number;
+            }>`SELECT state, count(*)::int AS n FROM recordings GROUP BY state`.execute(db)
+          ).rows.map((r) => [r.state, r.n]),
+        ) as Record<RecordingState, number>;
+      const expectTotalsAsCounted = async () => {
+        const c = await counted();
+        const n = (state: RecordingState) => c[state] ?? 0;
+        const total = async (states?: RecordingState[]) =>
+          (await repo.list({ ...(states ? { states } : {}), offset: 0, limit: 1 })).total;
+        expect(await total(['published'])).toBe(n('published'));
+        expect(await total(['published', 'unpublished'])).toBe(n('published') + n('unpublished'));
+        expect(await total(['deleted'])).toBe(n('deleted'));
+        expect(await total([])).toBe(0);
+        expect(await total()).toBe(n('published') + n('unpublished') + n('deleted'));
+      };
+      await expectTotalsAsCounted();
+      // An API change of state, one that changes nothing, a meta change, a new recording and
+      // a re-upload (an upsert: the same statement inserts or updates), a row deleted.
+      await repo.setState(['rec-00000', 'rec-00001', 'rec-00002', 'rec-00003'], 'deleted');
+      await repo.setState(['rec-00004'], 'unpublished', { states: ['deleted'] });
+      await repo.updateMeta(['rec-00005'], { course: 'x' });
+      await repo.index(
+        recording({ recordId: 'new-1', state: 'unpublished' }),
+        format({ prefix: 'recordings/new-1/p/' }),
+      );
+      await repo.index(
+        recording({ recordId: 'rec-00006', state: 'published' }),
+        format({ prefix: 'recordings/r6/p/' }),
+      );
+      await expectTotalsAsCounted();
+      await sql`DELETE FROM recordings WHERE record_id IN ('rec-00007', 'new-1')`.execute(db);
+      await expectTotalsAsCounted();
+    });
+
+    it("reads the rows and formats of the page's recordings only, however far its offset", async () => {
+      await seed();
+      type PlanNode = {
+        'Node Type': string;
+        'Relation Name'?: string;
+        'Scan Direction'?: string;
+        'Actual Loops': number;
+        'Actual Rows': number;
+        Plans?: PlanNode[];
+      };
+      const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+      const q = listQuery({ states: ['published', 'unpublished'], offset: 5000, limit: 100 });
+      const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>`EXPLAIN (ANALYZE, FORMAT JSON) ${q}`.execute(
+        db,
+      );
+      const formatReads = nodes(rows[0]!['QUERY PLAN'][0].Plan).filter(
+        (n) => n['Relation Name'] === 'recording_formats',
+      );
+      // One lookup per recording of the page, none for the 5,000 skipped.
+      expect(formatReads.map((n) => n['Actual Loops'])).toEqual([100]);
+      // Offset 5,000 of 6,667 is walked to from the end: 1,667 entries, not 5,100.
+      const walked = nodes(rows[0]!['QUERY PLAN'][0].Plan).filter((n) => n['Node Type'] === 'Index Only Scan');
+      expect(walked.map((n) => [n['Scan Direction'], n['Actual Rows']])).toEqual([
+        ['Forward', 0],
+        ['Backward', 1667],
+      ]);
+      const page = await repo.list({ states: ['published', 'unpublished'], offset: 5000, limit: 100 });
+      expect(page.total).toBe(6667);
+      expect(page.recordings).toHaveLength(100);
+      expect(page.recordings.every((r) => r.formats.length === 1)).toBe(true);
+    });
+
     it('answers each filter from an index, never reading the whole table', async () => {
       await seed();
       const plan = async (q: Omit<RecordingsQuery, 'offset' | 'limit'>, offset = 0) =>
@@ -247,6 +365,7 @@ describe('the recordings repository on PostgreSQL', () => {
       for (const q of [
         { meetingIds: ['meeting-1'] },
         { recordIds: ['rec-00001', 'rec-00002'] },
+        { recordIdPrefixes: ['rec-0001', 'rec-00020'] },
         { meta: { lesson: 'l42' } },
         { meetingIds: ['meeting-1'], states: ['published' as const] },
       ]) {
@@ -254,8 +373,15 @@ describe('the recordings repository on PostgreSQL', () => {
         expect(p).not.toMatch(/Seq Scan on recordings/);
         expect(p).toMatch(/Index|Bitmap/);
       }
-      // The unfiltered page is a range of the order index (the count reads it all, as a count must).
-      expect(await plan({}, 5000)).toMatch(/Index \S*Scan using recordings_order/);
+      // The unfiltered page is a range of the order index (the count reads it all, as a count must),
+      // and so is getRecordings' default (published and unpublished): the index holds the state.
+      expect(await plan({}, 5000)).toMatch(/Index Only Scan using recordings_page/);
+      expect(await plan({ states: ['published', 'unpublished'] }, 5000)).toMatch(
+        /Index Only Scan using recordings_page/,
+      );
+      // A total by state alone is a sum of the counts per state, not a count of the table.
+      expect(await plan({ states: ['published', 'unpublished'] })).toMatch(/on recording_counts/);
+      expect(await plan({ states: ['published', 'unpublished'] })).not.toMatch(/Seq Scan on recordings/);
       // The formats of a page are found by their primary key.
       expect(await plan({ meetingIds: ['meeting-1'] })).toMatch(/recording_formats_pk/);
     });

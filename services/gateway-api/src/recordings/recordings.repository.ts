@@ -1,7 +1,10 @@
 import { guardedSql } from '@ensemble/shared';
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
-import type { GatewayTables, RecordingsTable, RecordingState } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import type { GatewayTables, RecordingState } from '../db/schema.js';
 import { ROOM_MEETING_ID_REGEX } from '../meetings/room-bbb-params.js';
+import { listQuery, type ListRow, type RecordingsQuery } from './recordings-list.query.js';
+
+export { listQuery, type RecordingsQuery } from './recordings-list.query.js';
 
 /** One format of a recording, as stored. */
 export interface RecordingFormat {
@@ -34,66 +37,10 @@ export interface Recording {
   formats: RecordingFormat[];
 }
 
-/** getRecordings' filters (BBB 2.6+): each list is "any of"; absent means no filter. */
-export interface RecordingsQuery {
-  /** Only this tenant's (decision 110); absent: every tenant's (the web app's own lookups). */
-  tenant?: string;
-  meetingIds?: readonly string[];
-  recordIds?: readonly string[];
-  states?: readonly RecordingState[];
-  /** Every pair must match exactly (meta_<key>=<value>). */
-  meta?: Readonly<Record<string, string>>;
-  /** Newest first (a room's own list); BBB's getRecordings pages oldest first. */
-  newestFirst?: boolean;
-  offset: number;
-  limit: number;
-}
-
 export interface RecordingsPage {
   /** All recordings matching the filters (BBB's totalElements). */
   total: number;
   recordings: Recording[];
-}
-
-/** A row of `listQuery`: the total beside a page row (all null but the total when the page is empty). */
-interface ListRow extends Omit<Selectable<RecordingsTable>, 'record_id'> {
-  total: number;
-  record_id: string | null;
-  formats: RecordingFormat[];
-}
-
-/** The filters as one SQL condition over `r` (each one served by an index of migration 003). */
-function condition(q: Omit<RecordingsQuery, 'offset' | 'limit' | 'newestFirst'>): RawBuilder<boolean> {
-  const parts: RawBuilder<unknown>[] = [];
-  if (q.tenant !== undefined) parts.push(sql`r.tenant = ${q.tenant}`);
-  if (q.meetingIds) parts.push(sql`r.meeting_id = ANY(${[...q.meetingIds]}::text[])`);
-  if (q.recordIds) parts.push(sql`r.record_id = ANY(${[...q.recordIds]}::text[])`);
-  if (q.states) parts.push(sql`r.state = ANY(${[...q.states]}::text[])`);
-  if (q.meta && Object.keys(q.meta).length > 0) parts.push(sql`r.metadata @> ${JSON.stringify(q.meta)}::jsonb`);
-  return parts.length ? sql<boolean>`(${sql.join(parts, sql` AND `)})` : sql<boolean>`true`;
-}
-
-/** The formats of `r`, as a JSON array in the shape of RecordingFormat, by name. */
-const FORMATS = sql`(SELECT coalesce(json_agg(json_build_object(
-    'format', f.format, 'digest', f.digest, 'prefix', f.prefix, 'sizeBytes', f.size_bytes,
-    'fileCount', f.file_count, 'playbackPath', f.playback_path,
-    'processingTimeMs', f.processing_time_ms, 'lengthMs', f.length_ms) ORDER BY f.format), '[]'::json)
-  FROM recording_formats f WHERE f.record_id = r.record_id)`;
-
-/**
- * One page and the total in one statement: the row of `one` carries the count even when
- * the page is empty (an offset past the end). Order: start time, then record id (unique),
- * so pages neither repeat nor skip a recording.
- */
-export function listQuery(q: RecordingsQuery): RawBuilder<ListRow> {
-  const where = condition(q);
-  const dir = q.newestFirst ? sql`DESC` : sql`ASC`;
-  return sql<ListRow>`SELECT (SELECT count(*) FROM recordings r WHERE ${where})::int AS total, p.*
-    FROM (SELECT 1) AS one LEFT JOIN LATERAL (
-      SELECT r.*, ${FORMATS} AS formats FROM recordings r WHERE ${where}
-      ORDER BY r.starts_at ${dir}, r.record_id ${dir} OFFSET ${q.offset} LIMIT ${q.limit}
-    ) AS p ON true
-    ORDER BY p.starts_at ${dir}, p.record_id ${dir}`;
 }
 
 /** The state of a recording indexed for the first time: deleted if its web room is gone. */

@@ -7,6 +7,7 @@ import type { ColumnType, Selectable } from 'kysely';
  */
 export interface SchedulerTables {
   nodes: NodesTable;
+  retired_upload_tokens: RetiredUploadTokensTable;
 }
 
 /**
@@ -33,3 +34,12 @@ export interface NodesTable {
 }
 
 export type NodeRow = Selectable<NodesTable>;
+
+/** A removed node's upload token, honoured until `valid_until` (decision 107). Never leaves the scheduler. */
+export interface RetiredUploadTokensTable {
+  /** SHA-256 (hex) of the token. */
+  token_hash: string;
+  node_id: string;
+  retired_at: Date;
+  valid_until: Date;
+}

@@ -30,7 +30,7 @@ export const schedulerVersion001: PreviousVersionData<{ id: string }> = {
       const h = recordingTokenSha256('new-token');
       const fresh = { ...(await nodes.get(seeded.id))!, id: 'bbb-new', url: 'https://new.example.org/bigbluebutton/' };
       expect((await nodes.register(fresh, h)).outcome).toBe('added');
-      expect(await nodes.byRecordingToken(h)).toBe('bbb-new');
+      expect(await nodes.byRecordingToken(h)).toEqual({ nodeId: 'bbb-new' });
     } finally {
       await database.close();
     }

@@ -21,9 +21,10 @@ export class FleetHandler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.bus.serve(contracts.registerNode, (req) => this.fleet.register(req, 'ops'));
-    this.bus.serve(contracts.resolveRecordingToken, async (req) => ({
-      nodeId: await this.fleet.resolveRecordingToken(req.tokenSha256),
-    }));
+    this.bus.serve(
+      contracts.resolveRecordingToken,
+      async (req) => (await this.fleet.resolveRecordingToken(req.tokenSha256)) ?? { nodeId: null },
+    );
     this.bus.serve(contracts.updateNode, (req) => this.fleet.update(req));
     this.bus.serve(contracts.removeNode, (req) => this.removal.remove(req));
     this.bus.serve(contracts.panicNode, (req) => this.admin.panic(req.id, req.by));

@@ -16,6 +16,7 @@ import { NodeRemovalService } from './node-removal.service.js';
 import { NodeMirrorService } from './node-mirror.service.js';
 import { NodesRepository } from './nodes.repository.js';
 import { NodeSuspicionService } from './node-suspicion.service.js';
+import { UploadTokenPurgeService } from './upload-token-purge.service.js';
 
 /**
  * The fleet context: nodes (their record in PostgreSQL, mirrored into Redis), their admin state, health and samples, poll targets,
@@ -51,6 +52,7 @@ import { NodeSuspicionService } from './node-suspicion.service.js';
     NodeHoldingsService,
     NodeRemovalService,
     NodeSuspicionService,
+    UploadTokenPurgeService,
     FleetService,
     FleetHandler,
   ],

@@ -31,7 +31,7 @@ import { FleetEventsPublisher } from './fleet-events.publisher.js';
 import { FleetStore, type SampleOutcome } from './fleet.store.js';
 import { NodeAdminService } from './node-admin.service.js';
 import { nodeIdFromUrl } from './node-id.js';
-import { fleetNodeOf, NodesRepository, type NodeRecord } from './nodes.repository.js';
+import { fleetNodeOf, NodesRepository, type NodeRecord, type TokenHolder } from './nodes.repository.js';
 
 /** Node registry and health: applies samples, decides online/offline, tells the world. */
 @Injectable()
@@ -113,8 +113,11 @@ export class FleetService {
     return node;
   }
 
-  /** The node holding this upload token (by its SHA-256), or null: removed nodes hold none. */
-  resolveRecordingToken(tokenSha256: string): Promise<string | null> {
+  /**
+   * The node holding this upload token (by its SHA-256), or null. A removed node's token is
+   * its own RECORDING_TOKEN_GRACE_S more, with the time it ends (decision 107).
+   */
+  resolveRecordingToken(tokenSha256: string): Promise<TokenHolder | null> {
     return this.nodes.byRecordingToken(tokenSha256);
   }
 
@@ -133,7 +136,7 @@ export class FleetService {
 
   async remove(id: string, by: string): Promise<{ removed: boolean }> {
     const mirrored = await this.store.get(id);
-    const record = await this.nodes.remove(id);
+    const record = await this.nodes.remove(id, this.config.RECORDING_TOKEN_GRACE_S);
     const unmirrored = await this.store.remove(id);
     const node = mirrored ?? (record ? { ...fleetNodeOf(record), health: 'unknown' as const } : null);
     if (!node || !(record || unmirrored)) return { removed: false };

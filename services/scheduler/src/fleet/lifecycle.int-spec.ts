@@ -95,12 +95,17 @@ describe('node lifecycle in the scheduler', () => {
       expect(shown).not.toContain(recordingTokenSha256(first.recordingToken!));
     });
 
-    it('keeps the token Terraform gave (answering none), and it stops working once the node is removed', async () => {
+    it('keeps the token Terraform gave (answering none), honoured RECORDING_TOKEN_GRACE_S after the node is removed', async () => {
       const token = 'terraform-given-token-0123456789abcdefABCDEF012345';
       expect((await register('tok-given', { recordingToken: token })).recordingToken).toBeUndefined();
       expect(await resolve(token)).toEqual({ nodeId: 'tok-given' });
+      const removedAt = Date.now();
       await h.bus.request(contracts.removeNode, { id: 'tok-given' });
-      expect(await resolve(token)).toEqual({ nodeId: null });
+      const { validUntil } = await resolve(token);
+      expect(await resolve(token)).toEqual({ nodeId: 'tok-given', validUntil });
+      // The default grace: 7 days from the removal.
+      expect(validUntil! - removedAt).toBeGreaterThan(7 * 86_400_000 - 60_000);
+      expect(validUntil! - removedAt).toBeLessThan(7 * 86_400_000 + 60_000);
       expect(h.logs.join('')).not.toContain(token);
     });
 

@@ -11,7 +11,8 @@ export const stillHoldsMessage = (h: NodeHoldings): string =>
 /**
  * A node leaves the inventory only when removing it loses nothing (decision 105): no meetings,
  * nothing processing, every published recording in storage, as the node and the index say now
- * (its upload token dies with it, so what it has not handed over stays on it for good).
+ * (its upload token outlives it only RECORDING_TOKEN_GRACE_S, decision 107: what it has not
+ * handed over by then stays on it for good).
  * `force` removes it anyway and answers what was given up (the ops API audits it).
  */
 @Injectable()

@@ -85,13 +85,13 @@ describe('the node inventory on PostgreSQL', () => {
 
   it('answers null for an update or a removal of a node it does not have', async () => {
     expect(await nodes.update({ id: 'nobody', state: 'enabled' })).toBeNull();
-    expect(await nodes.remove('nobody')).toBeNull();
+    expect(await nodes.remove('nobody', 60)).toBeNull();
   });
 
   it('removes a node, giving back the record it had, and frees its id for another URL', async () => {
     const node = aNode();
     await nodes.register(node);
-    expect(await nodes.remove(node.id)).toEqual(node);
+    expect(await nodes.remove(node.id, 60)).toEqual(node);
     expect(await nodes.get(node.id)).toBeNull();
     const again = { ...node, url: 'https://other.example.org/bigbluebutton/' };
     expect(await nodes.register(again)).toEqual({ outcome: 'added', node: again });
@@ -112,19 +112,60 @@ describe('the node inventory on PostgreSQL', () => {
     expect(await nodes.get(node.id)).toEqual(node);
   });
 
-  it('finds a node by the hash of its recording token, and none once it is removed', async () => {
+  it('finds a node by the hash of its recording token, and none once it is removed without a grace', async () => {
     const [a, b] = [aNode(), aNode()];
     const [ha, hb] = [recordingTokenSha256('token-of-a'), recordingTokenSha256('token-of-b')];
     await nodes.register(a, ha);
     await nodes.register(b, hb);
     await nodes.register(aNode());
-    expect(await nodes.byRecordingToken(ha)).toBe(a.id);
-    expect(await nodes.byRecordingToken(hb)).toBe(b.id);
+    expect(await nodes.byRecordingToken(ha)).toEqual({ nodeId: a.id });
+    expect(await nodes.byRecordingToken(hb)).toEqual({ nodeId: b.id });
     expect(await nodes.byRecordingToken(recordingTokenSha256('token-of-c'))).toBeNull();
     // The record never carries the hash (it is mirrored to Redis and shown).
     expect(JSON.stringify(await nodes.list())).not.toContain(ha);
-    await nodes.remove(a.id);
+    await nodes.remove(a.id, 0);
     expect(await nodes.byRecordingToken(ha)).toBeNull();
+    expect(await nodes.purgeRetiredTokens()).toBe(0);
+  });
+
+  it("honours a removed node's token for its grace, saying until when, then refuses it and purges it", async () => {
+    const node = aNode();
+    const h = recordingTokenSha256('token-of-a-node-gone-dark');
+    await nodes.register(node, h);
+    const before = Date.now();
+    await nodes.remove(node.id, 2);
+    const holder = await nodes.byRecordingToken(h);
+    expect(holder).toEqual({ nodeId: node.id, validUntil: expect.any(Number) });
+    expect(holder!.validUntil).toBeGreaterThanOrEqual(before + 1000);
+    expect(holder!.validUntil).toBeLessThanOrEqual(Date.now() + 2000);
+    expect(await nodes.purgeRetiredTokens()).toBe(0); // still in its grace
+    await new Promise((r) => setTimeout(r, Math.max(0, holder!.validUntil! - Date.now()) + 50));
+    expect(await nodes.byRecordingToken(h)).toBeNull();
+    expect(await nodes.purgeRetiredTokens()).toBe(1);
+    expect(await nodes.purgeRetiredTokens()).toBe(0);
+  });
+
+  it("ends a retired token's grace when its node id is registered again, the new record's token holding", async () => {
+    const node = aNode();
+    const [old, fresh] = [recordingTokenSha256('old-token-of-node'), recordingTokenSha256('new-token-of-node')];
+    await nodes.register(node, old);
+    await nodes.remove(node.id, 3600);
+    expect(await nodes.byRecordingToken(old)).toMatchObject({ nodeId: node.id });
+    await nodes.register(node, fresh);
+    expect(await nodes.byRecordingToken(old)).toBeNull();
+    expect(await nodes.byRecordingToken(fresh)).toEqual({ nodeId: node.id });
+  });
+
+  it('gives a re-registered token to the registered node, not to its retired copy', async () => {
+    const [a, b] = [aNode(), aNode()];
+    const h = recordingTokenSha256('token-moved-from-a-to-b');
+    await nodes.register(a, h);
+    await nodes.remove(a.id, 3600);
+    await nodes.register(b, h); // an operator reused the token for another node
+    expect(await nodes.byRecordingToken(h)).toEqual({ nodeId: b.id });
+    // Removing b retires it again, now under b.
+    await nodes.remove(b.id, 3600);
+    expect(await nodes.byRecordingToken(h)).toMatchObject({ nodeId: b.id, validUntil: expect.any(Number) });
   });
 
   it('refuses a second node with the same recording token', async () => {

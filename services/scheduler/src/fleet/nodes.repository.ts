@@ -1,6 +1,6 @@
 import type { Engine, FleetNode, NodeState, UpdateNode } from '@ensemble/contracts';
 import { guardedSql, sameSha256 } from '@ensemble/shared';
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { NodeRow, NodesTable, SchedulerTables } from '../db/schema.js';
 
 /** A node as an operator registered and set it: what PostgreSQL keeps and Redis mirrors. */
@@ -44,6 +44,12 @@ const rowOf = (n: NodeRecord): Insertable<NodesTable> => ({
   created_at: n.createdAt,
 });
 
+/** Who an upload token belongs to: a registered node, or a removed one until `validUntil` (epoch ms, decision 107). */
+export interface TokenHolder {
+  nodeId: string;
+  validUntil?: number;
+}
+
 /**
  * The node inventory in PostgreSQL (`nodes`), the system of record; Redis holds a mirror
  * that placement reads (decision 090). Each change is one statement, so one transaction.
@@ -60,7 +66,10 @@ export class NodesRepository {
     recordingTokenHash: string | null = null,
   ): Promise<{ outcome: 'added' | 'exists'; node: NodeRecord } | { outcome: 'conflict'; node?: undefined }> {
     return guardedSql('register node', async () => {
+      // The id's retired upload tokens go in the same statement: uploads under this id are the
+      // registered node's from now on, never a removed one's (decision 107).
       const added = await this.db
+        .with('dropped', (db) => db.deleteFrom('retired_upload_tokens').where('node_id', '=', n.id))
         .insertInto('nodes')
         .values({ ...rowOf(n), recording_token_hash: recordingTokenHash })
         .onConflict((c) => c.column('id').doNothing())
@@ -75,19 +84,24 @@ export class NodesRepository {
   }
 
   /**
-   * The node whose recording upload token has this SHA-256 (hex), or null. Found by the
-   * unique index, then compared in constant time (the hash of a random token leaks nothing
-   * through the index's timing; the comparison keeps it so should tokens ever be weak).
+   * Who holds the recording upload token of this SHA-256 (hex): the registered node, else a
+   * removed node whose token is still in its grace (decision 107), else null. Found by a unique
+   * index, then compared in constant time (the hash of a random token leaks nothing through
+   * the index's timing; the comparison keeps it so should tokens ever be weak).
    */
-  async byRecordingToken(tokenSha256: string): Promise<string | null> {
-    const row = await guardedSql('node by recording token', () =>
-      this.db
-        .selectFrom('nodes')
-        .select(['id', 'recording_token_hash'])
-        .where('recording_token_hash', '=', tokenSha256)
-        .executeTakeFirst(),
+  async byRecordingToken(tokenSha256: string): Promise<TokenHolder | null> {
+    const { rows } = await guardedSql('node by recording token', () =>
+      sql<{ node_id: string; token_hash: string; valid_until: Date | null }>`
+        SELECT id AS node_id, recording_token_hash AS token_hash, NULL::timestamptz AS valid_until
+          FROM nodes WHERE recording_token_hash = ${tokenSha256}
+        UNION ALL
+        SELECT node_id, token_hash, valid_until FROM retired_upload_tokens
+          WHERE token_hash = ${tokenSha256} AND valid_until > now()
+        ORDER BY valid_until NULLS FIRST LIMIT 1`.execute(this.db),
     );
-    return row?.recording_token_hash && sameSha256(row.recording_token_hash, tokenSha256) ? row.id : null;
+    const row = rows[0];
+    if (!row || !sameSha256(row.token_hash, tokenSha256)) return null;
+    return row.valid_until ? { nodeId: row.node_id, validUntil: row.valid_until.getTime() } : { nodeId: row.node_id };
   }
 
   async get(id: string): Promise<NodeRecord | null> {
@@ -128,12 +142,35 @@ export class NodesRepository {
     return row ? recordOf(row) : null;
   }
 
-  /** Forgets a node; the record it had, or null when there was none. */
-  async remove(id: string): Promise<NodeRecord | null> {
-    const row = await guardedSql('remove node', () =>
-      this.db.deleteFrom('nodes').where('id', '=', id).returningAll().executeTakeFirst(),
+  /**
+   * Forgets a node; the record it had, or null when there was none. Its upload token, if it
+   * had one, is retired in the same statement: honoured `tokenGraceS` more (0: not at all).
+   */
+  async remove(id: string, tokenGraceS: number): Promise<NodeRecord | null> {
+    const { rows } = await guardedSql('remove node', () =>
+      sql<NodeRow>`
+        WITH gone AS (DELETE FROM nodes WHERE id = ${id} RETURNING *),
+        retired AS (
+          INSERT INTO retired_upload_tokens (token_hash, node_id, retired_at, valid_until)
+          SELECT recording_token_hash, id, now(), now() + make_interval(secs => ${tokenGraceS})
+            FROM gone WHERE recording_token_hash IS NOT NULL AND ${tokenGraceS} > 0
+          ON CONFLICT (token_hash) DO UPDATE SET node_id = excluded.node_id, retired_at = excluded.retired_at,
+            valid_until = excluded.valid_until
+        )
+        SELECT * FROM gone`.execute(this.db),
     );
-    return row ? recordOf(row) : null;
+    return rows[0] ? recordOf(rows[0]) : null;
+  }
+
+  /** Forgets the retired upload tokens whose grace is over; how many. */
+  async purgeRetiredTokens(): Promise<number> {
+    const r = await guardedSql('purge retired upload tokens', () =>
+      this.db
+        .deleteFrom('retired_upload_tokens')
+        .where('valid_until', '<=', sql<Date>`now()`)
+        .executeTakeFirst(),
+    );
+    return Number(r.numDeletedRows);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Migrations } from '@ensemble/shared';
 import * as nodes from './001-nodes.js';
 import * as recordingTokens from './002-recording-tokens.js';
+import * as retiredUploadTokens from './003-retired-upload-tokens.js';
 
 /**
  * The scheduler's migrations in the order they apply (an explicit list: the bundle needs no
@@ -9,4 +10,5 @@ import * as recordingTokens from './002-recording-tokens.js';
 export const schedulerMigrations: Migrations = {
   '001-nodes': nodes,
   '002-recording-tokens': recordingTokens,
+  '003-retired-upload-tokens': retiredUploadTokens,
 };
