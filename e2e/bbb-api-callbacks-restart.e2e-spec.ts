@@ -1,19 +1,9 @@
 import { contracts } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, parseConfig, signQuery } from '@ensemble/shared';
-import {
-  CallbackReceiver,
-  applySample,
-  freePort,
-  startNats,
-  startPostgres,
-  startRedis,
-  waitFor,
-  type PostgresServer,
-  type TestServer,
-} from '@ensemble/testing';
-import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
+import { signQuery } from '@ensemble/shared';
+import { CallbackReceiver, applySample, freePort, waitFor } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { ServiceProcess } from './faults.test-support.js';
+import { OpsStack } from './ops-stack.test-support.js';
 
 const SECRET = 'restart-bbb-api-secret-0123456789';
 const SLOW = 120_000;
@@ -24,12 +14,8 @@ const SLOW = 120_000;
  * ack wait is over (decisions 103, 113). The gateway is a process of its own, built.
  */
 describe('a callback whose gateway is killed mid-delivery', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let postgres: PostgresServer;
-  let scheduler: RunningScheduler;
+  const stack = new OpsStack('restart-ops-token-0123456789');
   let sim: BbbSim;
-  let bus: NatsBus;
   let gateway: ServiceProcess | undefined;
   let env: Record<string, string>;
   let url: string;
@@ -44,38 +30,22 @@ describe('a callback whose gateway is killed mid-delivery', () => {
   };
 
   beforeAll(async () => {
-    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
+    // No gateway in this process: the one below is a process of its own, to be killed.
+    await stack.start({ gateway: false, schedulerEnv: { HEALTH_OFFLINE_AFTER: '1', HEALTH_ONLINE_AFTER: '1' } });
     await receiver.start();
-    scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, {
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        DATABASE_URL: await postgres.createDatabase(),
-        METRICS_PORT: '0',
-        HEALTH_OFFLINE_AFTER: '1',
-        HEALTH_ONLINE_AFTER: '1',
-      }),
-      { logSink: () => undefined },
-    );
-    bus = await NatsBus.connect({
-      url: nats.url,
-      name: 'test',
-      logger: new Logger('test', 'error'),
-      metrics: new Metrics('test'),
-    });
     sim = await BbbSim.start({ nodes: 1 });
     const node = sim.nodes[0]!;
-    await bus.request(contracts.registerNode, { id: node.id, url: node.baseUrl, secret: node.secret, tags: [] });
-    await applySample(bus, node.id);
+    await stack.bus.request(contracts.registerNode, { id: node.id, url: node.baseUrl, secret: node.secret, tags: [] });
+    await applySample(stack.bus, node.id);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     env = {
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      DATABASE_URL: await postgres.createDatabase(),
+      NATS_URL: stack.nats.url,
+      REDIS_URL: stack.redis.url,
+      DATABASE_URL: await stack.postgres.createDatabase(),
       GATEWAY_PORT: String(port),
       GATEWAY_HOST: '127.0.0.1',
-      OPS_TOKEN: 'restart-ops-token-0123456789',
+      OPS_TOKEN: stack.token,
       BBB_API_SECRET: SECRET,
       CALLBACK_TOKEN_SECRET: 'restart-callback-token-secret-0123456789',
       CALLBACK_RETRY_FIRST_MS: '200',
@@ -85,11 +55,9 @@ describe('a callback whose gateway is killed mid-delivery', () => {
   }, SLOW);
   afterAll(async () => {
     await gateway?.kill();
-    await bus?.close();
-    await scheduler?.close();
     await sim?.stop();
     await receiver.stop();
-    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
+    await stack.stop();
   });
 
   it(

@@ -1,10 +1,7 @@
-import { parseConfig } from '@ensemble/shared';
-import { startNats, startPostgres, startRedis, type TestServer, type PostgresServer } from '@ensemble/testing';
-import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
-import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { Agent, request } from 'undici';
 import { removeDir, type Daemon } from './deploy.test-support.js';
 import { prepareNginx, startNginx, testNginx, type NginxSite } from './nginx.test-support.js';
+import { OpsStack } from './ops-stack.test-support.js';
 
 const TOKEN = 'nginx-e2e-ops-token-0123456789';
 const MARKER = 'ensemble-web-app-under-test';
@@ -12,11 +9,7 @@ const JOINS_PER_ADDRESS = 3;
 
 /** deploy/nginx: the rendered config passes `nginx -t`, and NGINX in front of a real gateway serves and proxies. */
 describe('the NGINX front in front of a running gateway', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let postgres: PostgresServer;
-  let scheduler: RunningScheduler;
-  let gateway: RunningGateway;
+  const stack = new OpsStack(TOKEN);
   let nginx: Daemon | undefined;
   let site: NginxSite;
   let https: string;
@@ -42,34 +35,18 @@ describe('the NGINX front in front of a running gateway', () => {
   };
 
   beforeAll(async () => {
-    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
-    scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, {
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        DATABASE_URL: await postgres.createDatabase(),
-        METRICS_PORT: '0',
-      }),
-      { logSink: () => {} },
-    );
-    gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, {
-        DATABASE_URL: postgres.url,
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        GATEWAY_PORT: '0',
-        OPS_TOKEN: TOKEN,
+    await stack.start({
+      gatewayEnv: {
         // The whole loopback network, as compose trusts its whole network: it also holds
         // the clients here (127.0.0.2, 127.0.0.3), so only NGINX overwriting the header
         // keeps a forged address out.
         TRUSTED_PROXIES: '127.0.0.0/8',
         JOIN_MAX_PER_ADDRESS: String(JOINS_PER_ADDRESS),
-      }),
-      { logSink: () => {} },
-    );
+      },
+    });
 
     site = await prepareNginx({
-      gatewayPort: gateway.port,
+      gatewayPort: stack.gateway.port,
       webFiles: {
         'index.html': `<!doctype html><title>Ensemble</title><div id="root">${MARKER}</div>`,
         'assets/app-3f2a.js': `console.log(${JSON.stringify('x'.repeat(4000))});\n`,
@@ -83,9 +60,7 @@ describe('the NGINX front in front of a running gateway', () => {
   afterAll(async () => {
     await nginx?.stop();
     await tls?.close();
-    await gateway?.close();
-    await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
+    await stack.stop();
     removeDir(site?.dir);
   });
 

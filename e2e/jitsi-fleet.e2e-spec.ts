@@ -1,5 +1,5 @@
 import { contracts, type FleetNodeView } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
+import { parseConfig, type NatsBus } from '@ensemble/shared';
 import {
   startNats,
   startNodeExporter,
@@ -13,6 +13,7 @@ import {
 import { JitsiSim } from '@ensemble/jitsi-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
+import { testBus } from './ops-stack.test-support.js';
 
 /**
  * The Jitsi fleet through a real Prometheus: jitsi-sim nodes scraped every 0.5 s,
@@ -62,12 +63,7 @@ describe('a Jitsi fleet measured through Prometheus', () => {
       }),
       { logSink: sink },
     );
-    bus = await NatsBus.connect({
-      url: nats.url,
-      name: 'test',
-      logger: new Logger('test', 'error'),
-      metrics: new Metrics('test'),
-    });
+    bus = await testBus(nats.url);
   });
 
   afterAll(async () => {

@@ -1,75 +1,15 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import {
-  loadSample,
-  startNats,
-  startPostgres,
-  startRedis,
-  type TestServer,
-  type PostgresServer,
-} from '@ensemble/testing';
-import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+import { loadSample } from '@ensemble/testing';
+import { OpsStack } from './ops-stack.test-support.js';
 
-const TOKEN = 'test-ops-token-0123456789';
 const idleSample = (nodeId: string): LoadSample => loadSample(nodeId);
 
 describe('the ops API', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let postgres: PostgresServer;
-  let scheduler: RunningScheduler;
-  let gateway: RunningGateway;
-  let bus: NatsBus;
-  const logs: string[] = [];
+  const stack = new OpsStack('test-ops-token-0123456789');
+  const call = stack.call.bind(stack);
 
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-
-  beforeAll(async () => {
-    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
-    const sink = (l: string) => void logs.push(l);
-    scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, {
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        DATABASE_URL: await postgres.createDatabase(),
-        METRICS_PORT: '0',
-      }),
-      { logSink: sink },
-    );
-    gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, {
-        DATABASE_URL: postgres.url,
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        GATEWAY_PORT: '0',
-        OPS_TOKEN: TOKEN,
-      }),
-      { logSink: sink },
-    );
-    bus = await NatsBus.connect({
-      url: nats.url,
-      name: 'test',
-      logger: new Logger('test', 'error'),
-      metrics: new Metrics('test'),
-    });
-  });
-
-  afterAll(async () => {
-    await bus?.close();
-    await gateway?.close();
-    await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
-  });
+  beforeAll(() => stack.start());
+  afterAll(() => stack.stop());
 
   it('refuses requests without the operator token', async () => {
     const res = await call('GET', '/api/ops/cluster', undefined, { authorization: 'Bearer wrong' });
@@ -89,11 +29,11 @@ describe('the ops API', () => {
     const cluster = await json(await call('GET', '/api/ops/cluster'));
     expect(cluster.nodes.map((n: { id: string }) => n.id)).toContain('bbb-a');
     expect(JSON.stringify(cluster)).not.toContain('very-secret-value');
-    expect(logs.join('')).not.toContain('very-secret-value');
+    expect(stack.logs.join('')).not.toContain('very-secret-value');
   });
 
   it('places a room on an online node and answers the same node again', async () => {
-    bus.publish(contracts.loadSample, idleSample('bbb-a'));
+    stack.bus.publish(contracts.loadSample, idleSample('bbb-a'));
     const first = await waitForPlacement(() =>
       call('POST', '/api/ops/placements', { roomKey: 'math-101', engine: 'bbb' }),
     );
@@ -131,8 +71,8 @@ describe('the ops API', () => {
   });
 
   it('serves health and Prometheus metrics', async () => {
-    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect((await fetch(`${stack.gateway.url}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${stack.gateway.url}/metrics`)).text();
     expect(metrics).toContain('ensemble_gateway_http_request_duration_seconds');
     expect(metrics).toContain('ensemble_nats_request_duration_seconds');
   });

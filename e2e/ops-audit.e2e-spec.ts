@@ -1,16 +1,7 @@
 import { auditPageSchema, contracts, type AuditEvent } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import {
-  loadSample,
-  startNats,
-  startPostgres,
-  startRedis,
-  type PostgresServer,
-  type TestServer,
-} from '@ensemble/testing';
-import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+import { loadSample } from '@ensemble/testing';
 import { Client } from 'pg';
+import { OpsStack } from './ops-stack.test-support.js';
 
 const TOKEN = 'audit-ops-token-0123456789';
 const SECRET = 'node-secret-never-audited';
@@ -22,27 +13,8 @@ const URL_PASSWORD = 'url-password-never-audited';
  * with a typed 503 and nothing changes.
  */
 describe('the audit log of the ops API', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  // The gateway's PostgreSQL apart from the scheduler's: stopping it leaves the scheduler able to act.
-  let gatewayPg: PostgresServer;
-  let schedulerPg: PostgresServer;
-  let scheduler: RunningScheduler;
-  let gateway: RunningGateway;
-  let bus: NatsBus;
-  const logs: string[] = [];
-
-  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        'x-ensemble-operator': 'ada',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+  const stack = new OpsStack(TOKEN, { 'x-ensemble-operator': 'ada' });
+  const call = stack.call.bind(stack);
   const audit = async (query = ''): Promise<AuditEvent[]> => {
     const res = await call('GET', `/api/ops/audit${query}`);
     expect(res.status).toBe(200);
@@ -50,7 +22,7 @@ describe('the audit log of the ops API', () => {
   };
   /** Every column of every audit row as text, straight from the table. */
   const tableText = async () => {
-    const c = new Client({ connectionString: gatewayPg.url });
+    const c = new Client({ connectionString: stack.postgres.url });
     await c.connect();
     try {
       return JSON.stringify((await c.query('SELECT * FROM audit_events')).rows);
@@ -59,49 +31,17 @@ describe('the audit log of the ops API', () => {
     }
   };
 
-  beforeAll(async () => {
-    [nats, redis, gatewayPg, schedulerPg] = await Promise.all([
-      startNats(),
-      startRedis(),
-      startPostgres(),
-      startPostgres(),
-    ]);
-    const sink = (l: string) => void logs.push(l);
-    scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, {
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        DATABASE_URL: schedulerPg.url,
-        METRICS_PORT: '0',
-      }),
-      { logSink: sink },
-    );
-    gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, {
-        DATABASE_URL: gatewayPg.url,
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        GATEWAY_PORT: '0',
-        OPS_TOKEN: TOKEN,
+  beforeAll(
+    () =>
+      stack.start({
+        // The gateway's PostgreSQL apart from the scheduler's: stopping it leaves the scheduler able to act.
+        schedulerPostgresApart: true,
         // The test talks from loopback as a proxy would: X-Forwarded-For is believed from it.
-        TRUSTED_PROXIES: '127.0.0.1,::1',
+        gatewayEnv: { TRUSTED_PROXIES: '127.0.0.1,::1' },
       }),
-      { logSink: sink },
-    );
-    bus = await NatsBus.connect({
-      url: nats.url,
-      name: 'test',
-      logger: new Logger('test', 'error'),
-      metrics: new Metrics('test'),
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await bus?.close();
-    await gateway?.close();
-    await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop(), gatewayPg?.stop(), schedulerPg?.stop()]);
-  });
+    60_000,
+  );
+  afterAll(() => stack.stop());
 
   it('records every mutating route with actor, target, client address and outcome, and never a secret', async () => {
     const from = { 'x-forwarded-for': '203.0.113.7' };
@@ -114,7 +54,7 @@ describe('the audit log of the ops API', () => {
     expect(registered.status).toBe(201);
     expect((await call('PATCH', '/api/ops/nodes/bbb-a', { state: 'cordoned', tags: ['eu'] }, from)).status).toBe(200);
     expect((await call('PATCH', '/api/ops/nodes/bbb-a', { state: 'enabled' })).status).toBe(200);
-    bus.publish(contracts.loadSample, loadSample('bbb-a'));
+    stack.bus.publish(contracts.loadSample, loadSample('bbb-a'));
     let placed: Response | undefined;
     for (let i = 0; i < 50 && placed?.status !== 200; i++) {
       placed = await call('POST', '/api/ops/placements', { roomKey: 'math-101', engine: 'bbb' });
@@ -150,7 +90,7 @@ describe('the audit log of the ops API', () => {
     expect(events[3]!.details).toMatchObject({ released: expect.any(Number) });
     expect(events[5]!.details).toMatchObject({ count: 1, reason: 'exam week' });
 
-    const gatewayLogs = logs.filter((l) => l.includes('"service":"gateway-api"'));
+    const gatewayLogs = stack.logs.filter((l) => l.includes('"service":"gateway-api"'));
     const everything = [JSON.stringify(events), await tableText(), ...gatewayLogs].join('\n');
     for (const secret of [SECRET, URL_PASSWORD, TOKEN]) expect(everything).not.toContain(secret);
   });
@@ -196,7 +136,7 @@ describe('the audit log of the ops API', () => {
     expect(
       (await call('POST', '/api/ops/nodes', { id: 'bbb-b', url: 'http://127.0.0.1:9/b/', secret: SECRET })).status,
     ).toBe(201);
-    await gatewayPg.process.stop();
+    await stack.postgres.process.stop();
     const res = await call('PATCH', '/api/ops/nodes/bbb-b', { state: 'disabled' });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -206,7 +146,7 @@ describe('the audit log of the ops API', () => {
     expect(node.state).toBe('enabled');
     expect((await call('GET', '/api/ops/audit')).status).toBe(503);
 
-    await gatewayPg.restart();
+    await stack.postgres.restart();
     let again: Response | undefined;
     for (let i = 0; i < 100 && again?.status !== 200; i++) {
       again = await call('PATCH', '/api/ops/nodes/bbb-b', { state: 'disabled' });

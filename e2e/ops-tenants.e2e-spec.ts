@@ -10,17 +10,10 @@ import {
   type TenantsChanged,
   type TenantView,
 } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { startNats, startPostgres, startRedis, waitFor, type PostgresServer, type TestServer } from '@ensemble/testing';
-import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import {
-  EMPTY_POLICY,
-  gatewayEnvSchema,
-  parameterPolicySchema,
-  startGateway,
-  type RunningGateway,
-} from '@ensemble/gateway-api';
+import { waitFor } from '@ensemble/testing';
+import { EMPTY_POLICY, parameterPolicySchema } from '@ensemble/gateway-api';
 import { Client } from 'pg';
+import { OpsStack } from './ops-stack.test-support.js';
 
 const TOKEN = 'tenants-ops-token-0123456789';
 /** The default tenant's secret, from the config: listed as `config-1`, never removable through the API. */
@@ -37,54 +30,36 @@ type Json = Record<string, unknown>;
  * something are refused naming it unless forced; a bad policy value is refused naming its field.
  */
 describe('tenants in the ops API', () => {
-  let nats: TestServer;
-  let redis: TestServer;
-  let postgres: PostgresServer;
-  let scheduler: RunningScheduler;
-  let gateway: RunningGateway;
-  let bus: NatsBus;
-  const logs: string[] = [];
+  const stack = new OpsStack(TOKEN, { 'x-ensemble-operator': 'tess' });
   const changes: TenantsChanged[] = [];
   /** Every secret handed out: none may appear anywhere else. */
   const shown: string[] = [IMPORTED, CONFIG_SECRET];
   /** Every answer after the one that showed a secret. */
   const answers: string[] = [];
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TOKEN}`,
-        'x-ensemble-operator': 'tess',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: (text ? JSON.parse(text) : null) as Json };
-  };
+  const call = (method: string, path: string, body?: unknown) => stack.json(method, path, body);
   /** An answer that shows no secret: kept to be searched. */
   const ok = async (method: string, path: string, body?: unknown, status = 200) => {
     const r = await call(method, path, body);
     if (r.status !== status) throw new Error(`${method} ${path}: ${r.status} ${r.text}`);
     answers.push(r.text);
-    return r.json;
+    return r.body as Json;
   };
   const refused = async (method: string, path: string, body: unknown, status: number, message: RegExp) => {
     const r = await call(method, path, body);
     answers.push(r.text);
-    expect({ status: r.status, code: (r.json['error'] as Json)['code'] }).toEqual({
+    expect({ status: r.status, code: (r.body['error'] as Json)['code'] }).toEqual({
       status,
       code: { 400: 'invalid-input', 404: 'not-found', 409: 'conflict' }[status],
     });
-    expect((r.json['error'] as Json)['message']).toMatch(message);
+    expect((r.body['error'] as Json)['message']).toMatch(message);
   };
   const show = async (name: string): Promise<TenantView> =>
     tenantViewSchema.parse(await ok('GET', `/api/ops/tenants/${name}`));
   const audit = async (target: string): Promise<AuditEvent[]> =>
     auditPageSchema.parse(await ok('GET', `/api/ops/audit?target=${target}&limit=200`)).events.reverse();
   const sql = async (text: string, values: unknown[] = []) => {
-    const c = new Client({ connectionString: postgres.url });
+    const c = new Client({ connectionString: stack.postgres.url });
     await c.connect();
     try {
       return (await c.query(text, values)).rows as Json[];
@@ -107,46 +82,17 @@ describe('tenants in the ops API', () => {
   };
 
   beforeAll(async () => {
-    [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
-    const sink = (l: string) => void logs.push(l);
-    scheduler = await startScheduler(
-      parseConfig('scheduler', schedulerEnvSchema, {
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        DATABASE_URL: await postgres.createDatabase(),
-        METRICS_PORT: '0',
-      }),
-      { logSink: sink },
-    );
-    gateway = await startGateway(
-      parseConfig('gateway-api', gatewayEnvSchema, {
-        DATABASE_URL: postgres.url,
-        NATS_URL: nats.url,
-        REDIS_URL: redis.url,
-        GATEWAY_PORT: '0',
-        OPS_TOKEN: TOKEN,
+    await stack.start({
+      gatewayEnv: {
         BBB_API_SECRET: CONFIG_SECRET,
         LOG_LEVEL: 'debug',
         // Room for two tenants' own labels: a third is counted as `_other`.
         TENANT_METRICS_MAX_LABELS: '2',
-      }),
-      { logSink: sink },
-    );
-    bus = await NatsBus.connect({
-      url: nats.url,
-      name: 'test',
-      logger: new Logger('test', 'error'),
-      metrics: new Metrics('test'),
+      },
     });
-    bus.subscribe(contracts.tenantsChanged, (c) => void changes.push(c));
+    stack.bus.subscribe(contracts.tenantsChanged, (c) => void changes.push(c));
   }, 60_000);
-
-  afterAll(async () => {
-    await bus?.close();
-    await gateway?.close();
-    await scheduler?.close();
-    await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
-  });
+  afterAll(() => stack.stop());
 
   it('answers only the ops token', async () => {
     for (const [method, path] of [
@@ -155,7 +101,7 @@ describe('tenants in the ops API', () => {
       ['POST', '/api/ops/tenants'],
       ['GET', '/api/ops/tenants/usage'],
     ] as const) {
-      const res = await fetch(`${gateway.url}${path}`, {
+      const res = await fetch(`${stack.gateway.url}${path}`, {
         method,
         headers: { authorization: 'Bearer wrong-token-0123456789' },
       });
@@ -188,7 +134,7 @@ describe('tenants in the ops API', () => {
       maxMeetings: 10,
     });
     expect(r.status).toBe(201);
-    const made = tenantWithNewSecretSchema.parse(r.json);
+    const made = tenantWithNewSecretSchema.parse(r.body);
     shown.push(made.secret.secret);
     expect(made.secret.secret).toMatch(/^[A-Za-z0-9_-]{48}$/);
     expect(made.note).toMatch(/shown once/);
@@ -212,7 +158,7 @@ describe('tenants in the ops API', () => {
   it('adds a tenant with a secret it already has, and refuses one in use or too short, naming the field', async () => {
     const r = await call('POST', '/api/ops/tenants', { name: 'uni-b', secret: IMPORTED });
     expect(r.status).toBe(201);
-    expect(tenantWithNewSecretSchema.parse(r.json).secret.secret).toBe(IMPORTED);
+    expect(tenantWithNewSecretSchema.parse(r.body).secret.secret).toBe(IMPORTED);
     await refused('POST', '/api/ops/tenants', { name: 'uni-c', secret: IMPORTED }, 409, /^secret: already in use/);
     await refused('POST', '/api/ops/tenants', { name: 'uni-c', secret: CONFIG_SECRET }, 409, /^secret: already in use/);
     await refused('POST', '/api/ops/tenants', { name: 'uni-c', secret: 'short-secret' }, 400, /^secret: at least 16/);
@@ -241,7 +187,7 @@ describe('tenants in the ops API', () => {
     const before = await show('uni-a');
     const r = await call('POST', '/api/ops/tenants/uni-a/secrets', {});
     expect(r.status).toBe(201);
-    const added = tenantWithNewSecretSchema.parse(r.json);
+    const added = tenantWithNewSecretSchema.parse(r.body);
     shown.push(added.secret.secret);
     const { secrets } = (await ok('GET', '/api/ops/tenants/uni-a/secrets')) as { secrets: Json[] };
     expect(secrets.map((s) => s['id'])).toEqual([before.secrets[0]!.id, added.secret.id]);
@@ -268,7 +214,7 @@ describe('tenants in the ops API', () => {
       await ok('DELETE', `/api/ops/tenants/uni-a/secrets/${added.secret.id}?force=true`),
     );
     expect(bare.secrets).toEqual([]);
-    const again = tenantWithNewSecretSchema.parse((await call('POST', '/api/ops/tenants/uni-a/secrets', {})).json);
+    const again = tenantWithNewSecretSchema.parse((await call('POST', '/api/ops/tenants/uni-a/secrets', {})).body);
     shown.push(again.secret.secret);
   });
 
@@ -343,7 +289,7 @@ describe('tenants in the ops API', () => {
     await refused('GET', '/api/ops/tenants/ghost/usage', undefined, 404, /^no tenant ghost$/);
 
     // The gauges follow the read, two tenants by name (TENANT_METRICS_MAX_LABELS=2), the third as `_other`.
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/^ensemble_tenant_recordings\{[^}]*tenant="default"[^}]*\} 0$/m);
     expect(metrics).toMatch(/^ensemble_tenant_recordings\{[^}]*tenant="uni-a"[^}]*\} 2$/m);
     expect(metrics).toMatch(/^ensemble_tenant_recording_storage_bytes\{[^}]*tenant="_other"[^}]*\} 7$/m);
@@ -420,8 +366,8 @@ describe('tenants in the ops API', () => {
 
     const table = JSON.stringify(await sql('SELECT * FROM audit_events'));
     // The search below means something only if the gateway logged (debug) while it worked.
-    expect(logs.filter((l) => l.includes('"service":"gateway-api"')).length).toBeGreaterThan(10);
-    const everything = [...answers, table, JSON.stringify(changes), ...logs].join('\n');
+    expect(stack.logs.filter((l) => l.includes('"service":"gateway-api"')).length).toBeGreaterThan(10);
+    const everything = [...answers, table, JSON.stringify(changes), ...stack.logs].join('\n');
     expect(shown).toHaveLength(5);
     for (const secret of shown) expect(everything).not.toContain(secret);
   });

@@ -1,10 +1,11 @@
 import { contracts, type LoadSample } from '@ensemble/contracts';
-import { Logger, Metrics, NatsBus, parseConfig } from '@ensemble/shared';
-import { startNats, startPostgres, startRedis, waitFor, type TestServer, type PostgresServer } from '@ensemble/testing';
+import type { NatsBus } from '@ensemble/shared';
+import { waitFor } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
-import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
-import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+import type { RunningScheduler } from '@ensemble/scheduler';
+import type { RunningGateway } from '@ensemble/gateway-api';
 import type { Dispatcher } from 'undici';
+import { OpsStack } from './ops-stack.test-support.js';
 
 let seq = 0;
 
@@ -45,42 +46,12 @@ export interface RoomsStack {
 export async function startRoomsStack(
   opts: { nodes?: number; env?: Record<string, string>; asTrustedProxy?: boolean } = {},
 ): Promise<RoomsStack> {
-  const logs: string[] = [];
-  const sink = (l: string) => void logs.push(l);
-  let nats: TestServer | undefined;
-  let redis: TestServer | undefined;
-  let postgres: PostgresServer | undefined;
-  [nats, redis, postgres] = await Promise.all([startNats(), startRedis(), startPostgres()]);
-  const sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
-  const scheduler = await startScheduler(
-    parseConfig('scheduler', schedulerEnvSchema, {
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      DATABASE_URL: await postgres.createDatabase(),
-      METRICS_PORT: '0',
-    }),
-    { logSink: sink },
-  );
-  const gateway = await startGateway(
-    parseConfig('gateway-api', gatewayEnvSchema, {
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      DATABASE_URL: postgres.url,
-      GATEWAY_PORT: '0',
-      OPS_TOKEN,
-      ...ONE_ADDRESS_LIMITS,
-      ...(opts.asTrustedProxy ? { TRUSTED_PROXIES: LOOPBACK } : {}),
-      ...opts.env,
-    }),
-    { logSink: sink },
-  );
-  if (opts.asTrustedProxy) actAsTrustedProxy(gateway.url);
-  const bus = await NatsBus.connect({
-    url: nats.url,
-    name: 'test',
-    logger: new Logger('test', 'error'),
-    metrics: new Metrics('test'),
+  const stack = await new OpsStack(OPS_TOKEN).start({
+    gatewayEnv: { ...ONE_ADDRESS_LIMITS, ...(opts.asTrustedProxy ? { TRUSTED_PROXIES: LOOPBACK } : {}), ...opts.env },
   });
+  const { gateway, scheduler, bus, logs } = stack;
+  const sim = await BbbSim.start({ nodes: opts.nodes ?? 2 });
+  if (opts.asTrustedProxy) actAsTrustedProxy(gateway.url);
   for (const n of sim.nodes) {
     await bus.request(contracts.registerNode, { id: n.id, url: n.baseUrl, secret: n.secret }, { timeoutMs: 3000 });
   }
@@ -99,15 +70,12 @@ export async function startRoomsStack(
     scheduler,
     sim,
     bus,
-    databaseUrl: postgres.url,
+    databaseUrl: stack.postgres.url,
     logs,
     poll,
     close: async () => {
-      await bus.close();
-      await gateway.close();
-      await scheduler.close();
+      await stack.stop();
       await sim.stop();
-      await Promise.all([nats?.stop(), redis?.stop(), postgres?.stop()]);
     },
   };
 }
