@@ -334,7 +334,8 @@ describe('the recordings repository on PostgreSQL', () => {
         Plans?: PlanNode[];
       };
       const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
-      const q = listQuery({ states: ['published', 'unpublished'], offset: 5000, limit: 100 });
+      // As getRecordings asks: within one tenant (decision 110).
+      const q = listQuery({ tenant: 'default', states: ['published', 'unpublished'], offset: 5000, limit: 100 });
       const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>`EXPLAIN (ANALYZE, FORMAT JSON) ${q}`.execute(
         db,
       );
@@ -349,7 +350,12 @@ describe('the recordings repository on PostgreSQL', () => {
         ['Forward', 0],
         ['Backward', 1667],
       ]);
-      const page = await repo.list({ states: ['published', 'unpublished'], offset: 5000, limit: 100 });
+      const page = await repo.list({
+        tenant: 'default',
+        states: ['published', 'unpublished'],
+        offset: 5000,
+        limit: 100,
+      });
       expect(page.total).toBe(6667);
       expect(page.recordings).toHaveLength(100);
       expect(page.recordings.every((r) => r.formats.length === 1)).toBe(true);
@@ -373,15 +379,16 @@ describe('the recordings repository on PostgreSQL', () => {
         expect(p).not.toMatch(/Seq Scan on recordings/);
         expect(p).toMatch(/Index|Bitmap/);
       }
-      // The unfiltered page is a range of the order index (the count reads it all, as a count must),
-      // and so is getRecordings' default (published and unpublished): the index holds the state.
-      expect(await plan({}, 5000)).toMatch(/Index Only Scan using recordings_page/);
-      expect(await plan({ states: ['published', 'unpublished'] }, 5000)).toMatch(
+      // A tenant's unfiltered page is a range of the order index (the count reads it all, as a count
+      // must), and so is getRecordings' default (published and unpublished): the index holds the state.
+      expect(await plan({ tenant: 'default' }, 5000)).toMatch(/Index Only Scan using recordings_page/);
+      expect(await plan({ tenant: 'default', states: ['published', 'unpublished'] }, 5000)).toMatch(
         /Index Only Scan using recordings_page/,
       );
-      // A total by state alone is a sum of the counts per state, not a count of the table.
-      expect(await plan({ states: ['published', 'unpublished'] })).toMatch(/on recording_counts/);
-      expect(await plan({ states: ['published', 'unpublished'] })).not.toMatch(/Seq Scan on recordings/);
+      // A total by tenant and state alone is a sum of the counts, not a count of the table.
+      const byState = { tenant: 'default', states: ['published' as const, 'unpublished' as const] };
+      expect(await plan(byState)).toMatch(/on recording_counts/);
+      expect(await plan(byState)).not.toMatch(/Seq Scan on recordings/);
       // The formats of a page are found by their primary key.
       expect(await plan({ meetingIds: ['meeting-1'] })).toMatch(/recording_formats_pk/);
     });

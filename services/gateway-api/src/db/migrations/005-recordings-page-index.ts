@@ -42,8 +42,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // per operation: a statement's transition tables exist only for its own.
   const apply = (change: string) =>
     `FOR moved IN ${change} ORDER BY tenant, state LOOP
-        INSERT INTO recording_counts AS c (tenant, state, n) VALUES (moved.tenant, moved.state, moved.d)
-          ON CONFLICT (tenant, state) DO UPDATE SET n = c.n + moved.d;
+        IF moved.d > 0 THEN
+          INSERT INTO recording_counts AS c (tenant, state, n) VALUES (moved.tenant, moved.state, moved.d)
+            ON CONFLICT (tenant, state) DO UPDATE SET n = c.n + moved.d;
+        ELSE
+          -- A negative count is never inserted (CHECK is tested before ON CONFLICT): the row exists.
+          UPDATE recording_counts SET n = n + moved.d WHERE tenant = moved.tenant AND state = moved.state;
+        END IF;
       END LOOP;`;
   await sql`CREATE FUNCTION recording_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE moved record;
