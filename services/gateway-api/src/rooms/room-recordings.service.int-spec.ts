@@ -4,12 +4,12 @@ import type { PostgresServer } from '@ensemble/testing';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
 import { meetingIdOf } from '../meetings/room-bbb-params.js';
-import { RecordingsRepository, type Recording } from '../recordings/recordings.repository.js';
+import { RecordingsRepository, type UploadedRecording } from '../recordings/recordings.repository.js';
 import { RoomRecordingsService } from './room-recordings.service.js';
 import { RoomsRepository } from './rooms.repository.js';
 
 const T0 = 1_760_000_000_000;
-const recording = (meetingId: string, i: number): Omit<Recording, 'formats'> => ({
+const recording = (meetingId: string, i: number): UploadedRecording => ({
   recordId: `${String(i).padStart(40, '0')}-${T0 + i}`,
   meetingId,
   internalMeetingId: `i-${i}`,
@@ -73,7 +73,7 @@ describe("a room's recordings on PostgreSQL", () => {
   it('gives protected recordings their playback link with its token, and unpublished ones none', async () => {
     const room = await rooms.create(owner, 'A', 'bbb', roomSettingsSchema.parse({}));
     await seed(meetingIdOf(room.id), 1, 3); // 1, 2 published; 3 unpublished
-    const signed = new RoomRecordingsService(rooms, index, (id) => `?token=for-${id}`);
+    const signed = new RoomRecordingsService(rooms, index, (r) => `?token=for-${r.recordId}`);
     const page = await signed.list(owner, room.id, { offset: 0, limit: 10 });
     const paths = page.recordings.map((r) => [r.recordId, r.formats[0]!.playbackPath]);
     expect(paths).toEqual([

@@ -3,6 +3,7 @@ import * as usersAndRooms from './001-users-and-rooms.js';
 import * as createParamsAndAudit from './002-create-params-and-audit.js';
 import * as recordings from './003-recordings.js';
 import * as tenants from './004-tenants.js';
+import * as tenantRecordingsProtected from './005-tenant-recordings-protected.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -13,4 +14,5 @@ export const gatewayMigrations: Migrations = {
   '002-create-params-and-audit': createParamsAndAudit,
   '003-recordings': recordings,
   '004-tenants': tenants,
+  '005-tenant-recordings-protected': tenantRecordingsProtected,
 };
