@@ -250,7 +250,18 @@ describe('the ops dashboard', () => {
     'lists tenants with their usage against their quotas, and opens a tenant’s details from the keyboard',
     async () => {
       const added = JSON.parse(
-        await ensemble('tenants', 'add', 'uni-a', '--display-name', 'University A', '--max-meetings', '5', '--json'),
+        await ensemble(
+          'tenants',
+          'add',
+          'uni-a',
+          '--display-name',
+          'University A',
+          '--max-meetings',
+          '5',
+          '--recordings-protected',
+          'false',
+          '--json',
+        ),
       ) as {
         secret: { id: string; secret: string };
       };
@@ -260,6 +271,10 @@ describe('the ops dashboard', () => {
       const row = tenants.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^uni-a/ }) });
       await row.waitFor();
       expect((await row.getByRole('cell').allTextContents()).slice(0, 4)).toEqual(['? / 5', '?', '0', '0 B']);
+      // Recordings protected: its own choice; the default tenant follows RECORDINGS_PROTECTED (off here).
+      expect((await row.getByRole('cell').allTextContents())[7]).toBe('No');
+      const defaultRow = tenants.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^default/ }) });
+      expect((await defaultRow.getByRole('cell').allTextContents())[7]).toBe('No (default)');
       await tenants.getByText(/^\?: not known now/).waitFor();
 
       const details = tenants.getByRole('button', { name: 'Details of uni-a' });
