@@ -9,7 +9,6 @@ import { RoomsRepository } from '../rooms/rooms.repository.js';
 import {
   listQuery,
   RecordingsRepository,
-  type Recording,
   type RecordingFormat,
   type RecordingsQuery,
   type UploadedRecording,
