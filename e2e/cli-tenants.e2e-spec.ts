@@ -85,6 +85,7 @@ describe('the ensemble CLI for tenants', () => {
       const show = await quiet(['tenants', 'show', 'uni-a']);
       expect(show.stdout).toMatch(/^display name\s+University A$/m);
       expect(show.stdout).toMatch(/^max meetings\s+10$/m);
+      expect(show.stdout).toMatch(/^recordings protected\s+default \(no\)$/m);
       expect(show.stdout).toMatch(new RegExp(`^${id}\\s+\\d{4}-\\d\\d-\\d\\d \\S+\\s+stored$`, 'm'));
       const json = tenantViewSchema.parse(JSON.parse((await quiet(['tenants', 'show', 'uni-a', '--json'])).stdout));
       expect(json.secrets.map((s) => s.id)).toEqual([id]);
@@ -133,6 +134,33 @@ describe('the ensemble CLI for tenants', () => {
       });
       expect(await quiet(['tenants', 'update', 'uni-a', '--max-meetings', '-3'])).toMatchObject({ code: 2 });
       expect(await quiet(['tenants', 'update', 'uni-a'])).toMatchObject({ code: 2 });
+    },
+    SLOW,
+  );
+
+  it(
+    "sets whether a tenant's recordings are protected: true, false or back to the default",
+    async () => {
+      const shown = async () =>
+        /^recordings protected\s+(.+)$/m.exec((await quiet(['tenants', 'show', 'uni-a'])).stdout)?.[1];
+      expect(await quiet(['tenants', 'update', 'uni-a', '--recordings-protected', 'false'])).toMatchObject({
+        code: 0,
+        stdout: 'uni-a: updated\n',
+      });
+      expect(await shown()).toBe('no');
+      expect(
+        tenantViewSchema.parse(JSON.parse((await quiet(['tenants', 'show', 'uni-a', '--json'])).stdout)),
+      ).toMatchObject({ recordingsProtected: false, recordingsProtectedEffective: false });
+      expect((await quiet(['tenants', 'update', 'uni-a', '--recordings-protected', 'default'])).code).toBe(0);
+      expect(await shown()).toBe('default (no)');
+      const bad = await quiet(['tenants', 'update', 'uni-a', '--recordings-protected', 'maybe']);
+      expect(bad).toMatchObject({ code: 2 });
+      expect(bad.stderr).toMatch(/--recordings-protected: true, false or default/);
+      // This gateway has no RECORDINGS_PLAYBACK_SECRET: protecting is refused, naming it.
+      const refused = await quiet(['tenants', 'update', 'uni-a', '--recordings-protected', 'true']);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toMatch(/^ensemble: conflict: recordingsProtected: .*RECORDINGS_PLAYBACK_SECRET/);
+      expect(await shown()).toBe('default (no)');
     },
     SLOW,
   );

@@ -250,7 +250,18 @@ describe('the ops dashboard', () => {
     'lists tenants with their usage against their quotas, and opens a tenant’s details from the keyboard',
     async () => {
       const added = JSON.parse(
-        await ensemble('tenants', 'add', 'uni-a', '--display-name', 'University A', '--max-meetings', '5', '--json'),
+        await ensemble(
+          'tenants',
+          'add',
+          'uni-a',
+          '--display-name',
+          'University A',
+          '--max-meetings',
+          '5',
+          '--recordings-protected',
+          'false',
+          '--json',
+        ),
       ) as {
         secret: { id: string; secret: string };
       };
@@ -259,8 +270,12 @@ describe('the ops dashboard', () => {
       await page.keyboard.press('Enter');
       const row = tenants.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^uni-a/ }) });
       await row.waitFor();
-      // Meetings and participants as the scheduler counts them, against the quota.
+      // Meetings and participants as the stack's scheduler counts them (none running).
       expect((await row.getByRole('cell').allTextContents()).slice(0, 4)).toEqual(['0 / 5', '0', '0', '0 B']);
+      // Recordings protected: its own choice; the default tenant follows RECORDINGS_PROTECTED (off here).
+      expect((await row.getByRole('cell').allTextContents())[7]).toBe('No');
+      const defaultRow = tenants.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^default/ }) });
+      expect((await defaultRow.getByRole('cell').allTextContents())[7]).toBe('No (default)');
 
       const details = tenants.getByRole('button', { name: 'Details of uni-a' });
       await details.focus();

@@ -119,6 +119,8 @@ describe('tenants in the ops API', () => {
         loadWeight: 1,
         maxMeetings: null,
         maxParticipants: null,
+        recordingsProtected: null,
+        recordingsProtectedEffective: false,
         policy: EMPTY_POLICY,
         secrets: [{ id: 'config-1', createdAt: null, fromConfig: true }],
       },
@@ -181,6 +183,40 @@ describe('tenants in the ops API', () => {
     await refused('PATCH', '/api/ops/tenants/ghost', { loadWeight: 2 }, 404, /^no tenant ghost$/);
     // The default tenant's rules and quotas are an operator's too.
     expect(await ok('PATCH', '/api/ops/tenants/default', { maxMeetings: 500 })).toMatchObject({ maxMeetings: 500 });
+  });
+
+  it('sets whether its recordings are protected, and refuses protecting them on a gateway that cannot sign links', async () => {
+    // This gateway has no RECORDINGS_PLAYBACK_SECRET: protected links could never be opened.
+    await refused(
+      'PATCH',
+      '/api/ops/tenants/uni-a',
+      { recordingsProtected: true },
+      409,
+      /^recordingsProtected: .*RECORDINGS_PLAYBACK_SECRET, which is not set/,
+    );
+    expect(await show('uni-a')).toMatchObject({ recordingsProtected: null, recordingsProtectedEffective: false });
+    expect(await ok('PATCH', '/api/ops/tenants/uni-a', { recordingsProtected: false })).toMatchObject({
+      recordingsProtected: false,
+      recordingsProtectedEffective: false,
+    });
+    expect(await ok('PATCH', '/api/ops/tenants/uni-a', { recordingsProtected: null })).toMatchObject({
+      recordingsProtected: null,
+    });
+    await refused('PATCH', '/api/ops/tenants/uni-a', { recordingsProtected: 'yes' }, 400, /^recordingsProtected: /);
+    await refused(
+      'POST',
+      '/api/ops/tenants',
+      { name: 'uni-c', recordingsProtected: true },
+      409,
+      /^recordingsProtected/,
+    );
+    expect((await call('GET', '/api/ops/tenants/uni-c')).status).toBe(404);
+    const updates = (await audit('uni-a')).filter((e) => e.action === 'tenant.update').slice(1);
+    expect(updates.map((e) => [e.outcome, e.details])).toEqual([
+      ['refused', { recordingsProtected: true }],
+      ['ok', { recordingsProtected: false }],
+      ['ok', { recordingsProtected: null }],
+    ]);
   });
 
   it('adds, lists and removes secrets: each shown once, the last kept unless forced, the config one never', async () => {
@@ -340,6 +376,9 @@ describe('tenants in the ops API', () => {
     expect(events.map((e) => [e.action, e.outcome, e.errorCode])).toEqual([
       ['tenant.add', 'ok', null],
       ['tenant.update', 'ok', null],
+      ['tenant.update', 'refused', 'conflict'],
+      ['tenant.update', 'ok', null],
+      ['tenant.update', 'ok', null],
       ['tenant.secret-add', 'ok', null],
       ['tenant.secret-remove', 'ok', null],
       ['tenant.secret-remove', 'refused', 'conflict'],
@@ -359,6 +398,7 @@ describe('tenants in the ops API', () => {
       loadWeight: 1.5,
       maxMeetings: 10,
       maxParticipants: null,
+      recordingsProtected: null,
       secretImported: false,
       secretId: expect.stringMatching(/^sec_[0-9a-f]{12}$/),
     });

@@ -6,11 +6,11 @@ export async function seedRecording(
   gateway: RunningGateway,
   roomId: string,
   startTime: number,
-  over: Partial<Omit<Recording, 'formats'>> = {},
-): Promise<Omit<Recording, 'formats'>> {
+  over: Partial<Omit<Recording, 'formats' | 'tenant'>> = {},
+): Promise<Omit<Recording, 'formats' | 'tenant'>> {
   const meetingId = `web-${roomId}`;
   const recordId = `${createHash('sha1').update(meetingId).digest('hex')}-${startTime}`;
-  const recording: Omit<Recording, 'formats'> = {
+  const recording: Omit<Recording, 'formats' | 'tenant'> = {
     recordId,
     meetingId,
     internalMeetingId: recordId,

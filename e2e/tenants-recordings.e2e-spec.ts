@@ -2,7 +2,7 @@ import bbb from 'bigbluebutton-js';
 import { NatsBus, Logger, Metrics } from '@ensemble/shared';
 import { waitFor } from '@ensemble/testing';
 import { listed, RecordingsStack } from './recordings.test-support.js';
-import { addTenant } from './tenants.test-support.js';
+import { addTenant, recordTenantLecture } from './tenants.test-support.js';
 
 const SECRET_A = 'rec-tenant-a-secret-0123456789ab';
 const SECRET_B = 'rec-tenant-b-secret-0123456789ab';
@@ -18,31 +18,6 @@ describe("tenants' recordings", () => {
   const api = (t: string, secret: string) => bbb.api(`${r.stack.gateway.url}/t/${t}/bigbluebutton/`, secret);
   const a = () => api('uni-a', SECRET_A);
   const b = () => api('uni-b', SECRET_B);
-
-  /** A recorded meeting created through the tenant's API, joined and ended there; its record id once handed over. */
-  async function lecture(tenant: ReturnType<typeof a>, nodeMeetingId: string, meta: Record<string, string>) {
-    const created = await bbb.http(
-      tenant.administration.create('Lecture', 'lecture', { record: 'true', moderatorPW: 'mp', ...meta }),
-    );
-    expect(created).toMatchObject({ returncode: 'SUCCESS', meetingID: 'lecture' });
-    const joined = await fetch(tenant.administration.join('Ada', 'lecture', 'mp'), { redirect: 'manual' });
-    await fetch(joined.headers.get('location')!);
-    r.node().setRecording(nodeMeetingId, true);
-    expect(await bbb.http(tenant.administration.end('lecture', 'mp'))).toMatchObject({ returncode: 'SUCCESS' });
-    const id = String(created.internalMeetingID);
-    await waitFor(
-      'the post_publish run',
-      () =>
-        r
-          .node()
-          .postPublishRuns()
-          .some((x) => x.recordID === id),
-      {
-        timeoutMs: 30_000,
-      },
-    );
-    return id;
-  }
 
   let idA = '';
   let idB = '';
@@ -64,8 +39,8 @@ describe("tenants' recordings", () => {
         timeoutMs: 30_000,
       },
     );
-    idA = await lecture(a(), 'uni-a~lecture', { meta_course: 'a-maths' });
-    idB = await lecture(b(), 'uni-b~lecture', { meta_course: 'b-maths' });
+    idA = await recordTenantLecture(r, a(), 'uni-a~lecture', { meta_course: 'a-maths' });
+    idB = await recordTenantLecture(r, b(), 'uni-b~lecture', { meta_course: 'b-maths' });
   }, 120_000);
   afterAll(async () => {
     await bus?.close();

@@ -1,9 +1,12 @@
 import { request } from 'node:http';
+import bbb from 'bigbluebutton-js';
 import { contracts } from '@ensemble/contracts';
 import type { NatsBus } from '@ensemble/shared';
+import { waitFor } from '@ensemble/testing';
 import type { LookupAddress } from 'node:dns';
 import { Client } from 'pg';
 import { Agent } from 'undici';
+import type { RecordingsStack } from './recordings.test-support.js';
 
 /**
  * Adds a tenant with these secrets straight into the gateway's tables (as the ops API
@@ -41,6 +44,41 @@ export async function addTenant(
     await db.end();
   }
   bus.publish(contracts.tenantsChanged, { tenant: name, change: 'added' });
+}
+
+/**
+ * A recorded meeting `lecture` created through the tenant's own BBB API, joined and ended
+ * there; its record id once the node's post_publish run (the real transfer script) is over.
+ */
+export async function recordTenantLecture(
+  r: RecordingsStack,
+  tenant: ReturnType<typeof bbb.api>,
+  nodeMeetingId: string,
+  meta: Record<string, string> = {},
+): Promise<string> {
+  const created = await bbb.http(
+    tenant.administration.create('Lecture', 'lecture', { record: 'true', moderatorPW: 'mp', ...meta }),
+  );
+  // The tenant sees the meetingID it sent, not the node's namespaced one.
+  if (created.returncode !== 'SUCCESS' || created.meetingID !== 'lecture') {
+    throw new Error(`create: ${JSON.stringify(created)}`);
+  }
+  const joined = await fetch(tenant.administration.join('Ada', 'lecture', 'mp'), { redirect: 'manual' });
+  await fetch(joined.headers.get('location')!);
+  r.node().setRecording(nodeMeetingId, true);
+  const ended = await bbb.http(tenant.administration.end('lecture', 'mp'));
+  if (ended.returncode !== 'SUCCESS') throw new Error(`end: ${JSON.stringify(ended)}`);
+  const id = String(created.internalMeetingID);
+  await waitFor(
+    'the post_publish run',
+    () =>
+      r
+        .node()
+        .postPublishRuns()
+        .some((x) => x.recordID === id),
+    { timeoutMs: 30_000 },
+  );
+  return id;
 }
 
 /** Runs SQL on the gateway's database, then tells the gateways the tenant changed. */

@@ -11,7 +11,6 @@ interface Row {
   usage: TenantUsage | undefined;
 }
 
-
 /** Tenants (decision 114): each with its usage against its quotas; details (secret ids, policy) on demand. */
 export function TenantsPanel(props: OpsSession) {
   const { client, onUnauthorized } = props;
@@ -72,6 +71,7 @@ export function TenantsPanel(props: OpsSession) {
                   <th scope="col">Secrets</th>
                   <th scope="col">Weight</th>
                   <th scope="col">Required tags</th>
+                  <th scope="col">Recordings protected</th>
                   <th scope="col">
                     <span className="sr-only">Details</span>
                   </th>
@@ -127,6 +127,9 @@ function TenantRow(props: { tenant: TenantView; usage: TenantUsage | undefined; 
         <td>{t.loadWeight}</td>
         <td>{t.requiredTags.join(', ') || '-'}</td>
         <td>
+          <RecordingsProtected tenant={t} />
+        </td>
+        <td>
           <button
             type="button"
             className="link"
@@ -141,11 +144,22 @@ function TenantRow(props: { tenant: TenantView; usage: TenantUsage | undefined; 
       </tr>
       {props.open && (
         <tr id={detailsId}>
-          <td colSpan={9}>
+          <td colSpan={10}>
             <TenantDetails tenant={t} />
           </td>
         </tr>
       )}
+    </>
+  );
+}
+
+/** Its own choice, or the gateway's default (RECORDINGS_PROTECTED) and what that is now (decision 116). */
+function RecordingsProtected({ tenant: t }: { tenant: TenantView }) {
+  const yesNo = (b: boolean) => (b ? 'Yes' : 'No');
+  if (t.recordingsProtected !== null) return <>{yesNo(t.recordingsProtected)}</>;
+  return (
+    <>
+      {yesNo(t.recordingsProtectedEffective)} <small>(default)</small>
     </>
   );
 }

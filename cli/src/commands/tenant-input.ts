@@ -17,6 +17,16 @@ export const weight = (v: string): number => {
   return n;
 };
 
+/** `true`, `false`, or `default` (RECORDINGS_PROTECTED; kept as `default`: commander turns a parsed null into ''). */
+export const protection = (v: string): boolean | 'default' => {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (v === 'default') return 'default';
+  throw new CliError(
+    `--recordings-protected: true, false or default (as the gateway's RECORDINGS_PROTECTED), not ${v}`,
+    EXIT.usage,
+  );
+};
+
 export const tags = (v: string): string[] => v.split(',').filter(Boolean);
 
 /** `--secret -` reads it from stdin (kept out of the shell's history and the process list). */

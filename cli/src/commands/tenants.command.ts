@@ -6,10 +6,14 @@ import { action, type Context } from '../context.js';
 import { bytes, table } from '../table.js';
 import { tenantPolicyCommand } from './tenant-policy.command.js';
 import { tenantSecretsCommand } from './tenant-secrets.command.js';
-import { quota, secretOf, tags, tenantPath, weight } from './tenant-input.js';
+import { protection, quota, secretOf, tags, tenantPath, weight } from './tenant-input.js';
 import { printNewSecret, secretsTable } from './tenant-print.js';
 
 const limit = (q: number | null) => (q === null ? '-' : q);
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+/** Its own choice, or the default and what that is now (RECORDINGS_PROTECTED). */
+const protectedText = (t: TenantView) =>
+  t.recordingsProtected === null ? `default (${yesNo(t.recordingsProtectedEffective)})` : yesNo(t.recordingsProtected);
 const warn = (text: string) => void process.stderr.write(`${text}\n`);
 
 function printTenant(ctx: Context, t: TenantView): void {
@@ -21,6 +25,7 @@ function printTenant(ctx: Context, t: TenantView): void {
     ['load weight', t.loadWeight],
     ['max meetings', limit(t.maxMeetings)],
     ['max participants', limit(t.maxParticipants)],
+    ['recordings protected', protectedText(t)],
     ['policy', Object.keys(t.policy).length ? JSON.stringify(t.policy) : '-'],
   ];
   ctx.out(table(['FIELD', 'VALUE'], fields).split('\n').slice(1).join('\n'));
@@ -44,6 +49,7 @@ interface FieldOptions {
   weight?: number;
   maxMeetings?: number | 'none';
   maxParticipants?: number | 'none';
+  recordingsProtected?: boolean | 'default';
 }
 
 const quotaOf = (q: number | 'none') => (q === 'none' ? null : q);
@@ -54,6 +60,9 @@ const fieldsOf = (o: FieldOptions) => ({
   ...(o.weight !== undefined ? { loadWeight: o.weight } : {}),
   ...(o.maxMeetings !== undefined ? { maxMeetings: quotaOf(o.maxMeetings) } : {}),
   ...(o.maxParticipants !== undefined ? { maxParticipants: quotaOf(o.maxParticipants) } : {}),
+  ...(o.recordingsProtected !== undefined
+    ? { recordingsProtected: o.recordingsProtected === 'default' ? null : o.recordingsProtected }
+    : {}),
 });
 
 const withFieldOptions = (c: Command) =>
@@ -62,7 +71,12 @@ const withFieldOptions = (c: Command) =>
     .option('--tags <tags>', 'node tags its meetings require, comma separated ("" for none)', tags)
     .option('--weight <n>', 'load weight of its meetings (1: as any other)', weight)
     .option('--max-meetings <n>', 'concurrent meetings quota (none: no quota)', quota)
-    .option('--max-participants <n>', 'concurrent participants quota (none: no quota)', quota);
+    .option('--max-participants <n>', 'concurrent participants quota (none: no quota)', quota)
+    .option(
+      '--recordings-protected <choice>',
+      'playback links signed, short-lived, bound to who got them: true, false, or default (RECORDINGS_PROTECTED)',
+      protection,
+    );
 
 /** `ensemble tenants`: the institutions one fleet serves (decision 114). */
 export function tenantsCommand(): Command {
@@ -94,7 +108,7 @@ export function tenantsCommand(): Command {
 
   tenants
     .command('show <name>')
-    .description('one tenant: rules, quotas, policy, secret ids')
+    .description('one tenant: rules, quotas, recordings protection, policy, secret ids')
     .action(action(async (ctx, name: string) => printTenant(ctx, await ctx.api.get<TenantView>(tenantPath(name)))));
 
   withFieldOptions(tenants.command('add <name>'))
@@ -114,13 +128,13 @@ export function tenantsCommand(): Command {
     );
 
   withFieldOptions(tenants.command('update <name>'))
-    .description('change display name, required tags, load weight or quotas')
+    .description('change display name, required tags, load weight, quotas or recordings protection')
     .action(
       action(async (ctx, name: string, o: FieldOptions) => {
         const body = fieldsOf(o);
         if (Object.keys(body).length === 0) {
           throw new CliError(
-            'nothing to update: give --display-name, --tags, --weight, --max-meetings or --max-participants',
+            'nothing to update: give --display-name, --tags, --weight, --max-meetings, --max-participants or --recordings-protected',
             EXIT.usage,
           );
         }

@@ -43,6 +43,11 @@ const tenantFields = {
   loadWeight: z.number().positive('greater than 0').max(100, 'at most 100'),
   maxMeetings: quotaSchema,
   maxParticipants: quotaSchema,
+  /**
+   * Protected recordings for this tenant (decision 116): playback links signed, short-lived
+   * and bound to whoever got them; null follows the gateway's RECORDINGS_PROTECTED.
+   */
+  recordingsProtected: z.boolean('true, false or null (as RECORDINGS_PROTECTED)').nullable(),
 };
 
 /** `POST /api/ops/tenants`: without `secret`, one is generated. */
@@ -54,6 +59,7 @@ export const createTenantBodySchema = z
     loadWeight: tenantFields.loadWeight.default(1),
     maxMeetings: tenantFields.maxMeetings.default(null),
     maxParticipants: tenantFields.maxParticipants.default(null),
+    recordingsProtected: tenantFields.recordingsProtected.default(null),
     secret: importedTenantSecretSchema.optional(),
   })
   .strict();
@@ -65,7 +71,8 @@ export const updateTenantBodySchema = z
   .partial()
   .strict()
   .refine((b) => Object.keys(b).length > 0, {
-    message: 'nothing to update: give displayName, requiredTags, loadWeight, maxMeetings or maxParticipants',
+    message:
+      'nothing to update: give displayName, requiredTags, loadWeight, maxMeetings, maxParticipants or recordingsProtected',
   });
 export type UpdateTenantBody = z.infer<typeof updateTenantBodySchema>;
 
@@ -100,6 +107,10 @@ export const tenantViewSchema = z.object({
   loadWeight: z.number(),
   maxMeetings: z.number().int().nullable(),
   maxParticipants: z.number().int().nullable(),
+  /** The tenant's own choice (decision 116); null: it follows RECORDINGS_PROTECTED. */
+  recordingsProtected: z.boolean().nullable(),
+  /** Whether its recordings are protected now: its choice, else RECORDINGS_PROTECTED. */
+  recordingsProtectedEffective: z.boolean(),
   /** The parameter policy for create and join (decision 111): `GET/PUT .../policy`. */
   policy: z.record(z.string(), z.unknown()),
   secrets: z.array(tenantSecretViewSchema),

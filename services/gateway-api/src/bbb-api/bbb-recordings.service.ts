@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, LOGGER, type Logger } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
-import { PlaybackTokens } from '../playback/playback-tokens.js';
+import { RecordingProtection } from '../playback/recording-protection.js';
 import { RecordingsRepository, type Recording } from '../recordings/recordings.repository.js';
 import { recordingsXml } from './answer-xml.js';
 import { failed, xmlAnswer, type BbbAnswer } from './bbb-answer.js';
@@ -34,7 +34,7 @@ export class BbbRecordingsService {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly repo: RecordingsRepository,
     private readonly fleet: BbbFleetService,
-    private readonly tokens: PlaybackTokens,
+    private readonly protection: RecordingProtection,
   ) {}
 
   /** The tenant's recordings only (decision 110): its meetingIDs are namespaced on the nodes and in the index. */
@@ -56,7 +56,8 @@ export class BbbRecordingsService {
       this.repo.list({ ...req.filter, ...(req.page ?? { offset: 0, limit: UNPAGED_CHUNK }) }),
     ]);
     const extra = await nodeOnly(nodeItems, (ids) => this.indexed(ids));
-    const xml = (r: Recording) => recordingXml(r, base, this.tokens.query(r.recordId));
+    // A token on the links of the tenant's protected recordings only (decision 116).
+    const xml = (r: Recording) => recordingXml(r, base, this.protection.linkQuery(r));
     if (!req.page) {
       const all = [...first.recordings];
       while (all.length < first.total) {

@@ -27,6 +27,8 @@ export interface TenantsTable {
   load_weight: ColumnType<number, number | undefined, number>;
   max_meetings: number | null;
   max_participants: number | null;
+  /** Playback links of its recordings signed and short-lived (decision 116); null: RECORDINGS_PROTECTED. */
+  recordings_protected: boolean | null;
   created_at: ColumnType<Date, never, never>;
   updated_at: ColumnType<Date, never, Date>;
 }

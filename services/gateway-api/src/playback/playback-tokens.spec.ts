@@ -36,10 +36,21 @@ describe('playback tokens of protected recordings', () => {
     expect(t.valid('session', ID, other.issue('session', ID, now, 60), now)).toBe(false);
   });
 
-  it('issues and asks for nothing when recordings are not protected', () => {
+  it('signs with the secret even when recordings are not protected by default (a tenant may protect its own)', () => {
     const open = new PlaybackTokens(config({ RECORDINGS_PROTECTED: false }));
-    expect(open.protected).toBe(false);
-    expect(open.query(ID)).toBe('');
+    expect(open.protectedByDefault).toBe(false);
+    expect(open.canSign).toBe(true);
+    const token = new URLSearchParams(open.query(ID, now).slice(1)).get('token')!;
+    expect(open.valid('link', ID, token, now)).toBe(true);
+    expect(t.valid('link', ID, token, now)).toBe(true);
+  });
+
+  it('without a secret, starts unprotected, makes no token and accepts none', () => {
+    const none = new PlaybackTokens(config({ RECORDINGS_PROTECTED: false, RECORDINGS_PLAYBACK_SECRET: undefined }));
+    expect(none.canSign).toBe(false);
+    expect(none.query(ID, now)).toBe('');
+    expect(none.valid('link', ID, new URLSearchParams(t.query(ID, now).slice(1)).get('token')!, now)).toBe(false);
+    expect(() => none.issue('session', ID, now, 60)).toThrow('RECORDINGS_PLAYBACK_SECRET');
   });
 
   it('refuses to start protected without a secret', () => {

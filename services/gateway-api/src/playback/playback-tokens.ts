@@ -10,11 +10,15 @@ export const sessionCookie = (recordId: string): string => `ensemble_rec_${recor
  * Protected recordings (decision 104): `<expiry s>.<HMAC-SHA256(kind, record id, expiry)>`,
  * stateless, so any gateway holding RECORDINGS_PLAYBACK_SECRET checks it. Two kinds: `link`
  * (in getRecordings' URLs, short-lived) and `session` (the cookie set when a link is opened).
- * Off (RECORDINGS_PROTECTED=false): no tokens are issued and none are asked for.
+ * Tokens can be made whenever the secret is set, RECORDINGS_PROTECTED or not: a tenant may
+ * protect its recordings while the global default is off (decision 116). Which recordings ask
+ * for one is `RecordingProtection`'s to say. Without the secret none is issued and none is valid.
  */
 @Injectable()
 export class PlaybackTokens {
   private readonly key: Buffer | undefined;
+  /** RECORDINGS_PROTECTED: whether a tenant that chose nothing has protected recordings. */
+  readonly protectedByDefault: boolean;
   readonly linkTtlS: number;
   readonly sessionTtlS: number;
 
@@ -22,21 +26,25 @@ export class PlaybackTokens {
     if (config.RECORDINGS_PROTECTED && !config.RECORDINGS_PLAYBACK_SECRET) {
       throw new Error('RECORDINGS_PROTECTED=true needs RECORDINGS_PLAYBACK_SECRET');
     }
-    this.key = config.RECORDINGS_PROTECTED ? Buffer.from(config.RECORDINGS_PLAYBACK_SECRET!) : undefined;
+    const secret = config.RECORDINGS_PLAYBACK_SECRET;
+    this.key = secret ? Buffer.from(secret) : undefined;
+    this.protectedByDefault = config.RECORDINGS_PROTECTED;
     this.linkTtlS = config.RECORDINGS_PLAYBACK_LINK_TTL_S;
     this.sessionTtlS = config.RECORDINGS_PLAYBACK_SESSION_TTL_S;
   }
 
-  get protected(): boolean {
+  /** Whether RECORDINGS_PLAYBACK_SECRET is set: without it no recording can be opened by token. */
+  get canSign(): boolean {
     return this.key !== undefined;
   }
 
-  /** The query a playback URL carries: '' when recordings are not protected. */
+  /** The query a protected recording's playback URL carries: '' without the secret. */
   query(recordId: string, now = Date.now()): string {
     return this.key ? `?token=${this.issue('link', recordId, now, this.linkTtlS)}` : '';
   }
 
   issue(kind: 'link' | 'session', recordId: string, now: number, ttlS: number): string {
+    if (!this.key) throw new Error('playback tokens need RECORDINGS_PLAYBACK_SECRET');
     const exp = Math.floor(now / 1000) + ttlS;
     return `${exp}.${this.mac(kind, recordId, exp)}`;
   }

@@ -5,12 +5,17 @@ export const playbackEnvShape = {
   /**
    * Protected recordings (as Scalelite offers): playback URLs in getRecordings carry a
    * short-lived signed token, and files are served only with it or the cookie it sets.
+   * The default for every tenant that has not chosen (decision 116: `recordingsProtected`
+   * per tenant in the ops API).
    */
   RECORDINGS_PROTECTED: z
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
-  /** The HMAC key of playback tokens; required when RECORDINGS_PROTECTED (the same on every gateway). */
+  /**
+   * The HMAC key of playback tokens (the same on every gateway): required when
+   * RECORDINGS_PROTECTED; without it no tenant can be made protected either (decision 116).
+   */
   RECORDINGS_PLAYBACK_SECRET: z.string().min(32, 'RECORDINGS_PLAYBACK_SECRET: at least 32 characters').optional(),
   /**
    * BBB's presentation player (bbb-playback's build, as installed on a BBB server under

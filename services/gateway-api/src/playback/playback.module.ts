@@ -1,14 +1,36 @@
 import { Module } from '@nestjs/common';
+import { LOGGER, type Logger } from '@ensemble/shared';
 import { PlaybackTokens } from './playback-tokens.js';
 import { RecordingsModule } from '../recordings/recordings.module.js';
+import { TenantDirectory } from '../tenants/tenant-directory.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
 import { PlaybackRoutes } from './playback.routes.js';
 import { PlaybackService } from './playback.service.js';
+import { RecordingProtection } from './recording-protection.js';
 
 /** Stored recordings served from Ensemble's own host (issue 18, decision 104). */
 @Module({
-  imports: [RecordingsModule],
-  providers: [PlaybackTokens, PlaybackService, PlaybackRoutes],
-  // One key and one set of TTLs for every module that hands out playback links.
-  exports: [PlaybackTokens],
+  imports: [RecordingsModule, TenantsModule],
+  providers: [
+    PlaybackTokens,
+    {
+      provide: RecordingProtection,
+      inject: [PlaybackTokens, TenantDirectory, LOGGER],
+      useFactory: (tokens: PlaybackTokens, directory: TenantDirectory, logger: Logger) =>
+        // The tenant's choice as the in-memory directory has it (decision 116): no table read per file.
+        new RecordingProtection(
+          tokens,
+          (tenant) => directory.get(tenant)?.recordingsProtected,
+          (tenant) =>
+            logger.warn('recordings protected but RECORDINGS_PLAYBACK_SECRET is not set: they cannot be played', {
+              tenant,
+            }),
+        ),
+    },
+    PlaybackService,
+    PlaybackRoutes,
+  ],
+  // One key, one set of TTLs and one rule of what is protected for every module that hands out playback links.
+  exports: [PlaybackTokens, RecordingProtection],
 })
 export class PlaybackModule {}

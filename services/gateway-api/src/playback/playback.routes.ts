@@ -70,7 +70,7 @@ export class PlaybackRoutes implements OnModuleInit {
   /**
    * BBB's presentation link `/playback/presentation/2.3/<record id>`: the player's own files
    * when the path names one, else the player's page for a recording the request may open
-   * (in protected mode this is where the link's token becomes the session cookie).
+   * (for a protected recording this is where the link's token becomes the session cookie).
    */
   private async player(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const rest = ((req.params as { '*'?: string })['*'] ?? '').replace(/\/+$/, '');
@@ -141,7 +141,7 @@ export class PlaybackRoutes implements OnModuleInit {
       .header('content-length', String(o.length))
       .header('accept-ranges', 'bytes')
       // Unpublishing must take effect soon: short shared caching, private when protected.
-      .header('cache-control', this.playback.protected ? 'private, max-age=300' : 'public, max-age=300');
+      .header('cache-control', result.protected ? 'private, max-age=300' : 'public, max-age=300');
     if (o.contentRange) void reply.header('content-range', o.contentRange);
     if (o.etag) void reply.header('etag', o.etag);
     if (o.lastModified) void reply.header('last-modified', o.lastModified.toUTCString());

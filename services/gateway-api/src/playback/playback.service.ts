@@ -3,7 +3,9 @@ import { DomainError } from '@ensemble/contracts';
 import { RecordingStorage, type StoredObject } from '../recordings/recording-storage.client.js';
 import { RecordingsRepository } from '../recordings/recordings.repository.js';
 import { RECORDING_STORAGE } from '../recordings/recordings.tokens.js';
-import { PlaybackTokens } from './playback-tokens.js';
+import { RecordingProtection, type PlaybackAccess } from './recording-protection.js';
+
+export type { PlaybackAccess } from './recording-protection.js';
 
 /** A record id as BBB makes them (sha1 of the meeting ID, a dash, ms). */
 const RECORD_ID = /^[0-9a-f]{40}-\d{1,16}$/;
@@ -14,55 +16,53 @@ export const safePath = (p: string): boolean =>
   !/[\\\p{Cc}]/u.test(p) &&
   p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 
-export interface PlaybackAccess {
-  /** The record's link token or session cookie, as received. */
-  linkToken?: string | undefined;
-  sessionToken?: string | undefined;
-}
-
 export type PlaybackResult =
-  { found: false } | { found: true; object: StoredObject | 'unsatisfiable'; path: string; session?: string };
+  | { found: false }
+  | {
+      found: true;
+      object: StoredObject | 'unsatisfiable';
+      path: string;
+      /** A protected recording's answer is cached privately only. */
+      protected: boolean;
+      session?: string;
+    };
+
+/** A recording format the request may open. */
+export interface OpenedFormat {
+  prefix: string;
+  protected: boolean;
+  /** A new session token for the cookie, when it was opened by a link. */
+  session?: string;
+}
 
 /**
  * Serving a stored recording (decision 104): only a published recording with that format is
- * reachable; in protected mode only with a valid link token (which yields a session cookie)
- * or session cookie. Anything else is "not found": no difference between unknown,
- * unpublished, deleted and refused, so a URL tells nothing about a recording it cannot open.
+ * reachable; a protected one (its tenant's choice, else RECORDINGS_PROTECTED: decision 116)
+ * only with a valid link token (which yields a session cookie) or session cookie. Anything
+ * else is "not found": no difference between unknown, unpublished, deleted and refused, so a
+ * URL tells nothing about a recording it cannot open.
  */
 @Injectable()
 export class PlaybackService {
   constructor(
     private readonly repo: RecordingsRepository,
     @Inject(RECORDING_STORAGE) private readonly storage: RecordingStorage | null,
-    private readonly tokens: PlaybackTokens,
+    private readonly protection: RecordingProtection,
   ) {}
-
-  get protected(): boolean {
-    return this.tokens.protected;
-  }
 
   /**
    * Whether this request may open this recording's format: published, with the format, and
-   * in protected mode a valid link token (which yields a new session) or session cookie.
+   * when it is protected a valid link token (which yields a new session) or session cookie.
+   * The row is read first: whether a token is asked for depends on its tenant.
    */
-  async open(
-    format: string,
-    recordId: string,
-    access: PlaybackAccess,
-  ): Promise<{ prefix: string; session?: string } | undefined> {
+  async open(format: string, recordId: string, access: PlaybackAccess): Promise<OpenedFormat | undefined> {
     if (!RECORD_ID.test(recordId)) return undefined;
-    let session: string | undefined;
-    if (this.tokens.protected) {
-      const now = Date.now();
-      if (this.tokens.valid('link', recordId, access.linkToken, now)) {
-        session = this.tokens.issue('session', recordId, now, this.tokens.sessionTtlS);
-      } else if (!this.tokens.valid('session', recordId, access.sessionToken, now)) {
-        return undefined;
-      }
-    }
     const rec = await this.repo.get(recordId);
     const f = rec?.state === 'published' ? rec.formats.find((x) => x.format === format) : undefined;
-    return f ? { prefix: f.prefix, ...(session ? { session } : {}) } : undefined;
+    if (!rec || !f) return undefined;
+    const grant = this.protection.grant(rec, access);
+    if (!grant.allowed) return undefined;
+    return { prefix: f.prefix, protected: grant.protected, ...(grant.session ? { session: grant.session } : {}) };
   }
 
   /** One stored file of a recording the request may open. */
@@ -79,6 +79,12 @@ export class PlaybackService {
     if (!opened) return { found: false };
     const object = await this.storage.read(`${opened.prefix}${path}`, opts.range, opts.head);
     if (!object) return { found: false };
-    return { found: true, object, path, ...(opened.session ? { session: opened.session } : {}) };
+    return {
+      found: true,
+      object,
+      path,
+      protected: opened.protected,
+      ...(opened.session ? { session: opened.session } : {}),
+    };
   }
 }

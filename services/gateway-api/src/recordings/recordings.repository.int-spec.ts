@@ -9,13 +9,13 @@ import { RoomsRepository } from '../rooms/rooms.repository.js';
 import {
   listQuery,
   RecordingsRepository,
-  type Recording,
   type RecordingFormat,
   type RecordingsQuery,
+  type UploadedRecording,
 } from './recordings.repository.js';
 
 const DIGEST = 'a'.repeat(64);
-const recording = (over: Partial<Recording> = {}): Omit<Recording, 'formats'> => ({
+const recording = (over: Partial<UploadedRecording> = {}): UploadedRecording => ({
   recordId: 'int-1-1700000000000',
   meetingId: 'maths',
   internalMeetingId: 'int-1-1700000000000',
@@ -59,7 +59,7 @@ describe('the recordings repository on PostgreSQL', () => {
   it('indexes a recording with its format, read back whole by id and by digest', async () => {
     expect(await repo.digestOf('int-1-1700000000000', 'presentation')).toBeUndefined();
     expect(await repo.index(recording(), format())).toBeUndefined();
-    expect(await repo.get('int-1-1700000000000')).toEqual({ ...recording(), formats: [format()] });
+    expect(await repo.get('int-1-1700000000000')).toEqual({ ...recording(), tenant: 'default', formats: [format()] });
     expect(await repo.digestOf('int-1-1700000000000', 'presentation')).toBe(DIGEST);
     expect(await repo.get('unknown')).toBeUndefined();
   });
@@ -123,6 +123,8 @@ describe('the recordings repository on PostgreSQL', () => {
     const api = recording({ recordId: 'api-1-1700000000000', meetingId: 'uni-b~maths' });
     await repo.index(api, format({ prefix: 'recordings/api-1/' }));
     expect(await stored(api.recordId)).toEqual({ tenant: 'uni-b', state: 'published' });
+    // The read model carries it: playback asks the tenant whether the recording is protected (decision 116).
+    expect((await repo.get(api.recordId))?.tenant).toBe('uni-b');
 
     await repo.index(recording(), format());
     expect(await stored('int-1-1700000000000')).toEqual({ tenant: 'default', state: 'published' });

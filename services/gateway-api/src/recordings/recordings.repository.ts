@@ -34,8 +34,13 @@ export interface Recording {
   /** meta_* parameters, keys without the prefix. */
   metadata: Record<string, string>;
   nodeId: string;
+  /** The tenant whose meeting made it (decision 110): set by the index at the first upload. */
+  tenant: string;
   formats: RecordingFormat[];
 }
+
+/** A recording as an upload describes it: its tenant is the index's to decide (`tenantOfNew`). */
+export type UploadedRecording = Omit<Recording, 'formats' | 'tenant'>;
 
 export interface RecordingsPage {
   /** All recordings matching the filters (BBB's totalElements). */
@@ -73,6 +78,7 @@ const recordingOf = (r: Omit<ListRow, 'total'> & { record_id: string }): Recordi
   participants: r.participants,
   metadata: r.metadata,
   nodeId: r.node_id,
+  tenant: r.tenant,
   // json_build_object gives int8 as JSON numbers: nothing to convert.
   formats: r.formats,
 });
@@ -119,7 +125,7 @@ export class RecordingsRepository {
    * deletes its recordings, the ones still processing then too (decision 106). Its tenant is
    * set once, at the first upload (`tenantOfNew`), and never moved by a later one.
    */
-  async index(recording: Omit<Recording, 'formats'>, format: RecordingFormat): Promise<string | undefined> {
+  async index(recording: UploadedRecording, format: RecordingFormat): Promise<string | undefined> {
     const r = {
       meeting_id: recording.meetingId,
       internal_meeting_id: recording.internalMeetingId,

@@ -1,15 +1,20 @@
 import { roomSettingsSchema } from '@ensemble/contracts';
 import { DEFAULT_TENANT, type Database } from '@ensemble/shared';
 import type { PostgresServer } from '@ensemble/testing';
+import { sql, type Kysely } from 'kysely';
+import type { GatewayTables } from '../db/schema.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { gatewayDatabase, startGatewayPostgres } from '../db/gateway-db.test-support.js';
 import { meetingIdOf } from '../meetings/room-bbb-params.js';
-import { RecordingsRepository, type Recording } from '../recordings/recordings.repository.js';
+import { RecordingsRepository, type UploadedRecording } from '../recordings/recordings.repository.js';
+import type { GatewayConfig } from '../config.js';
+import { PlaybackTokens } from '../playback/playback-tokens.js';
+import { RecordingProtection } from '../playback/recording-protection.js';
 import { RoomRecordingsService } from './room-recordings.service.js';
 import { RoomsRepository } from './rooms.repository.js';
 
 const T0 = 1_760_000_000_000;
-const recording = (meetingId: string, i: number): Omit<Recording, 'formats'> => ({
+const recording = (meetingId: string, i: number): UploadedRecording => ({
   recordId: `${String(i).padStart(40, '0')}-${T0 + i}`,
   meetingId,
   internalMeetingId: `i-${i}`,
@@ -38,13 +43,13 @@ describe("a room's recordings on PostgreSQL", () => {
   let rooms: RoomsRepository;
   let index: RecordingsRepository;
   let service: RoomRecordingsService;
+  let db: Kysely<GatewayTables>;
   const owner = 'u_owner';
 
   beforeAll(async () => {
     server = await startGatewayPostgres();
   });
   beforeEach(async () => {
-    let db;
     ({ database, db } = await gatewayDatabase(server));
     rooms = new RoomsRepository(db);
     index = new RecordingsRepository(db);
@@ -73,7 +78,7 @@ describe("a room's recordings on PostgreSQL", () => {
   it('gives protected recordings their playback link with its token, and unpublished ones none', async () => {
     const room = await rooms.create(owner, 'A', 'bbb', roomSettingsSchema.parse({}));
     await seed(meetingIdOf(room.id), 1, 3); // 1, 2 published; 3 unpublished
-    const signed = new RoomRecordingsService(rooms, index, (id) => `?token=for-${id}`);
+    const signed = new RoomRecordingsService(rooms, index, (r) => `?token=for-${r.recordId}`);
     const page = await signed.list(owner, room.id, { offset: 0, limit: 10 });
     const paths = page.recordings.map((r) => [r.recordId, r.formats[0]!.playbackPath]);
     expect(paths).toEqual([
@@ -87,6 +92,43 @@ describe("a room's recordings on PostgreSQL", () => {
         `/playback/presentation/2.3/${recording('', 1).recordId}?token=for-${recording('', 1).recordId}`,
       ],
     ]);
+  });
+
+  it("gives tokens to the recordings of rooms whose owner's tenant protects them, by the rule playback checks", async () => {
+    await sql`INSERT INTO tenants (name) VALUES ('uni-a')`.execute(db);
+    await new AccountsRepository(db).create({
+      id: 'u_a',
+      email: 'a@example.org',
+      name: 'a',
+      passwordHash: 'h',
+      createdAt: Date.now(),
+      tenant: 'uni-a',
+    });
+    const protection = new RecordingProtection(
+      new PlaybackTokens({
+        RECORDINGS_PROTECTED: false,
+        RECORDINGS_PLAYBACK_SECRET: 'p'.repeat(32),
+        RECORDINGS_PLAYBACK_LINK_TTL_S: 600,
+        RECORDINGS_PLAYBACK_SESSION_TTL_S: 3600,
+      } as GatewayConfig),
+      (tenant) => ({ 'uni-a': true, default: null })[tenant],
+    );
+    const withTokens = new RoomRecordingsService(rooms, index, (r) => protection.linkQuery(r));
+    const [mine, theirs] = [
+      await rooms.create('u_a', 'A', 'bbb', roomSettingsSchema.parse({})),
+      await rooms.create(owner, 'D', 'bbb', roomSettingsSchema.parse({})),
+    ];
+    await seed(meetingIdOf(mine.id), 1, 1);
+    await seed(meetingIdOf(theirs.id), 2, 1);
+    const [a] = (await withTokens.list('u_a', mine.id, { offset: 0, limit: 10 })).recordings;
+    const [d] = (await withTokens.list(owner, theirs.id, { offset: 0, limit: 10 })).recordings;
+    const link = new URL(a!.formats[0]!.playbackPath!, 'https://x.test');
+    expect(link.pathname).toBe(`/playback/presentation/2.3/${a!.recordId}`);
+    const rec = (await index.get(a!.recordId))!;
+    expect(rec.tenant).toBe('uni-a');
+    expect(protection.grant(rec, { linkToken: link.searchParams.get('token')! })).toMatchObject({ allowed: true });
+    expect(protection.grant(rec, {})).toEqual({ allowed: false });
+    expect(d!.formats[0]!.playbackPath).toBe(`/playback/presentation/2.3/${d!.recordId}`);
   });
 
   it("forgetting a room deletes all its recordings, more than a batch, and no other meeting's", async () => {

@@ -48,11 +48,15 @@ export class RoomRecordingsService {
   constructor(
     private readonly rooms: RoomsRepository,
     private readonly recordings: RecordingsRepository,
-    /** The query of a playback link for a recording ('' unless recordings are protected). */
-    private readonly linkQuery: (recordId: string) => string = () => '',
+    /**
+     * The query of a playback link for a recording: '' unless it is protected. A web room's
+     * recordings are indexed under its owner's tenant, so they follow that tenant's choice
+     * (decision 116), by the same rule playback checks.
+     */
+    private readonly linkQuery: (r: Recording) => string = () => '',
   ) {}
 
-  private view = (r: Recording): RoomRecording => recordingViewOf(r, this.linkQuery(r.recordId));
+  private view = (r: Recording): RoomRecording => recordingViewOf(r, this.linkQuery(r));
 
   async list(ownerId: string, roomId: string, page: RoomRecordingsQuery): Promise<RoomRecordingPage> {
     await this.owned(ownerId, roomId);

@@ -1,5 +1,5 @@
 import { PlaybackModule } from '../playback/playback.module.js';
-import { PlaybackTokens } from '../playback/playback-tokens.js';
+import { RecordingProtection } from '../playback/recording-protection.js';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
@@ -22,9 +22,9 @@ import { RoomsRepository } from './rooms.repository.js';
     repositoryProvider(RoomsRepository),
     {
       provide: RoomRecordingsService,
-      inject: [RoomsRepository, RecordingsRepository, PlaybackTokens],
-      useFactory: (store: RoomsRepository, recordings: RecordingsRepository, tokens: PlaybackTokens) =>
-        new RoomRecordingsService(store, recordings, (id) => tokens.query(id)),
+      inject: [RoomsRepository, RecordingsRepository, RecordingProtection],
+      useFactory: (store: RoomsRepository, recordings: RecordingsRepository, protection: RecordingProtection) =>
+        new RoomRecordingsService(store, recordings, (r) => protection.linkQuery(r)),
     },
     {
       provide: RoomsService,

@@ -9,7 +9,8 @@ import {
   type TenantWithNewSecret,
   type UpdateTenantBody,
 } from '@ensemble/contracts';
-import { DEFAULT_TENANT, LOGGER, type Logger } from '@ensemble/shared';
+import { CONFIG, DEFAULT_TENANT, LOGGER, type Logger } from '@ensemble/shared';
+import type { GatewayConfig } from '../config.js';
 import { newTenantSecret, type Tenant } from './tenant.js';
 import { TenantDirectory } from './tenant-directory.js';
 import { TenantMetrics } from './tenant-metrics.js';
@@ -17,6 +18,7 @@ import type { TenantPolicy } from './tenant-policy.schema.js';
 import {
   defaultTenantStays,
   lastSecretRefusal,
+  recordingsProtectionRefusal,
   removalRefusal,
   secretRemovalRefusal,
   secretViews,
@@ -42,6 +44,7 @@ export class TenantAdmin {
     private readonly usageSource: TenantUsageSource,
     private readonly metrics: TenantMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   async list(): Promise<TenantView[]> {
@@ -53,6 +56,7 @@ export class TenantAdmin {
           secrets.filter((s) => s.tenant === t.name),
           this.configSecrets(t.name),
         ),
+        this.config.RECORDINGS_PROTECTED,
       ),
     );
   }
@@ -60,11 +64,12 @@ export class TenantAdmin {
   async show(name: string): Promise<TenantView> {
     const [t, secrets] = await Promise.all([this.repository.get(name), this.repository.secrets(name)]);
     if (!t) throw noTenant(name);
-    return tenantView(t, secretViews(secrets, this.configSecrets(name)));
+    return tenantView(t, secretViews(secrets, this.configSecrets(name)), this.config.RECORDINGS_PROTECTED);
   }
 
   async add(body: CreateTenantBody): Promise<TenantWithNewSecret> {
     const { name, secret: imported, ...fields } = body;
+    this.checkRecordingsProtection(fields.recordingsProtected);
     const secret = imported ?? newTenantSecret();
     if (imported !== undefined && this.inUse(imported)) throw secretInUse();
     const stored = await this.repository.add(name, fields, secret);
@@ -74,6 +79,7 @@ export class TenantAdmin {
   }
 
   async update(name: string, fields: UpdateTenantBody): Promise<TenantView> {
+    this.checkRecordingsProtection(fields.recordingsProtected);
     if (!(await this.repository.update(name, fields))) throw noTenant(name);
     await this.directory.changed(name, 'updated');
     return this.show(name);
@@ -156,6 +162,15 @@ export class TenantAdmin {
       secret: { id: stored.id, secret: stored.secret, createdAt: stored.createdAt },
       note: NEW_TENANT_SECRET_NOTE,
     };
+  }
+
+  /** Protecting a tenant's recordings needs the key their links are signed with. */
+  private checkRecordingsProtection(recordingsProtected: boolean | null | undefined): void {
+    const refusal = recordingsProtectionRefusal(
+      recordingsProtected,
+      this.config.RECORDINGS_PLAYBACK_SECRET !== undefined,
+    );
+    if (refusal) throw refusal;
   }
 
   /** The default tenant's secrets from BBB_API_SECRET/S (none for another tenant). */

@@ -99,6 +99,7 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
       loadWeight: 1,
       maxMeetings: null,
       maxParticipants: null,
+      recordingsProtected: null,
     };
     return { ...base, secrets: [...new Set([...this.configSecrets, ...base.secrets])] };
   }

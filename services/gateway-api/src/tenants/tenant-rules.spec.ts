@@ -1,6 +1,15 @@
 import { describeTenantHoldings } from '@ensemble/contracts';
 import { tenantPolicySchema } from './tenant-policy.schema.js';
-import { policySummary, removalRefusal, secretRemovalRefusal, secretViews } from './tenant-rules.js';
+import { EMPTY_POLICY } from '../bbb-api/parameter-policy.js';
+import {
+  policySummary,
+  recordingsProtectionRefusal,
+  removalRefusal,
+  secretRemovalRefusal,
+  secretViews,
+  tenantView,
+} from './tenant-rules.js';
+import type { Tenant } from './tenant.js';
 
 const held = (meetings: number | null, accounts = 0, recordings = 0) => ({ meetings, accounts, recordings });
 const stored = (id: string) => ({ id, createdAt: 1 });
@@ -111,5 +120,41 @@ describe('what a tenant holds, in words', () => {
   it('says nothing when it holds nothing, and counts in the singular and plural', () => {
     expect(describeTenantHoldings(held(0))).toBe('nothing');
     expect(describeTenantHoldings(held(1, 2, 0))).toBe('1 running meeting, 2 accounts');
+  });
+});
+
+describe("a tenant's protected recordings (decision 116)", () => {
+  const tenant = (recordingsProtected: boolean | null): Tenant => ({
+    name: 'uni-a',
+    displayName: '',
+    secrets: ['never-shown-0123456789'],
+    policy: EMPTY_POLICY,
+    requiredTags: [],
+    loadWeight: 1,
+    maxMeetings: null,
+    maxParticipants: null,
+    recordingsProtected,
+  });
+
+  it('shows its choice and what applies: the choice, else RECORDINGS_PROTECTED', () => {
+    const seen = (choice: boolean | null, byDefault: boolean) => {
+      const v = tenantView(tenant(choice), [], byDefault);
+      return [v.recordingsProtected, v.recordingsProtectedEffective];
+    };
+    expect(seen(null, false)).toEqual([null, false]);
+    expect(seen(null, true)).toEqual([null, true]);
+    expect(seen(true, false)).toEqual([true, true]);
+    expect(seen(false, true)).toEqual([false, false]);
+    expect(JSON.stringify(tenantView(tenant(true), [], false))).not.toContain('never-shown');
+  });
+
+  it('is refused as protected on a gateway that cannot sign links, and allowed otherwise', () => {
+    expect(recordingsProtectionRefusal(true, false)).toMatchObject({ code: 'conflict' });
+    expect(recordingsProtectionRefusal(true, false)!.message).toMatch(
+      /^recordingsProtected: .*RECORDINGS_PLAYBACK_SECRET, which is not set/,
+    );
+    expect(recordingsProtectionRefusal(true, true)).toBeUndefined();
+    // Turning it off, back to the default, or not touching it needs no key.
+    for (const choice of [false, null, undefined]) expect(recordingsProtectionRefusal(choice, false)).toBeUndefined();
   });
 });

@@ -25,8 +25,11 @@ export function secretViews(
   ];
 }
 
-/** A tenant as operators see it: its secrets by id only. */
-export function tenantView(t: Tenant, secrets: TenantSecretView[]): TenantView {
+/**
+ * A tenant as operators see it: its secrets by id only, its recordings' protection as it
+ * chose (null: the default) and as it applies (`protectedByDefault`: RECORDINGS_PROTECTED).
+ */
+export function tenantView(t: Tenant, secrets: TenantSecretView[], protectedByDefault: boolean): TenantView {
   return {
     name: t.name,
     displayName: t.displayName,
@@ -34,9 +37,27 @@ export function tenantView(t: Tenant, secrets: TenantSecretView[]): TenantView {
     loadWeight: t.loadWeight,
     maxMeetings: t.maxMeetings,
     maxParticipants: t.maxParticipants,
+    recordingsProtected: t.recordingsProtected,
+    recordingsProtectedEffective: t.recordingsProtected ?? protectedByDefault,
     policy: { ...t.policy },
     secrets,
   };
+}
+
+/**
+ * Why protecting a tenant's recordings is refused (409), or undefined: protected playback
+ * links are signed with RECORDINGS_PLAYBACK_SECRET, and without it they could not be opened
+ * at all (decision 116). `canSign`: this gateway has the secret.
+ */
+export function recordingsProtectionRefusal(
+  recordingsProtected: boolean | null | undefined,
+  canSign: boolean,
+): DomainError | undefined {
+  if (recordingsProtected !== true || canSign) return undefined;
+  return new DomainError(
+    'conflict',
+    'recordingsProtected: protected playback links are signed with RECORDINGS_PLAYBACK_SECRET, which is not set: set it (at least 32 characters, the same on every gateway) first',
+  );
 }
 
 /** The default tenant is every integration that uses BBB_API_SECRET/S: it stays, forced or not. */

@@ -11,6 +11,7 @@ const tenant = (name: string): Tenant => ({
   loadWeight: 1,
   maxMeetings: null,
   maxParticipants: null,
+  recordingsProtected: null,
 });
 
 describe("a BBB API call's tenant", () => {

@@ -13,6 +13,11 @@ export interface Tenant {
   loadWeight: number;
   maxMeetings: number | null;
   maxParticipants: number | null;
+  /**
+   * Whether its recordings' playback links are signed, short-lived and bound to whoever got
+   * them (decision 116); null: as RECORDINGS_PROTECTED says for every tenant.
+   */
+  recordingsProtected: boolean | null;
 }
 
 /** A secret as operators see it after creation (never the secret itself): the ops API's, decision 114. */

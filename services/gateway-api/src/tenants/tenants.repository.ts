@@ -12,6 +12,7 @@ export interface TenantFields {
   loadWeight?: number;
   maxMeetings?: number | null;
   maxParticipants?: number | null;
+  recordingsProtected?: boolean | null;
 }
 
 export interface StoredSecret {
@@ -31,6 +32,7 @@ const tenantOf = (r: TenantRow, secrets: readonly string[]): Tenant => ({
   loadWeight: r.load_weight,
   maxMeetings: r.max_meetings,
   maxParticipants: r.max_participants,
+  recordingsProtected: r.recordings_protected,
 });
 
 const columns = (f: TenantFields) => ({
@@ -40,6 +42,7 @@ const columns = (f: TenantFields) => ({
   ...(f.loadWeight !== undefined ? { load_weight: f.loadWeight } : {}),
   ...(f.maxMeetings !== undefined ? { max_meetings: f.maxMeetings } : {}),
   ...(f.maxParticipants !== undefined ? { max_participants: f.maxParticipants } : {}),
+  ...(f.recordingsProtected !== undefined ? { recordings_protected: f.recordingsProtected } : {}),
 });
 
 /**
