@@ -88,7 +88,7 @@ describe('the stack started by npm start', () => {
     await waitFor(
       'the stack to be ready',
       () => existsSync(ready) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
-      { timeoutMs: 30_000 },
+      { timeoutMs: 90_000 },
     );
     stack = JSON.parse(readFileSync(ready, 'utf8')) as Stack;
     sim = (JSON.parse(readFileSync(join(stateDir, 'bbb-sim-nodes.json'), 'utf8')) as { nodes: SimNodeInfo[] }).nodes;
@@ -98,7 +98,7 @@ describe('the stack started by npm start', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'ensemble-e2e-'));
     port = await freePort();
     await startStack();
-  }, 40_000);
+  }, 100_000);
 
   afterAll(async () => {
     if (child && child.exitCode === null) {
@@ -224,5 +224,5 @@ describe('the stack started by npm start', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  }, 40_000);
+  }, 100_000);
 });
