@@ -7,10 +7,15 @@ import {
 } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { OpsStack } from './ops-stack.test-support.js';
 
 const TOKEN = 'operator-tokens-ops-token-0123456789';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
 
 /**
  * Personal operator tokens (decision 122) on two gateways sharing PostgreSQL and NATS: the
@@ -51,7 +56,23 @@ describe('personal operator tokens', () => {
     return auditPageSchema.parse(r.body).events;
   };
 
+  /** The CLI binary with a token in OPS_TOKEN; its exit code and output. */
+  const ensemble = async (token: string, args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['cli/dist/main.js', ...args], {
+        cwd: root,
+        env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN: token, ENSEMBLE_OPERATOR: 'cli-user' },
+        timeout: 20_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout: string; stderr: string };
+      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+
   beforeAll(async () => {
+    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
     await stack.start();
     second = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {
@@ -151,6 +172,34 @@ describe('personal operator tokens', () => {
     const { token } = await create('ops-oncall', 'write');
     expect((await as(token, 'GET', '/api/ops/nodes', undefined, second.url)).status).toBe(200);
   });
+
+  it(
+    'manages tokens from the CLI: add prints it once, list and revoke never do, a read token cannot add',
+    async () => {
+      const added = await ensemble(TOKEN, ['operators', 'tokens', 'add', 'grace', '--scope', 'write']);
+      expect(added.code).toBe(0);
+      const m = /^token (opt_[0-9a-f]{12}) for grace \(write\): (ens_op_\S+)\n\(shown once/m.exec(added.stdout);
+      expect(m).not.toBeNull();
+      const [, id, token] = m!;
+      created.push({ id: id!, token: token! } as CreatedOperatorToken);
+      // With the personal token in OPS_TOKEN, the CLI acts as grace.
+      const listed = await ensemble(token!, ['operators', 'tokens', 'list']);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+grace\\s+write\\s`, 'm'));
+      const reader = await create('cli-reader', 'read');
+      const refused = await ensemble(reader.token, ['operators', 'tokens', 'add', 'eve', '--scope', 'write']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/forbidden/);
+      const revoked = await ensemble(token!, ['operators', 'tokens', 'revoke', id!]);
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toBe(`token ${id} (grace) revoked\n`);
+      expect((await audit('?action=operator-token.revoke'))[0]).toMatchObject({ actor: 'grace', target: id });
+      const after = await ensemble(token!, ['operators', 'tokens', 'list']);
+      expect(after.stderr).toMatch(/unauthorized/);
+      for (const out of [listed, refused, revoked, after]) expect(out.stdout + out.stderr).not.toContain(token);
+    },
+    120_000,
+  );
 
   it('never shows a token after its creation: not in lists, the audit log, its table or any log line', async () => {
     const c = new Client({ connectionString: stack.postgres.url });
