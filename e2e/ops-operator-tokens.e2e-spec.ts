@@ -173,33 +173,29 @@ describe('personal operator tokens', () => {
     expect((await as(token, 'GET', '/api/ops/nodes', undefined, second.url)).status).toBe(200);
   });
 
-  it(
-    'manages tokens from the CLI: add prints it once, list and revoke never do, a read token cannot add',
-    async () => {
-      const added = await ensemble(TOKEN, ['operators', 'tokens', 'add', 'grace', '--scope', 'write']);
-      expect(added.code).toBe(0);
-      const m = /^token (opt_[0-9a-f]{12}) for grace \(write\): (ens_op_\S+)\n\(shown once/m.exec(added.stdout);
-      expect(m).not.toBeNull();
-      const [, id, token] = m!;
-      created.push({ id: id!, token: token! } as CreatedOperatorToken);
-      // With the personal token in OPS_TOKEN, the CLI acts as grace.
-      const listed = await ensemble(token!, ['operators', 'tokens', 'list']);
-      expect(listed.code).toBe(0);
-      expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+grace\\s+write\\s`, 'm'));
-      const reader = await create('cli-reader', 'read');
-      const refused = await ensemble(reader.token, ['operators', 'tokens', 'add', 'eve', '--scope', 'write']);
-      expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toMatch(/forbidden/);
-      const revoked = await ensemble(token!, ['operators', 'tokens', 'revoke', id!]);
-      expect(revoked.code).toBe(0);
-      expect(revoked.stdout).toBe(`token ${id} (grace) revoked\n`);
-      expect((await audit('?action=operator-token.revoke'))[0]).toMatchObject({ actor: 'grace', target: id });
-      const after = await ensemble(token!, ['operators', 'tokens', 'list']);
-      expect(after.stderr).toMatch(/unauthorized/);
-      for (const out of [listed, refused, revoked, after]) expect(out.stdout + out.stderr).not.toContain(token);
-    },
-    120_000,
-  );
+  it('manages tokens from the CLI: add prints it once, list and revoke never do, a read token cannot add', async () => {
+    const added = await ensemble(TOKEN, ['operators', 'tokens', 'add', 'grace', '--scope', 'write']);
+    expect(added.code).toBe(0);
+    const m = /^token (opt_[0-9a-f]{12}) for grace \(write\): (ens_op_\S+)\n\(shown once/m.exec(added.stdout);
+    expect(m).not.toBeNull();
+    const [, id, token] = m!;
+    created.push({ id: id!, token: token! } as CreatedOperatorToken);
+    // With the personal token in OPS_TOKEN, the CLI acts as grace.
+    const listed = await ensemble(token!, ['operators', 'tokens', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+grace\\s+write\\s`, 'm'));
+    const reader = await create('cli-reader', 'read');
+    const refused = await ensemble(reader.token, ['operators', 'tokens', 'add', 'eve', '--scope', 'write']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/forbidden/);
+    const revoked = await ensemble(token!, ['operators', 'tokens', 'revoke', id!]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toBe(`token ${id} (grace) revoked\n`);
+    expect((await audit('?action=operator-token.revoke'))[0]).toMatchObject({ actor: 'grace', target: id });
+    const after = await ensemble(token!, ['operators', 'tokens', 'list']);
+    expect(after.stderr).toMatch(/unauthorized/);
+    for (const out of [listed, refused, revoked, after]) expect(out.stdout + out.stderr).not.toContain(token);
+  }, 120_000);
 
   it('never shows a token after its creation: not in lists, the audit log, its table or any log line', async () => {
     const c = new Client({ connectionString: stack.postgres.url });

@@ -6,8 +6,7 @@ import type { FastifyRequest } from 'fastify';
  * by X-Ensemble-Operator) or a personal token (named by itself).
  */
 export type OpsPrincipal =
-  | { kind: 'ops-token' }
-  | { kind: 'operator-token'; id: string; name: string; scope: OperatorTokenScope };
+  { kind: 'ops-token' } | { kind: 'operator-token'; id: string; name: string; scope: OperatorTokenScope };
 
 const principals = new WeakMap<FastifyRequest, OpsPrincipal>();
 

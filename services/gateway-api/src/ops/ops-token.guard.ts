@@ -45,7 +45,10 @@ export class OpsTokenGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const p = await this.principal(req);
     if (p.kind === 'operator-token' && p.scope === 'read') {
-      const needs = this.reflector.getAllAndOverride<RouteScope | undefined>(SCOPE_KEY, [ctx.getHandler(), ctx.getClass()]);
+      const needs = this.reflector.getAllAndOverride<RouteScope | undefined>(SCOPE_KEY, [
+        ctx.getHandler(),
+        ctx.getClass(),
+      ]);
       if (needs === 'write' || (needs !== 'read' && !READ_METHODS.has(req.method))) {
         throw new DomainError('forbidden', `operator token ${p.id} (${p.name}) is read-only`);
       }
@@ -63,7 +66,10 @@ export class OpsTokenGuard implements CanActivate {
         if (t) return { kind: 'operator-token', ...t };
       } else if (timingSafeEqual(digest(bearer), this.expected)) {
         if (this.sharedEnabled) return { kind: 'ops-token' };
-        throw new DomainError('unauthorized', 'the shared OPS_TOKEN is disabled (OPS_TOKEN_ENABLED=false): use a personal operator token');
+        throw new DomainError(
+          'unauthorized',
+          'the shared OPS_TOKEN is disabled (OPS_TOKEN_ENABLED=false): use a personal operator token',
+        );
       }
     }
     throw new DomainError('unauthorized', 'missing, wrong or revoked operator token');
