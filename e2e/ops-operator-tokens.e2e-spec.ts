@@ -90,7 +90,7 @@ describe('personal operator tokens', () => {
       url: 'http://127.0.0.1:9/bigbluebutton/',
       secret: 'node-secret-0123456789',
     });
-    expect(node.status).toBe(201);
+    if (node.status !== 201) throw new Error(`registering bbb-t: ${node.status} ${node.text}`);
   }, 90_000);
   afterAll(async () => {
     await second?.close();
