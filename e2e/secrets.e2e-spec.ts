@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { contracts, subjects } from '@ensemble/contracts';
+import { contracts, createdOperatorTokenSchema, subjects } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, bbbChecksum } from '@ensemble/shared';
 import { loadSample, waitFor } from '@ensemble/testing';
 import { BbbSim } from '@ensemble/bbb-sim';
@@ -97,6 +97,7 @@ describe('secrets in a whole scenario', () => {
     const answers: string[] = [];
     const ownerAnswers: string[] = [];
     const cookies: string[] = [];
+    const tokenCreations: string[] = [];
     const keep = async (res: Response, owner = false) => {
       const { text, setCookie } = await answerText(res);
       (owner ? ownerAnswers : answers).push(text);
@@ -197,6 +198,26 @@ describe('secrets in a whole scenario', () => {
       ['POST', '/api/ops/nodes', { id: 'bad', url: 'ftp://x', secret: 'short' }],
     ] as const)
       await ops(m, path, b);
+    // A personal operator token (decision 122): in the answer that makes it, nowhere else.
+    const made = await answerText(
+      await s.ops('POST', '/api/ops/operators/tokens', { name: 'secrets-bot', scope: 'write' }),
+    );
+    tokenCreations.push(made.text);
+    const personal = createdOperatorTokenSchema.parse(JSON.parse(made.text.slice(made.text.indexOf('\n\n') + 2)));
+    const asBot = (method: string, path: string, body?: unknown) =>
+      fetch(`${s.gateway.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${personal.token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    await keep(await asBot('GET', '/api/ops/nodes'));
+    await keep(await asBot('PATCH', `/api/ops/nodes/${s.sim.nodes[1]!.id}`, { loadMultiplier: 1.25 }));
+    await keep(await asBot('GET', '/api/ops/operators/tokens'));
+    await keep(await asBot('DELETE', `/api/ops/operators/tokens/${personal.id}`));
+    await keep(await asBot('GET', '/api/ops/nodes'));
     for (const path of ['/metrics', '/healthz', '/livez', '/readyz'])
       await keep(await fetch(`${s.gateway.url}${path}`));
     for (const port of [
@@ -232,6 +253,7 @@ describe('secrets in a whole scenario', () => {
       ['runs', addedRun!, '--follow'],
       ['runs', '--decisions'],
       ['audit', '--json'],
+      ['operators', 'tokens', 'list', '--json'],
       ['nodes', 'show', 'nope'],
     ])
       cliOutput.push(await cli(...args));
@@ -261,12 +283,14 @@ describe('secrets in a whole scenario', () => {
       'log lines': [...s.logs, ...provisioner.logs],
       'run events': provisioner.events.map((e) => JSON.stringify(e)),
       'CLI output': cliOutput,
+      'operator token creation': tokenCreations,
     };
     const secrets: Record<string, Secret> = {
       'BBB API secret': { value: BBB_API_SECRET },
       'old BBB API secret': { value: OLD_BBB_API_SECRET },
       'Jitsi app secret': { value: JITSI.appSecret },
       'ops token': { value: OPS_TOKEN },
+      'personal operator token': { value: personal.token, allowedIn: ['operator token creation'] },
       password: { value: PASSWORD },
       'session (register)': { value: registeredSession, allowedIn: ['set-cookie headers'] },
       'session (login)': { value: session, allowedIn: ['set-cookie headers'] },

@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.command.js';
 import { callbacksCommand } from './commands/callbacks.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { nodesCommand } from './commands/nodes.command.js';
+import { operatorsCommand } from './commands/operators.command.js';
 import { runsCommand, scaleOutCommand } from './commands/provision.command.js';
 import { roomsCommand } from './commands/rooms.command.js';
 import { statusCommand } from './commands/status.command.js';
@@ -16,7 +17,7 @@ function program(): Command {
     .description('Ensemble operator CLI (talks to the ops API: ENSEMBLE_URL, OPS_TOKEN)')
     .version('0.1.0')
     .option('--url <url>', 'gateway URL (env ENSEMBLE_URL, default http://127.0.0.1:8080)')
-    .option('--token <token>', 'operator token (env OPS_TOKEN)')
+    .option('--token <token>', 'the shared OPS_TOKEN or a personal operator token (env OPS_TOKEN)')
     .option('--operator <name>', 'who you are, for logs and fleet events (env ENSEMBLE_OPERATOR)')
     .option('--timeout <seconds>', 'per request', '10')
     .option('--json', 'machine-readable output')
@@ -31,6 +32,7 @@ function program(): Command {
     auditCommand(),
     tenantsCommand(),
     callbacksCommand(),
+    operatorsCommand(),
     migrateCommand(),
   ]) {
     p.addCommand(overrideExits(c));

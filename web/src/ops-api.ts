@@ -79,7 +79,7 @@ export function explainOps(e: unknown, what: 'runs' | 'nodes' = 'nodes'): string
   if (!(e instanceof ApiError)) return 'Something went wrong. Please try again.';
   switch (e.code) {
     case 'unauthorized':
-      return 'The ops token was not accepted. Sign in again with the current OPS_TOKEN.';
+      return 'The ops token was not accepted (changed, disabled or revoked). Sign in again with a valid one.';
     case 'unavailable':
       return what === 'runs'
         ? 'Provisioning is unavailable: no provisioner is answering. Try again once it runs.'

@@ -62,7 +62,7 @@ export function OpsPage() {
     } catch (err) {
       setError(
         err instanceof ApiError && err.code === 'unauthorized'
-          ? 'Wrong ops token: it must be the OPS_TOKEN the gateway runs with.'
+          ? 'Wrong ops token: it must be the OPS_TOKEN the gateway runs with, or a personal operator token not revoked.'
           : explainOps(err),
       );
     } finally {
@@ -89,12 +89,14 @@ export function OpsPage() {
         <label>
           Ops token
           <input name="token" type="password" autoComplete="off" required minLength={16} maxLength={512} />
-          <small>The gateway's OPS_TOKEN. It stays in this tab only.</small>
+          <small>The gateway's OPS_TOKEN or your personal operator token. It stays in this tab only.</small>
         </label>
         <label>
           Your name (optional)
           <input name="operator" autoComplete="username" pattern={OPERATOR_PATTERN} maxLength={64} />
-          <small>Recorded with every change you make. Letters, digits and . _ @ : -</small>
+          <small>
+            Recorded with every change you make (a personal token records its own name). Letters, digits and . _ @ : -
+          </small>
         </label>
         <ErrorLine error={error} />
         <button type="submit" disabled={busy}>

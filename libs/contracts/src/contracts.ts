@@ -26,6 +26,7 @@ import {
 } from './contracts/node-holdings.schema.js';
 import { loadSampleSchema } from './contracts/load-sample.schema.js';
 import { tenantsChangedSchema } from './contracts/tenants-changed.schema.js';
+import { operatorTokenRevokedSchema } from './contracts/operator-token-revoked.schema.js';
 import {
   endReplySchema,
   endRequestSchema,
@@ -113,6 +114,11 @@ export const contracts = {
   getRun: request(subjects.getRun, getRunSchema, runRecordSchema, 'provisioner'),
   autoscaleDecision: event(subjects.autoscaleDecision, autoscaleDecisionSchema, () => subjects.autoscaleDecision),
   tenantsChanged: event(subjects.tenantsChanged, tenantsChangedSchema, () => subjects.tenantsChanged),
+  operatorTokenRevoked: event(
+    subjects.operatorTokenRevoked,
+    operatorTokenRevokedSchema,
+    () => subjects.operatorTokenRevoked,
+  ),
 } as const;
 
 export type Contracts = typeof contracts;

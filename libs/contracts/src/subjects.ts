@@ -32,4 +32,5 @@ export const subjects = {
   getRun: 'ensemble.provision.runs.get',
   autoscaleDecision: 'ensemble.provision.decision',
   tenantsChanged: 'ensemble.tenants.changed',
+  operatorTokenRevoked: 'ensemble.ops.operator-token.revoked',
 } as const;

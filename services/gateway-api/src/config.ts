@@ -26,6 +26,15 @@ export const gatewayEnvSchema = baseEnvSchema
     TRUSTED_PROXIES: trustedProxiesSchema,
     /** Bearer token for `/api/ops/*`; long and random (npm start makes one). */
     OPS_TOKEN: z.string().min(16, 'OPS_TOKEN must be at least 16 characters'),
+    /**
+     * Whether the shared OPS_TOKEN opens the ops API (decision 122). `false`: only personal
+     * operator tokens do. OPS_TOKEN stays required either way: it keys the events tickets and,
+     * unless CALLBACK_TOKEN_SECRET is set, the callback tokens.
+     */
+    OPS_TOKEN_ENABLED: z
+      .enum(['true', 'false'], { message: 'OPS_TOKEN_ENABLED: true or false' })
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Shared secret of the BBB-compatible API (`/bigbluebutton/api`). */
     BBB_API_SECRET: z.string().min(8).optional(),
     /** Base of the links handed out (`<PUBLIC_URL>/j/<token>`); default: the origin the request came to. */

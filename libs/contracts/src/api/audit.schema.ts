@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'tenant.secret-add',
   'tenant.secret-remove',
   'tenant.policy-set',
+  'operator-token.add',
+  'operator-token.revoke',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
@@ -27,8 +29,12 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
 export const auditOutcomeSchema = z.enum(['pending', 'ok', 'refused', 'failed']);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
-/** Who acted: today the holder of the ops token, named by X-Ensemble-Operator (issue 20 adds people and tokens). */
-export const auditActorKindSchema = z.enum(['ops-token']);
+/**
+ * Who acted: `ops-token`, the holder of the shared OPS_TOKEN named by X-Ensemble-Operator;
+ * `operator-token`, a personal token, named by the token's name (decision 122).
+ */
+export const auditActorKindSchema = z.enum(['ops-token', 'operator-token']);
+export type AuditActorKind = z.infer<typeof auditActorKindSchema>;
 
 /** A bigserial id, as a string (it outgrows a JSON number's exact range). */
 const auditIdSchema = z.string().regex(/^[1-9]\d{0,18}$/, 'an audit event id');

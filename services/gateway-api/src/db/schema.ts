@@ -1,4 +1,4 @@
-import type { Engine, RoomSettings } from '@ensemble/contracts';
+import type { AuditActorKind, Engine, OperatorTokenScope, RoomSettings } from '@ensemble/contracts';
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /**
@@ -15,6 +15,7 @@ export interface GatewayTables {
   recording_counts: RecordingCountsTable;
   tenants: TenantsTable;
   tenant_secrets: TenantSecretsTable;
+  operator_tokens: OperatorTokensTable;
 }
 
 /** A tenant (decision 110): its rules, quotas and policy; `default` always exists. */
@@ -89,7 +90,7 @@ export interface AuditEventsTable {
   id: ColumnType<string, never, never>;
   at: ColumnType<Date, never, never>;
   actor: string;
-  actor_kind: 'ops-token';
+  actor_kind: AuditActorKind;
   action: string;
   target: string | null;
   client_address: string | null;
@@ -99,6 +100,19 @@ export interface AuditEventsTable {
   details: ColumnType<Record<string, unknown>, string, string>;
 }
 
+/** A personal operator token (decision 122): its SHA-256 digest, never the token. */
+export interface OperatorTokensTable {
+  id: string;
+  name: string;
+  scope: OperatorTokenScope;
+  token_hash: Buffer;
+  created_at: ColumnType<Date, never, never>;
+  created_by: string;
+  last_used_at: ColumnType<Date | null, never, Date>;
+  revoked_at: ColumnType<Date | null, never, Date>;
+}
+
+export type OperatorTokenRow = Selectable<OperatorTokensTable>;
 export type CreateParamsRow = Selectable<CreateParamsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type UserRow = Selectable<UsersTable>;

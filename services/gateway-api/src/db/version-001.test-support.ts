@@ -65,7 +65,14 @@ export const gatewayVersion001: PreviousVersionData<Seeded> = {
       await new CreateParamsRepository(db).save('m', create, 3600);
       expect(await new CreateParamsRepository(db).get('m')).toEqual(create);
       const audit = new AuditRepository(db);
-      await audit.append({ actor: 'ops', action: 'node.remove', target: 'bbb-1', clientAddress: null, details: {} });
+      await audit.append({
+        actor: 'ops',
+        actorKind: 'ops-token',
+        action: 'node.remove',
+        target: 'bbb-1',
+        clientAddress: null,
+        details: {},
+      });
       expect((await audit.page({ limit: 10 })).events).toHaveLength(1);
       // Deleting the user still takes the room with it (the cascade of 001).
       expect(await new AccountsRepository(db).remove('u_ada')).toBe(true);

@@ -1,10 +1,11 @@
-import { DomainError, isDomainError, type AuditAction } from '@ensemble/contracts';
+import { DomainError, isDomainError, type AuditAction, type AuditActorKind } from '@ensemble/contracts';
 import type { Logger } from '@ensemble/shared';
 import type { AuditRepository, AuditResult } from './audit.repository.js';
 
-/** Who asks and from where: the operator name (X-Ensemble-Operator) and the trusted-proxy-aware address. */
+/** Who asks and from where: the operator name (a token's, or X-Ensemble-Operator) and the trusted-proxy-aware address. */
 export interface AuditActor {
   actor: string;
+  actorKind: AuditActorKind;
   clientAddress: string | null;
 }
 

@@ -7,6 +7,7 @@ import { AuditRepository, type NewAuditEvent } from './audit.repository.js';
 
 const event = (over: Partial<NewAuditEvent> = {}): NewAuditEvent => ({
   actor: 'ada',
+  actorKind: 'ops-token',
   action: 'node.update',
   target: 'bbb-1',
   clientAddress: '203.0.113.7',
@@ -118,6 +119,12 @@ describe('the audit repository on PostgreSQL', () => {
         db,
       ),
     ).rejects.toThrow(/check constraint/);
+  });
+
+  it('records a personal token as its own kind of actor (migration 008)', async () => {
+    await audit.append(event({ actor: 'ci-bot', actorKind: 'operator-token' }));
+    const { events } = await audit.page({ actor: 'ci-bot', limit: 5 });
+    expect(events).toEqual([expect.objectContaining({ actor: 'ci-bot', actorKind: 'operator-token' })]);
   });
 
   it('answers a filtered page from an index, without reading the table', async () => {

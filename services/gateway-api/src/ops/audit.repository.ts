@@ -1,6 +1,7 @@
 import {
   auditEventSchema,
   type AuditAction,
+  type AuditActorKind,
   type AuditEvent,
   type AuditPage,
   type AuditQuery,
@@ -12,6 +13,7 @@ import type { AuditEventRow, GatewayTables } from '../db/schema.js';
 
 export interface NewAuditEvent {
   actor: string;
+  actorKind: AuditActorKind;
   action: AuditAction;
   target: string | null;
   clientAddress: string | null;
@@ -52,7 +54,7 @@ export class AuditRepository {
         .insertInto('audit_events')
         .values({
           actor: e.actor,
-          actor_kind: 'ops-token',
+          actor_kind: e.actorKind,
           action: e.action,
           target: e.target,
           client_address: e.clientAddress,

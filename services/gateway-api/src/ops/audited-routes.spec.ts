@@ -16,6 +16,8 @@ const AUDITED: Record<string, string> = {
   'POST /api/ops/tenants/:name/secrets': 'tenant.secret-add',
   'DELETE /api/ops/tenants/:name/secrets/:id': 'tenant.secret-remove',
   'PUT /api/ops/tenants/:name/policy': 'tenant.policy-set',
+  'POST /api/ops/operators/tokens': 'operator-token.add',
+  'DELETE /api/ops/operators/tokens/:id': 'operator-token.revoke',
 };
 /** Non-GET routes that change nothing, and why they are not audited. */
 const NOT_AUDITED: Record<string, string> = {

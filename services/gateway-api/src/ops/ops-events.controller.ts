@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventHubService } from './event-hub.service.js';
-import { OpsStreamGuard, OpsTokenGuard } from './ops-token.guard.js';
+import { OpsStreamGuard, OpsTokenGuard, ReadScope } from './ops-token.guard.js';
 import { SseTicketService } from './sse-ticket.service.js';
 
 /**
@@ -24,8 +24,10 @@ export class OpsEventsController {
     void reply.hijack();
   }
 
+  /** A read-only credential: a read-scope operator token may ask for one. */
   @Post('ticket')
   @HttpCode(200)
+  @ReadScope()
   @UseGuards(OpsTokenGuard)
   ticket() {
     return this.tickets.issue();

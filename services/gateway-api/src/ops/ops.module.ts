@@ -14,13 +14,17 @@ import { OpsController } from './ops.controller.js';
 import { RunsController } from './runs.controller.js';
 import { SseTicketService } from './sse-ticket.service.js';
 import { TenantsController } from './tenants.controller.js';
+import { OperatorTokenService } from './operator-tokens/operator-token.service.js';
+import { OperatorTokensController } from './operator-tokens/operator-tokens.controller.js';
+import { OperatorTokensRepository } from './operator-tokens/operator-tokens.repository.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 
 /**
- * The operator API (`/api/ops/*`, bearer `OPS_TOKEN`): cluster, nodes, placements,
- * runs, the events stream, the audit log, tenants (decision 114) and the outbound callbacks. Thin: every decision is the scheduler's or
+ * The operator API (`/api/ops/*`, bearer `OPS_TOKEN` or a personal operator token, decision
+ * 122): cluster, nodes, placements, runs, the events stream, the audit log, tenants (decision
+ * 114), the outbound callbacks and the operator tokens. Thin: every decision is the scheduler's or
  * the provisioner's, asked over NATS; every change is audited first (`AuditLog`). Owns
- * the `audit_events` table.
+ * the `audit_events` and `operator_tokens` tables.
  */
 @Module({
   imports: [TenantsModule, CallbacksModule],
@@ -32,6 +36,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     AuditController,
     TenantsController,
     CallbacksController,
+    OperatorTokensController,
   ],
   providers: [
     OpsTokenGuard,
@@ -39,6 +44,8 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     SseTicketService,
     EventHubService,
     repositoryProvider(AuditRepository),
+    repositoryProvider(OperatorTokensRepository),
+    OperatorTokenService,
     {
       provide: AuditLog,
       inject: [AuditRepository, LOGGER],

@@ -5,6 +5,7 @@ import * as recordings from './003-recordings.js';
 import * as tenants from './004-tenants.js';
 import * as recordingsPageIndex from './005-recordings-page-index.js';
 import * as tenantRecordingsProtected from './006-tenant-recordings-protected.js';
+import * as operatorTokens from './007-operator-tokens.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -17,4 +18,5 @@ export const gatewayMigrations: Migrations = {
   '004-tenants': tenants,
   '005-recordings-page-index': recordingsPageIndex,
   '006-tenant-recordings-protected': tenantRecordingsProtected,
+  '007-operator-tokens': operatorTokens,
 };
