@@ -43,8 +43,7 @@ describe('sharing rooms and access codes', () => {
     await follow(r.body.url);
   };
   const attendees = (roomId: string) =>
-    stack.sim.nodes[0]!
-      .meetings()
+    stack.sim.nodes[0]!.meetings()
       .find((m) => m.meetingID === `web-${roomId}`)!
       .attendees.map((a) => [a.fullName, a.role]);
 
@@ -86,7 +85,10 @@ describe('sharing rooms and access codes', () => {
 
     const recs = await coOwner.json('GET', `/api/rooms/${room.id}/recordings`);
     expect([recs.status, recs.body.recordings.map((r: { recordId: string }) => r.recordId)]).toEqual([200, [recordId]]);
-    const edited = await coOwner.json('PATCH', `/api/rooms/${room.id}`, { name: 'Seminar', settings: { record: true } });
+    const edited = await coOwner.json('PATCH', `/api/rooms/${room.id}`, {
+      name: 'Seminar',
+      settings: { record: true },
+    });
     expect([edited.status, edited.body.name, edited.body.settings.record]).toEqual([200, 'Seminar', true]);
 
     for (const [method, path] of [
@@ -109,7 +111,9 @@ describe('sharing rooms and access codes', () => {
     const added = await owner.json('POST', `/api/rooms/${room.id}/members`, { email: coOwnerEmail });
     const coOwnerId = added.body.userId as string;
     // Sharing again changes nothing.
-    expect((await owner.json('POST', `/api/rooms/${room.id}/members`, { email: coOwnerEmail })).body).toEqual(added.body);
+    expect((await owner.json('POST', `/api/rooms/${room.id}/members`, { email: coOwnerEmail })).body).toEqual(
+      added.body,
+    );
 
     for (const [method, path, body] of [
       ['DELETE', `/api/rooms/${room.id}`, undefined],
@@ -138,7 +142,10 @@ describe('sharing rooms and access codes', () => {
 
   it('joins by the viewer code as viewer and by the moderator code as moderator; a wrong or missing code is a 403', async () => {
     const room = await create('Coded');
-    const set = await owner.json('PATCH', `/api/rooms/${room.id}`, { viewerCode: 'view1234', moderatorCode: 'mod98765' });
+    const set = await owner.json('PATCH', `/api/rooms/${room.id}`, {
+      viewerCode: 'view1234',
+      moderatorCode: 'mod98765',
+    });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ hasViewerCode: true, hasModeratorCode: true, requireSignIn: false });
     expect(JSON.stringify(set.body)).not.toMatch(/view1234|mod98765|scrypt/);
@@ -194,7 +201,8 @@ describe('sharing rooms and access codes', () => {
     const room = await create('Guessed from many addresses');
     await owner.json('PATCH', `/api/rooms/${room.id}`, { viewerCode: 'right123' });
     await start(owner, room);
-    for (let i = 0; i < 10; i++) expect((await join(anyone(), room.participantLink, { code: 'right123' })).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await join(anyone(), room.participantLink, { code: 'right123' })).status).toBe(200);
     for (let i = 0; i < PER_ROOM; i++)
       expect((await join(anyone(), room.participantLink, { code: `wrong${i}00` })).status).toBe(403);
     const blocked = await join(anyone(), room.participantLink, { code: 'right123' });

@@ -11,7 +11,6 @@ interface Row {
   usage: TenantUsage | undefined;
 }
 
-
 /** Tenants (decision 114): each with its usage against its quotas; details (secret ids, policy) on demand. */
 export function TenantsPanel(props: OpsSession) {
   const { client, onUnauthorized } = props;

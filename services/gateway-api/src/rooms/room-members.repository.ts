@@ -68,11 +68,7 @@ export class RoomMembersRepository {
   /** False when the user was not a member. */
   async remove(roomId: string, userId: string): Promise<boolean> {
     const r = await guardedSql('unshare room', () =>
-      this.db
-        .deleteFrom('room_members')
-        .where('room_id', '=', roomId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst(),
+      this.db.deleteFrom('room_members').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst(),
     );
     return r.numDeletedRows > 0n;
   }

@@ -1,5 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
-import { addRoomMemberBodySchema, createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/contracts';
+import {
+  addRoomMemberBodySchema,
+  createRoomBodySchema,
+  updateRoomBodySchema,
+  type UserView,
+} from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
 import { CurrentUser, SessionGuard } from '../accounts/session.guard.js';

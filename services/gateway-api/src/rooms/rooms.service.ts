@@ -83,8 +83,11 @@ export class RoomsService {
     const change: RoomChange = { name: body.name, settings: body.settings, requireSignIn: body.requireSignIn };
     if (body.viewerCode !== undefined || body.moderatorCode !== undefined) {
       const room = await this.get(userId, id);
-      const clash = async (code: string | null | undefined, otherGiven: string | null | undefined, other: string | null) =>
-        typeof code === 'string' && otherGiven === undefined && (await accessCodeMatches(code, other));
+      const clash = async (
+        code: string | null | undefined,
+        otherGiven: string | null | undefined,
+        other: string | null,
+      ) => typeof code === 'string' && otherGiven === undefined && (await accessCodeMatches(code, other));
       if (
         (await clash(body.viewerCode, body.moderatorCode, room.moderatorCodeHash)) ||
         (await clash(body.moderatorCode, body.viewerCode, room.viewerCodeHash))
@@ -123,7 +126,8 @@ export class RoomsService {
 
   async removeMember(userId: string, id: string, memberId: string): Promise<void> {
     await this.owned(userId, id);
-    if (!(await this.members.remove(id, memberId))) throw new DomainError('not-found', 'this room is not shared with them');
+    if (!(await this.members.remove(id, memberId)))
+      throw new DomainError('not-found', 'this room is not shared with them');
   }
 
   /**

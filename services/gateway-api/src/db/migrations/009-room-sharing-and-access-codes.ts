@@ -13,7 +13,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('room_members')
     .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id').onDelete('cascade'))
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('co-owner').check(sql`role IN ('co-owner')`))
+    .addColumn('role', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('co-owner')
+        .check(sql`role IN ('co-owner')`),
+    )
     .addColumn('added_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('room_members_pkey', ['room_id', 'user_id'])
     .execute();
