@@ -28,7 +28,7 @@ export function RoomAccess(props: { room: RoomView; onChange: (r: RoomView) => v
   };
 
   const codeForm = (kind: 'viewerCode' | 'moderatorCode', label: string, isSet: boolean, help: string) => (
-    <form onSubmit={setCode(kind)} aria-label={label}>
+    <form onSubmit={setCode(kind)}>
       <label>
         {label} ({isSet ? 'set' : 'none'})
         <input
