@@ -39,7 +39,13 @@ describe('Jitsi rooms', () => {
     const room = created.body as { moderatorLink: string; participantLink: string };
 
     const info = await owner.json('GET', `/api/join/${tokenOf(room.participantLink)}`);
-    expect(info.body).toEqual({ roomName: 'Café du matin', engine: 'jitsi', role: 'viewer' });
+    expect(info.body).toEqual({
+      roomName: 'Café du matin',
+      engine: 'jitsi',
+      role: 'viewer',
+      code: 'none',
+      requireSignIn: false,
+    });
 
     const mod = await owner.json('POST', `/api/join/${tokenOf(room.moderatorLink)}`, { displayName: 'Ada' });
     const viewer = await owner.json('POST', `/api/join/${tokenOf(room.participantLink)}`, { displayName: 'Bob' });

@@ -108,8 +108,9 @@ describe('rooms and joining by link', () => {
     const room = await create('Physics');
     const mod = await anyone().json('GET', `/api/join/${tokenOf(room.moderatorLink)}`);
     const part = await anyone().json('GET', `/api/join/${tokenOf(room.participantLink)}`);
-    expect(mod.body).toEqual({ roomName: 'Physics', engine: 'bbb', role: 'moderator' });
-    expect(part.body).toEqual({ roomName: 'Physics', engine: 'bbb', role: 'viewer' });
+    const open = { code: 'none', requireSignIn: false };
+    expect(mod.body).toEqual({ roomName: 'Physics', engine: 'bbb', role: 'moderator', ...open });
+    expect(part.body).toEqual({ roomName: 'Physics', engine: 'bbb', role: 'viewer', ...open });
   });
 
   it('answers 404 for unknown and malformed link tokens', async () => {

@@ -2,12 +2,15 @@ import {
   joinInfoSchema,
   joinReplySchema,
   roomListSchema,
+  roomMemberListSchema,
+  roomMemberSchema,
   roomLiveSchema,
   roomRecordingPageSchema,
   roomRecordingSchema,
   roomViewSchema,
   userReplySchema,
   type RoomSettings,
+  type UpdateRoomBody,
 } from '@ensemble/contracts';
 
 /** An error the server answered (`{ error: { code, message } }`) or the network failed. */
@@ -67,6 +70,10 @@ export const api = {
   rooms: () => answer(roomListSchema, call('GET', '/api/rooms')).then((r) => r.rooms),
   createRoom: (name: string, settings: RoomSettings, engine: 'bbb' | 'jitsi' = 'bbb') =>
     answer(roomViewSchema, call('POST', '/api/rooms', { name, engine, settings })),
+  updateRoom: (id: string, change: UpdateRoomBody) => answer(roomViewSchema, call('PATCH', room(id), change)),
+  members: (id: string) => answer(roomMemberListSchema, call('GET', `${room(id)}/members`)).then((r) => r.members),
+  addMember: (id: string, email: string) => answer(roomMemberSchema, call('POST', `${room(id)}/members`, { email })),
+  removeMember: (id: string, userId: string) => call('DELETE', `${room(id)}/members/${encodeURIComponent(userId)}`),
   rotate: (id: string) => answer(roomViewSchema, call('POST', `${room(id)}/links/rotate`)),
   deleteRoom: (id: string) => call('DELETE', room(id)),
   live: (id: string) => answer(roomLiveSchema, call('GET', `${room(id)}/live`)),
@@ -76,7 +83,8 @@ export const api = {
     answer(roomRecordingSchema, call('POST', `${recording(id, recordId)}/${published ? 'publish' : 'unpublish'}`)),
   deleteRecording: (id: string, recordId: string) => call('DELETE', recording(id, recordId)),
   joinInfo: (token: string) => answer(joinInfoSchema, call('GET', link(token))),
-  join: (token: string, displayName: string) => answer(joinReplySchema, call('POST', link(token), { displayName })),
+  join: (token: string, displayName: string, code?: string) =>
+    answer(joinReplySchema, call('POST', link(token), { displayName, ...(code ? { code } : {}) })),
 };
 
 /** What a person should read for an error: plain words, and what to do next. */

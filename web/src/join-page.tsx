@@ -25,27 +25,32 @@ export function JoinPage(props: { token: string }) {
     return () => window.clearTimeout(timer.current);
   }, [props.token]);
 
-  const attempt = async (name: string) => {
+  const attempt = async (name: string, code: string) => {
     setBusy(true);
     setError('');
     try {
-      const r = await api.join(props.token, name);
+      const r = await api.join(props.token, name, code);
       if (r.status === 'ready') {
         window.location.assign(r.url);
         return;
       }
       setWaiting(true);
-      timer.current = window.setTimeout(() => void attempt(name), r.retryAfterMs);
+      timer.current = window.setTimeout(() => void attempt(name, code), r.retryAfterMs);
     } catch (e) {
       setWaiting(false);
-      setError(explain(e));
+      setError(
+        e instanceof ApiError && e.code === 'forbidden' && e.message === 'wrong access code'
+          ? 'Wrong access code. Check it with the room’s owner.'
+          : explain(e),
+      );
       setBusy(false);
     }
   };
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    void attempt(formText(new FormData(e.currentTarget), 'displayName').trim());
+    const f = new FormData(e.currentTarget);
+    void attempt(formText(f, 'displayName').trim(), formText(f, 'code').trim());
   };
 
   if (!info) {
@@ -59,13 +64,32 @@ export function JoinPage(props: { token: string }) {
     <section className="card narrow">
       <h1>{info.roomName}</h1>
       <p>
-        You are joining as <strong>{info.role === 'moderator' ? 'a moderator' : 'a participant'}</strong>.
+        You are joining as <strong>{info.role === 'moderator' ? 'a moderator' : 'a participant'}</strong>
+        {info.code === 'optional' ? ' (a moderator with the moderator code)' : ''}.
       </p>
+      {info.requireSignIn && (
+        <p className="note">
+          This room is for signed-in people: <a href="/login">sign in</a>, then open this link again.
+        </p>
+      )}
       <form onSubmit={submit}>
         <label>
           Your name (shown to others)
           <input name="displayName" autoComplete="name" required maxLength={100} autoFocus />
         </label>
+        {info.code !== 'none' && (
+          <label>
+            Access code{info.code === 'optional' ? ' (moderators only)' : ''}
+            <input
+              name="code"
+              autoComplete="off"
+              autoCapitalize="off"
+              spellCheck={false}
+              required={info.code === 'required'}
+              maxLength={64}
+            />
+          </label>
+        )}
         <ErrorLine error={error} />
         {waiting && (
           <p role="status" className="note">

@@ -3,6 +3,7 @@ import type { RoomLive, RoomSettings, RoomView, UserView } from '@ensemble/contr
 import { api, attempt, explain } from './api.js';
 import { formText } from './form.js';
 import { ErrorLine } from './error-line.js';
+import { RoomAccess, RoomSharing } from './room-access.js';
 import { RoomRecordings } from './room-recordings.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [
@@ -13,7 +14,10 @@ const OPTIONS: Array<[keyof RoomSettings, string]> = [
   ['record', 'Allow recording'],
 ];
 
-/** "My rooms": create with settings, copy each link, rotate, delete, live participants. */
+/**
+ * "My rooms": create with settings, copy each link, rotate, delete, live participants;
+ * rooms shared with you are marked, and only their owner deletes or shares them.
+ */
 export function RoomsPage(props: { user: UserView }) {
   const [rooms, setRooms] = useState<RoomView[] | null>(null);
   const [error, setError] = useState('');
@@ -129,7 +133,10 @@ function RoomItem(props: { room: RoomView; onChange: (r: RoomView) => void; onDe
 
   return (
     <li className="card room">
-      <h2>{room.name}</h2>
+      <h2>
+        {room.name}
+        {room.access === 'co-owner' && <span className="badge"> Shared with you</span>}
+      </h2>
       <p className="live" aria-live="polite">
         {live?.running
           ? `Live now: ${live.participants} participant${live.participants === 1 ? '' : 's'}`
@@ -144,15 +151,19 @@ function RoomItem(props: { room: RoomView; onChange: (r: RoomView) => void; onDe
         <button type="button" onClick={() => void rotate()}>
           New links
         </button>
-        <button type="button" className="danger" onClick={() => void remove()}>
-          Delete
-        </button>
+        {room.access === 'owner' && (
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Delete
+          </button>
+        )}
       </div>
       {message && (
         <p role="status" className="note">
           {message}
         </p>
       )}
+      <RoomAccess room={room} onChange={props.onChange} />
+      {room.access === 'owner' && <RoomSharing room={room} />}
       {room.engine === 'bbb' && <RoomRecordings room={room} />}
     </li>
   );

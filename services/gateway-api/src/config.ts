@@ -100,6 +100,13 @@ export const gatewayEnvSchema = baseEnvSchema
     /** `POST /api/join/:token` attempts per address within JOIN_WINDOW_S (a classroom behind one NAT is ~40). */
     JOIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(300),
     JOIN_WINDOW_S: z.coerce.number().int().min(1).default(60),
+    /**
+     * Access codes (decision 123): wrong codes per room and per address within
+     * ACCESS_CODE_WINDOW_S; past either, every code attempt is 429 until the window ends.
+     */
+    ACCESS_CODE_MAX_FAILURES_PER_ROOM: z.coerce.number().int().min(1).default(30),
+    ACCESS_CODE_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+    ACCESS_CODE_WINDOW_S: z.coerce.number().int().min(1).default(900),
     /** `GET /api/ops/events`: comment line every so often (keeps proxies and EventSource content). */
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     /** A client whose socket stays full this long is closed. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { engineSchema } from '../contracts/common.schema.js';
-import { displayNameSchema, noControlChars } from './account.schema.js';
+import { displayNameSchema, emailSchema, noControlChars } from './account.schema.js';
 
 /**
  * A room's BBB settings, the ones Greenlight offers its owners. Defaults are
@@ -49,13 +49,32 @@ export const createRoomBodySchema = z
   .strict();
 export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
 
-/** `PATCH /api/rooms/:id`: a new name and/or some settings (merged). */
+/**
+ * An access code (decision 123): set by the room's owner, told to those who may join. Short
+ * enough to type; guessing is held back by the rate limit, not by its length.
+ */
+export const accessCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{6,10}$/, 'access code: 6 to 10 letters or digits');
+
+/**
+ * `PATCH /api/rooms/:id`: a new name and/or some settings (merged); access codes (null
+ * clears one) and whether joining needs a signed-in account.
+ */
 export const updateRoomBodySchema = z
   .object({
     name: roomNameSchema.optional(),
     settings: z.object(settingFields).partial().strict().optional(),
+    viewerCode: accessCodeSchema.nullable().optional(),
+    moderatorCode: accessCodeSchema.nullable().optional(),
+    requireSignIn: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !b.viewerCode || b.viewerCode !== b.moderatorCode, {
+    message: 'the viewer and moderator codes must differ',
+    path: ['moderatorCode'],
+  });
 export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
 
 export const roomViewSchema = z.object({
@@ -66,6 +85,12 @@ export const roomViewSchema = z.object({
   moderatorLink: z.string(),
   participantLink: z.string(),
   createdAt: z.number().int(),
+  /** The caller's part: the owner, or a co-owner the owner shared the room with (decision 123). */
+  access: z.enum(['owner', 'co-owner']),
+  /** Whether each access code is set (the codes themselves are kept only as hashes). */
+  hasViewerCode: z.boolean(),
+  hasModeratorCode: z.boolean(),
+  requireSignIn: z.boolean(),
 });
 export type RoomView = z.infer<typeof roomViewSchema>;
 /** The answer of `GET /api/rooms`. */
@@ -78,12 +103,23 @@ export type RoomLive = z.infer<typeof roomLiveSchema>;
 export const joinRoleSchema = z.enum(['moderator', 'viewer']);
 export type JoinRole = z.infer<typeof joinRoleSchema>;
 
-/** `GET /api/join/:token`: what a link holder may know. */
-export const joinInfoSchema = z.object({ roomName: z.string(), engine: engineSchema, role: joinRoleSchema });
+/**
+ * `GET /api/join/:token`: what a link holder may know. `code`: whether the join asks for an
+ * access code (`optional`: only a moderator code is set, which makes its holder a moderator).
+ */
+export const joinInfoSchema = z.object({
+  roomName: z.string(),
+  engine: engineSchema,
+  role: joinRoleSchema,
+  code: z.enum(['none', 'optional', 'required']),
+  requireSignIn: z.boolean(),
+});
 export type JoinInfo = z.infer<typeof joinInfoSchema>;
 
-/** `POST /api/join/:token`. */
-export const joinBodySchema = z.object({ displayName: displayNameSchema }).strict();
+/** `POST /api/join/:token`; `code`: an access code when the room has them (any text: a wrong one is refused). */
+export const joinBodySchema = z
+  .object({ displayName: displayNameSchema, code: z.string().max(64).optional() })
+  .strict();
 export type JoinBody = z.infer<typeof joinBodySchema>;
 
 /** 200 `{ status: 'ready', url }`, or 202 `{ status: 'waiting' }` until a moderator starts the meeting. */
@@ -96,3 +132,18 @@ export type JoinReply = z.infer<typeof joinReplySchema>;
 /** An error as every HTTP route answers it. */
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** `POST /api/rooms/:id/members`: share the room with a user of the same tenant. */
+export const addRoomMemberBodySchema = z.object({ email: emailSchema }).strict();
+export type AddRoomMemberBody = z.infer<typeof addRoomMemberBodySchema>;
+
+/** A user a room is shared with (decision 123). */
+export const roomMemberSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.literal('co-owner'),
+  addedAt: z.number().int(),
+});
+export type RoomMember = z.infer<typeof roomMemberSchema>;
+export const roomMemberListSchema = z.object({ members: z.array(roomMemberSchema) });

@@ -14,6 +14,17 @@ export class RateLimitStore {
     return Number(r?.[0]?.[1] ?? 0);
   }
 
+  /** Takes back one hit (an attempt that turned out not to count); never below zero. */
+  async giveBack(key: string): Promise<void> {
+    await guarded('rate limit', () =>
+      this.redis.eval(
+        "if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0",
+        1,
+        key,
+      ),
+    );
+  }
+
   async count(key: string): Promise<number> {
     return Number((await guarded('rate limit', () => this.redis.get(key))) ?? 0);
   }

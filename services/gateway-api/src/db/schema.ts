@@ -8,6 +8,7 @@ import type { ColumnType, Insertable, Selectable } from 'kysely';
 export interface GatewayTables {
   users: UsersTable;
   rooms: RoomsTable;
+  room_members: RoomMembersTable;
   bbb_create_params: CreateParamsTable;
   audit_events: AuditEventsTable;
   recordings: RecordingsTable;
@@ -66,6 +67,18 @@ export interface RoomsTable {
   moderator_hash: string;
   participant_hash: string;
   created_at: ColumnType<Date, Date, never>;
+  /** Access codes' scrypt hashes (decision 123); null: no such code. */
+  viewer_code_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  moderator_code_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  require_sign_in: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** A user a room is shared with (decision 123): a co-owner. Goes with the room or the user. */
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  role: ColumnType<'co-owner', 'co-owner' | undefined, never>;
+  added_at: ColumnType<Date, Date | undefined, never>;
 }
 
 /** A BBB API meeting's create call, kept to re-create it on another node; gone once expired. */

@@ -2,7 +2,10 @@ import { Body, Controller, Get, Inject, Param, Post, Req, Res, UseGuards } from 
 import { DomainError, joinBodySchema, type JoinInfo } from '@ensemble/contracts';
 import { CONFIG, REDIS } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
+import { AccountsService } from '../accounts/accounts.service.js';
 import { RateLimitStore } from '../accounts/rate-limit.store.js';
+import { sessionTokenOf } from '../accounts/session-cookie.js';
+import { AccessCodeGate, codeNeedOf } from './access-code-gate.js';
 import { keys } from './keys.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
@@ -15,29 +18,47 @@ import { RoomMeetingService } from '../meetings/room-meeting.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 
 /**
- * `/api/join/:token`: anyone holding a link; the link alone says which room and role, on
- * its room's tenant's host (decision 115): opened on another tenant's it opens nothing.
+ * `/api/join/:token`: anyone holding a link; the link says which room and role, on its
+ * room's tenant's host (decision 115): opened on another tenant's it opens nothing. A room
+ * may also ask for an access code, which may make a moderator, and for a signed-in account
+ * (decision 123).
  */
 @Controller('api/join')
 @UseGuards(OriginGuard)
 export class JoinController {
   private readonly limits: RateLimitStore | undefined;
+  private readonly codes: AccessCodeGate | undefined;
 
   constructor(
     private readonly rooms: RoomsRepository,
     private readonly meetings: RoomMeetingService,
     private readonly jitsi: JitsiMeetingService,
     private readonly tenants: WebTenants,
+    private readonly accounts: AccountsService,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(REDIS) redis: Redis | null,
   ) {
     this.limits = redis ? new RateLimitStore(redis, config.JOIN_WINDOW_S) : undefined;
+    this.codes = redis
+      ? new AccessCodeGate(
+          new RateLimitStore(redis, config.ACCESS_CODE_WINDOW_S),
+          config.ACCESS_CODE_MAX_FAILURES_PER_ROOM,
+          config.ACCESS_CODE_MAX_FAILURES_PER_ADDRESS,
+        )
+      : undefined;
   }
 
+  /** `role`: the link's; a code may make a moderator of a participant link's holder. */
   @Get(':token')
   async info(@Param('token') token: string, @Req() req: FastifyRequest): Promise<JoinInfo> {
-    const { room, role } = await this.open(token, this.tenants.of(req));
-    return { roomName: room.name, engine: room.engine, role };
+    const { room, linkRole } = await this.find(token, this.tenants.of(req));
+    return {
+      roomName: room.name,
+      engine: room.engine,
+      role: effectiveRole(linkRole, room.settings),
+      code: codeNeedOf(room, linkRole),
+      requireSignIn: room.requireSignIn,
+    };
   }
 
   /** 200 `{ status: 'ready', url }`, or 202 `{ status: 'waiting' }` until a moderator has started. */
@@ -52,8 +73,16 @@ export class JoinController {
     if (this.limits && (await this.limits.hit(keys.attemptsFrom(req.ip))) > this.config.JOIN_MAX_PER_ADDRESS)
       throw new DomainError('rate-limited', 'too many joins from this address; try again later');
     const tenant = this.tenants.of(req);
-    const { room, role } = await this.open(token, tenant);
-    const { displayName } = parseInput(joinBodySchema, body);
+    const { room, linkRole } = await this.find(token, tenant);
+    const { displayName, code } = parseInput(joinBodySchema, body);
+    if (room.requireSignIn && !(await this.accounts.userOf(tenant, sessionTokenOf(req))))
+      throw new DomainError('unauthorized', 'this room requires signing in: sign in, then open the link again');
+    if (!this.codes && codeNeedOf(room, linkRole) !== 'none')
+      throw new DomainError('unavailable', 'access codes need Redis');
+    const role = effectiveRole(
+      this.codes ? await this.codes.roleFor(room, linkRole, code, req.ip) : linkRole,
+      room.settings,
+    );
     const result =
       room.engine === 'jitsi'
         ? await this.jitsi.join(room, role, displayName)
@@ -62,9 +91,9 @@ export class JoinController {
     return result;
   }
 
-  private async open(token: string, tenant: string) {
+  private async find(token: string, tenant: string) {
     const found = await this.rooms.byLink(token, tenant);
     if (!found) throw new DomainError('not-found', 'this link does not open any room (it may have been replaced)');
-    return { room: found.room, role: effectiveRole(found.linkRole, found.room.settings) };
+    return found;
   }
 }

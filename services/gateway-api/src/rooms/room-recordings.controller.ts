@@ -13,7 +13,7 @@ const recordIdOf = (id: string): string => {
   return id;
 };
 
-/** `/api/rooms/:id/recordings`: the room's owner only, as every room route. */
+/** `/api/rooms/:id/recordings`: the room's owner and co-owners (decision 123). */
 @Controller('api/rooms/:id/recordings')
 @UseGuards(OriginGuard, SessionGuard)
 export class RoomRecordingsController {

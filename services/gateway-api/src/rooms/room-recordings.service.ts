@@ -40,7 +40,7 @@ export const recordingViewOf = (r: Recording, linkQuery = ''): RoomRecording => 
 const noRecording = () => new DomainError('not-found', 'no such recording');
 
 /**
- * A room's recordings for its owner (issue 18): those of the room's BBB meeting
+ * A room's recordings for its owner and co-owners (issue 18, decision 123): those of the room's BBB meeting
  * (`web-<roomId>`) in the index. Someone else's room is a missing one, and a recording of
  * another meeting is a missing recording: the meeting is part of every query.
  */
@@ -109,8 +109,8 @@ export class RoomRecordingsService {
     }
   }
 
-  private async owned(ownerId: string, roomId: string): Promise<void> {
-    const room = await this.rooms.get(roomId);
-    if (!room || room.ownerId !== ownerId) throw new DomainError('not-found', 'no such room');
+  /** The room's owner or a co-owner (decision 123); anyone else finds no room. */
+  private async owned(userId: string, roomId: string): Promise<void> {
+    if (!(await this.rooms.accessible(roomId, userId))) throw new DomainError('not-found', 'no such room');
   }
 }

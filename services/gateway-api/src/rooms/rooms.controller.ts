@@ -1,5 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
-import { createRoomBodySchema, updateRoomBodySchema, type UserView } from '@ensemble/contracts';
+import {
+  addRoomMemberBodySchema,
+  createRoomBodySchema,
+  updateRoomBodySchema,
+  type UserView,
+} from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
 import { CurrentUser, SessionGuard } from '../accounts/session.guard.js';
@@ -8,7 +13,10 @@ import { parseInput } from '../http/parse.js';
 import { roomIdOf } from './room-id.js';
 import { RoomsService, viewOf } from './rooms.service.js';
 
-/** `/api/rooms`: owner only (and so the owner's tenant's only: the session is checked against the host's). */
+/**
+ * `/api/rooms`: owners and the co-owners they shared a room with (decision 123), so the
+ * owner's tenant's people only (the session is checked against the host's tenant).
+ */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, SessionGuard)
 export class RoomsController {
@@ -61,6 +69,24 @@ export class RoomsController {
   @HttpCode(204)
   async remove(@CurrentUser() user: UserView, @Param('id') id: string): Promise<void> {
     await this.rooms.remove(user.id, this.id(id));
+  }
+
+  @Get(':id/members')
+  async members(@CurrentUser() user: UserView, @Param('id') id: string) {
+    return { members: await this.rooms.listMembers(user.id, this.id(id)) };
+  }
+
+  @Post(':id/members')
+  @HttpCode(201)
+  addMember(@CurrentUser() user: UserView, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    const { email } = parseInput(addRoomMemberBodySchema, body);
+    return this.rooms.addMember(user.id, this.tenants.of(req), this.id(id), email);
+  }
+
+  @Delete(':id/members/:userId')
+  @HttpCode(204)
+  async removeMember(@CurrentUser() user: UserView, @Param('id') id: string, @Param('userId') userId: string) {
+    await this.rooms.removeMember(user.id, this.id(id), userId);
   }
 
   private base(req: FastifyRequest): string {

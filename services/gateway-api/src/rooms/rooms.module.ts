@@ -13,13 +13,15 @@ import { RoomsController } from './rooms.controller.js';
 import { RoomsService } from './rooms.service.js';
 import { repositoryProvider } from '../db/repository.provider.js';
 import { RoomsRepository } from './rooms.repository.js';
+import { RoomMembersRepository } from './room-members.repository.js';
 
-/** Rooms, their links and their recordings (the index's rows of their meeting). Owns the `rooms` table. */
+/** Rooms, their links and their recordings (the index's rows of their meeting). Owns the `rooms` and `room_members` tables. */
 @Module({
   imports: [PlaybackModule, AccountsModule, MeetingsModule, RecordingsModule],
   controllers: [RoomsController, RoomRecordingsController],
   providers: [
     repositoryProvider(RoomsRepository),
+    repositoryProvider(RoomMembersRepository),
     {
       provide: RoomRecordingsService,
       inject: [RoomsRepository, RecordingsRepository, RecordingProtection],
@@ -28,13 +30,14 @@ import { RoomsRepository } from './rooms.repository.js';
     },
     {
       provide: RoomsService,
-      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService, RoomRecordingsService],
+      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService, RoomRecordingsService, RoomMembersRepository],
       useFactory: (
         store: RoomsRepository,
         meetings: RoomMeetingService,
         jitsi: JitsiMeetingService,
         recordings: RoomRecordingsService,
-      ) => new RoomsService(store, meetings, jitsi, recordings),
+        members: RoomMembersRepository,
+      ) => new RoomsService(store, meetings, jitsi, recordings, members),
     },
   ],
   exports: [RoomsRepository],

@@ -6,7 +6,7 @@ import {
   type UpdateRoomBody,
 } from '@ensemble/contracts';
 import { guardedSql } from '@ensemble/shared';
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { GatewayTables, RoomRow } from '../db/schema.js';
 import { isLinkToken, linkHash, newLinkToken } from './link-token.js';
@@ -20,6 +20,24 @@ export interface StoredRoom {
   moderatorToken: string;
   participantToken: string;
   createdAt: number;
+  /** Access codes' hashes (decision 123); null: none. */
+  viewerCodeHash: string | null;
+  moderatorCodeHash: string | null;
+  requireSignIn: boolean;
+}
+
+/** A room and the caller's part in it. */
+export interface AccessibleRoom extends StoredRoom {
+  access: 'owner' | 'co-owner';
+}
+
+/** What a change writes besides name and settings: code hashes already made (null clears). */
+export interface RoomChange {
+  name?: string;
+  settings?: UpdateRoomBody['settings'];
+  viewerCodeHash?: string | null;
+  moderatorCodeHash?: string | null;
+  requireSignIn?: boolean;
 }
 
 const roomOf = (r: RoomRow): StoredRoom => ({
@@ -31,6 +49,27 @@ const roomOf = (r: RoomRow): StoredRoom => ({
   moderatorToken: r.moderator_token,
   participantToken: r.participant_token,
   createdAt: r.created_at.getTime(),
+  viewerCodeHash: r.viewer_code_hash,
+  moderatorCodeHash: r.moderator_code_hash,
+  requireSignIn: r.require_sign_in,
+});
+
+/** The room is the user's, or shared with them (decision 123). */
+const ownedOrShared = (userId: string) => (eb: ExpressionBuilder<GatewayTables, 'rooms'>) =>
+  eb.or([
+    eb('rooms.owner_id', '=', userId),
+    eb.exists(
+      eb
+        .selectFrom('room_members')
+        .select('room_members.room_id')
+        .whereRef('room_members.room_id', '=', 'rooms.id')
+        .where('room_members.user_id', '=', userId),
+    ),
+  ]);
+
+const accessOf = (row: RoomRow, userId: string): AccessibleRoom => ({
+  ...roomOf(row),
+  access: row.owner_id === userId ? 'owner' : 'co-owner',
 });
 
 /** A fresh pair of links: the tokens handed out and the hashes they are found by. */
@@ -74,56 +113,68 @@ export class RoomsRepository {
     return row ? roomOf(row) : null;
   }
 
-  /** The owner's rooms, newest first (at most 1000, as before). */
-  async list(ownerId: string): Promise<StoredRoom[]> {
+  /** The room if the user owns it or it is shared with them; null otherwise (or missing). */
+  async accessible(id: string, userId: string): Promise<AccessibleRoom | null> {
+    const row = await guardedSql('room', () =>
+      this.db.selectFrom('rooms').selectAll().where('id', '=', id).where(ownedOrShared(userId)).executeTakeFirst(),
+    );
+    return row ? accessOf(row, userId) : null;
+  }
+
+  /** The user's rooms and those shared with them, newest first (at most 1000, as before). */
+  async list(userId: string): Promise<AccessibleRoom[]> {
     const rows = await guardedSql('rooms', () =>
       this.db
         .selectFrom('rooms')
         .selectAll()
-        .where('owner_id', '=', ownerId)
+        .where(ownedOrShared(userId))
         .orderBy('created_at', 'desc')
         .limit(1000)
         .execute(),
     );
-    return rows.map(roomOf);
+    return rows.map((r) => accessOf(r, userId));
   }
 
   /**
    * A new name and/or settings merged into the stored ones (jsonb `||`, in the statement:
-   * two updates at once both land). Null when the room is missing or someone else's.
+   * two updates at once both land), codes and sign-in as given. By the owner or a co-owner;
+   * null when the room is missing or neither's.
    */
-  async update(id: string, ownerId: string, change: UpdateRoomBody): Promise<StoredRoom | null> {
+  async update(id: string, userId: string, change: RoomChange): Promise<AccessibleRoom | null> {
     const row = await guardedSql('update room', () =>
       this.db
         .updateTable('rooms')
         .set((eb) => ({
           name: change.name ?? eb.ref('name'),
           settings: sql<string>`settings || ${JSON.stringify(change.settings ?? {})}::jsonb`,
+          ...(change.viewerCodeHash !== undefined ? { viewer_code_hash: change.viewerCodeHash } : {}),
+          ...(change.moderatorCodeHash !== undefined ? { moderator_code_hash: change.moderatorCodeHash } : {}),
+          ...(change.requireSignIn !== undefined ? { require_sign_in: change.requireSignIn } : {}),
         }))
         .where('id', '=', id)
-        .where('owner_id', '=', ownerId)
+        .where(ownedOrShared(userId))
         .returningAll()
         .executeTakeFirst(),
     );
-    return row ? roomOf(row) : null;
+    return row ? accessOf(row, userId) : null;
   }
 
   /**
    * Replaces both links at once: the old hashes stop matching in the same statement the
    * new ones start. Two rotations at once queue on the row lock; the later one wins whole,
-   * so exactly one pair is valid after them. Null when the room is missing or someone else's.
+   * so exactly one pair is valid after them. By the owner or a co-owner; null otherwise.
    */
-  async rotate(id: string, ownerId: string): Promise<StoredRoom | null> {
+  async rotate(id: string, userId: string): Promise<AccessibleRoom | null> {
     const row = await guardedSql('rotate links', () =>
       this.db
         .updateTable('rooms')
         .set(newLinks())
         .where('id', '=', id)
-        .where('owner_id', '=', ownerId)
+        .where(ownedOrShared(userId))
         .returningAll()
         .executeTakeFirst(),
     );
-    return row ? roomOf(row) : null;
+    return row ? accessOf(row, userId) : null;
   }
 
   /** Deletes the caller's room; its links die with the row. False when missing or someone else's. */
