@@ -17,6 +17,7 @@ export * from './contracts/provision.schema.js';
 export * from './contracts/reply.schema.js';
 export * from './contracts/tenants-changed.schema.js';
 export * from './api/account.schema.js';
+export * from './api/identity.schema.js';
 export * from './api/room.schema.js';
 export * from './api/room-recording.schema.js';
 export * from './api/audit.schema.js';

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'tenant.secret-add',
   'tenant.secret-remove',
   'tenant.policy-set',
+  'tenant.identity-set',
+  'tenant.identity-remove',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -16,6 +16,8 @@ const AUDITED: Record<string, string> = {
   'POST /api/ops/tenants/:name/secrets': 'tenant.secret-add',
   'DELETE /api/ops/tenants/:name/secrets/:id': 'tenant.secret-remove',
   'PUT /api/ops/tenants/:name/policy': 'tenant.policy-set',
+  'PUT /api/ops/tenants/:name/identity': 'tenant.identity-set',
+  'DELETE /api/ops/tenants/:name/identity': 'tenant.identity-remove',
 };
 /** Non-GET routes that change nothing, and why they are not audited. */
 const NOT_AUDITED: Record<string, string> = {

@@ -14,6 +14,8 @@ import { OpsController } from './ops.controller.js';
 import { RunsController } from './runs.controller.js';
 import { SseTicketService } from './sse-ticket.service.js';
 import { TenantsController } from './tenants.controller.js';
+import { TenantIdentityController } from './tenant-identity.controller.js';
+import { TenantIdentityRepository } from '../identity/tenant-identity.repository.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 
 /**
@@ -31,6 +33,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     RunsController,
     AuditController,
     TenantsController,
+    TenantIdentityController,
     CallbacksController,
   ],
   providers: [
@@ -39,6 +42,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     SseTicketService,
     EventHubService,
     repositoryProvider(AuditRepository),
+    repositoryProvider(TenantIdentityRepository),
     {
       provide: AuditLog,
       inject: [AuditRepository, LOGGER],

@@ -4,6 +4,7 @@ import * as createParamsAndAudit from './002-create-params-and-audit.js';
 import * as recordings from './003-recordings.js';
 import * as tenants from './004-tenants.js';
 import * as recordingsPageIndex from './005-recordings-page-index.js';
+import * as tenantIdentity from './007-tenant-identity.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -15,4 +16,5 @@ export const gatewayMigrations: Migrations = {
   '003-recordings': recordings,
   '004-tenants': tenants,
   '005-recordings-page-index': recordingsPageIndex,
+  '007-tenant-identity': tenantIdentity,
 };
