@@ -158,9 +158,16 @@ export class OidcService {
         ...(issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : {}),
       },
     );
-    this.discovered.set(key, { at: Date.now(), config });
-    config.catch(() => this.discovered.delete(key));
-    return config;
+    // The ID token's signature checked against the provider's published keys, not only its
+    // issuer, audience, expiry and nonce (the library skips it by default for tokens from the
+    // token endpoint).
+    const verified = config.then((c) => {
+      client.enableNonRepudiationChecks(c);
+      return c;
+    });
+    this.discovered.set(key, { at: Date.now(), config: verified });
+    verified.catch(() => this.discovered.delete(key));
+    return verified;
   }
 }
 
@@ -168,9 +175,35 @@ export class OidcService {
 function refusalOf(e: unknown): OidcRefusal {
   if (e instanceof OidcRefusal) return e;
   const err = e as Error & { code?: string; error?: string };
-  const detail = `${err.name}${err.code ? ` ${err.code}` : ''}${err.error ? ` ${err.error}` : ''}: ${err.message}`.slice(0, 300);
+  const detail =
+    `${err.name}${err.code ? ` ${err.code}` : ''}${err.error ? ` ${err.error}` : ''}: ${err.message}${claimOf(e)}`.slice(
+      0,
+      300,
+    );
   if (e instanceof client.AuthorizationResponseError) return new OidcRefusal('oidc-provider-error', detail);
-  if (err.name === 'TypeError' || err.name === 'AbortError' || err.name === 'TimeoutError' || err.code === 'OAUTH_TIMEOUT')
+  if (
+    err.name === 'TypeError' ||
+    err.name === 'AbortError' ||
+    err.name === 'TimeoutError' ||
+    err.code === 'OAUTH_TIMEOUT'
+  )
     return new OidcRefusal('oidc-provider-unavailable', detail);
   return new OidcRefusal('oidc-token-rejected', detail);
+}
+
+/**
+ * What the library's error wraps, in its own fixed words: the inner error's message (e.g.
+ * "JWT signature verification failed") and the claim a failed comparison names (nonce, exp,
+ * iss, aud...). Never the values the causes carry (tokens, response bodies).
+ */
+function claimOf(e: unknown): string {
+  let said = '';
+  let cause = (e as { cause?: unknown }).cause;
+  for (let depth = 0; depth < 3 && cause && typeof cause === 'object'; depth++) {
+    if (cause instanceof Error) said += ` (${cause.message})`;
+    const claim = (cause as { claim?: unknown }).claim;
+    if (typeof claim === 'string') return `${said} (claim ${claim})`;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return said;
 }
