@@ -53,6 +53,8 @@ const provider = new Provider(issuer, {
   },
 });
 provider.on('server_error', (_ctx, err) => console.error('provider error', err));
+if (process.env.OP_DEBUG)
+  provider.on('grant.error', (_ctx, err) => console.error('grant error', err.message, err.error_description));
 const handle = provider.callback();
 server.on('request', (req, res) => {
   if (process.env.PUBLISH_OTHER_KEY === '1' && req.url === '/jwks') {

@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { waitFor } from '@ensemble/testing';
 import { Client as Pg } from 'pg';
 import { launchBrowser, prepareBrowser, screenshot } from './browser.test-support.js';
@@ -6,6 +9,8 @@ import { Client, OPS_TOKEN, startRoomsStack, type RoomsStack } from './rooms.tes
 import { addTenant, loopbackAgent } from './tenants.test-support.js';
 
 const TENANT_BASE_DOMAIN = 'tenants.test';
+const root = join(import.meta.dirname, '..');
+const run = promisify(execFile);
 const CLIENT_SECRET = 'client-secret-of-the-tests-0123456789';
 const agent = loopbackAgent();
 /** Account id (the provider's `sub`) -> claims. */
@@ -76,7 +81,7 @@ describe('sign-in with OpenID Connect, per tenant', () => {
   beforeAll(async () => {
     stack = await startRoomsStack({ nodes: 1, env: { TENANT_BASE_DOMAIN } });
     port = stack.gateway.port;
-    const tenants = ['uni-a', 'uni-keys', 'uni-clock', 'uni-closed'];
+    const tenants = ['uni-a', 'uni-keys', 'uni-clock', 'uni-closed', 'uni-cli'];
     const clients = [{ client_id: 'ensemble', client_secret: CLIENT_SECRET, redirect_uris: tenants.map(callback) }];
     [op, opOtherKey, opPastClock] = await Promise.all([
       startProvider({ clients, users: USERS }),
@@ -124,6 +129,34 @@ describe('sign-in with OpenID Connect, per tenant', () => {
     expect(await bad('default', again)).toMatchObject({ error: { code: 'invalid-input' } });
     expect((await ops('GET', '/tenants/default/identity')).status).toBe(404);
   });
+
+  it('is set, shown and removed with the CLI, the secret read from stdin and never printed', async () => {
+    await run(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: root });
+    const ensemble = async (args: string[], stdin = '') => {
+      const p = run(process.execPath, ['cli/dist/main.js', 'tenants', 'identity', ...args], {
+        cwd: root,
+        env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'oidc-test' },
+        timeout: 20_000,
+      });
+      p.child.stdin?.end(stdin);
+      const { stdout } = await p;
+      expect(stdout).not.toContain('cli-secret-0123456789');
+      return stdout;
+    };
+    const set = await ensemble(
+      ['set', 'uni-cli', '--issuer', opPastClock.issuer, '--client-id', 'ensemble', '--client-secret', '-']
+        .concat(['--display-name', 'Clock IdP', '--domains', 'uni.example', '--role-claim', 'groups'])
+        .concat(['--role-map', 'staff=user,it=administrator', '--no-local-accounts']),
+      'cli-secret-0123456789\n',
+    );
+    expect(set).toMatch(/local accounts\s+disabled/);
+    expect(await sql("SELECT client_secret FROM tenant_identity WHERE tenant = 'uni-cli'")).toEqual([
+      { client_secret: 'cli-secret-0123456789' },
+    ]);
+    expect(await ensemble(['show', 'uni-cli'])).toMatch(/role map\s+it=administrator,staff=user/);
+    expect(await ensemble(['remove', 'uni-cli'])).toContain('uni-cli: identity provider removed');
+    expect((await ops('GET', '/tenants/uni-cli/identity')).status).toBe(404);
+  }, 60_000);
 
   it('tells the web app how to sign in on each host', async () => {
     const methods = async (tenant: string) =>

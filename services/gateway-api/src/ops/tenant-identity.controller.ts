@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Put, Req, UseGuards } from '@nestjs/common';
 import { DomainError, tenantIdentityBodySchema, tenantNameSchema, type TenantIdentityView } from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
 import { parseInput } from '../http/parse.js';
@@ -50,11 +50,11 @@ export class TenantIdentityController {
 
   /** Sign-in with the provider ends; its accounts stay (they can sign in again once a provider is set). */
   @Delete()
-  @HttpCode(204)
-  remove(@Param('name') raw: string, @Req() req: FastifyRequest): Promise<void> {
+  remove(@Param('name') raw: string, @Req() req: FastifyRequest): Promise<{ tenant: string; removed: true }> {
     const name = nameOf(raw);
     return this.audit.run(auditActorOf(req), { action: 'tenant.identity-remove', target: name, details: {} }, async () => {
       if (!(await this.identities.remove(name))) throw noIdentity(name);
+      return { tenant: name, removed: true as const };
     });
   }
 }
