@@ -22,7 +22,7 @@ const jwkOf = async () => {
 };
 const signing = await jwkOf();
 const other = await jwkOf();
-const publicOf = ({ d, p, q, dp, dq, qi, ...pub }) => pub;
+const publicOf = ({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg, use });
 
 const server = createServer();
 await new Promise((resolve) => server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', resolve));

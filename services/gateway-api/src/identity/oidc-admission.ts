@@ -47,6 +47,11 @@ export function admit(claims: Claims, rules: AdmissionRules): Admission {
   }
   const rawName = typeof claims.name === 'string' ? claims.name : '';
   // Shown to others: no control characters, at most 100 as a typed name.
-  const name = (rawName.replace(/[\x00-\x1f\x7f]/g, '').trim() || email.slice(0, email.indexOf('@'))).slice(0, 100);
+  let printable = '';
+  for (let i = 0; i < rawName.length; i++) {
+    const c = rawName.charCodeAt(i);
+    if (c >= 0x20 && c !== 0x7f) printable += rawName[i];
+  }
+  const name = (printable.trim() || email.slice(0, email.indexOf('@'))).slice(0, 100);
   return { ok: true, sub, email, name, role };
 }

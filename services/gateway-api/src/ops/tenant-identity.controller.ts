@@ -38,7 +38,11 @@ export class TenantIdentityController {
     const { clientSecret, ...shown } = b;
     return this.audit.run(
       auditActorOf(req),
-      { action: 'tenant.identity-set', target: name, details: { ...shown, clientSecretSet: clientSecret !== undefined } },
+      {
+        action: 'tenant.identity-set',
+        target: name,
+        details: { ...shown, clientSecretSet: clientSecret !== undefined },
+      },
       async () => {
         const stored = await this.identities.put(name, b);
         if (stored === false) throw new DomainError('not-found', `no tenant ${name}`);
@@ -52,9 +56,13 @@ export class TenantIdentityController {
   @Delete()
   remove(@Param('name') raw: string, @Req() req: FastifyRequest): Promise<{ tenant: string; removed: true }> {
     const name = nameOf(raw);
-    return this.audit.run(auditActorOf(req), { action: 'tenant.identity-remove', target: name, details: {} }, async () => {
-      if (!(await this.identities.remove(name))) throw noIdentity(name);
-      return { tenant: name, removed: true as const };
-    });
+    return this.audit.run(
+      auditActorOf(req),
+      { action: 'tenant.identity-remove', target: name, details: {} },
+      async () => {
+        if (!(await this.identities.remove(name))) throw noIdentity(name);
+        return { tenant: name, removed: true as const };
+      },
+    );
   }
 }
