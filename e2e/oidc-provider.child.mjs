@@ -3,7 +3,7 @@
 // Env: PORT (0: any), CLIENTS (JSON list of { client_id, client_secret, redirect_uris }),
 // USERS (JSON: account id -> claims), CLOCK_OFFSET_S (this provider's clock, shifted),
 // PUBLISH_OTHER_KEY=1 (publish another key under the signing key's kid: tokens it signs
-// do not verify). Prints `listening <issuer>` once it serves.
+// do not verify), OP_DEBUG (log failed grants). Prints `listening <issuer>` once it serves.
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';

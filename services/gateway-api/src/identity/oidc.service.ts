@@ -43,7 +43,7 @@ export class OidcService {
     private readonly logger: Logger,
   ) {}
 
-  /** The tenant's provider, or a 404 when it has none. */
+  /** The tenant's provider, or null when it has none. */
   async identityOf(tenant: string): Promise<TenantIdentity | null> {
     return this.identities.get(tenant);
   }
