@@ -1,4 +1,5 @@
 import {
+  authMethodsSchema,
   joinInfoSchema,
   joinReplySchema,
   roomListSchema,
@@ -61,6 +62,7 @@ const recording = (id: string, recordId: string) => `${room(id)}/recordings/${en
 const link = (token: string) => `/api/join/${encodeURIComponent(token)}`;
 
 export const api = {
+  methods: () => answer(authMethodsSchema, call('GET', '/api/auth/methods')),
   me: () => answer(userReplySchema, call('GET', '/api/me')).then((r) => r.user),
   register: (email: string, password: string, name: string) =>
     answer(userReplySchema, call('POST', '/api/auth/register', { email, password, name })).then((r) => r.user),

@@ -4,6 +4,7 @@ import type { RemovedTenant, TenantView, TenantWithNewSecret, TenantsUsage, Tena
 import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
 import { bytes, table } from '../table.js';
+import { tenantIdentityCommand } from './tenant-identity.command.js';
 import { tenantPolicyCommand } from './tenant-policy.command.js';
 import { tenantSecretsCommand } from './tenant-secrets.command.js';
 import { protection, quota, secretOf, tags, tenantPath, weight } from './tenant-input.js';
@@ -162,6 +163,7 @@ export function tenantsCommand(): Command {
 
   tenants.addCommand(tenantSecretsCommand());
   tenants.addCommand(tenantPolicyCommand());
+  tenants.addCommand(tenantIdentityCommand());
 
   tenants
     .command('usage [name]')

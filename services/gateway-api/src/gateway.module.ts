@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CoreModule } from '@ensemble/shared';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { BbbApiModule } from './bbb-api/bbb-api.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
 import type { GatewayConfig } from './config.js';
@@ -30,6 +31,7 @@ export class GatewayModule {
         NatsRequestModule,
         TenantsModule,
         AccountsModule,
+        IdentityModule,
         RoomsModule,
         JoinModule,
         BbbApiModule,

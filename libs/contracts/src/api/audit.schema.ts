@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
   'tenant.policy-set',
   'operator-token.add',
   'operator-token.revoke',
+  'tenant.identity-set',
+  'tenant.identity-remove',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

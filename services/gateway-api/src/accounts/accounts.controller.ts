@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { loginBodySchema, registerBodySchema, type UserView } from '@ensemble/contracts';
+import { DomainError, loginBodySchema, registerBodySchema, type UserView } from '@ensemble/contracts';
 import { CONFIG } from '@ensemble/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
@@ -9,6 +9,10 @@ import { OriginGuard } from './origin.guard.js';
 import { CurrentUser, SessionGuard } from './session.guard.js';
 import { sessionTokenOf, setSessionCookie } from './session-cookie.js';
 import { WebTenants } from './web-tenant.js';
+import { TenantIdentityRepository } from '../identity/tenant-identity.repository.js';
+
+const localAccountsOff = () =>
+  new DomainError('forbidden', 'local accounts are switched off on this site: sign in with its identity provider');
 
 /** `/api/auth/*` and `/api/me`, within the tenant the host names (decision 115). */
 @Controller('api')
@@ -20,6 +24,7 @@ export class AccountsController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly tenants: WebTenants,
+    private readonly identities: TenantIdentityRepository,
     @Inject(CONFIG) config: GatewayConfig,
   ) {
     this.secure = config.PUBLIC_URL?.startsWith('https://') ?? false;
@@ -30,6 +35,7 @@ export class AccountsController {
   @HttpCode(201)
   async register(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const tenant = this.tenants.of(req);
+    await this.localAccountsOpen(tenant);
     const { user, token } = await this.accounts.register(tenant, parseInput(registerBodySchema, body), req.ip);
     await this.accounts.logout(tenant, sessionTokenOf(req));
     setSessionCookie(reply, token, this.ttlS, this.secure);
@@ -40,6 +46,7 @@ export class AccountsController {
   @HttpCode(200)
   async login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const tenant = this.tenants.of(req);
+    await this.localAccountsOpen(tenant);
     const { user, token } = await this.accounts.login(tenant, parseInput(loginBodySchema, body), req.ip);
     // Rotation: whatever session the browser had before is gone.
     await this.accounts.logout(tenant, sessionTokenOf(req));
@@ -52,6 +59,11 @@ export class AccountsController {
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.accounts.logout(this.tenants.of(req), sessionTokenOf(req));
     setSessionCookie(reply, '', 0, this.secure);
+  }
+
+  /** A tenant whose provider is its only way in (decision 120): passwords neither made nor checked. */
+  private async localAccountsOpen(tenant: string): Promise<void> {
+    if ((await this.identities.get(tenant))?.localAccountsEnabled === false) throw localAccountsOff();
   }
 
   @Get('me')

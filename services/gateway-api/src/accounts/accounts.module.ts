@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { CONFIG, DATABASE, REDIS, type Database } from '@ensemble/shared';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config.js';
-import { gatewayTables } from '../db/repository.provider.js';
+import { gatewayTables, repositoryProvider } from '../db/repository.provider.js';
+import { TenantIdentityRepository } from '../identity/tenant-identity.repository.js';
 import { AccountsController } from './accounts.controller.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService } from './accounts.service.js';
@@ -40,6 +41,7 @@ import { WebTenants } from './web-tenant.js';
     OriginGuard,
     SessionGuard,
     WebTenants,
+    repositoryProvider(TenantIdentityRepository),
   ],
   exports: [AccountsService, OriginGuard, SessionGuard, WebTenants],
 })

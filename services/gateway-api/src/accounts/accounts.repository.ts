@@ -66,6 +66,54 @@ export class AccountsRepository {
     return row ? userOf(row) : null;
   }
 
+  /** The account an OpenID Provider's subject signed in as on this tenant (decision 120), never found by e-mail. */
+  async byOidc(tenant: string, issuer: string, sub: string): Promise<StoredUser | null> {
+    const row = await guardedSql('oidc login', () =>
+      this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant', '=', tenant)
+        .where('oidc_issuer', '=', issuer)
+        .where('oidc_sub', '=', sub)
+        .executeTakeFirst(),
+    );
+    return row ? userOf(row) : null;
+  }
+
+  /**
+   * A new account linked to the provider's subject, without a password. False when the
+   * e-mail is taken in the tenant (or the subject was linked at the same moment): the
+   * unique indexes decide.
+   */
+  async createOidc(user: StoredUser, issuer: string, sub: string, role: string): Promise<boolean> {
+    const row = await guardedSql('oidc register', () =>
+      this.db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          email: user.email,
+          tenant: user.tenant,
+          name: user.name,
+          password_hash: user.passwordHash,
+          created_at: new Date(user.createdAt),
+          oidc_issuer: issuer,
+          oidc_sub: sub,
+          idp_role: role,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst(),
+    );
+    return row !== undefined;
+  }
+
+  /** The role the provider's claim mapped to at this sign-in. */
+  async setIdpRole(id: string, role: string): Promise<void> {
+    await guardedSql('oidc login', () =>
+      this.db.updateTable('users').set({ idp_role: role }).where('id', '=', id).execute(),
+    );
+  }
+
   /** Deletes the user; their rooms go with them (ON DELETE CASCADE), and so do their links. */
   async remove(id: string): Promise<boolean> {
     const r = await guardedSql('delete user', () =>

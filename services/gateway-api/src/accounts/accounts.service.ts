@@ -51,13 +51,20 @@ export class AccountsService {
     }
     const user = await this.accounts.byEmail(tenant, body.email);
     // Unknown emails cost one scrypt too, so timing does not tell which emails exist.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash()));
+    // An account of the tenant's provider has no password (`!oidc`): it fails as slowly as an unknown one.
+    const hash = user?.passwordHash.startsWith('scrypt$') ? user.passwordHash : await dummyHash();
+    const ok = await verifyPassword(body.password, hash);
     if (!user || !ok) {
       await this.limits.hit(failures);
       throw new DomainError('unauthorized', 'wrong email or password');
     }
     await this.limits.reset(failures);
     return { user: view(user), token: await this.sessions.create(tenant, user.id) };
+  }
+
+  /** A session for an account another way of signing in found (OpenID Connect, decision 120). */
+  startSession(tenant: string, userId: string): Promise<string> {
+    return this.sessions.create(tenant, userId);
   }
 
   async logout(tenant: string, token: string | undefined): Promise<void> {

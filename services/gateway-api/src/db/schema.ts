@@ -17,6 +17,7 @@ export interface GatewayTables {
   tenants: TenantsTable;
   tenant_secrets: TenantSecretsTable;
   operator_tokens: OperatorTokensTable;
+  tenant_identity: TenantIdentityTable;
 }
 
 /** A tenant (decision 110): its rules, quotas and policy; `default` always exists. */
@@ -49,9 +50,30 @@ export interface UsersTable {
   email: string;
   tenant: ColumnType<string, string | undefined, never>;
   name: string;
+  /** scrypt; `!oidc` for an account that signs in through its tenant's provider only. */
   password_hash: string;
   created_at: ColumnType<Date, Date, never>;
+  /** The provider's issuer and subject of an account made by an OpenID Connect sign-in (decision 120). */
+  oidc_issuer: ColumnType<string | null, string | null | undefined, string | null>;
+  oidc_sub: ColumnType<string | null, string | null | undefined, string | null>;
+  idp_role: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/** A tenant's OpenID Provider (decision 120); the client secret is never shown back. */
+export interface TenantIdentityTable {
+  tenant: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  display_name: string;
+  allowed_email_domains: string[];
+  role_claim: string | null;
+  /** jsonb: claim value -> role name, written as JSON text, read back parsed. */
+  role_mapping: ColumnType<Record<string, string>, string, string>;
+  local_accounts_enabled: boolean;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+export type TenantIdentityRow = Selectable<TenantIdentityTable>;
 
 /** A room and both its links: a join reads this one row, found by a link's hash (unique index). */
 export interface RoomsTable {

@@ -18,6 +18,8 @@ const AUDITED: Record<string, string> = {
   'PUT /api/ops/tenants/:name/policy': 'tenant.policy-set',
   'POST /api/ops/operators/tokens': 'operator-token.add',
   'DELETE /api/ops/operators/tokens/:id': 'operator-token.revoke',
+  'PUT /api/ops/tenants/:name/identity': 'tenant.identity-set',
+  'DELETE /api/ops/tenants/:name/identity': 'tenant.identity-remove',
 };
 /** Non-GET routes that change nothing, and why they are not audited. */
 const NOT_AUDITED: Record<string, string> = {

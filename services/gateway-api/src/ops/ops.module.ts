@@ -17,6 +17,8 @@ import { TenantsController } from './tenants.controller.js';
 import { OperatorTokenService } from './operator-tokens/operator-token.service.js';
 import { OperatorTokensController } from './operator-tokens/operator-tokens.controller.js';
 import { OperatorTokensRepository } from './operator-tokens/operator-tokens.repository.js';
+import { TenantIdentityController } from './tenant-identity.controller.js';
+import { TenantIdentityRepository } from '../identity/tenant-identity.repository.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 
 /**
@@ -35,6 +37,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     RunsController,
     AuditController,
     TenantsController,
+    TenantIdentityController,
     CallbacksController,
     OperatorTokensController,
   ],
@@ -46,6 +49,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     repositoryProvider(AuditRepository),
     repositoryProvider(OperatorTokensRepository),
     OperatorTokenService,
+    repositoryProvider(TenantIdentityRepository),
     {
       provide: AuditLog,
       inject: [AuditRepository, LOGGER],

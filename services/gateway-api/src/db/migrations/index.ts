@@ -7,6 +7,7 @@ import * as recordingsPageIndex from './005-recordings-page-index.js';
 import * as tenantRecordingsProtected from './006-tenant-recordings-protected.js';
 import * as operatorTokens from './007-operator-tokens.js';
 import * as roomSharingAndAccessCodes from './008-room-sharing-and-access-codes.js';
+import * as tenantIdentity from './009-tenant-identity.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -21,4 +22,5 @@ export const gatewayMigrations: Migrations = {
   '006-tenant-recordings-protected': tenantRecordingsProtected,
   '007-operator-tokens': operatorTokens,
   '008-room-sharing-and-access-codes': roomSharingAndAccessCodes,
+  '009-tenant-identity': tenantIdentity,
 };
