@@ -26,7 +26,9 @@ import { RoomMembersRepository } from './room-members.repository.js';
       provide: RoomRecordingsService,
       inject: [RoomsRepository, RecordingsRepository, RecordingProtection],
       useFactory: (store: RoomsRepository, recordings: RecordingsRepository, protection: RecordingProtection) =>
-        new RoomRecordingsService(store, recordings, (r) => protection.linkQuery(r)),
+        new RoomRecordingsService(store, recordings, (r, roomVisibility) =>
+          protection.linkQuery({ ...r, roomVisibility }),
+        ),
     },
     {
       provide: RoomsService,
@@ -40,6 +42,6 @@ import { RoomMembersRepository } from './room-members.repository.js';
       ) => new RoomsService(store, meetings, jitsi, recordings, members),
     },
   ],
-  exports: [RoomsRepository],
+  exports: [RoomsRepository, RoomRecordingsService],
 })
 export class RoomsModule {}

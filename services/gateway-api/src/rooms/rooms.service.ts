@@ -24,6 +24,7 @@ export const viewOf = (room: AccessibleRoom, base: string): RoomView => ({
   hasViewerCode: room.viewerCodeHash !== null,
   hasModeratorCode: room.moderatorCodeHash !== null,
   requireSignIn: room.requireSignIn,
+  recordingVisibility: room.recordingVisibility,
 });
 
 const notFound = () => new DomainError('not-found', 'no such room');
@@ -80,7 +81,12 @@ export class RoomsService {
    * against the other as stored, when the same change does not replace that one too.
    */
   async update(userId: string, id: string, body: UpdateRoomBody): Promise<AccessibleRoom> {
-    const change: RoomChange = { name: body.name, settings: body.settings, requireSignIn: body.requireSignIn };
+    const change: RoomChange = {
+      name: body.name,
+      settings: body.settings,
+      requireSignIn: body.requireSignIn,
+      recordingVisibility: body.recordingVisibility,
+    };
     if (body.viewerCode !== undefined || body.moderatorCode !== undefined) {
       const room = await this.get(userId, id);
       const clash = async (
