@@ -1,4 +1,5 @@
 import { PlaybackModule } from '../playback/playback.module.js';
+import { PlaybackTokens } from '../playback/playback-tokens.js';
 import { RecordingProtection } from '../playback/recording-protection.js';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
@@ -32,14 +33,22 @@ import { RoomMembersRepository } from './room-members.repository.js';
     },
     {
       provide: RoomsService,
-      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService, RoomRecordingsService, RoomMembersRepository],
+      inject: [
+        RoomsRepository,
+        RoomMeetingService,
+        JitsiMeetingService,
+        RoomRecordingsService,
+        RoomMembersRepository,
+        PlaybackTokens,
+      ],
       useFactory: (
         store: RoomsRepository,
         meetings: RoomMeetingService,
         jitsi: JitsiMeetingService,
         recordings: RoomRecordingsService,
         members: RoomMembersRepository,
-      ) => new RoomsService(store, meetings, jitsi, recordings, members),
+        tokens: PlaybackTokens,
+      ) => new RoomsService(store, meetings, jitsi, recordings, members, tokens.canSign),
     },
   ],
   exports: [RoomsRepository, RoomRecordingsService],
