@@ -112,7 +112,9 @@ describe("a room's recording visibility", () => {
         name: expect.any(String),
         startTime: expect.any(Number),
         lengthMs: expect.any(Number),
-        formats: expect.arrayContaining([{ format: 'presentation', playbackPath: `/playback/presentation/2.3/${recId}` }]),
+        formats: expect.arrayContaining([
+          { format: 'presentation', playbackPath: `/playback/presentation/2.3/${recId}` },
+        ]),
       },
     ]);
     expect((await get(new URL(recordings[0]!.formats[0]!.playbackPath, base))).status).toBe(200);

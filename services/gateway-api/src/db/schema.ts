@@ -1,4 +1,10 @@
-import type { AuditActorKind, Engine, RecordingVisibility, OperatorTokenScope, RoomSettings } from '@ensemble/contracts';
+import type {
+  AuditActorKind,
+  Engine,
+  RecordingVisibility,
+  OperatorTokenScope,
+  RoomSettings,
+} from '@ensemble/contracts';
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /**

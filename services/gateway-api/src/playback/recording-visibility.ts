@@ -11,8 +11,7 @@ export type RoomVisibility = RecordingVisibility | null;
 export const roomProtects = (v: RoomVisibility): boolean => v === 'protected' || v === 'private';
 
 /** Whether a recording is opened only by a link or the cookie it set: its room says so, or its tenant does. */
-export const isProtected = (v: RoomVisibility, tenantProtected: boolean): boolean =>
-  roomProtects(v) || tenantProtected;
+export const isProtected = (v: RoomVisibility, tenantProtected: boolean): boolean => roomProtects(v) || tenantProtected;
 
 /** Whether the room's published recordings are listed to anyone holding one of its join links. */
 export const listedOnJoinPage = (v: RoomVisibility): boolean => v === 'public';
