@@ -107,7 +107,14 @@ describe('accounts and web rooms of tenants, told apart by host name', () => {
     const token = room.participantLink.split('/j/')[1]!;
     expect(await client(tenantHost('uni-a')).json('GET', `/api/join/${token}`)).toEqual({
       status: 200,
-      body: { roomName: 'Algebra at A', engine: 'bbb', role: 'viewer', code: 'none', requireSignIn: false },
+      body: {
+        roomName: 'Algebra at A',
+        engine: 'bbb',
+        role: 'viewer',
+        code: 'none',
+        requireSignIn: false,
+        recordings: [],
+      },
     });
     for (const elsewhere of [tenantHost('uni-b'), at('127.0.0.1')]) {
       expect((await client(elsewhere).json('GET', `/api/join/${token}`)).status).toBe(404);

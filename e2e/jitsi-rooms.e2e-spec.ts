@@ -45,6 +45,7 @@ describe('Jitsi rooms', () => {
       role: 'viewer',
       code: 'none',
       requireSignIn: false,
+      recordings: [],
     });
 
     const mod = await owner.json('POST', `/api/join/${tokenOf(room.moderatorLink)}`, { displayName: 'Ada' });

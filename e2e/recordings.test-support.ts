@@ -109,9 +109,12 @@ export class RecordingsStack {
   /**
    * A recorded meeting on the node, ended; resolves once the node's post_publish run is over
    * (transferred, unless the gateway or storage refused it). Calls the node's own API.
+   * `meetingID`: e.g. a web room's `web-<roomId>`, for its room's recordings.
    */
-  async recordLecture(meta: Record<string, string> = { meta_course: 'm1' }): Promise<string> {
-    const meetingID = `lecture-${++this.lecture}`;
+  async recordLecture(
+    meta: Record<string, string> = { meta_course: 'm1' },
+    meetingID = `lecture-${++this.lecture}`,
+  ): Promise<string> {
     const n = this.node();
     const call = async (api: string, params: Record<string, string>) => {
       const q = new URLSearchParams(params).toString();

@@ -114,6 +114,17 @@ describe("a room's recordings", () => {
     expect(await stateOf(stack.gateway, idsA[1]!)).toBe('published');
   });
 
+  it('refuses protected and private recordings on an installation without RECORDINGS_PLAYBACK_SECRET', async () => {
+    for (const recordingVisibility of ['protected', 'private']) {
+      const r = await owner.json('PATCH', `/api/rooms/${roomA}`, { recordingVisibility });
+      expect([r.status, r.body.error.code]).toEqual([400, 'invalid-input']);
+      expect(r.body.error.message).toContain('RECORDINGS_PLAYBACK_SECRET');
+    }
+    expect((await owner.json('PATCH', `/api/rooms/${roomA}`, { recordingVisibility: 'public' })).status).toBe(200);
+    expect((await owner.json('GET', `/api/rooms/${roomA}`)).body.recordingVisibility).toBe('public');
+    expect((await owner.json('PATCH', `/api/rooms/${roomA}`, { recordingVisibility: 'unlisted' })).status).toBe(200);
+  });
+
   it("answers 404 for another room's recording, an unknown or malformed id, and changes nothing", async () => {
     for (const id of [idB, `${'0'.repeat(40)}-1700000000000`, 'not-a-record-id']) {
       for (const [method, path] of [

@@ -108,7 +108,8 @@ describe('rooms and joining by link', () => {
     const room = await create('Physics');
     const mod = await anyone().json('GET', `/api/join/${tokenOf(room.moderatorLink)}`);
     const part = await anyone().json('GET', `/api/join/${tokenOf(room.participantLink)}`);
-    const open = { code: 'none', requireSignIn: false };
+    // An unlisted room (every new one): no recordings on its join page (decision 125).
+    const open = { code: 'none', requireSignIn: false, recordings: [] };
     expect(mod.body).toEqual({ roomName: 'Physics', engine: 'bbb', role: 'moderator', ...open });
     expect(part.body).toEqual({ roomName: 'Physics', engine: 'bbb', role: 'viewer', ...open });
   });

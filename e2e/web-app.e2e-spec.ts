@@ -146,6 +146,25 @@ describe('the web app', () => {
     // Nothing wider than the phone.
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await shot(page, '8-room-recordings-after');
+
+    // Who can watch (decision 125): public by keyboard lists the published one on the join page.
+    await lecture1.getByRole('button', { name: 'Publish' }).click();
+    await lecture1.getByText('Published', { exact: true }).waitFor();
+    const visibility = page.getByLabel('Who can watch the recordings');
+    expect(await visibility.inputValue()).toBe('unlisted');
+    await page.getByText('anyone who is given a recording’s link can watch it', { exact: false }).waitFor();
+    await visibility.focus();
+    await visibility.selectOption('public');
+    await page.getByText('Recordings are public now.').waitFor();
+    await page.getByText('Listed on the room’s join page', { exact: false }).waitFor();
+    const participantLink = String(
+      await page.evaluate("fetch('/api/rooms').then((r) => r.json()).then((b) => b.rooms[0].participantLink)"),
+    );
+    await page.goto(participantLink);
+    await page.getByRole('heading', { name: 'Recordings' }).waitFor();
+    const listedPlay = page.getByRole('link', { name: /Play presentation/ });
+    expect(await listedPlay.getAttribute('href')).toBe(`${base}/playback/presentation/2.3/${first.recordId}`);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await ctx.close();
   });
 

@@ -3,6 +3,7 @@ import type { JoinInfo } from '@ensemble/contracts';
 import { ApiError, api, explain } from './api.js';
 import { formText } from './form.js';
 import { ErrorLine } from './error-line.js';
+import { duration } from './room-recordings.js';
 
 /** `/j/:token`: the room's name and your role, a display name, Join -> the meeting server. */
 export function JoinPage(props: { token: string }) {
@@ -100,6 +101,31 @@ export function JoinPage(props: { token: string }) {
           Join
         </button>
       </form>
+      {info.recordings.length > 0 && (
+        <>
+          <h2>Recordings</h2>
+          <ul className="join-recordings">
+            {info.recordings.map((r) => (
+              <li key={r.recordId}>
+                {r.name} ·{' '}
+                <time dateTime={new Date(r.startTime).toISOString()}>{new Date(r.startTime).toLocaleString()}</time> ·{' '}
+                {duration(r.lengthMs)}
+                {r.formats.map((f) => (
+                  <a
+                    key={f.format}
+                    href={new URL(f.playbackPath, window.location.origin).href}
+                    target="_blank"
+                    rel="noopener"
+                  >
+                    {' '}
+                    Play {f.format}
+                  </a>
+                ))}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { api, attempt, explain } from './api.js';
 import { formText } from './form.js';
 import { ErrorLine } from './error-line.js';
 import { RoomAccess, RoomSharing } from './room-access.js';
+import { RecordingVisibilitySelect } from './room-recording-visibility.js';
 import { RoomRecordings } from './room-recordings.js';
 
 const OPTIONS: Array<[keyof RoomSettings, string]> = [
@@ -164,7 +165,9 @@ function RoomItem(props: { room: RoomView; onChange: (r: RoomView) => void; onDe
       )}
       <RoomAccess room={room} onChange={props.onChange} />
       {room.access === 'owner' && <RoomSharing room={room} />}
-      {room.engine === 'bbb' && <RoomRecordings room={room} />}
+      {room.engine === 'bbb' && <RecordingVisibilitySelect room={room} onChange={props.onChange} />}
+      {/* Remounted on a change of visibility: its links are issued for the state they were listed in. */}
+      {room.engine === 'bbb' && <RoomRecordings key={room.recordingVisibility} room={room} />}
     </li>
   );
 }

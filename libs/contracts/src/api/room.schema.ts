@@ -59,6 +59,16 @@ export const accessCodeSchema = z
   .regex(/^[A-Za-z0-9]{6,10}$/, 'access code: 6 to 10 letters or digits');
 
 /**
+ * Who may watch a room's recordings (issue 20, decision 125), Greenlight's named states:
+ * `public` listed on the room's join page and playable by URL; `unlisted` playable by URL,
+ * listed to nobody but the owners; `protected` playable only through the short-lived links
+ * the owners' list hands out; `private` the same, and the link opens only in a browser
+ * signed in as an owner or co-owner.
+ */
+export const recordingVisibilitySchema = z.enum(['public', 'unlisted', 'protected', 'private']);
+export type RecordingVisibility = z.infer<typeof recordingVisibilitySchema>;
+
+/**
  * `PATCH /api/rooms/:id`: a new name and/or some settings (merged); access codes (null
  * clears one) and whether joining needs a signed-in account.
  */
@@ -69,6 +79,7 @@ export const updateRoomBodySchema = z
     viewerCode: accessCodeSchema.nullable().optional(),
     moderatorCode: accessCodeSchema.nullable().optional(),
     requireSignIn: z.boolean().optional(),
+    recordingVisibility: recordingVisibilitySchema.optional(),
   })
   .strict()
   .refine((b) => !b.viewerCode || b.viewerCode !== b.moderatorCode, {
@@ -91,6 +102,7 @@ export const roomViewSchema = z.object({
   hasViewerCode: z.boolean(),
   hasModeratorCode: z.boolean(),
   requireSignIn: z.boolean(),
+  recordingVisibility: recordingVisibilitySchema,
 });
 export type RoomView = z.infer<typeof roomViewSchema>;
 /** The answer of `GET /api/rooms`. */
@@ -113,6 +125,17 @@ export const joinInfoSchema = z.object({
   role: joinRoleSchema,
   code: z.enum(['none', 'optional', 'required']),
   requireSignIn: z.boolean(),
+  /** A public room's published recordings, newest first (decision 125); empty for any other. */
+  recordings: z.array(
+    z.object({
+      recordId: z.string(),
+      name: z.string(),
+      startTime: z.number().int(),
+      lengthMs: z.number().int().nonnegative(),
+      /** Playback paths on Ensemble's host, one per format. */
+      formats: z.array(z.object({ format: z.string(), playbackPath: z.string() })),
+    }),
+  ),
 });
 export type JoinInfo = z.infer<typeof joinInfoSchema>;
 

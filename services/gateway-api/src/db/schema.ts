@@ -1,4 +1,10 @@
-import type { AuditActorKind, Engine, OperatorTokenScope, RoomSettings } from '@ensemble/contracts';
+import type {
+  AuditActorKind,
+  Engine,
+  RecordingVisibility,
+  OperatorTokenScope,
+  RoomSettings,
+} from '@ensemble/contracts';
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 /**
@@ -93,6 +99,8 @@ export interface RoomsTable {
   viewer_code_hash: ColumnType<string | null, string | null | undefined, string | null>;
   moderator_code_hash: ColumnType<string | null, string | null | undefined, string | null>;
   require_sign_in: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Who may watch its recordings (decision 125). */
+  recording_visibility: ColumnType<RecordingVisibility, RecordingVisibility | undefined, RecordingVisibility>;
 }
 
 /** A user a room is shared with (decision 123): a co-owner. Goes with the room or the user. */

@@ -26,6 +26,7 @@ const room = (over: Partial<StoredRoom>): StoredRoom => ({
   viewerCodeHash: null,
   moderatorCodeHash: null,
   requireSignIn: false,
+  recordingVisibility: 'unlisted',
   ...over,
 });
 

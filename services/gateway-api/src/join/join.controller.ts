@@ -15,6 +15,7 @@ import { parseInput } from '../http/parse.js';
 import { effectiveRole } from '../meetings/room-bbb-params.js';
 import { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import { RoomMeetingService } from '../meetings/room-meeting.service.js';
+import { RoomRecordingsService } from '../rooms/room-recordings.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 
 /**
@@ -35,6 +36,7 @@ export class JoinController {
     private readonly jitsi: JitsiMeetingService,
     private readonly tenants: WebTenants,
     private readonly accounts: AccountsService,
+    private readonly recordings: RoomRecordingsService,
     @Inject(CONFIG) private readonly config: GatewayConfig,
     @Inject(REDIS) redis: Redis | null,
   ) {
@@ -48,7 +50,10 @@ export class JoinController {
       : undefined;
   }
 
-  /** `role`: the link's; a code may make a moderator of a participant link's holder. */
+  /**
+   * `role`: the link's; a code may make a moderator of a participant link's holder.
+   * `recordings`: a public room's published ones (decision 125), to anyone holding a link.
+   */
   @Get(':token')
   async info(@Param('token') token: string, @Req() req: FastifyRequest): Promise<JoinInfo> {
     const { room, linkRole } = await this.find(token, this.tenants.of(req));
@@ -58,6 +63,7 @@ export class JoinController {
       role: effectiveRole(linkRole, room.settings),
       code: codeNeedOf(room, linkRole),
       requireSignIn: room.requireSignIn,
+      recordings: await this.recordings.joinPageList(room),
     };
   }
 

@@ -12,6 +12,9 @@ export interface MeetingRoom {
 export const meetingIdOf = (roomId: string): string => `web-${roomId}`;
 /** A meetingID `meetingIdOf` gives (room ids are `r` and 12 URL-safe characters), as a PostgreSQL regex. */
 export const ROOM_MEETING_ID_REGEX = '^web-r[A-Za-z0-9_-]{12}$';
+/** The room whose meeting this is, or null for any other meetingID (a BBB API integration's). */
+export const roomIdOfMeeting = (meetingId: string): string | null =>
+  new RegExp(ROOM_MEETING_ID_REGEX).test(meetingId) ? meetingId.slice('web-'.length) : null;
 
 /** A room's settings as BBB `create` parameters (BBB 2.6+ names). */
 export function createQuery(room: MeetingRoom, logoutURL?: string): string {

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { repositoryProvider } from '../db/repository.provider.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { LOGGER, type Logger } from '@ensemble/shared';
 import { PlaybackTokens } from './playback-tokens.js';
 import { RecordingsModule } from '../recordings/recordings.module.js';
@@ -10,8 +13,11 @@ import { RecordingProtection } from './recording-protection.js';
 
 /** Stored recordings served from Ensemble's own host (issue 18, decision 104). */
 @Module({
-  imports: [RecordingsModule, TenantsModule],
+  imports: [RecordingsModule, TenantsModule, AccountsModule],
   providers: [
+    // Its own reader of `rooms` (stateless): RoomsModule imports this module, not the reverse.
+    // Playback reads a room's recording visibility and co-owners only (decision 125).
+    repositoryProvider(RoomsRepository),
     PlaybackTokens,
     {
       provide: RecordingProtection,

@@ -6,6 +6,9 @@ import { CONFIG } from '@ensemble/shared';
 import type { GatewayConfig } from '../config.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { sessionTokenOf } from '../accounts/session-cookie.js';
+import { WebTenants } from '../accounts/web-tenant.js';
 import { sessionCookie } from './playback-tokens.js';
 import { PlaybackService, safePath } from './playback.service.js';
 
@@ -43,7 +46,14 @@ export class PlaybackRoutes implements OnModuleInit {
     @Inject(CONFIG) private readonly config: GatewayConfig,
     private readonly host: HttpAdapterHost,
     private readonly playback: PlaybackService,
+    private readonly accounts: AccountsService,
+    private readonly tenants: WebTenants,
   ) {}
+
+  /** The web app's signed-in user of this request on its host's tenant: a private room's recordings ask (decision 125). */
+  private signedInUser(req: FastifyRequest) {
+    return async () => (await this.accounts.userOf(this.tenants.of(req), sessionTokenOf(req)))?.id ?? null;
+  }
 
   onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
@@ -77,7 +87,7 @@ export class PlaybackRoutes implements OnModuleInit {
     const dir = this.config.RECORDINGS_PLAYER_DIR;
     const asset = dir && safePath(rest) ? await this.file(join(dir, rest)) : undefined;
     if (asset) return this.sendFile(reply, join(dir!, rest), asset, 'public, max-age=86400');
-    const opened = await this.playback.open('presentation', rest, this.access(req, rest));
+    const opened = await this.playback.open('presentation', rest, this.access(req, rest), this.signedInUser(req));
     const page = opened && dir ? await this.file(join(dir, 'index.html')) : undefined;
     if (!opened || !page) {
       await reply
@@ -117,10 +127,14 @@ export class PlaybackRoutes implements OnModuleInit {
   private async serve(format: string, index: string, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const { recordId = '', '*': rest = '' } = req.params as { recordId?: string; '*'?: string };
     const path = rest === '' ? index : rest;
-    const result = await this.playback.read(format, recordId, path, this.access(req, recordId), {
-      range: req.headers.range,
-      head: req.method === 'HEAD',
-    });
+    const result = await this.playback.read(
+      format,
+      recordId,
+      path,
+      this.access(req, recordId),
+      { range: req.headers.range, head: req.method === 'HEAD' },
+      this.signedInUser(req),
+    );
     void reply.header('x-content-type-options', 'nosniff');
     if (!result.found) {
       await reply

@@ -1,4 +1,5 @@
 import type { PlaybackTokens } from './playback-tokens.js';
+import { isProtected, type RoomVisibility } from './recording-visibility.js';
 
 /** The record's link token or session cookie, as received. */
 export interface PlaybackAccess {
@@ -9,15 +10,20 @@ export interface PlaybackAccess {
 /** What a request may do with one recording: refused, or opened (with a new session when it came by link). */
 export type PlaybackGrant = { allowed: false } | { allowed: true; protected: boolean; session?: string };
 
-/** A recording as far as protection goes: its id and the tenant it is indexed under. */
+/**
+ * A recording as far as protection goes: its id, the tenant it is indexed under and, for a
+ * web room's, the room's recording visibility (decision 125; absent or null: not a room's).
+ */
 export interface ProtectedRecording {
   recordId: string;
   tenant: string;
+  roomVisibility?: RoomVisibility | undefined;
 }
 
 /**
  * Which recordings are protected, and whether a request may open one (decisions 104, 116):
- * a recording is protected when its tenant says so, else when RECORDINGS_PROTECTED does. The
+ * a recording is protected when its room's visibility is protected or private (decision 125),
+ * or its tenant says so, else when RECORDINGS_PROTECTED does. The
  * one rule for getRecordings' URLs, the web app's Play links and playback itself, so a link
  * handed out carries a token exactly when opening it asks for one.
  *
@@ -46,9 +52,14 @@ export class RecordingProtection {
     return on;
   }
 
+  /** Whether this recording is protected now: its room's visibility, else its tenant's choice. */
+  ofRecording(r: ProtectedRecording): boolean {
+    return isProtected(r.roomVisibility ?? null, this.of(r.tenant));
+  }
+
   /** The query a playback link of this recording carries: a link token when it is protected, else ''. */
   linkQuery(r: ProtectedRecording, now = Date.now()): string {
-    return this.of(r.tenant) ? this.tokens.query(r.recordId, now) : '';
+    return this.ofRecording(r) ? this.tokens.query(r.recordId, now) : '';
   }
 
   /**
@@ -56,7 +67,7 @@ export class RecordingProtection {
    * yields a session for the cookie) or session token for that recording only.
    */
   grant(r: ProtectedRecording, access: PlaybackAccess, now = Date.now()): PlaybackGrant {
-    if (!this.of(r.tenant)) return { allowed: true, protected: false };
+    if (!this.ofRecording(r)) return { allowed: true, protected: false };
     if (this.tokens.valid('link', r.recordId, access.linkToken, now)) {
       return {
         allowed: true,

@@ -1,5 +1,7 @@
 import {
   DomainError,
+  type JoinInfo,
+  type RecordingVisibility,
   type RoomRecording,
   type RoomRecordingPage,
   type RoomRecordingsQuery,
@@ -7,12 +9,15 @@ import {
 } from '@ensemble/contracts';
 import { meetingIdOf } from '../meetings/room-bbb-params.js';
 import type { Recording, RecordingsRepository } from '../recordings/recordings.repository.js';
-import type { RoomsRepository } from './rooms.repository.js';
+import { listedOnJoinPage } from '../playback/recording-visibility.js';
+import type { RoomsRepository, StoredRoom } from './rooms.repository.js';
 
 /** What an owner sees and acts on: never the deleted ones. */
 const VISIBLE: RoomRecordingState[] = ['published', 'unpublished'];
 /** Room deletion marks the recordings deleted in batches of this many. */
 const BATCH = 500;
+/** A public room's join page lists at most this many of its newest published recordings. */
+export const JOIN_PAGE_RECORDINGS = 20;
 
 /** `linkQuery`: what a playback link carries (a protected recording's token, decision 104). */
 export const recordingViewOf = (r: Recording, linkQuery = ''): RoomRecording => {
@@ -50,16 +55,21 @@ export class RoomRecordingsService {
     private readonly recordings: RecordingsRepository,
     /**
      * The query of a playback link for a recording: '' unless it is protected. A web room's
-     * recordings are indexed under its owner's tenant, so they follow that tenant's choice
-     * (decision 116), by the same rule playback checks.
+     * recordings are protected when the room's visibility says so (decision 125), else as
+     * its owner's tenant chose (decision 116, they are indexed under it): the rule playback checks.
      */
-    private readonly linkQuery: (r: Recording) => string = () => '',
+    private readonly linkQuery: (r: Recording, visibility: RecordingVisibility) => string = () => '',
   ) {}
 
-  private view = (r: Recording): RoomRecording => recordingViewOf(r, this.linkQuery(r));
+  private view = (r: Recording, visibility: RecordingVisibility): RoomRecording =>
+    recordingViewOf(r, this.linkQuery(r, visibility));
 
+  /**
+   * The owners' list: every link is opened as the room's visibility allows, so for a protected
+   * or private room these are the short-lived links, handed out to its owners only.
+   */
   async list(ownerId: string, roomId: string, page: RoomRecordingsQuery): Promise<RoomRecordingPage> {
-    await this.owned(ownerId, roomId);
+    const room = await this.owned(ownerId, roomId);
     const { total, recordings } = await this.recordings.list({
       meetingIds: [meetingIdOf(roomId)],
       states: VISIBLE,
@@ -67,18 +77,45 @@ export class RoomRecordingsService {
       offset: page.offset,
       limit: page.limit,
     });
-    return { total, offset: page.offset, recordings: recordings.map(this.view) };
+    return { total, offset: page.offset, recordings: recordings.map((r) => this.view(r, room.recordingVisibility)) };
+  }
+
+  /**
+   * What a join link's holder sees of the room's recordings (decision 125): a public room's
+   * newest published ones; nothing of any other. Their links carry a token when the tenant
+   * protects its recordings: public then means "handed to every join link holder", still
+   * short-lived.
+   */
+  async joinPageList(room: StoredRoom): Promise<JoinInfo['recordings']> {
+    if (!listedOnJoinPage(room.recordingVisibility)) return [];
+    const { recordings } = await this.recordings.list({
+      meetingIds: [meetingIdOf(room.id)],
+      states: ['published'],
+      newestFirst: true,
+      offset: 0,
+      limit: JOIN_PAGE_RECORDINGS,
+    });
+    return recordings.map((r) => {
+      const v = this.view(r, room.recordingVisibility);
+      return {
+        recordId: v.recordId,
+        name: v.name,
+        startTime: v.startTime,
+        lengthMs: v.lengthMs,
+        formats: v.formats.flatMap((f) => (f.playbackPath ? [{ format: f.format, playbackPath: f.playbackPath }] : [])),
+      };
+    });
   }
 
   /** Publish or unpublish; the same again changes nothing. A deleted recording stays deleted. */
   async setPublished(ownerId: string, roomId: string, recordId: string, published: boolean): Promise<RoomRecording> {
-    await this.owned(ownerId, roomId);
+    const room = await this.owned(ownerId, roomId);
     const only = { meetingId: meetingIdOf(roomId), states: VISIBLE };
     const changed = await this.recordings.setState([recordId], published ? 'published' : 'unpublished', only);
     if (changed.length === 0) throw noRecording();
     const r = await this.recordings.get(recordId);
     if (!r || r.state === 'deleted') throw noRecording();
-    return this.view(r);
+    return this.view(r, room.recordingVisibility);
   }
 
   /**
@@ -110,7 +147,9 @@ export class RoomRecordingsService {
   }
 
   /** The room's owner or a co-owner (decision 123); anyone else finds no room. */
-  private async owned(userId: string, roomId: string): Promise<void> {
-    if (!(await this.rooms.accessible(roomId, userId))) throw new DomainError('not-found', 'no such room');
+  private async owned(userId: string, roomId: string): Promise<StoredRoom> {
+    const room = await this.rooms.accessible(roomId, userId);
+    if (!room) throw new DomainError('not-found', 'no such room');
+    return room;
   }
 }

@@ -1,4 +1,5 @@
 import { PlaybackModule } from '../playback/playback.module.js';
+import { PlaybackTokens } from '../playback/playback-tokens.js';
 import { RecordingProtection } from '../playback/recording-protection.js';
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module.js';
@@ -26,20 +27,30 @@ import { RoomMembersRepository } from './room-members.repository.js';
       provide: RoomRecordingsService,
       inject: [RoomsRepository, RecordingsRepository, RecordingProtection],
       useFactory: (store: RoomsRepository, recordings: RecordingsRepository, protection: RecordingProtection) =>
-        new RoomRecordingsService(store, recordings, (r) => protection.linkQuery(r)),
+        new RoomRecordingsService(store, recordings, (r, roomVisibility) =>
+          protection.linkQuery({ ...r, roomVisibility }),
+        ),
     },
     {
       provide: RoomsService,
-      inject: [RoomsRepository, RoomMeetingService, JitsiMeetingService, RoomRecordingsService, RoomMembersRepository],
+      inject: [
+        RoomsRepository,
+        RoomMeetingService,
+        JitsiMeetingService,
+        RoomRecordingsService,
+        RoomMembersRepository,
+        PlaybackTokens,
+      ],
       useFactory: (
         store: RoomsRepository,
         meetings: RoomMeetingService,
         jitsi: JitsiMeetingService,
         recordings: RoomRecordingsService,
         members: RoomMembersRepository,
-      ) => new RoomsService(store, meetings, jitsi, recordings, members),
+        tokens: PlaybackTokens,
+      ) => new RoomsService(store, meetings, jitsi, recordings, members, tokens.canSign),
     },
   ],
-  exports: [RoomsRepository],
+  exports: [RoomsRepository, RoomRecordingsService],
 })
 export class RoomsModule {}

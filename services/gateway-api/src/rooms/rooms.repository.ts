@@ -2,6 +2,7 @@ import {
   roomSettingsSchema,
   type Engine,
   type JoinRole,
+  type RecordingVisibility,
   type RoomSettings,
   type UpdateRoomBody,
 } from '@ensemble/contracts';
@@ -24,6 +25,8 @@ export interface StoredRoom {
   viewerCodeHash: string | null;
   moderatorCodeHash: string | null;
   requireSignIn: boolean;
+  /** Who may watch its recordings (decision 125). */
+  recordingVisibility: RecordingVisibility;
 }
 
 /** A room and the caller's part in it. */
@@ -38,6 +41,7 @@ export interface RoomChange {
   viewerCodeHash?: string | null;
   moderatorCodeHash?: string | null;
   requireSignIn?: boolean;
+  recordingVisibility?: RecordingVisibility;
 }
 
 const roomOf = (r: RoomRow): StoredRoom => ({
@@ -52,6 +56,7 @@ const roomOf = (r: RoomRow): StoredRoom => ({
   viewerCodeHash: r.viewer_code_hash,
   moderatorCodeHash: r.moderator_code_hash,
   requireSignIn: r.require_sign_in,
+  recordingVisibility: r.recording_visibility,
 });
 
 /** The room is the user's, or shared with them (decision 123). */
@@ -113,6 +118,14 @@ export class RoomsRepository {
     return row ? roomOf(row) : null;
   }
 
+  /** Who may watch the room's recordings; null for a room that does not exist (any more). */
+  async recordingVisibility(id: string): Promise<RecordingVisibility | null> {
+    const row = await guardedSql('room recording visibility', () =>
+      this.db.selectFrom('rooms').select('recording_visibility').where('id', '=', id).executeTakeFirst(),
+    );
+    return row?.recording_visibility ?? null;
+  }
+
   /** The room if the user owns it or it is shared with them; null otherwise (or missing). */
   async accessible(id: string, userId: string): Promise<AccessibleRoom | null> {
     const row = await guardedSql('room', () =>
@@ -150,6 +163,7 @@ export class RoomsRepository {
           ...(change.viewerCodeHash !== undefined ? { viewer_code_hash: change.viewerCodeHash } : {}),
           ...(change.moderatorCodeHash !== undefined ? { moderator_code_hash: change.moderatorCodeHash } : {}),
           ...(change.requireSignIn !== undefined ? { require_sign_in: change.requireSignIn } : {}),
+          ...(change.recordingVisibility !== undefined ? { recording_visibility: change.recordingVisibility } : {}),
         }))
         .where('id', '=', id)
         .where(ownedOrShared(userId))

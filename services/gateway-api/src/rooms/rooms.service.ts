@@ -7,6 +7,7 @@ import {
 } from '@ensemble/contracts';
 import type { JitsiMeetingService } from '../meetings/jitsi-meeting.service.js';
 import type { RoomMeetingService } from '../meetings/room-meeting.service.js';
+import { roomProtects } from '../playback/recording-visibility.js';
 import { accessCodeMatches, hashAccessCode } from './access-code.js';
 import type { RoomMembersRepository } from './room-members.repository.js';
 import type { RoomRecordingsService } from './room-recordings.service.js';
@@ -24,6 +25,7 @@ export const viewOf = (room: AccessibleRoom, base: string): RoomView => ({
   hasViewerCode: room.viewerCodeHash !== null,
   hasModeratorCode: room.moderatorCodeHash !== null,
   requireSignIn: room.requireSignIn,
+  recordingVisibility: room.recordingVisibility,
 });
 
 const notFound = () => new DomainError('not-found', 'no such room');
@@ -46,6 +48,8 @@ export class RoomsService {
     private readonly jitsi: JitsiMeetingService,
     private readonly recordings: RoomRecordingsService,
     private readonly members: RoomMembersRepository,
+    /** Whether playback links can be signed here (RECORDINGS_PLAYBACK_SECRET set). */
+    private readonly canProtect: boolean = true,
   ) {}
 
   async create(ownerId: string, body: CreateRoomBody): Promise<AccessibleRoom> {
@@ -80,7 +84,18 @@ export class RoomsService {
    * against the other as stored, when the same change does not replace that one too.
    */
   async update(userId: string, id: string, body: UpdateRoomBody): Promise<AccessibleRoom> {
-    const change: RoomChange = { name: body.name, settings: body.settings, requireSignIn: body.requireSignIn };
+    // Without a key no link can open them: refused rather than a room whose recordings nobody plays.
+    if (roomProtects(body.recordingVisibility ?? null) && !this.canProtect)
+      throw new DomainError(
+        'invalid-input',
+        'protected and private recordings need RECORDINGS_PLAYBACK_SECRET on this installation',
+      );
+    const change: RoomChange = {
+      name: body.name,
+      settings: body.settings,
+      requireSignIn: body.requireSignIn,
+      recordingVisibility: body.recordingVisibility,
+    };
     if (body.viewerCode !== undefined || body.moderatorCode !== undefined) {
       const room = await this.get(userId, id);
       const clash = async (
