@@ -87,7 +87,10 @@ describe('the stack started by npm start', () => {
     rmSync(ready, { force: true });
     await waitFor(
       'the stack to be ready',
-      () => existsSync(ready) || (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
+      // Ready once stack.json exists and its banner has come through the pipe (read on our side).
+      () =>
+        (existsSync(ready) && output.includes('Ctrl-C stops everything.')) ||
+        (child.exitCode !== null ? Promise.reject(new Error(output)) : false),
       { timeoutMs: 90_000 },
     );
     stack = JSON.parse(readFileSync(ready, 'utf8')) as Stack;
