@@ -18,6 +18,16 @@ const userOf = (r: UserRow): StoredUser => ({
   tenant: r.tenant,
 });
 
+/** A new user's row. */
+const userValues = (user: StoredUser) => ({
+  id: user.id,
+  email: user.email,
+  tenant: user.tenant,
+  name: user.name,
+  password_hash: user.passwordHash,
+  created_at: new Date(user.createdAt),
+});
+
 /**
  * Users in PostgreSQL (`users`), one per email within a tenant (unique index on tenant and
  * email, migration 004): the same email may have an account in each tenant. Every lookup
@@ -31,14 +41,7 @@ export class AccountsRepository {
     const row = await guardedSql('register', () =>
       this.db
         .insertInto('users')
-        .values({
-          id: user.id,
-          email: user.email,
-          tenant: user.tenant,
-          name: user.name,
-          password_hash: user.passwordHash,
-          created_at: new Date(user.createdAt),
-        })
+        .values(userValues(user))
         .onConflict((oc) => oc.columns(['tenant', 'email']).doNothing())
         .returning('id')
         .executeTakeFirst(),
@@ -90,12 +93,7 @@ export class AccountsRepository {
       this.db
         .insertInto('users')
         .values({
-          id: user.id,
-          email: user.email,
-          tenant: user.tenant,
-          name: user.name,
-          password_hash: user.passwordHash,
-          created_at: new Date(user.createdAt),
+          ...userValues(user),
           oidc_issuer: issuer,
           oidc_sub: sub,
           idp_role: role,
