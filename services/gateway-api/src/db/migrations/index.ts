@@ -8,6 +8,7 @@ import * as tenantRecordingsProtected from './006-tenant-recordings-protected.js
 import * as operatorTokens from './007-operator-tokens.js';
 import * as roomSharingAndAccessCodes from './008-room-sharing-and-access-codes.js';
 import * as tenantIdentity from './009-tenant-identity.js';
+import * as rolesAndSiteSettings from './010-roles-and-site-settings.js';
 
 /**
  * The gateway's migrations in the order they apply (an explicit list: the bundle needs no
@@ -23,4 +24,5 @@ export const gatewayMigrations: Migrations = {
   '007-operator-tokens': operatorTokens,
   '008-room-sharing-and-access-codes': roomSharingAndAccessCodes,
   '009-tenant-identity': tenantIdentity,
+  '010-roles-and-site-settings': rolesAndSiteSettings,
 };
