@@ -18,13 +18,15 @@ describe('PermissionChecks', () => {
   });
 
   it('holds the room limit: below it passes, at it refuses', async () => {
-    await expect(checksWith({ user: { roomLimit: 2 } }, 1).mayCreateRoom('t', { id: 'u', role: 'user' })).resolves.toBeUndefined();
-    await expect(checksWith({ user: { roomLimit: 2 } }, 2).mayCreateRoom('t', { id: 'u', role: 'user' })).rejects.toThrow(
-      'your role (user) may own at most 2 rooms (roomLimit): delete one first',
-    );
-    await expect(checksWith({ user: { roomLimit: 0 } }, 0).mayCreateRoom('t', { id: 'u', role: 'user' })).rejects.toThrow(
-      'at most 0 rooms',
-    );
+    await expect(
+      checksWith({ user: { roomLimit: 2 } }, 1).mayCreateRoom('t', { id: 'u', role: 'user' }),
+    ).resolves.toBeUndefined();
+    await expect(
+      checksWith({ user: { roomLimit: 2 } }, 2).mayCreateRoom('t', { id: 'u', role: 'user' }),
+    ).rejects.toThrow('your role (user) may own at most 2 rooms (roomLimit): delete one first');
+    await expect(
+      checksWith({ user: { roomLimit: 0 } }, 0).mayCreateRoom('t', { id: 'u', role: 'user' }),
+    ).rejects.toThrow('at most 0 rooms');
   });
 
   it('requires each management permission of its role', async () => {
