@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { waitFor } from '@ensemble/testing';
 import { Client, OPS_TOKEN, startRoomsStack, type RoomsStack } from './rooms.test-support.js';
 import { addTenant, loopbackAgent } from './tenants.test-support.js';
@@ -6,6 +9,8 @@ const PASSWORD = 'correct horse battery';
 /** `.test` is reserved, never a real name (RFC 2606). */
 const TENANT_BASE_DOMAIN = 'tenants.test';
 const agent = loopbackAgent();
+const root = join(import.meta.dirname, '..');
+const run = promisify(execFile);
 let seq = 0;
 
 /**
@@ -77,6 +82,26 @@ describe('roles, permissions and site settings', () => {
     ).toBe(404);
     expect((await ops('PUT', `/tenants/default/users/x%40example.org/role`, { role: 'superuser' })).status).toBe(400);
   });
+
+  it('makes an administrator with `ensemble tenants admin`, and refuses an unknown role or account', async () => {
+    await run(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: root });
+    const ensemble = (args: string[]) =>
+      run(process.execPath, ['cli/dist/main.js', 'tenants', 'admin', ...args], {
+        cwd: root,
+        env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'roles-test' },
+        timeout: 20_000,
+      });
+    const u = await register();
+    expect((await ensemble(['default', u.email])).stdout).toContain(`default: ${u.email} is now administrator`);
+    expect((await u.client.json('GET', '/api/me')).body.role).toBe('administrator');
+    expect((await ensemble(['default', u.email, '--role', 'guest'])).stdout).toContain('is now guest');
+    await expect(ensemble(['default', u.email, '--role', 'superuser'])).rejects.toMatchObject({ code: 2 });
+    await expect(ensemble(['default', 'nobody@example.org'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('no account nobody@example.org in tenant default'),
+    });
+    const audit = await ops('GET', '/audit?limit=50');
+    expect(JSON.stringify(audit.body)).toMatch(/roles-test/);
+  }, 60_000);
 
   it('refuses the admin API to a plain user with 403, whatever the route', async () => {
     const plain = await register();
