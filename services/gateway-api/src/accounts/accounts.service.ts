@@ -62,7 +62,10 @@ export class AccountsService {
     await this.countAddress(address);
     const site = await this.site.settings(tenant);
     if (site.registration === 'invite') {
-      throw new DomainError('forbidden', 'registration on this site is by invitation: ask an administrator for an account');
+      throw new DomainError(
+        'forbidden',
+        'registration on this site is by invitation: ask an administrator for an account',
+      );
     }
     if (!domainAllowed(body.email, site.allowedEmailDomains)) {
       throw new DomainError('forbidden', 'accounts with this e-mail domain may not register here');

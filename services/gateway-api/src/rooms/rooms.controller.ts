@@ -1,9 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, UseGuards } from '@nestjs/common';
-import {
-  addRoomMemberBodySchema,
-  createRoomBodySchema,
-  updateRoomBodySchema,
-} from '@ensemble/contracts';
+import { addRoomMemberBodySchema, createRoomBodySchema, updateRoomBodySchema } from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
 import { OriginGuard } from '../accounts/origin.guard.js';
 import { CurrentUser, SessionGuard } from '../accounts/session.guard.js';
@@ -83,7 +79,12 @@ export class RoomsController {
 
   @Post(':id/members')
   @HttpCode(201)
-  async addMember(@CurrentUser() user: SignedInUser, @Param('id') id: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+  async addMember(
+    @CurrentUser() user: SignedInUser,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+  ) {
     const { email } = parseInput(addRoomMemberBodySchema, body);
     await this.permissions.require(this.tenants.of(req), user, 'shareRooms');
     return this.rooms.addMember(user.id, this.tenants.of(req), this.id(id), email);
