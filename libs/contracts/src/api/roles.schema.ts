@@ -77,3 +77,18 @@ export const setUserRoleBodySchema = z.object({ role: roleNameSchema }).strict()
 /** `GET /api/me`: the user, their role and what it allows (the web app shows its admin area by it). */
 export const meReplySchema = z.object({ user: userViewSchema, role: roleNameSchema, permissions: permissionsSchema });
 export type MeReply = z.infer<typeof meReplySchema>;
+
+/** The admin API's list answers. */
+export const adminUsersReplySchema = z.object({ users: z.array(adminUserViewSchema) });
+export const rolesReplySchema = z.object({ roles: z.array(roleViewSchema) });
+export const adminRoomSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  engine: z.enum(['bbb', 'jitsi']),
+  createdAt: z.number().int(),
+  owner: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+});
+export type AdminRoom = z.infer<typeof adminRoomSchema>;
+export const adminRoomsReplySchema = z.object({ rooms: z.array(adminRoomSchema) });
+/** `POST /api/auth/register` under registration with approval (202): made, not signed in. */
+export const pendingApprovalReplySchema = z.object({ user: userViewSchema, pendingApproval: z.literal(true) });
