@@ -58,7 +58,7 @@ function Users() {
         <p aria-busy="true">Loading…</p>
       ) : (
         <div className="table-scroll">
-          <table className="tenants">
+          <table className="tenants admin-users">
             <caption className="sr-only">Users of this site, their role and approval</caption>
             <thead>
               <tr>
