@@ -81,7 +81,7 @@ describe('sign-in with OpenID Connect, per tenant', () => {
   beforeAll(async () => {
     stack = await startRoomsStack({ nodes: 1, env: { TENANT_BASE_DOMAIN } });
     port = stack.gateway.port;
-    const tenants = ['uni-a', 'uni-keys', 'uni-clock', 'uni-closed', 'uni-cli'];
+    const tenants = ['uni-a', 'uni-keys', 'uni-clock', 'uni-closed', 'uni-cli', 'uni-approve'];
     const clients = [{ client_id: 'ensemble', client_secret: CLIENT_SECRET, redirect_uris: tenants.map(callback) }];
     [op, opOtherKey, opPastClock] = await Promise.all([
       startProvider({ clients, users: USERS }),
@@ -100,6 +100,7 @@ describe('sign-in with OpenID Connect, per tenant', () => {
       await ops('PUT', '/tenants/uni-keys/identity', identity(opOtherKey.issuer)),
       await ops('PUT', '/tenants/uni-clock/identity', identity(opPastClock.issuer)),
       await ops('PUT', '/tenants/uni-closed/identity', identity(op.issuer, { localAccountsEnabled: false })),
+      await ops('PUT', '/tenants/uni-approve/identity', identity(op.issuer, { roleClaim: null, roleMapping: {} })),
     ];
     if (configured.some((r) => r.status !== 200)) throw new Error(`identity not set: ${JSON.stringify(configured)}`);
   }, 120_000);
@@ -193,9 +194,12 @@ describe('sign-in with OpenID Connect, per tenant', () => {
     // The highest mapped role of several values.
     const boss = new Browserish(agent);
     await land(boss, await toCallback(boss, 'uni-a', 'boss'));
-    expect(await sql("SELECT idp_role FROM users WHERE email = 'boss@uni.example'")).toEqual([
-      { idp_role: 'administrator' },
+    expect(await sql("SELECT idp_role, role FROM users WHERE email = 'boss@uni.example'")).toEqual([
+      { idp_role: 'administrator', role: 'administrator' },
     ]);
+    // The mapped role is the account's role (decision 124): the admin API opens to it.
+    expect((await me(boss, 'uni-a')).body).toMatchObject({ role: 'administrator' });
+    expect((await me(first, 'uni-a')).body).toMatchObject({ role: 'user', permissions: { manageUsers: false } });
     // The provider's account has no password here.
     const pw = await new Client(base('uni-a'), base('uni-a'), agent).json('POST', '/api/auth/login', {
       email: 'ada@uni.example',
@@ -284,6 +288,31 @@ describe('sign-in with OpenID Connect, per tenant', () => {
     expect(login).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     const b = new Browserish(agent);
     expect(await land(b, await toCallback(b, 'uni-closed', 'ada'))).toBe(`${base('uni-closed')}/rooms`);
+  });
+
+  it("obeys the tenant's registration: 'approval' holds a new account until approved, 'invite' makes none", async () => {
+    await sql("UPDATE site_settings SET registration = 'approval' WHERE tenant = 'uni-approve'");
+    const b = new Browserish(agent);
+    expect(await land(b, await toCallback(b, 'uni-approve', 'ada'))).toBe(
+      `${base('uni-approve')}/login?error=oidc-pending-approval`,
+    );
+    expect((await me(b, 'uni-approve')).status).toBe(401);
+    expect(await sql("SELECT approved, role FROM users WHERE tenant = 'uni-approve'")).toEqual([
+      { approved: false, role: 'user' },
+    ]);
+    // An operator makes them the tenant's administrator (and so approves them).
+    const set = await ops('PUT', '/tenants/uni-approve/users/ada%40uni.example/role', { role: 'administrator' });
+    expect(set).toMatchObject({ status: 200, body: { role: 'administrator', approved: true, oidc: true } });
+    const again = new Browserish(agent);
+    expect(await land(again, await toCallback(again, 'uni-approve', 'ada'))).toBe(`${base('uni-approve')}/rooms`);
+    // No role claim read on this tenant: the sign-in leaves the role an operator or administrator chose.
+    expect((await me(again, 'uni-approve')).body).toMatchObject({ role: 'administrator' });
+
+    await sql("UPDATE site_settings SET registration = 'invite' WHERE tenant = 'uni-approve'");
+    await refusedWithoutAccount('uni-approve', 'boss', 'oidc-registration-closed');
+    // An account made before still signs in.
+    const third = new Browserish(agent);
+    expect(await land(third, await toCallback(third, 'uni-approve', 'ada'))).toBe(`${base('uni-approve')}/rooms`);
   });
 
   it('logs no client secret, code or token', () => {

@@ -70,7 +70,8 @@ describe("a room's recording visibility", () => {
     const room = roomViewSchema.parse((await owner.json('POST', '/api/rooms', { name: 'Physics' })).body);
     roomId = room.id;
     joinToken = room.participantLink.split('/j/')[1]!;
-    expect((await owner.json('POST', `/api/rooms/${roomId}/members`, { email: coOwnerEmail })).status).toBe(201);
+    const shared = await owner.json('POST', `/api/rooms/${roomId}/members`, { email: coOwnerEmail });
+    if (shared.status !== 201) throw new Error(`sharing the room: ${shared.status}`);
     recId = await r.recordLecture({}, `web-${roomId}`);
     apiRecId = await r.recordLecture();
     await waitFor(

@@ -1,5 +1,13 @@
 import {
+  adminRoomsReplySchema,
+  adminUserViewSchema,
+  adminUsersReplySchema,
   authMethodsSchema,
+  meReplySchema,
+  pendingApprovalReplySchema,
+  roleViewSchema,
+  rolesReplySchema,
+  siteSettingsSchema,
   joinInfoSchema,
   joinReplySchema,
   roomListSchema,
@@ -10,8 +18,12 @@ import {
   roomRecordingSchema,
   roomViewSchema,
   userReplySchema,
+  type RoleName,
   type RoomSettings,
+  type UpdateAdminUserBody,
+  type UpdateRoleBody,
   type UpdateRoomBody,
+  type UpdateSiteSettingsBody,
 } from '@ensemble/contracts';
 
 /** An error the server answered (`{ error: { code, message } }`) or the network failed. */
@@ -63,9 +75,13 @@ const link = (token: string) => `/api/join/${encodeURIComponent(token)}`;
 
 export const api = {
   methods: () => answer(authMethodsSchema, call('GET', '/api/auth/methods')),
-  me: () => answer(userReplySchema, call('GET', '/api/me')).then((r) => r.user),
-  register: (email: string, password: string, name: string) =>
-    answer(userReplySchema, call('POST', '/api/auth/register', { email, password, name })).then((r) => r.user),
+  me: () => answer(meReplySchema, call('GET', '/api/me')),
+  /** The user signed in, or `pending` under registration with approval (no session yet). */
+  register: async (email: string, password: string, name: string) => {
+    const r = await call('POST', '/api/auth/register', { email, password, name });
+    if (pendingApprovalReplySchema.safeParse(r).success) return 'pending' as const;
+    return (await answer(userReplySchema, Promise.resolve(r))).user;
+  },
   login: (email: string, password: string) =>
     answer(userReplySchema, call('POST', '/api/auth/login', { email, password })).then((r) => r.user),
   logout: () => call('POST', '/api/auth/logout'),
@@ -84,6 +100,16 @@ export const api = {
   setPublished: (id: string, recordId: string, published: boolean) =>
     answer(roomRecordingSchema, call('POST', `${recording(id, recordId)}/${published ? 'publish' : 'unpublish'}`)),
   deleteRecording: (id: string, recordId: string) => call('DELETE', recording(id, recordId)),
+  adminUsers: () => answer(adminUsersReplySchema, call('GET', '/api/admin/users')).then((r) => r.users),
+  updateUser: (id: string, change: UpdateAdminUserBody) =>
+    answer(adminUserViewSchema, call('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, change)),
+  adminRooms: () => answer(adminRoomsReplySchema, call('GET', '/api/admin/rooms')).then((r) => r.rooms),
+  roles: () => answer(rolesReplySchema, call('GET', '/api/admin/roles')).then((r) => r.roles),
+  updateRole: (name: RoleName, change: UpdateRoleBody) =>
+    answer(roleViewSchema, call('PUT', `/api/admin/roles/${name}`, change)),
+  settings: () => answer(siteSettingsSchema, call('GET', '/api/admin/settings')),
+  updateSettings: (change: UpdateSiteSettingsBody) =>
+    answer(siteSettingsSchema, call('PUT', '/api/admin/settings', change)),
   joinInfo: (token: string) => answer(joinInfoSchema, call('GET', link(token))),
   join: (token: string, displayName: string, code?: string) =>
     answer(joinReplySchema, call('POST', link(token), { displayName, ...(code ? { code } : {}) })),

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { UserView } from '@ensemble/contracts';
+import type { Permissions, UserView } from '@ensemble/contracts';
+import { AdminPage } from './admin-page.js';
 import { api } from './api.js';
 import { Link } from './link.js';
 import { navigate, usePath } from './router.js';
@@ -11,10 +12,22 @@ import { RoomsPage } from './rooms-page.js';
 export function App() {
   const path = usePath();
   const [user, setUser] = useState<UserView | null | undefined>(undefined);
+  const [permissions, setPermissions] = useState<Permissions | null>(null);
 
+  // Who is signed in, and what their role allows (the admin area's link and page).
   useEffect(() => {
-    api.me().then(setUser, () => setUser(null));
-  }, []);
+    if (user === null) return setPermissions(null);
+    api.me().then(
+      (me) => {
+        setPermissions(me.permissions);
+        if (user === undefined) setUser(me.user);
+      },
+      () => {
+        if (user === undefined) setUser(null);
+      },
+    );
+  }, [user]);
+  const admin = !!permissions && (permissions.manageUsers || permissions.manageRooms || permissions.manageSiteSettings);
 
   const signOut = async () => {
     await api.logout().catch(() => undefined);
@@ -43,7 +56,8 @@ export function App() {
         }}
       />
     );
-  } else page = <RoomsPage user={user} />;
+  } else if ((path === '/admin' || path === '/admin/') && permissions) page = <AdminPage permissions={permissions} />;
+  else page = <RoomsPage user={user} />;
 
   return (
     <>
@@ -55,6 +69,7 @@ export function App() {
           {user ? (
             <>
               <Link to="/rooms">My rooms</Link>
+              {admin && <Link to="/admin">Administration</Link>}
               <button type="button" className="link" onClick={() => void signOut()}>
                 Sign out
               </button>

@@ -18,6 +18,7 @@ function providerError(): string {
 export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: UserView) => void }) {
   const register = props.mode === 'register';
   const [error, setError] = useState(providerError);
+  const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const [methods, setMethods] = useState<AuthMethods | null>(null);
 
@@ -34,9 +35,14 @@ export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: Us
     setBusy(true);
     setError('');
     try {
-      props.onSignedIn(
-        register ? await api.register(email, password, formText(f, 'name')) : await api.login(email, password),
-      );
+      const user = register
+        ? await api.register(email, password, formText(f, 'name'))
+        : await api.login(email, password);
+      if (user === 'pending') {
+        setNotice('Your account is made. An administrator must approve it before you can sign in.');
+        return;
+      }
+      props.onSignedIn(user);
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -81,6 +87,7 @@ export function AuthPage(props: { mode: 'login' | 'register'; onSignedIn: (u: Us
             {register && <small>At least 8 characters.</small>}
           </label>
           <ErrorLine error={error} />
+          {notice && <p role="status">{notice}</p>}
           <button type="submit" disabled={busy}>
             {register ? 'Sign up' : 'Sign in'}
           </button>

@@ -5,6 +5,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import { action, type Context } from '../context.js';
 import { bytes, table } from '../table.js';
 import { tenantIdentityCommand } from './tenant-identity.command.js';
+import { tenantAdminCommand } from './tenant-admin.command.js';
 import { tenantPolicyCommand } from './tenant-policy.command.js';
 import { tenantSecretsCommand } from './tenant-secrets.command.js';
 import { protection, quota, secretOf, tags, tenantPath, weight } from './tenant-input.js';
@@ -164,6 +165,7 @@ export function tenantsCommand(): Command {
   tenants.addCommand(tenantSecretsCommand());
   tenants.addCommand(tenantPolicyCommand());
   tenants.addCommand(tenantIdentityCommand());
+  tenants.addCommand(tenantAdminCommand());
 
   tenants
     .command('usage [name]')

@@ -19,6 +19,7 @@ export * from './contracts/tenants-changed.schema.js';
 export * from './contracts/operator-token-revoked.schema.js';
 export * from './api/account.schema.js';
 export * from './api/identity.schema.js';
+export * from './api/roles.schema.js';
 export * from './api/room.schema.js';
 export * from './api/room-recording.schema.js';
 export * from './api/audit.schema.js';

@@ -13,6 +13,7 @@ import { OpsModule } from './ops/ops.module.js';
 import { PlaybackModule } from './playback/playback.module.js';
 import { RecordingsModule } from './recordings/recordings.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { AdminModule } from './roles/admin.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebController } from './web/web.controller.js';
 
@@ -33,6 +34,7 @@ export class GatewayModule {
         AccountsModule,
         IdentityModule,
         RoomsModule,
+        AdminModule,
         JoinModule,
         BbbApiModule,
         CallbacksModule,

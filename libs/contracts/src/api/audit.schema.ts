@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS = [
   'operator-token.revoke',
   'tenant.identity-set',
   'tenant.identity-remove',
+  'tenant.user-role-set',
 ] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;

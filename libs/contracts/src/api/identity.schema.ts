@@ -24,7 +24,7 @@ export const issuerSchema = z
     return scheme === 'https' || LOOPBACK_HOSTS.has(host!.toLowerCase());
   }, 'issuer: https only (http on a loopback address)');
 
-const domainSchema = z
+export const domainSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -99,5 +99,7 @@ export const OIDC_ERROR_MESSAGES = {
   'oidc-role': 'Your account at the identity provider has no role that may sign in here.',
   'oidc-email-taken':
     'An account with this e-mail address already exists here with a password. Sign in with your password.',
+  'oidc-registration-closed': 'Accounts on this site are made by invitation. Ask an administrator for one.',
+  'oidc-pending-approval': 'Your account awaits an administrator’s approval. Try again once approved.',
 } as const;
 export type OidcErrorCode = keyof typeof OIDC_ERROR_MESSAGES;

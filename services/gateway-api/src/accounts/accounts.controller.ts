@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { DomainError, loginBodySchema, registerBodySchema, type UserView } from '@ensemble/contracts';
+import { DomainError, loginBodySchema, registerBodySchema, type MeReply } from '@ensemble/contracts';
 import { CONFIG } from '@ensemble/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import { parseInput } from '../http/parse.js';
-import { AccountsService } from './accounts.service.js';
+import { AccountsService, view, type SignedInUser } from './accounts.service.js';
+import { RolesRepository } from '../roles/roles.repository.js';
 import { OriginGuard } from './origin.guard.js';
 import { CurrentUser, SessionGuard } from './session.guard.js';
 import { sessionTokenOf, setSessionCookie } from './session-cookie.js';
@@ -25,6 +26,7 @@ export class AccountsController {
     private readonly accounts: AccountsService,
     private readonly tenants: WebTenants,
     private readonly identities: TenantIdentityRepository,
+    private readonly roles: RolesRepository,
     @Inject(CONFIG) config: GatewayConfig,
   ) {
     this.secure = config.PUBLIC_URL?.startsWith('https://') ?? false;
@@ -37,6 +39,11 @@ export class AccountsController {
     const tenant = this.tenants.of(req);
     await this.localAccountsOpen(tenant);
     const { user, token } = await this.accounts.register(tenant, parseInput(registerBodySchema, body), req.ip);
+    // Under 'approval' registration (decision 124): made, but no session until approved.
+    if (token === null) {
+      void reply.status(202);
+      return { user, pendingApproval: true };
+    }
     await this.accounts.logout(tenant, sessionTokenOf(req));
     setSessionCookie(reply, token, this.ttlS, this.secure);
     return { user };
@@ -66,9 +73,11 @@ export class AccountsController {
     if ((await this.identities.get(tenant))?.localAccountsEnabled === false) throw localAccountsOff();
   }
 
+  /** The user, their role and its permissions (the web app shows its admin area by them). */
   @Get('me')
   @UseGuards(SessionGuard)
-  me(@CurrentUser() user: UserView) {
-    return { user };
+  async me(@CurrentUser() user: SignedInUser, @Req() req: FastifyRequest): Promise<MeReply> {
+    const permissions = await this.roles.permissions(this.tenants.of(req), user.role);
+    return { user: view(user), role: user.role, permissions };
   }
 }

@@ -7,6 +7,8 @@ import { TenantIdentityRepository } from '../identity/tenant-identity.repository
 import { AccountsController } from './accounts.controller.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService } from './accounts.service.js';
+import { RolesRepository } from '../roles/roles.repository.js';
+import { PermissionChecks } from '../roles/permissions.js';
 import { OriginGuard } from './origin.guard.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { SessionGuard } from './session.guard.js';
@@ -24,8 +26,8 @@ import { WebTenants } from './web-tenant.js';
   providers: [
     {
       provide: AccountsService,
-      inject: [REDIS, DATABASE, CONFIG],
-      useFactory: (redis: Redis | null, database: Database | null, config: GatewayConfig) => {
+      inject: [REDIS, DATABASE, CONFIG, RolesRepository],
+      useFactory: (redis: Redis | null, database: Database | null, config: GatewayConfig, roles: RolesRepository) => {
         if (!redis) throw new Error('the gateway needs REDIS_URL');
         return new AccountsService(
           new AccountsRepository(gatewayTables(database)),
@@ -35,6 +37,7 @@ import { WebTenants } from './web-tenant.js';
             maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
             maxAttemptsPerAddress: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
           },
+          roles,
         );
       },
     },
@@ -42,7 +45,13 @@ import { WebTenants } from './web-tenant.js';
     SessionGuard,
     WebTenants,
     repositoryProvider(TenantIdentityRepository),
+    repositoryProvider(RolesRepository),
+    {
+      provide: PermissionChecks,
+      inject: [RolesRepository],
+      useFactory: (roles: RolesRepository) => new PermissionChecks(roles),
+    },
   ],
-  exports: [AccountsService, OriginGuard, SessionGuard, WebTenants],
+  exports: [AccountsService, OriginGuard, SessionGuard, WebTenants, RolesRepository, PermissionChecks],
 })
 export class AccountsModule {}

@@ -13,6 +13,8 @@ const aUser = (over: Partial<StoredUser> = {}): StoredUser => ({
   passwordHash: `scrypt$hash${n}`,
   createdAt: 1_700_000_000_123 + n,
   tenant: DEFAULT_TENANT,
+  role: 'user',
+  approved: true,
   ...over,
 });
 

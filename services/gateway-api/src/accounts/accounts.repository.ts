@@ -1,4 +1,4 @@
-import type { UserView } from '@ensemble/contracts';
+import type { RoleName, UserView } from '@ensemble/contracts';
 import { guardedSql } from '@ensemble/shared';
 import type { Kysely } from 'kysely';
 import type { GatewayTables, UserRow } from '../db/schema.js';
@@ -7,7 +7,13 @@ export interface StoredUser extends UserView {
   passwordHash: string;
   /** The tenant whose web app the account was made on (decision 115): it signs in there only. */
   tenant: string;
+  /** Its role in the tenant and whether it may sign in yet (decision 124). */
+  role: RoleName;
+  approved: boolean;
 }
+
+/** A new account: a 'user', approved, unless said otherwise. */
+export type NewUser = Omit<StoredUser, 'role' | 'approved'> & Partial<Pick<StoredUser, 'role' | 'approved'>>;
 
 const userOf = (r: UserRow): StoredUser => ({
   id: r.id,
@@ -16,16 +22,20 @@ const userOf = (r: UserRow): StoredUser => ({
   passwordHash: r.password_hash,
   createdAt: r.created_at.getTime(),
   tenant: r.tenant,
+  role: r.role,
+  approved: r.approved,
 });
 
 /** A new user's row. */
-const userValues = (user: StoredUser) => ({
+const userValues = (user: NewUser) => ({
   id: user.id,
   email: user.email,
   tenant: user.tenant,
   name: user.name,
   password_hash: user.passwordHash,
   created_at: new Date(user.createdAt),
+  role: user.role ?? 'user',
+  approved: user.approved ?? true,
 });
 
 /**
@@ -37,7 +47,7 @@ export class AccountsRepository {
   constructor(private readonly db: Kysely<GatewayTables>) {}
 
   /** False when the email is taken in the tenant: the unique index decides, so two sign-ups with one email cannot both win. */
-  async create(user: StoredUser): Promise<boolean> {
+  async create(user: NewUser): Promise<boolean> {
     const row = await guardedSql('register', () =>
       this.db
         .insertInto('users')
@@ -88,7 +98,7 @@ export class AccountsRepository {
    * e-mail is taken in the tenant (or the subject was linked at the same moment): the
    * unique indexes decide.
    */
-  async createOidc(user: StoredUser, issuer: string, sub: string, role: string): Promise<boolean> {
+  async createOidc(user: NewUser, issuer: string, sub: string, idpRole: string): Promise<boolean> {
     const row = await guardedSql('oidc register', () =>
       this.db
         .insertInto('users')
@@ -96,7 +106,7 @@ export class AccountsRepository {
           ...userValues(user),
           oidc_issuer: issuer,
           oidc_sub: sub,
-          idp_role: role,
+          idp_role: idpRole,
         })
         .onConflict((oc) => oc.doNothing())
         .returning('id')
@@ -105,10 +115,17 @@ export class AccountsRepository {
     return row !== undefined;
   }
 
-  /** The role the provider's claim mapped to at this sign-in. */
-  async setIdpRole(id: string, role: string): Promise<void> {
+  /**
+   * The role the provider's claim mapped to at this sign-in; with `syncRole` (the tenant
+   * reads a role claim) it becomes the account's role too (decision 124).
+   */
+  async setIdpRole(id: string, role: RoleName, syncRole: boolean): Promise<void> {
     await guardedSql('oidc login', () =>
-      this.db.updateTable('users').set({ idp_role: role }).where('id', '=', id).execute(),
+      this.db
+        .updateTable('users')
+        .set({ idp_role: role, ...(syncRole ? { role } : {}) })
+        .where('id', '=', id)
+        .execute(),
     );
   }
 

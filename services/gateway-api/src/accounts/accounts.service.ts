@@ -1,4 +1,11 @@
-import { DomainError, type LoginBody, type RegisterBody, type UserView } from '@ensemble/contracts';
+import {
+  DomainError,
+  type LoginBody,
+  type RegisterBody,
+  type RoleName,
+  type SiteSettings,
+  type UserView,
+} from '@ensemble/contracts';
 import { randomBytes } from 'node:crypto';
 import type { AccountsRepository, StoredUser } from './accounts.repository.js';
 import { keys } from './keys.js';
@@ -11,7 +18,22 @@ export interface Limits {
   maxAttemptsPerAddress: number;
 }
 
-const view = (u: StoredUser): UserView => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt });
+export const view = (u: UserView): UserView => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt });
+
+/** A signed-in user and their role (what the routes' permission checks read, decision 124). */
+export type SignedInUser = UserView & { role: RoleName };
+
+/** A tenant's site settings (registration mode, allowed domains), read at each registration. */
+export interface SiteSettingsPort {
+  settings(tenant: string): Promise<SiteSettings>;
+}
+
+export const awaitingApproval = () =>
+  new DomainError('forbidden', 'your account awaits an administrator’s approval; try again once approved');
+
+/** True when `email`'s domain is allowed (an empty list allows every domain). */
+export const domainAllowed = (email: string, domains: readonly string[]) =>
+  domains.length === 0 || domains.includes(email.slice(email.lastIndexOf('@') + 1));
 
 /**
  * Registration, login and sessions. Passwords only ever meet scrypt here. Everything
@@ -24,10 +46,31 @@ export class AccountsService {
     private readonly sessions: SessionsStore,
     private readonly limits: RateLimitStore,
     private readonly max: Limits,
+    private readonly site: SiteSettingsPort,
   ) {}
 
-  async register(tenant: string, body: RegisterBody, address: string): Promise<{ user: UserView; token: string }> {
+  /**
+   * A new account, as the tenant's site settings allow (decision 124): refused under
+   * 'invite' (an administrator makes accounts) and outside the allowed e-mail domains;
+   * under 'approval' made but not signed in (no token) until an administrator approves it.
+   */
+  async register(
+    tenant: string,
+    body: RegisterBody,
+    address: string,
+  ): Promise<{ user: UserView; token: string | null }> {
     await this.countAddress(address);
+    const site = await this.site.settings(tenant);
+    if (site.registration === 'invite') {
+      throw new DomainError(
+        'forbidden',
+        'registration on this site is by invitation: ask an administrator for an account',
+      );
+    }
+    if (!domainAllowed(body.email, site.allowedEmailDomains)) {
+      throw new DomainError('forbidden', 'accounts with this e-mail domain may not register here');
+    }
+    const approved = site.registration === 'open';
     const user: StoredUser = {
       id: `u_${randomBytes(12).toString('base64url')}`,
       tenant,
@@ -35,11 +78,13 @@ export class AccountsService {
       name: body.name,
       passwordHash: await hashPassword(body.password),
       createdAt: Date.now(),
+      role: 'user',
+      approved,
     };
     if (!(await this.accounts.create(user))) {
       throw new DomainError('conflict', 'an account with this email already exists');
     }
-    return { user: view(user), token: await this.sessions.create(tenant, user.id) };
+    return { user: view(user), token: approved ? await this.sessions.create(tenant, user.id) : null };
   }
 
   /** A new session on every login (the old one, if any, is dropped by the caller). */
@@ -59,6 +104,8 @@ export class AccountsService {
       throw new DomainError('unauthorized', 'wrong email or password');
     }
     await this.limits.reset(failures);
+    // Told only after the right password: who registered is not learnt by guessing.
+    if (!user.approved) throw awaitingApproval();
     return { user: view(user), token: await this.sessions.create(tenant, user.id) };
   }
 
@@ -74,13 +121,13 @@ export class AccountsService {
   /**
    * The signed-in user, or null (no cookie, expired or unknown session, deleted user, a
    * session or an account of another tenant: checked twice, by the session's key and by
-   * the account's row).
+   * the account's row), or an account no longer approved.
    */
-  async userOf(tenant: string, token: string | undefined): Promise<UserView | null> {
+  async userOf(tenant: string, token: string | undefined): Promise<SignedInUser | null> {
     if (!token) return null;
     const id = await this.sessions.userOf(tenant, token);
     const user = id ? await this.accounts.byId(tenant, id) : null;
-    return user ? view(user) : null;
+    return user?.approved ? { ...view(user), role: user.role } : null;
   }
 
   private async countAddress(address: string): Promise<void> {

@@ -1,11 +1,11 @@
 import { Injectable, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { DomainError, type UserView } from '@ensemble/contracts';
+import { DomainError } from '@ensemble/contracts';
 import type { FastifyRequest } from 'fastify';
-import { AccountsService } from './accounts.service.js';
+import { AccountsService, type SignedInUser } from './accounts.service.js';
 import { sessionTokenOf } from './session-cookie.js';
 import { WebTenants } from './web-tenant.js';
 
-type WithUser = FastifyRequest & { user?: UserView };
+type WithUser = FastifyRequest & { user?: SignedInUser };
 
 /**
  * Routes for signed-in people: no valid session is a 401, and so is a session of another
@@ -27,7 +27,7 @@ export class SessionGuard implements CanActivate {
   }
 }
 
-/** The user the SessionGuard found. */
+/** The user the SessionGuard found, with their role. */
 export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): UserView => ctx.switchToHttp().getRequest<WithUser>().user!,
+  (_: unknown, ctx: ExecutionContext): SignedInUser => ctx.switchToHttp().getRequest<WithUser>().user!,
 );

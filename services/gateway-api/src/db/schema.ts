@@ -3,6 +3,8 @@ import type {
   Engine,
   RecordingVisibility,
   OperatorTokenScope,
+  RegistrationMode,
+  RoleName,
   RoomSettings,
 } from '@ensemble/contracts';
 import type { ColumnType, Insertable, Selectable } from 'kysely';
@@ -24,6 +26,8 @@ export interface GatewayTables {
   tenant_secrets: TenantSecretsTable;
   operator_tokens: OperatorTokensTable;
   tenant_identity: TenantIdentityTable;
+  roles: RolesTable;
+  site_settings: SiteSettingsTable;
 }
 
 /** A tenant (decision 110): its rules, quotas and policy; `default` always exists. */
@@ -63,6 +67,35 @@ export interface UsersTable {
   oidc_issuer: ColumnType<string | null, string | null | undefined, string | null>;
   oidc_sub: ColumnType<string | null, string | null | undefined, string | null>;
   idp_role: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The account's role in its tenant (decision 124); `idp_role` sets it at each provider sign-in. */
+  role: ColumnType<RoleName, RoleName | undefined, RoleName>;
+  /** False while an account made under 'approval' registration waits for an administrator. */
+  approved: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** What one of a tenant's roles may do (decision 124); a trigger seeds the three for every tenant. */
+export interface RolesTable {
+  tenant: string;
+  name: RoleName;
+  create_rooms: boolean;
+  /** Null: no limit. */
+  room_limit: number | null;
+  manage_users: boolean;
+  manage_rooms: boolean;
+  manage_recordings: boolean;
+  manage_site_settings: boolean;
+  share_rooms: boolean;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+export type RoleRow = Selectable<RolesTable>;
+
+/** A tenant's site settings (decision 124); one row per tenant, seeded with the tenant. */
+export interface SiteSettingsTable {
+  tenant: string;
+  registration: RegistrationMode;
+  allowed_email_domains: string[];
+  default_recording_visibility: 'published' | 'unpublished';
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 /** A tenant's OpenID Provider (decision 120); the client secret is never shown back. */

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { AccountsService } from '../accounts/accounts.service.js';
+import { RolesRepository } from '../roles/roles.repository.js';
 import { gatewayTables } from '../db/repository.provider.js';
 import { TenantIdentityRepository } from './tenant-identity.repository.js';
 import { OidcController } from './oidc.controller.js';
@@ -23,8 +24,14 @@ const FLOW_TTL_S = 600;
   providers: [
     {
       provide: OidcService,
-      inject: [DATABASE, REDIS, AccountsService, LOGGER],
-      useFactory: (database: Database | null, redis: Redis | null, accounts: AccountsService, logger: Logger) => {
+      inject: [DATABASE, REDIS, AccountsService, RolesRepository, LOGGER],
+      useFactory: (
+        database: Database | null,
+        redis: Redis | null,
+        accounts: AccountsService,
+        roles: RolesRepository,
+        logger: Logger,
+      ) => {
         if (!redis) throw new Error('the gateway needs REDIS_URL');
         const tables = gatewayTables(database);
         return new OidcService(
@@ -32,6 +39,7 @@ const FLOW_TTL_S = 600;
           new AccountsRepository(tables),
           accounts,
           new OidcFlowStore(redis, FLOW_TTL_S),
+          roles,
           logger,
         );
       },

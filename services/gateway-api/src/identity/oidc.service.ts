@@ -3,7 +3,7 @@ import type { Logger } from '@ensemble/shared';
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import type { AccountsRepository, StoredUser } from '../accounts/accounts.repository.js';
-import type { AccountsService } from '../accounts/accounts.service.js';
+import type { AccountsService, SiteSettingsPort } from '../accounts/accounts.service.js';
 import { admit } from './oidc-admission.js';
 import type { OidcFlowStore } from './oidc-flows.store.js';
 import type { TenantIdentity, TenantIdentityRepository } from './tenant-identity.repository.js';
@@ -40,6 +40,7 @@ export class OidcService {
     private readonly users: AccountsRepository,
     private readonly accounts: AccountsService,
     private readonly flows: OidcFlowStore,
+    private readonly site: SiteSettingsPort,
     private readonly logger: Logger,
   ) {}
 
@@ -112,13 +113,20 @@ export class OidcService {
     const admission = admit(claims, identity);
     if (!admission.ok) throw new OidcRefusal(admission.code, admission.detail);
 
+    // The claim sets the account's role only where the tenant reads one (decision 124):
+    // otherwise every admission says 'user', and would undo an administrator's choice.
+    const syncRole = identity.roleClaim !== null;
     let user = await this.users.byOidc(tenant, identity.issuer, admission.sub);
     if (user) {
-      await this.users.setIdpRole(user.id, admission.role);
+      await this.users.setIdpRole(user.id, admission.role, syncRole);
     } else {
       // Never taken over by e-mail: an account with a password stays its owner's.
       if (await this.users.byEmail(tenant, admission.email)) {
         throw new OidcRefusal('oidc-email-taken', 'a local account has this e-mail');
+      }
+      const site = await this.site.settings(tenant);
+      if (site.registration === 'invite') {
+        throw new OidcRefusal('oidc-registration-closed', 'registration is by invitation: no account is made');
       }
       const fresh: StoredUser = {
         id: `u_${randomBytes(12).toString('base64url')}`,
@@ -127,6 +135,8 @@ export class OidcService {
         name: admission.name,
         passwordHash: NO_PASSWORD,
         createdAt: Date.now(),
+        role: admission.role,
+        approved: site.registration === 'open',
       };
       if (await this.users.createOidc(fresh, identity.issuer, admission.sub, admission.role)) {
         user = fresh;
@@ -137,6 +147,7 @@ export class OidcService {
         if (!user) throw new OidcRefusal('oidc-email-taken', 'a local account has this e-mail');
       }
     }
+    if (!user.approved) throw new OidcRefusal('oidc-pending-approval', 'the account awaits approval');
     return { token: await this.accounts.startSession(tenant, user.id), userId: user.id };
   }
 

@@ -20,6 +20,7 @@ const AUDITED: Record<string, string> = {
   'DELETE /api/ops/operators/tokens/:id': 'operator-token.revoke',
   'PUT /api/ops/tenants/:name/identity': 'tenant.identity-set',
   'DELETE /api/ops/tenants/:name/identity': 'tenant.identity-remove',
+  'PUT /api/ops/tenants/:name/users/:email/role': 'tenant.user-role-set',
 };
 /** Non-GET routes that change nothing, and why they are not audited. */
 const NOT_AUDITED: Record<string, string> = {

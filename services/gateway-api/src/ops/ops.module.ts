@@ -20,6 +20,8 @@ import { OperatorTokensRepository } from './operator-tokens/operator-tokens.repo
 import { TenantIdentityController } from './tenant-identity.controller.js';
 import { TenantIdentityRepository } from '../identity/tenant-identity.repository.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { TenantUsersController } from './tenant-users.controller.js';
+import { RolesRepository } from '../roles/roles.repository.js';
 
 /**
  * The operator API (`/api/ops/*`, bearer `OPS_TOKEN` or a personal operator token, decision
@@ -40,6 +42,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     TenantIdentityController,
     CallbacksController,
     OperatorTokensController,
+    TenantUsersController,
   ],
   providers: [
     OpsTokenGuard,
@@ -50,6 +53,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
     repositoryProvider(OperatorTokensRepository),
     OperatorTokenService,
     repositoryProvider(TenantIdentityRepository),
+    repositoryProvider(RolesRepository),
     {
       provide: AuditLog,
       inject: [AuditRepository, LOGGER],

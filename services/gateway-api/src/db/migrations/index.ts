@@ -8,6 +8,7 @@ import * as tenantRecordingsProtected from './006-tenant-recordings-protected.js
 import * as operatorTokens from './007-operator-tokens.js';
 import * as roomSharingAndAccessCodes from './008-room-sharing-and-access-codes.js';
 import * as tenantIdentity from './009-tenant-identity.js';
+import * as rolesAndSiteSettings from './010-roles-and-site-settings.js';
 import * as roomRecordingVisibility from './011-room-recording-visibility.js';
 
 /**
@@ -24,5 +25,6 @@ export const gatewayMigrations: Migrations = {
   '007-operator-tokens': operatorTokens,
   '008-room-sharing-and-access-codes': roomSharingAndAccessCodes,
   '009-tenant-identity': tenantIdentity,
+  '010-roles-and-site-settings': rolesAndSiteSettings,
   '011-room-recording-visibility': roomRecordingVisibility,
 };
