@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { jwtVerify } from 'jose';
 import type { CallbacksPage } from '@ensemble/contracts';
 import { CallbackReceiver, waitFor } from '@ensemble/testing';
 import { API_SECRET, BbbApiHarness } from './bbb-api.test-support.js';
+import { buildCli, runCliOk } from './cli.test-support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
 const OPS_TOKEN = 'callbacks-ops-token-0123456789';
 const SLOW = 90_000;
 
@@ -59,7 +55,7 @@ describe('BBB callbacks through Ensemble', () => {
         CALLBACK_TIMEOUT_MS: '2000',
       },
     });
-    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
   }, SLOW);
   afterAll(async () => {
     await h.stop();
@@ -212,19 +208,16 @@ describe('BBB callbacks through Ensemble', () => {
       expect(JSON.stringify(page)).not.toContain('hidden');
       expect(JSON.stringify(page)).not.toContain('/down');
 
-      const cli = await run(process.execPath, ['cli/dist/main.js', 'callbacks', '--state', 'retrying'], {
-        cwd: root,
-        env: { ...process.env, ENSEMBLE_URL: h.gateway.url, OPS_TOKEN },
-      });
-      const lines = cli.stdout.split('\n');
+      const listed = await runCliOk(['callbacks', '--state', 'retrying'], { url: h.gateway.url, token: OPS_TOKEN });
+      const lines = listed.split('\n');
       expect(lines[0]).toMatch(
         /^ID\s+KIND\s+TENANT\s+MEETING\s+HOST\s+STATE\s+ATTEMPTS\s+LAST ERROR\s+ENQUEUED\s+NEXT$/,
       );
-      expect(cli.stdout).toMatch(
+      expect(listed).toMatch(
         new RegExp(`meeting-ended\\s+default\\s+failing\\s+${new URL(url).host}\\s+retrying\\s+\\d+\\s+http 503`),
       );
-      expect(cli.stdout).toMatch(/\d+ pending, \d+ retrying, \d+ dead, \d+ dropped/);
-      expect(cli.stdout).not.toContain('hidden');
+      expect(listed).toMatch(/\d+ pending, \d+ retrying, \d+ dead, \d+ dropped/);
+      expect(listed).not.toContain('hidden');
       const unauthorized = await fetch(`${h.gateway.url}/api/ops/callbacks`);
       expect(unauthorized.status).toBe(401);
     },

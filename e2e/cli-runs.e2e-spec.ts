@@ -5,13 +5,10 @@ import { BbbSim } from '@ensemble/bbb-sim';
 import { schedulerEnvSchema, startScheduler, type RunningScheduler } from '@ensemble/scheduler';
 import { loadCollectorEnvSchema, startLoadCollector, type RunningLoadCollector } from '@ensemble/load-collector';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
-import { execFile, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { ProvisionerHarness } from '../services/provisioner/src/provisioner-harness.test-support.js';
+import { CLI_MAIN, ROOT, buildCli, cliEnv, runCli } from './cli.test-support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const exec = promisify(execFile);
 const TOKEN = 'test-ops-token-0123456789';
 /** Each test starts the binary; a loaded 2-core machine can take seconds per process start. */
 const SLOW = 120_000;
@@ -37,26 +34,12 @@ describe('the ensemble CLI on provisioning runs', () => {
     );
 
   /** Runs `ensemble` to its end; its exit code and output. */
-  const ensemble = async (args: string[], url = gateway.url) => {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, ['cli/dist/main.js', ...args], {
-        cwd: root,
-        env: { ...process.env, ENSEMBLE_URL: url, OPS_TOKEN: TOKEN, ENSEMBLE_OPERATOR: 'cli-test' },
-        timeout: 60_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout: string; stderr: string };
-      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  const ensemble = (args: string[], url = gateway.url) =>
+    runCli(args, { url, token: TOKEN, operator: 'cli-test', timeoutMs: 60_000 });
 
   /** Starts `ensemble` and returns its output so far and its end. */
   const started = (args: string[], url: string) => {
-    const child = spawn(process.execPath, ['cli/dist/main.js', ...args], {
-      cwd: root,
-      env: { ...process.env, ENSEMBLE_URL: url, OPS_TOKEN: TOKEN },
-    });
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: ROOT, env: cliEnv({ url, token: TOKEN }) });
     const out = { stdout: '', stderr: '' };
     child.stdout.on('data', (b: Buffer) => void (out.stdout += b.toString()));
     child.stderr.on('data', (b: Buffer) => void (out.stderr += b.toString()));
@@ -69,7 +52,7 @@ describe('the ensemble CLI on provisioning runs', () => {
 
   beforeAll(async () => {
     postgres = await startPostgres();
-    await exec(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
     sim = await BbbSim.start({ nodes: 1 });
     // A hanging run ends (failed) after 6 s; the autoscaler sees one hot node it may not grow.
     await h.start(

@@ -1,16 +1,12 @@
 import { tenantViewSchema, tenantWithNewSecretSchema, tenantsUsageSchema } from '@ensemble/contracts';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { encodeQuery, signQuery } from '@ensemble/shared';
 import { parameterPolicySchema } from '@ensemble/gateway-api';
+import { buildCli, runCli } from './cli.test-support.js';
 import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
 /** Each test runs the binary a few times; a loaded 2-core machine can take seconds per process start. */
 const SLOW = 120_000;
 const IMPORTED = 'cli-imported-secret-0123456789';
@@ -22,21 +18,8 @@ describe('the ensemble CLI for tenants', () => {
   const secrets: string[] = [IMPORTED];
   const later: string[] = [];
 
-  const ensemble = async (args: string[], stdin?: string) => {
-    const p = run(process.execPath, ['cli/dist/main.js', ...args], {
-      cwd: root,
-      env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'cli-tenants' },
-      timeout: 20_000,
-    });
-    p.child.stdin?.end(stdin ?? '');
-    try {
-      const { stdout, stderr } = await p;
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout: string; stderr: string };
-      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  const ensemble = (args: string[], stdin?: string) =>
+    runCli(args, { url: stack.gateway.url, token: OPS_TOKEN, operator: 'cli-tenants', stdin, timeoutMs: 20_000 });
   /** A run that prints no secret: kept to be searched. */
   const quiet = async (args: string[]) => {
     const r = await ensemble(args);
@@ -51,7 +34,7 @@ describe('the ensemble CLI for tenants', () => {
   };
 
   beforeAll(async () => {
-    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
     await stack.start({ nodes: 1, gateway: { BBB_API_SECRET: 'cli-config-secret-0123456789' } });
   }, SLOW);
   afterAll(() => stack.stop());

@@ -1,12 +1,8 @@
 import { auditPageSchema, type AuditPage } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { buildCli, runCli } from './cli.test-support.js';
 import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
 /** Each test runs the binary a few times; a loaded 2-core machine can take seconds per process start. */
 const SLOW = 120_000;
 
@@ -14,22 +10,11 @@ const SLOW = 120_000;
 describe('the ensemble CLI', () => {
   const stack = new FleetStack();
 
-  const ensemble = async (args: string[], env: Record<string, string> = {}) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['cli/dist/main.js', ...args], {
-        cwd: root,
-        env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'cli-test', ...env },
-        timeout: 20_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout: string; stderr: string };
-      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  const ensemble = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, { url: stack.gateway.url, token: OPS_TOKEN, operator: 'cli-test', env, timeoutMs: 20_000 });
 
   beforeAll(async () => {
-    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
     await stack.start({ nodes: 2 });
     await waitFor('online', async () => (await stack.json('GET', '/api/ops/cluster')).totals.online === 2);
   }, SLOW);

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { waitFor } from '@ensemble/testing';
 import { Client as Pg } from 'pg';
 import { launchBrowser, prepareBrowser, screenshot } from './browser.test-support.js';
+import { buildCli, runCliOk } from './cli.test-support.js';
 import { Browserish, startProvider, type TestProvider } from './oidc.test-support.js';
 import { Client, OPS_TOKEN, startRoomsStack, type RoomsStack } from './rooms.test-support.js';
 import { addTenant, loopbackAgent } from './tenants.test-support.js';
 
 const TENANT_BASE_DOMAIN = 'tenants.test';
-const root = join(import.meta.dirname, '..');
-const run = promisify(execFile);
 const CLIENT_SECRET = 'client-secret-of-the-tests-0123456789';
 const agent = loopbackAgent();
 /** Account id (the provider's `sub`) -> claims. */
@@ -133,15 +129,15 @@ describe('sign-in with OpenID Connect, per tenant', () => {
   });
 
   it('is set, shown and removed with the CLI, the secret read from stdin and never printed', async () => {
-    await run(process.execPath, ['scripts/build.mjs', 'cli'], { cwd: root });
+    await buildCli();
     const ensemble = async (args: string[], stdin = '') => {
-      const p = run(process.execPath, ['cli/dist/main.js', 'tenants', 'identity', ...args], {
-        cwd: root,
-        env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'oidc-test' },
-        timeout: 20_000,
+      const stdout = await runCliOk(['tenants', 'identity', ...args], {
+        url: stack.gateway.url,
+        token: OPS_TOKEN,
+        operator: 'oidc-test',
+        stdin,
+        timeoutMs: 20_000,
       });
-      p.child.stdin?.end(stdin);
-      const { stdout } = await p;
       expect(stdout).not.toContain('cli-secret-0123456789');
       return stdout;
     };

@@ -1,15 +1,11 @@
 import { waitFor } from '@ensemble/testing';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { BbbSim } from '@ensemble/bbb-sim';
 import { ProvisionerHarness } from '../services/provisioner/src/provisioner-harness.test-support.js';
 import { launchBrowser, prepareBrowser, screenshot } from './browser.test-support.js';
+import { buildCli, runCliOk } from './cli.test-support.js';
 import { FleetStack, OPS_TOKEN } from './fleet-stack.test-support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
 /** Browser, CLI processes and a live fleet on a shared 2-core machine: room for slowness, not a speed test. */
 const SLOW = 180_000;
 /** The dashboard reads the whole cluster only every 30 s: anything seen sooner came over the event stream. */
@@ -26,19 +22,13 @@ describe('the ops dashboard', () => {
   /** What the next confirmation answers (then back to yes). */
   let answer = true;
 
-  const ensemble = async (...args: string[]) => {
-    const { stdout } = await run(process.execPath, ['cli/dist/main.js', ...args], {
-      cwd: root,
-      env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'cli-test' },
-      timeout: 30_000,
-    });
-    return stdout;
-  };
+  const ensemble = (...args: string[]) =>
+    runCliOk(args, { url: stack.gateway.url, token: OPS_TOKEN, operator: 'cli-test', timeoutMs: 30_000 });
   const card = (id: string) => page.getByRole('region', { name: id, exact: true });
 
   beforeAll(async () => {
     prepareBrowser();
-    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
     await stack.start({ nodes: 2 });
     await waitFor('online', async () => (await stack.json('GET', '/api/ops/cluster')).totals.online === 2);
     browser = await launchBrowser();

@@ -7,15 +7,11 @@ import {
 } from '@ensemble/contracts';
 import { parseConfig } from '@ensemble/shared';
 import { gatewayEnvSchema, startGateway, type RunningGateway } from '@ensemble/gateway-api';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { buildCli, runCli } from './cli.test-support.js';
 import { OpsStack } from './ops-stack.test-support.js';
 
 const TOKEN = 'operator-tokens-ops-token-0123456789';
-const root = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
 
 /**
  * Personal operator tokens (decision 122) on two gateways sharing PostgreSQL and NATS: the
@@ -57,22 +53,11 @@ describe('personal operator tokens', () => {
   };
 
   /** The CLI binary with a token in OPS_TOKEN; its exit code and output. */
-  const ensemble = async (token: string, args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['cli/dist/main.js', ...args], {
-        cwd: root,
-        env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN: token, ENSEMBLE_OPERATOR: 'cli-user' },
-        timeout: 20_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout: string; stderr: string };
-      return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  const ensemble = (token: string, args: string[]) =>
+    runCli(args, { url: stack.gateway.url, token, operator: 'cli-user', timeoutMs: 20_000 });
 
   beforeAll(async () => {
-    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
     await stack.start();
     second = await startGateway(
       parseConfig('gateway-api', gatewayEnvSchema, {

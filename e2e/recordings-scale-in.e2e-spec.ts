@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { contracts, type RunEvent } from '@ensemble/contracts';
 import { waitFor } from '@ensemble/testing';
 import type { SimNode } from '@ensemble/bbb-sim';
+import { runCli } from './cli.test-support.js';
 import { OPS_TOKEN } from './fleet-stack.test-support.js';
 import {
   RecordingsFleet,
@@ -16,7 +16,6 @@ import {
 const SLOW = 180_000;
 /** A real node takes minutes; here long enough for a scale-in to find the recording processing. */
 const PROCESSING_MS = 8_000;
-const run = promisify(execFile);
 
 /**
  * A node leaves only when it holds nothing a removal would lose (decision 105): the scale-in
@@ -45,9 +44,7 @@ describe('nodes leave only once their recordings are safe', () => {
     (await h.bus.request(contracts.scaleIn, { nodeId, reason: 'fleet is cold', by: 'autoscaler' })).runId;
   const eventsOf = (runId: string): RunEvent[] => h.events.filter((e) => e.runId === runId);
   const ensemble = (args: string[]) =>
-    run(process.execPath, ['cli/dist/main.js', ...args], {
-      env: { ...process.env, ENSEMBLE_URL: stack.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'drain-test' },
-    }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    runCli(args, { url: stack.gateway.url, token: OPS_TOKEN, operator: 'drain-test' });
 
   beforeAll(async () => {
     await fleet.start({ nodes: 3, processingMs: PROCESSING_MS });

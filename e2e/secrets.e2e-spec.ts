@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { contracts, createdOperatorTokenSchema, subjects } from '@ensemble/contracts';
 import { Logger, Metrics, NatsBus, bbbChecksum } from '@ensemble/shared';
@@ -12,12 +9,11 @@ import {
   SCW_ACCESS_KEY,
   SCW_SECRET_KEY,
 } from '../services/provisioner/src/provisioner-harness.test-support.js';
+import { buildCli, runCli } from './cli.test-support.js';
 import { BBB_API_SECRET, FaultStack, OPS_TOKEN } from './faults.test-support.js';
 import { Client } from './rooms.test-support.js';
 import { SseRecorder, answerText, findSecrets, type Channels, type Secret } from './secrets.test-support.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const run = promisify(execFile);
 const PASSWORD = 'correct horse battery staple 42';
 const OLD_BBB_API_SECRET = 'faults-old-bbb-api-secret-9876543210';
 const JITSI = { appId: 'ensemble-secrets', appSecret: 'jitsi-app-secret-never-shown-0123456789' };
@@ -43,7 +39,7 @@ describe('secrets in a whole scenario', () => {
   const registrations: string[] = [];
 
   beforeAll(async () => {
-    await run(process.execPath, ['scripts/build.mjs', 'cli', 'libs/contracts', 'libs/shared'], { cwd: root });
+    await buildCli();
     jitsi = await JitsiSim.start({ nodes: 1, app: JITSI });
     extra = await BbbSim.start({ nodes: 1, idPrefix: 'prov' });
     const debug = { LOG_LEVEL: 'debug' };
@@ -229,11 +225,13 @@ describe('secrets in a whole scenario', () => {
 
     // The CLI: a scale-out through it (the run adds a node with its secret), then what operators read.
     const cli = async (...args: string[]) => {
-      const r = await run(process.execPath, ['cli/dist/main.js', ...args], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', ENSEMBLE_URL: s.gateway.url, OPS_TOKEN, ENSEMBLE_OPERATOR: 'secrets' },
-        timeout: 30_000,
-      }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '' }));
+      const r = await runCli(args, {
+        url: s.gateway.url,
+        token: OPS_TOKEN,
+        operator: 'secrets',
+        bareEnv: true,
+        timeoutMs: 30_000,
+      });
       return `${r.stdout}\n${r.stderr}`;
     };
     const cliOutput: string[] = [];
