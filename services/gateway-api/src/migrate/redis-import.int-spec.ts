@@ -135,11 +135,12 @@ describe('migrate from-redis: accounts, rooms and links of the Redis version, in
     };
     expect(await info(maths.moderatorToken)).toEqual({
       status: 200,
-      body: { roomName: 'Maths', engine: 'bbb', role: 'moderator' },
+      // An imported room has no access code, asks for no sign-in and lists no recordings.
+      body: { roomName: 'Maths', engine: 'bbb', role: 'moderator', code: 'none', requireSignIn: false, recordings: [] },
     });
     expect(await info(maths.participantToken)).toEqual({
       status: 200,
-      body: { roomName: 'Maths', engine: 'bbb', role: 'viewer' },
+      body: { roomName: 'Maths', engine: 'bbb', role: 'viewer', code: 'none', requireSignIn: false, recordings: [] },
     });
     expect((await info(rotated.participantToken)).status).toBe(200);
     expect((await info(beforeRotation.participantToken)).status).toBe(404);
