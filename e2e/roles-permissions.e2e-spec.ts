@@ -192,7 +192,7 @@ describe('roles, permissions and site settings', () => {
     expect((await admin.json('GET', '/api/admin/settings')).body).toEqual({
       registration: 'open',
       allowedEmailDomains: [],
-      defaultRecordingVisibility: 'published',
+      defaultRecordingVisibility: 'unlisted',
     });
     expect((await admin.json('PUT', '/api/admin/settings', { registration: 'approval' })).status).toBe(200);
     try {
@@ -247,6 +247,33 @@ describe('roles, permissions and site settings', () => {
       );
     } finally {
       await admin.json('PUT', '/api/admin/settings', { registration: 'open', allowedEmailDomains: [] });
+    }
+  });
+
+  it("starts every new room with the tenant's default recording visibility; protected needs the playback key", async () => {
+    const before = await admin.json('POST', '/api/rooms', { name: 'Before', engine: 'bbb' });
+    expect(before.body.recordingVisibility).toBe('unlisted');
+    expect((await admin.json('PUT', '/api/admin/settings', { defaultRecordingVisibility: 'public' })).status).toBe(200);
+    const made = [before.body.id as string];
+    try {
+      const after = await admin.json('POST', '/api/rooms', { name: 'After', engine: 'bbb' });
+      made.push(after.body.id as string);
+      expect(after.body.recordingVisibility).toBe('public');
+      // A room made before keeps its own; the owner can still change a new one.
+      expect((await admin.json('GET', `/api/rooms/${before.body.id}`)).body.recordingVisibility).toBe('unlisted');
+      // This stack has no RECORDINGS_PLAYBACK_SECRET: no link could play a protected recording.
+      const refused = await admin.json('PUT', '/api/admin/settings', { defaultRecordingVisibility: 'protected' });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: { error: { message: expect.stringContaining('RECORDINGS_PLAYBACK_SECRET') } },
+      });
+      expect((await admin.json('PUT', '/api/admin/settings', { defaultRecordingVisibility: 'published' })).status).toBe(
+        400,
+      );
+      expect((await admin.json('GET', '/api/admin/settings')).body.defaultRecordingVisibility).toBe('public');
+    } finally {
+      await admin.json('PUT', '/api/admin/settings', { defaultRecordingVisibility: 'unlisted' });
+      for (const id of made) await admin.json('DELETE', `/api/rooms/${id}`);
     }
   });
 

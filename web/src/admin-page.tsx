@@ -192,8 +192,10 @@ function Settings() {
           <label>
             Default recording visibility
             <select name="visibility" defaultValue={settings.defaultRecordingVisibility}>
-              <option value="published">published</option>
-              <option value="unpublished">unpublished</option>
+              <option value="public">public: listed on the join page, anyone can watch</option>
+              <option value="unlisted">unlisted: anyone with the link can watch</option>
+              <option value="protected">protected: short-lived links for the room's owners</option>
+              <option value="private">private: the room's owners, signed in</option>
             </select>
           </label>
           <button type="submit">Save settings</button>

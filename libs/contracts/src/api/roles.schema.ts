@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userViewSchema } from './account.schema.js';
 import { domainSchema, roleNameSchema } from './identity.schema.js';
+import { recordingVisibilitySchema } from './room.schema.js';
 
 /**
  * Roles, permissions and site settings of a tenant (issue 20, decision 124), as Greenlight v3
@@ -43,8 +44,8 @@ export const siteSettingsSchema = z.object({
   registration: registrationModeSchema,
   /** Lower case; empty: every domain (local registration; the provider has its own list). */
   allowedEmailDomains: z.array(domainSchema).max(50),
-  /** Stored for now; new recordings do not read it yet. */
-  defaultRecordingVisibility: z.enum(['published', 'unpublished']),
+  /** The recording visibility a new room starts with (decision 125); its owner may change it. */
+  defaultRecordingVisibility: recordingVisibilitySchema,
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 

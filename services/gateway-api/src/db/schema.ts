@@ -94,7 +94,7 @@ export interface SiteSettingsTable {
   tenant: string;
   registration: RegistrationMode;
   allowed_email_domains: string[];
-  default_recording_visibility: 'published' | 'unpublished';
+  default_recording_visibility: RecordingVisibility;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Put, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Patch, Put, Req, UseGuards } from '@nestjs/common';
+import { CONFIG } from '@ensemble/shared';
 import {
   DomainError,
   roleNameSchema,
@@ -16,6 +17,8 @@ import { OriginGuard } from '../accounts/origin.guard.js';
 import { CurrentUser, SessionGuard } from '../accounts/session.guard.js';
 import { WebTenants } from '../accounts/web-tenant.js';
 import { parseInput } from '../http/parse.js';
+import type { GatewayConfig } from '../config.js';
+import { roomProtects } from '../playback/recording-visibility.js';
 import { PermissionChecks } from './permissions.js';
 import { RolesRepository } from './roles.repository.js';
 
@@ -33,6 +36,7 @@ export class AdminController {
     private readonly roles: RolesRepository,
     private readonly checks: PermissionChecks,
     private readonly tenants: WebTenants,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Get('users')
@@ -111,7 +115,15 @@ export class AdminController {
     @Req() req: FastifyRequest,
   ): Promise<SiteSettings> {
     const tenant = await this.tenantFor(req, user, 'manageSiteSettings');
-    return this.roles.updateSettings(tenant, parseInput(updateSiteSettingsBodySchema, body));
+    const change = parseInput(updateSiteSettingsBodySchema, body);
+    // As for a room (decision 125): without a key, no link could play its recordings.
+    if (roomProtects(change.defaultRecordingVisibility ?? null) && !this.config.RECORDINGS_PLAYBACK_SECRET) {
+      throw new DomainError(
+        'invalid-input',
+        'defaultRecordingVisibility: protected and private recordings need RECORDINGS_PLAYBACK_SECRET on this installation',
+      );
+    }
+    return this.roles.updateSettings(tenant, change);
   }
 
   /** The host's tenant (the session was checked against it), once the role has the permission. */

@@ -46,7 +46,7 @@ export const DEFAULT_PERMISSIONS: Record<RoleName, Permissions> = {
 export const DEFAULT_SITE_SETTINGS: SiteSettings = {
   registration: 'open',
   allowedEmailDomains: [],
-  defaultRecordingVisibility: 'published',
+  defaultRecordingVisibility: 'unlisted',
 };
 
 const permissionsOf = (r: RoleRow): Permissions => ({

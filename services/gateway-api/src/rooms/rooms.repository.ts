@@ -103,6 +103,9 @@ export class RoomsRepository {
           engine,
           settings: JSON.stringify(settings),
           ...newLinks(),
+          // The owner's tenant's default (decision 124), in the same statement.
+          recording_visibility: sql<RecordingVisibility>`coalesce((SELECT s.default_recording_visibility
+            FROM site_settings s JOIN users u ON u.tenant = s.tenant WHERE u.id = ${ownerId}), 'unlisted')`,
           created_at: new Date(),
         })
         .returningAll()

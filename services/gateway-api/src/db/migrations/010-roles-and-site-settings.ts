@@ -39,7 +39,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     // Lower case; empty: every domain.
     .addColumn('allowed_email_domains', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
-    .addColumn('default_recording_visibility', 'text', (c) => c.notNull().defaultTo('published'))
+    // The recording visibility a new room starts with (decision 125's states).
+    .addColumn('default_recording_visibility', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('unlisted')
+        .check(sql`default_recording_visibility IN ('public', 'unlisted', 'protected', 'private')`),
+    )
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 
