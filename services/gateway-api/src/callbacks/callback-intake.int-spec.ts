@@ -7,7 +7,7 @@ import { CallbackDeliveryService } from './callback-delivery.service.js';
 import { CallbackIntake } from './callback-intake.service.js';
 import { CallbackUrls } from './callback-urls.js';
 import { DirectoryTenantSecrets } from './tenant-secrets.port.js';
-import { configOnlyDirectory } from '../tenants/tenant-directory.js';
+import { configOnlyDirectory } from '../tenants/tenant-directory.test-support.js';
 
 /** The receiving end of nodes' callbacks, on a real NATS (delivery not started: nothing is sent). */
 describe("a node's callback to Ensemble", () => {

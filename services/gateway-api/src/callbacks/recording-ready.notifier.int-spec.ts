@@ -7,7 +7,7 @@ import { CallbackDeliveryService } from './callback-delivery.service.js';
 import { CallbackUrls } from './callback-urls.js';
 import { RecordingReadyNotifier } from './recording-ready.notifier.js';
 import { DirectoryTenantSecrets } from './tenant-secrets.port.js';
-import { configOnlyDirectory } from '../tenants/tenant-directory.js';
+import { configOnlyDirectory } from '../tenants/tenant-directory.test-support.js';
 
 const SECRET = 'bbb-api-secret-of-the-integration';
 

@@ -104,10 +104,3 @@ export class TenantDirectory implements OnApplicationBootstrap, OnModuleDestroy 
     return { ...base, secrets: [...new Set([...this.configSecrets, ...base.secrets])] };
   }
 }
-
-/**
- * The directory as a gateway has it before its first read of the tenants table: the default
- * tenant with the config's secrets (for tests of parts that only sign with it).
- */
-export const configOnlyDirectory = (config: GatewayConfig, logger: Logger, bus: NatsBus): TenantDirectory =>
-  new TenantDirectory(config, logger, bus, new TenantsRepository(undefined as never));
